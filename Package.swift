@@ -1,0 +1,42 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "Taizhang",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "taizhang", targets: ["taizhang"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.0.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CLibXML2",
+            pkgConfig: "libxml-2.0",
+            providers: [.apt(["libxml2-dev"]), .brew(["libxml2"])]
+        ),
+        /// The only module that imports libxml2.
+        .target(name: "TaizhangDiagnostics"),
+        .target(name: "TaizhangXML", dependencies: ["CLibXML2", "TaizhangDiagnostics"]),
+        .target(
+            name: "TaizhangCore",
+            dependencies: [
+                "TaizhangDiagnostics",
+                "TaizhangXML",
+                .product(name: "Mustache", package: "swift-mustache"),
+            ]
+        ),
+        .executableTarget(
+            name: "taizhang",
+            dependencies: [
+                "TaizhangCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "TaizhangXMLTests", dependencies: ["TaizhangXML"]),
+        .testTarget(name: "TaizhangCoreTests", dependencies: ["TaizhangCore"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

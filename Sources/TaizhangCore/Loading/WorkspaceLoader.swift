@@ -1,0 +1,223 @@
+import Foundation
+import TaizhangDiagnostics
+import TaizhangXML
+
+/// Loads a workspace: parse the master file, expand XIncludes, validate against the schema,
+/// build the model, then run the semantic checks. Every problem comes back as a diagnostic.
+public struct WorkspaceLoader: Sendable {
+    /// The workspace directory.
+    public let root: String
+    /// The schema to validate with; by default the workspace's own `checklists/schema/taizhang.xsd`.
+    public let schemaFile: String
+
+    public static let masterPath = "checklists/taizhang.xml"
+    public static let schemaPath = "checklists/schema/taizhang.xsd"
+
+    public init(root: String, schemaFile: String? = nil) {
+        let absolute = URL(fileURLWithPath: root).standardizedFileURL.path
+        self.root = absolute
+        self.schemaFile = schemaFile ?? absolute + "/" + WorkspaceLoader.schemaPath
+    }
+
+    public var masterFile: String { root + "/" + WorkspaceLoader.masterPath }
+
+    public struct Result: Sendable {
+        /// The workspace, when it could be built (it may still have semantic errors).
+        public var workspace: Workspace?
+        public var diagnostics: [Diagnostic]
+
+        /// The workspace, if there were no errors.
+        public var validWorkspace: Workspace? { diagnostics.hasErrors ? nil : workspace }
+    }
+
+    public func load() -> Result {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: root, isDirectory: &isDirectory), isDirectory.boolValue else {
+            return Result(workspace: nil, diagnostics: [.error(
+                "workspace.missing", "no workspace at \(root); pass --workspace DIR, the folder that holds checklists/taizhang.xml")])
+        }
+        guard FileManager.default.fileExists(atPath: masterFile) else {
+            return Result(workspace: nil, diagnostics: [.error(
+                "workspace.missing", "\(WorkspaceLoader.masterPath) not found in \(root); run taizhang in a workspace or pass --workspace DIR")])
+        }
+        guard FileManager.default.fileExists(atPath: schemaFile) else {
+            return Result(workspace: nil, diagnostics: [
+                .error("workspace.missing", "\(WorkspaceLoader.schemaPath) not found in \(root); copy checklists/schema/ from the Taizhang repository")])
+        }
+        let (schema, schemaDiagnostics) = XMLSchema.load(file: schemaFile)
+        guard let schema else { return Result(workspace: nil, diagnostics: schemaDiagnostics) }
+        let parsed = XMLDocument.parse(file: masterFile)
+        var diagnostics = parsed.diagnostics
+        guard let document = parsed.document else { return Result(workspace: nil, diagnostics: diagnostics) }
+        diagnostics += document.processXIncludes(within: root)
+        if diagnostics.hasErrors { return Result(workspace: nil, diagnostics: diagnostics) }
+        diagnostics += schema.validate(document)
+        if diagnostics.hasErrors { return Result(workspace: nil, diagnostics: diagnostics) }
+        guard let top = document.root else { return Result(workspace: nil, diagnostics: diagnostics) }
+        let builder = ModelBuilder(root: root)
+        let workspace = builder.build(top)
+        diagnostics += builder.diagnostics
+        diagnostics += WorkspaceValidator(workspace: workspace).validate()
+        return Result(workspace: workspace, diagnostics: diagnostics)
+    }
+}
+
+/// Turns a schema-valid element tree into the model. The schema has already guaranteed the
+/// structure and the types, so missing values here fall back to neutral defaults.
+final class ModelBuilder {
+    let root: String
+    /// Problems found while interpreting values the schema cannot check (conditions, due dates).
+    private(set) var diagnostics: [Diagnostic] = []
+
+    init(root: String) { self.root = root }
+
+    func build(_ top: XMLElement) -> Workspace {
+        let street = top.child(named: "street").map(buildStreet) ?? emptyStreet(at: top.location)
+        let catalogue = top.child(named: "catalogue").map(buildCatalogue)
+            ?? Catalogue(name: nil, totalPoints: nil, categories: [], location: top.location)
+        let tasks = top.children(named: "tasks").flatMap { $0.children(named: "task").map(buildTask) }
+        return Workspace(root: root, street: street, catalogue: catalogue, tasks: tasks)
+    }
+
+    private func emptyStreet(at location: SourceLocation) -> Street {
+        Street(id: "", name: "", year: 0, periodStart: Day(ordinal: 0), periodEnd: Day(ordinal: 0), inspectionDate: Day(ordinal: 0),
+               attributeDefinitions: [], communities: [], people: [], groups: [], contingencies: [], location: location)
+    }
+
+    private func reference(_ element: XMLElement, _ attribute: String) -> Reference? {
+        element.attribute(attribute).map { Reference($0, at: element.location(ofAttribute: attribute)) }
+    }
+
+    private func flag(_ element: XMLElement, _ attribute: String) -> Bool {
+        let value = element.attribute(attribute)
+        return value == "true" || value == "1"
+    }
+
+    private func day(_ element: XMLElement, _ attribute: String) -> Day {
+        element.attribute(attribute).flatMap(Day.init) ?? Day(ordinal: 0)
+    }
+
+    private func buildStreet(_ e: XMLElement) -> Street {
+        let definitions = (e.child(named: "attributes")?.children(named: "attribute") ?? []).map { a in
+            AttributeDefinition(
+                name: a.attribute("name") ?? "", kind: AttributeDefinition.Kind(rawValue: a.attribute("type") ?? "") ?? .text,
+                label: a.attribute("label") ?? "", defaultValue: a.attribute("default"), location: a.location)
+        }
+        let communities = (e.child(named: "communities")?.children(named: "community") ?? []).map { c in
+            Community(
+                id: c.attribute("id") ?? "", name: c.attribute("name") ?? "", code: c.attribute("code") ?? "",
+                lead: reference(c, "lead"), folder: c.attribute("folder"), isSample: flag(c, "sample"),
+                values: c.children(named: "set").map {
+                    Community.AttributeValue(name: $0.attribute("name") ?? "", value: $0.attribute("value") ?? "", location: $0.location)
+                },
+                location: c.location)
+        }
+        let people = (e.child(named: "people")?.children(named: "person") ?? []).map { p in
+            Person(id: p.attribute("id") ?? "", name: p.attribute("name") ?? "", role: p.attribute("role") ?? "",
+                   community: reference(p, "community"), isPreparationTeam: flag(p, "preparation"),
+                   isSample: flag(p, "sample"), location: p.location)
+        }
+        let groups = (e.child(named: "groups")?.children(named: "group") ?? []).map { g in
+            WorkingGroup(id: g.attribute("id") ?? "", number: Int(g.attribute("number") ?? "") ?? 0, name: g.attribute("name") ?? "",
+                         lead: reference(g, "lead") ?? Reference("", at: g.location),
+                         members: g.children(named: "member").compactMap { reference($0, "ref") },
+                         duties: g.children(named: "duty").map { $0.text.trimmed },
+                         location: g.location)
+        }
+        let contingencies = (e.child(named: "contingencies")?.children(named: "contingency") ?? []).map { c in
+            Contingency(id: c.attribute("id") ?? "", level: c.attribute("level") ?? "",
+                        group: reference(c, "group") ?? Reference("", at: c.location),
+                        situation: c.child(named: "situation")?.text.trimmed ?? "",
+                        response: c.child(named: "response")?.text.trimmed ?? "",
+                        location: c.location)
+        }
+        return Street(
+            id: e.attribute("id") ?? "", name: e.attribute("name") ?? "", office: e.attribute("office"),
+            section: e.attribute("section"), district: e.attribute("district"),
+            year: Int(e.attribute("year") ?? "") ?? 0,
+            periodStart: day(e, "periodStart"), periodEnd: day(e, "periodEnd"), inspectionDate: day(e, "inspectionDate"),
+            folder: e.attribute("folder"), attributeDefinitions: definitions, communities: communities, people: people,
+            groups: groups, contingencies: contingencies, location: e.location)
+    }
+
+    private func buildCatalogue(_ e: XMLElement) -> Catalogue {
+        Catalogue(name: e.attribute("name"), totalPoints: e.attribute("totalPoints").flatMap(Decimal2.init),
+                  categories: e.children(named: "category").map(buildCategory), location: e.location)
+    }
+
+    private func buildCategory(_ e: XMLElement) -> Category {
+        let code = e.attribute("code") ?? ""
+        return Category(code: code, name: e.attribute("name") ?? "", points: e.attribute("points").flatMap(Decimal2.init),
+                        folder: e.attribute("folder"), isSample: flag(e, "sample"),
+                        indicators: e.children(named: "indicator").map { buildIndicator($0, category: code) },
+                        location: e.location)
+    }
+
+    private func buildIndicator(_ e: XMLElement, category: String) -> Indicator {
+        let code = e.attribute("code") ?? ""
+        let group = reference(e, "group") ?? Reference("", at: e.location)
+        let level = Level(rawValue: e.attribute("level") ?? "") ?? .both
+        let conditionText = e.attribute("appliesWhen")
+        var condition: Condition?
+        if let conditionText {
+            do {
+                condition = try Condition(parsing: conditionText)
+            } catch {
+                diagnostics.append(.error("checklist.bad-condition", "appliesWhen: \(error.message)", at: e.location(ofAttribute: "appliesWhen")))
+            }
+        }
+        return Indicator(
+            code: code, categoryCode: category, name: e.attribute("name") ?? "",
+            points: e.attribute("points").flatMap(Decimal2.init) ?? .zero,
+            method: VerificationMethod(rawValue: e.attribute("method") ?? "") ?? .ledgerReview,
+            level: level, group: group, isVeto: flag(e, "veto"),
+            appliesWhen: condition, appliesWhenText: conditionText,
+            appliesWhenLocation: conditionText == nil ? nil : e.location(ofAttribute: "appliesWhen"),
+            standard: e.child(named: "standard")?.text.trimmed ?? "",
+            isSample: flag(e, "sample"),
+            items: e.children(named: "item").map { buildItem($0, category: category, indicator: code, group: group, level: level) },
+            location: e.location)
+    }
+
+    private func buildItem(_ e: XMLElement, category: String, indicator: String, group: Reference, level: Level) -> LedgerItem {
+        let own = reference(e, "group")
+        return LedgerItem(
+            code: e.attribute("code") ?? "", title: e.attribute("title") ?? "", categoryCode: category, indicatorCode: indicator,
+            group: own ?? group, hasOwnGroup: own != nil,
+            level: e.attribute("level").flatMap(Level.init(rawValue:)) ?? level,
+            folder: e.attribute("folder"),
+            documents: e.children(named: "document").map { d in
+                ExpectedDocument(title: d.attribute("title") ?? "", quantity: Int(d.attribute("quantity") ?? "1") ?? 1,
+                                 period: ExpectedDocument.Period(rawValue: d.attribute("period") ?? "once") ?? .once,
+                                 date: d.attribute("date").flatMap(Day.init), location: d.location)
+            },
+            hints: e.children(named: "hint").map { h in
+                EvidenceHint(match: EvidenceHint.Match(rawValue: h.attribute("match") ?? "any") ?? .any,
+                             text: h.text.trimmed, location: h.location)
+            },
+            note: e.child(named: "note")?.text.trimmed,
+            isSample: flag(e, "sample"), location: e.location)
+    }
+
+    private func buildTask(_ e: XMLElement) -> TaskDefinition {
+        var due: TaskDefinition.Due?
+        let id = e.attribute("id") ?? ""
+        switch (e.attribute("due"), e.attribute("before")) {
+        case (nil, nil):
+            diagnostics.append(.error("checklist.task-due", "task \(id) needs a due date (due=\"YYYY-MM-DD\") or days before inspection (before=\"N\")", at: e.location))
+        case (.some, .some):
+            diagnostics.append(.error("checklist.task-due", "task \(id) has both due and before; keep one", at: e.location(ofAttribute: "before")))
+        default:
+            break
+        }
+        if let date = e.attribute("due").flatMap(Day.init) {
+            due = .date(date)
+        } else if let before = e.attribute("before").flatMap(Int.init) {
+            due = .daysBefore(before)
+        }
+        return TaskDefinition(
+            id: id, group: reference(e, "group") ?? Reference("", at: e.location),
+            owner: reference(e, "owner") ?? Reference("", at: e.location),
+            title: e.text.trimmed, due: due, location: e.location)
+    }
+}

@@ -1,0 +1,186 @@
+import TaizhangDiagnostics
+
+/// The indicator catalogue (考评指标体系 and 台账目录): categories → indicators → ledger items.
+public struct Catalogue: Sendable {
+    public var name: String?
+    public var totalPoints: Decimal2?
+    public var categories: [Category]
+    public var location: SourceLocation
+
+    public var allIndicators: [Indicator] { categories.flatMap(\.indicators) }
+    public var allItems: [LedgerItem] { categories.flatMap { $0.indicators.flatMap(\.items) } }
+}
+
+/// How inspectors verify an indicator (测评方式).
+public enum VerificationMethod: String, Sendable, CaseIterable {
+    case documentReview = "document-review"
+    case ledgerReview = "ledger-review"
+    case siteVisit = "site-visit"
+    case householdCheck = "household-check"
+    case phoneCheck = "phone-check"
+    case systemCheck = "system-check"
+
+    public var chinese: String {
+        switch self {
+        case .documentReview: "查看文件"
+        case .ledgerReview: "查阅台账"
+        case .siteVisit: "实地考察"
+        case .householdCheck: "入户抽查"
+        case .phoneCheck: "电话访谈"
+        case .systemCheck: "核对信息库"
+        }
+    }
+}
+
+/// Where an indicator's evidence is kept: the street section, every community, or both.
+public enum Level: String, Sendable {
+    case street, community, both
+
+    public var chinese: String {
+        switch self {
+        case .street: "街道"
+        case .community: "社区"
+        case .both: "街道和社区"
+        }
+    }
+
+    public var includesStreet: Bool { self != .community }
+    public var includesCommunities: Bool { self != .street }
+}
+
+/// A category (项目): one numbered binder in every pack.
+public struct Category: Sendable {
+    public var code: String
+    public var name: String
+    public var points: Decimal2?
+    public var folder: String?
+    public var isSample: Bool
+    public var indicators: [Indicator]
+    public var location: SourceLocation
+
+    public var items: [LedgerItem] { indicators.flatMap(\.items) }
+}
+
+/// A scored indicator (指标).
+public struct Indicator: Sendable {
+    public var code: String
+    public var categoryCode: String
+    public var name: String
+    public var points: Decimal2
+    public var method: VerificationMethod
+    public var level: Level
+    public var group: Reference
+    public var isVeto: Bool
+    public var appliesWhen: Condition?
+    public var appliesWhenText: String?
+    public var appliesWhenLocation: SourceLocation?
+    /// The assessment standard (评估标准), deduction rule included.
+    public var standard: String
+    public var isSample: Bool
+    public var items: [LedgerItem]
+    public var location: SourceLocation
+}
+
+/// A ledger item (台账条目): one folder in a binder, with the documents it must hold.
+public struct LedgerItem: Sendable {
+    public var code: String
+    public var title: String
+    public var categoryCode: String
+    public var indicatorCode: String
+    /// The owner group: the item's own, else its indicator's.
+    public var group: Reference
+    /// Whether the group was written on the item itself.
+    public var hasOwnGroup: Bool
+    public var level: Level
+    public var folder: String?
+    public var documents: [ExpectedDocument]
+    public var hints: [EvidenceHint]
+    public var note: String?
+    public var isSample: Bool
+    public var location: SourceLocation
+
+    /// Documents expected in all.
+    public var expectedCount: Int { documents.reduce(0) { $0 + $1.quantity } }
+}
+
+public struct ExpectedDocument: Sendable {
+    public enum Period: String, Sendable {
+        case once, monthly, quarterly, annual
+
+        public var chinese: String {
+            switch self {
+            case .once: "一次性"
+            case .monthly: "每月"
+            case .quarterly: "每季度"
+            case .annual: "每年"
+            }
+        }
+    }
+
+    public var title: String
+    public var quantity: Int
+    public var period: Period
+    public var date: Day?
+    public var location: SourceLocation
+}
+
+/// How to recognise an incoming file as evidence for an item.
+public struct EvidenceHint: Sendable {
+    public enum Match: String, Sendable { case any, all, exact, regex }
+    public var match: Match
+    public var text: String
+    public var location: SourceLocation
+}
+
+/// A fixed-point number with two decimals (points are 0.5 or 0.25 often; floats would drift).
+public struct Decimal2: Hashable, Comparable, Sendable, CustomStringConvertible {
+    /// The value times 100.
+    public var hundredths: Int
+
+    public init(hundredths: Int) { self.hundredths = hundredths }
+
+    public init?(_ text: String) {
+        let trimmed = text.trimmed
+        let negative = trimmed.hasPrefix("-")
+        let body = negative || trimmed.hasPrefix("+") ? String(trimmed.dropFirst()) : trimmed
+        let parts = body.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count <= 2, let whole = Int(parts[0].isEmpty ? "0" : String(parts[0])) else { return nil }
+        var fraction = 0
+        if parts.count == 2 {
+            let digits = String(parts[1])
+            guard digits.count <= 2, digits.allSatisfy(\.isNumber) else { return nil }
+            fraction = (Int(digits) ?? 0) * (digits.count == 1 ? 10 : 1)
+        }
+        hundredths = (whole * 100 + fraction) * (negative ? -1 : 1)
+    }
+
+    public static func < (a: Decimal2, b: Decimal2) -> Bool { a.hundredths < b.hundredths }
+    public static func + (a: Decimal2, b: Decimal2) -> Decimal2 { Decimal2(hundredths: a.hundredths + b.hundredths) }
+    public static let zero = Decimal2(hundredths: 0)
+
+    /// `20`, `2.5`, `0.25`
+    public var description: String {
+        let sign = hundredths < 0 ? "-" : ""
+        let value = abs(hundredths)
+        let whole = value / 100
+        let fraction = value % 100
+        if fraction == 0 { return "\(sign)\(whole)" }
+        if fraction % 10 == 0 { return "\(sign)\(whole).\(fraction / 10)" }
+        return "\(sign)\(whole).\(fraction < 10 ? "0" : "")\(fraction)"
+    }
+
+    public var doubleValue: Double { Double(hundredths) / 100 }
+}
+
+extension StringProtocol {
+    /// Without leading and trailing whitespace and newlines.
+    var trimmed: String { trimming(" \t\n\r") }
+
+    /// Without leading and trailing characters from `set`.
+    func trimming(_ set: String) -> String {
+        var s = Substring(self)
+        while let c = s.first, set.contains(c) { s.removeFirst() }
+        while let c = s.last, set.contains(c) { s.removeLast() }
+        return String(s)
+    }
+}

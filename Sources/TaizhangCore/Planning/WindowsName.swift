@@ -1,0 +1,70 @@
+/// File and folder names that are valid on Windows and on FAT/exFAT USB sticks.
+///
+/// The rules: none of `< > : " / \ | ? *` or control characters; no trailing dot or space; not
+/// a reserved device name (CON, PRN, AUX, NUL, COM1–9, LPT1–9, with or without extension).
+public enum WindowsName {
+    static let forbidden: Set<Character> = ["<", ">", ":", "\"", "/", "\\", "|", "?", "*"]
+    static let reserved: Set<String> = {
+        var names: Set<String> = ["CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$"]
+        for n in 1...9 { names.insert("COM\(n)"); names.insert("LPT\(n)") }
+        for n in ["¹", "²", "³"] { names.insert("COM\(n)"); names.insert("LPT\(n)") }
+        return names
+    }()
+
+    /// Whether `name` is a device name such as `CON` or `com1.txt`.
+    public static func isReserved(_ name: String) -> Bool {
+        let stem = name.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? name
+        return reserved.contains(stem.trimming(" ").uppercased())
+    }
+
+    /// Whether a user-given name would step outside its folder (`..`, `a/b`, `C:\x`, `/etc`).
+    public static func escapesFolder(_ name: String) -> Bool {
+        let trimmed = name.trimming(" \t")
+        if trimmed == "." || trimmed == ".." { return true }
+        if name.contains("/") || name.contains("\\") { return true }
+        let scalars = Array(name.unicodeScalars)
+        if scalars.count >= 2, scalars[1] == ":", scalars[0].properties.isAlphabetic { return true }
+        return false
+    }
+
+    /// Whether `name` can be used as it is.
+    public static func isValid(_ name: String) -> Bool {
+        sanitize(name) == name
+    }
+
+    /// A valid name as close to `name` as possible: forbidden characters become `_`, control
+    /// characters are dropped, trailing dots and spaces are trimmed, reserved names get a `_`
+    /// suffix, and an empty result becomes `_`. Deterministic.
+    public static func sanitize(_ name: String) -> String {
+        var result = ""
+        for character in name {
+            if forbidden.contains(character) {
+                result.append("_")
+            } else if character.unicodeScalars.allSatisfy({ $0.value < 0x20 || $0.value == 0x7F }) {
+                continue
+            } else {
+                result.append(character)
+            }
+        }
+        while let last = result.last, last == "." || last == " " { result.removeLast() }
+        while let first = result.first, first == " " { result.removeFirst() }
+        if result.isEmpty { return "_" }
+        if isReserved(result) {
+            if let dot = result.firstIndex(of: ".") {
+                result.insert("_", at: dot)
+            } else {
+                result.append("_")
+            }
+        }
+        return result
+    }
+
+    /// `sanitize`, then cut to at most `maxLength` characters (UTF-16 units, as Windows counts),
+    /// never splitting a character, trimming again afterwards.
+    public static func sanitize(_ name: String, maxLength: Int) -> String {
+        var result = sanitize(name)
+        while result.utf16.count > maxLength, !result.isEmpty { result.removeLast() }
+        while let last = result.last, last == "." || last == " " { result.removeLast() }
+        return result.isEmpty ? "_" : result
+    }
+}

@@ -1,0 +1,244 @@
+import TaizhangDiagnostics
+
+/// The semantic checks the schema cannot express. Collects every problem; never stops early.
+public struct WorkspaceValidator: Sendable {
+    public let workspace: Workspace
+
+    public init(workspace: Workspace) { self.workspace = workspace }
+
+    public func validate() -> [Diagnostic] {
+        var diagnostics: [Diagnostic] = []
+        checkUniqueness(&diagnostics)
+        checkReferences(&diagnostics)
+        checkPoints(&diagnostics)
+        checkOwnersAndCodes(&diagnostics)
+        checkDates(&diagnostics)
+        checkConditions(&diagnostics)
+        checkNames(&diagnostics)
+        return diagnostics
+    }
+
+    private var street: Street { workspace.street }
+    private var catalogue: Catalogue { workspace.catalogue }
+
+    // MARK: Duplicates
+
+    private func checkUniqueness(_ d: inout [Diagnostic]) {
+        func unique(_ what: String, _ entries: [(String, SourceLocation)]) {
+            var first: [String: SourceLocation] = [:]
+            for (key, location) in entries {
+                if let earlier = first[key] {
+                    d.append(.error("checklist.duplicate-code", "duplicate \(what) \(key)", at: location,
+                                    notes: ["first defined at \(Diagnostic.displayPath(earlier.file, relativeTo: workspace.root)):\(earlier.line)"]))
+                } else {
+                    first[key] = location
+                }
+            }
+        }
+        unique("community id", street.communities.map { ($0.id, $0.location) })
+        unique("community code", street.communities.map { ($0.code, $0.location) })
+        unique("person id", street.people.map { ($0.id, $0.location) })
+        unique("group id", street.groups.map { ($0.id, $0.location) })
+        unique("group number", street.groups.map { (String($0.number), $0.location) })
+        unique("attribute", street.attributeDefinitions.map { ($0.name, $0.location) })
+        unique("contingency id", street.contingencies.map { ($0.id, $0.location) })
+        unique("category code", catalogue.categories.map { ($0.code, $0.location) })
+        unique("indicator code", catalogue.allIndicators.map { ($0.code, $0.location) })
+        unique("item code", catalogue.allItems.map { ($0.code, $0.location) })
+        unique("task id", workspace.tasks.map { ($0.id, $0.location) })
+        for community in street.communities {
+            unique("attribute value", community.values.map { ($0.name, $0.location) })
+        }
+    }
+
+    // MARK: References
+
+    private func checkReferences(_ d: inout [Diagnostic]) {
+        let people = Set(street.people.map(\.id))
+        let groups = Set(street.groups.map(\.id))
+        let communities = Set(street.communities.map(\.id))
+        func check(_ reference: Reference?, in known: Set<String>, _ what: String, from context: String) {
+            guard let reference, !known.contains(reference.id) else { return }
+            d.append(.error("checklist.unknown-reference", "\(context) refers to unknown \(what) \"\(reference.id)\"", at: reference.location))
+        }
+        for community in street.communities {
+            check(community.lead, in: people, "person", from: "community \(community.id)")
+        }
+        for person in street.people {
+            check(person.community, in: communities, "community", from: "person \(person.id)")
+        }
+        for group in street.groups {
+            check(group.lead, in: people, "person", from: "group \(group.id)")
+            for member in group.members { check(member, in: people, "person", from: "group \(group.id)") }
+        }
+        for contingency in street.contingencies {
+            check(contingency.group, in: groups, "group", from: "contingency \(contingency.id)")
+        }
+        for indicator in catalogue.allIndicators {
+            check(indicator.group, in: groups, "group", from: "indicator \(indicator.code)")
+        }
+        for item in catalogue.allItems where item.hasOwnGroup {
+            check(item.group, in: groups, "group", from: "item \(item.code)")
+        }
+        for task in workspace.tasks {
+            check(task.group, in: groups, "group", from: "task \(task.id)")
+            check(task.owner, in: people, "person", from: "task \(task.id)")
+        }
+    }
+
+    // MARK: Points
+
+    private func checkPoints(_ d: inout [Diagnostic]) {
+        var total = Decimal2.zero
+        for category in catalogue.categories {
+            let sum = category.indicators.reduce(Decimal2.zero) { $0 + $1.points }
+            if let declared = category.points, declared != sum {
+                d.append(.error("checklist.points-mismatch",
+                                "category \(category.code) declares \(declared) points but its indicators add up to \(sum)",
+                                at: category.location))
+            }
+            total = total + (category.points ?? sum)
+        }
+        if let declared = catalogue.totalPoints, declared != total {
+            d.append(.error("checklist.points-mismatch",
+                            "the catalogue declares \(declared) points but its categories add up to \(total)",
+                            at: catalogue.location))
+        }
+    }
+
+    // MARK: Owners, codes, empty indicators
+
+    private func checkOwnersAndCodes(_ d: inout [Diagnostic]) {
+        for category in catalogue.categories {
+            for indicator in category.indicators {
+                if indicator.items.isEmpty {
+                    d.append(.warning("checklist.no-items", "indicator \(indicator.code) has no ledger items, so nothing will be filed for it", at: indicator.location))
+                }
+                for item in indicator.items {
+                    if item.group.id.isEmpty {
+                        d.append(.error("checklist.no-owner", "item \(item.code) has no owner group", at: item.location))
+                    }
+                    if !item.code.hasPrefix(category.code + ".") {
+                        d.append(.error("checklist.code-prefix",
+                                        "item code \(item.code) must start with its category code \(category.code) and a dot, e.g. \(category.code).01",
+                                        at: item.location))
+                    }
+                    if indicator.level != .both, item.level != indicator.level {
+                        d.append(.warning("checklist.level-mismatch",
+                                          "item \(item.code) is kept at \(item.level.rawValue) level but its indicator \(indicator.code) is \(indicator.level.rawValue)-level only",
+                                          at: item.location))
+                    }
+                }
+            }
+        }
+    }
+
+    // MARK: Dates
+
+    private func checkDates(_ d: inout [Diagnostic]) {
+        let start = street.periodStart, end = street.periodEnd
+        let expectedEnd = start.addingYears(1).adding(days: -1)
+        if end != expectedEnd {
+            d.append(.error("checklist.bad-period",
+                            "the statistical period \(start) to \(end) is not one year; with that start it ends on \(expectedEnd)",
+                            at: street.location))
+        }
+        if start.month != 10 || start.day != 1 {
+            d.append(.warning("checklist.bad-period", "the statistical year usually starts on 1 October, not \(start)", at: street.location))
+        }
+        if end.year != street.year {
+            d.append(.warning("checklist.bad-period", "assessment year \(street.year) but the statistical period ends in \(end.year)", at: street.location))
+        }
+        if street.inspectionDate <= start {
+            d.append(.error("checklist.date-outside-period",
+                            "inspection date \(street.inspectionDate) is before the statistical year starts (\(start))",
+                            at: street.location))
+        }
+        for item in catalogue.allItems {
+            for document in item.documents {
+                if let date = document.date, date < start || date > end {
+                    d.append(.error("checklist.date-outside-period",
+                                    "document date \(date) of item \(item.code) is outside the statistical year \(start) to \(end)",
+                                    at: document.location))
+                }
+            }
+        }
+        for task in workspace.tasks {
+            guard let due = task.dueDay(inspection: street.inspectionDate) else { continue }
+            if due < start {
+                d.append(.error("checklist.date-outside-period",
+                                "task \(task.id) is due \(due), before the statistical year starts (\(start))", at: task.location))
+            } else if due > street.inspectionDate {
+                d.append(.error("checklist.date-outside-period",
+                                "task \(task.id) is due \(due), after inspection day (\(street.inspectionDate))", at: task.location))
+            }
+        }
+    }
+
+    // MARK: Conditions and attribute values
+
+    private func checkConditions(_ d: inout [Diagnostic]) {
+        let definitions = Dictionary(street.attributeDefinitions.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        for indicator in catalogue.allIndicators {
+            guard let condition = indicator.appliesWhen, let location = indicator.appliesWhenLocation else { continue }
+            for clause in condition.clauses {
+                guard let definition = definitions[clause.attributeName] else {
+                    let known = street.attributeDefinitions.map(\.name).sorted().joined(separator: ", ")
+                    d.append(.error("checklist.unknown-attribute",
+                                    "appliesWhen of indicator \(indicator.code) names unknown attribute \"\(clause.attributeName)\"",
+                                    at: location, notes: known.isEmpty ? ["no community attributes are defined in street.xml"] : ["known attributes: \(known)"]))
+                    continue
+                }
+                if case .flag = clause, definition.kind != .boolean {
+                    d.append(.error("checklist.bad-condition",
+                                    "appliesWhen of indicator \(indicator.code) tests \(definition.name) as a flag, but it is \(definition.kind.rawValue); compare it, e.g. \(definition.name) >= 1",
+                                    at: location))
+                }
+            }
+        }
+        for community in street.communities {
+            for value in community.values {
+                guard let definition = definitions[value.name] else {
+                    d.append(.error("checklist.unknown-attribute", "community \(community.id) sets unknown attribute \"\(value.name)\"", at: value.location))
+                    continue
+                }
+                if !Self.fits(value.value, definition.kind) {
+                    d.append(.error("checklist.bad-attribute-value",
+                                    "attribute \(value.name) of community \(community.id) must be \(definition.kind.rawValue), not \"\(value.value)\"",
+                                    at: value.location))
+                }
+            }
+        }
+    }
+
+    private static func fits(_ value: String, _ kind: AttributeDefinition.Kind) -> Bool {
+        switch kind {
+        case .boolean: ["true", "false", "1", "0"].contains(value)
+        case .integer: Int(value) != nil
+        case .text: true
+        }
+    }
+
+    // MARK: Names that become folders
+
+    private func checkNames(_ d: inout [Diagnostic]) {
+        func check(_ name: String, _ what: String, at location: SourceLocation) {
+            if WindowsName.escapesFolder(name) {
+                d.append(.error("name.escapes-pack", "\(what) \"\(name)\" would escape its folder in the pack (no /, \\, .. or drive letters)", at: location))
+            } else if !WindowsName.isValid(name) {
+                d.append(.warning("name.not-portable", "\(what) \"\(name)\" is not a valid Windows file name; it will be written as \"\(WindowsName.sanitize(name))\"", at: location))
+            }
+        }
+        if let folder = street.folder { check(folder, "street folder", at: street.location) }
+        check(street.name, "street name", at: street.location)
+        for community in street.communities {
+            check(community.folder ?? community.name, community.folder == nil ? "community name" : "community folder", at: community.location)
+        }
+        for category in catalogue.categories {
+            check(category.folder ?? category.name, category.folder == nil ? "category name" : "category folder", at: category.location)
+        }
+        for item in catalogue.allItems {
+            check(item.folder ?? item.title, item.folder == nil ? "item title" : "item folder", at: item.location)
+        }
+    }
+}

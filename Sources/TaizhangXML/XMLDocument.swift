@@ -1,0 +1,145 @@
+import CLibXML2
+import Foundation
+import TaizhangDiagnostics
+
+/// A parsed XML document. Owns its libxml2 tree; not thread-safe, keep it confined to one task.
+public final class XMLDocument {
+    let doc: xmlDocPtr
+    /// The file the document was read from (absolute or as given).
+    public let file: String
+    /// Source files of included content: node → index into `files` (filled by XInclude processing).
+    var nodeFiles: [UnsafeMutableRawPointer: Int] = [:]
+    var files: [String]
+    let sources = SourceTextCache()
+
+    init(doc: xmlDocPtr, file: String) {
+        self.doc = doc
+        self.file = file
+        self.files = [file]
+    }
+
+    deinit { xmlFreeDoc(doc) }
+
+    /// The largest file the parser accepts; larger input is refused before libxml2 sees it.
+    public static let maximumFileSize = 32 * 1024 * 1024
+
+    /// The result of a parse: a document when the input was well-formed, and every diagnostic.
+    public struct ParseResult {
+        public let document: XMLDocument?
+        public let diagnostics: [Diagnostic]
+    }
+
+    /// Parses a file. Refuses DOCTYPE declarations (and with them every entity trick: XXE,
+    /// billion laughs), network access and files above `maximumFileSize`.
+    public static func parse(file path: String) -> ParseResult {
+        let location = SourceLocation(file: path)
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            return ParseResult(document: nil, diagnostics: [.error("xml.file-not-found", "file not found", at: location)])
+        }
+        if isDirectory.boolValue {
+            return ParseResult(document: nil, diagnostics: [.error("xml.file-not-found", "is a directory, not an XML file", at: location)])
+        }
+        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+        if size > maximumFileSize {
+            return ParseResult(document: nil, diagnostics: [.error(
+                "xml.too-large",
+                "file is too large (\(size / 1024 / 1024) MiB; the limit is \(maximumFileSize / 1024 / 1024) MiB)",
+                at: location)])
+        }
+        return parse(path: path) { ctxt in
+            xmlCtxtReadFile(ctxt, path, nil, XMLLibrary.parseOptions)
+        }
+    }
+
+    /// Parses XML held in memory; `file` names it in diagnostics.
+    public static func parse(string: String, file: String) -> ParseResult {
+        let bytes = Array(string.utf8)
+        if bytes.count > maximumFileSize {
+            return ParseResult(document: nil, diagnostics: [.error("xml.too-large", "document is too large", at: SourceLocation(file: file))])
+        }
+        return parse(path: file) { ctxt in
+            bytes.withUnsafeBufferPointer { buffer in
+                buffer.withMemoryRebound(to: CChar.self) { chars in
+                    xmlCtxtReadMemory(ctxt, chars.baseAddress, Int32(chars.count), file, nil, XMLLibrary.parseOptions)
+                }
+            }
+        }
+    }
+
+    private static func parse(path: String, read: (xmlParserCtxtPtr) -> xmlDocPtr?) -> ParseResult {
+        XMLLibrary.ensureInitialized()
+        guard let ctxt = xmlNewParserCtxt() else {
+            return ParseResult(document: nil, diagnostics: [.error("xml.internal", "could not create an XML parser", at: SourceLocation(file: path))])
+        }
+        defer { xmlFreeParserCtxt(ctxt) }
+        let collector = ErrorCollector(fallbackFile: path)
+        let unmanaged = Unmanaged.passRetained(collector)
+        defer { unmanaged.release() }
+        // Per-parse errors: the callback's user data is the parser context; our collector rides in `_private`.
+        ctxt.pointee._private = unmanaged.toOpaque()
+        ctxt.pointee.sax.pointee.serror = { userData, error in
+            guard let userData, let error else { return }
+            let ctxt = userData.assumingMemoryBound(to: xmlParserCtxt.self)
+            guard let box = ctxt.pointee._private else { return }
+            Unmanaged<ErrorCollector>.fromOpaque(box).takeUnretainedValue().add(error, id: "xml.syntax")
+        }
+        // A checklist never needs a DTD. Stop at the DOCTYPE, before any entity is declared.
+        ctxt.pointee.sax.pointee.internalSubset = { userData, _, _, _ in
+            guard let userData else { return }
+            let ctxt = userData.assumingMemoryBound(to: xmlParserCtxt.self)
+            guard let box = ctxt.pointee._private else { return }
+            let collector = Unmanaged<ErrorCollector>.fromOpaque(box).takeUnretainedValue()
+            let line = Int(ctxt.pointee.input?.pointee.line ?? 0)
+            collector.diagnostics.append(.error(
+                "xml.doctype-forbidden",
+                "DOCTYPE declarations are not allowed (entities could read other files or expand without limit)",
+                at: SourceLocation(file: collector.fallbackFile, line: line, column: 1)))
+            collector.stopped = true
+            xmlStopParser(ctxt)
+        }
+        let doc = read(ctxt)
+        let wellFormed = ctxt.pointee.wellFormed != 0 && !collector.stopped
+        guard let doc, wellFormed else {
+            if let doc { xmlFreeDoc(doc) }
+            var diagnostics = collector.diagnostics
+            if !diagnostics.hasErrors {
+                diagnostics.append(.error("xml.syntax", "the document could not be read", at: SourceLocation(file: path)))
+            }
+            return ParseResult(document: nil, diagnostics: diagnostics)
+        }
+        return ParseResult(document: XMLDocument(doc: doc, file: path), diagnostics: collector.diagnostics)
+    }
+
+    /// The root element, if any.
+    public var root: XMLElement? {
+        guard let node = xmlDocGetRootElement(doc) else { return nil }
+        return XMLElement(node: node, document: self)
+    }
+
+    /// The file a node came from, taking XInclude into account.
+    func sourceFile(of node: UnsafeMutableRawPointer) -> String {
+        if let index = nodeFiles[node] { return files[index] }
+        return file
+    }
+
+    /// Where a node starts: file, line, and the column of its `<name`, found in the source text.
+    func location(of node: xmlNodePtr) -> SourceLocation {
+        let file = sourceFile(of: UnsafeMutableRawPointer(node))
+        let line = Int(xmlGetLineNo(node))
+        guard node.pointee.type == XML_ELEMENT_NODE, line > 0 else {
+            return SourceLocation(file: file, line: max(line, 0), column: line > 0 ? 1 : 0)
+        }
+        let name = String(cString: node.pointee.name)
+        let prefix = node.pointee.ns?.pointee.prefix.map { String(cString: $0) + ":" } ?? ""
+        return sources.locateElement(prefix + name, endingAtLine: line, in: file)
+    }
+
+    /// Serialises the document as UTF-8 (tests and debugging).
+    public func serialized() -> String {
+        var buffer: UnsafeMutablePointer<xmlChar>?
+        var size: Int32 = 0
+        xmlDocDumpFormatMemoryEnc(doc, &buffer, &size, "UTF-8", 1)
+        return consumeXMLString(buffer) ?? ""
+    }
+}

@@ -1,0 +1,67 @@
+import CLibXML2
+import TaizhangDiagnostics
+
+/// An element of an `XMLDocument`. Valid while its document is alive (it keeps it alive).
+public struct XMLElement {
+    let node: xmlNodePtr
+    public let document: XMLDocument
+
+    init(node: xmlNodePtr, document: XMLDocument) {
+        self.node = node
+        self.document = document
+    }
+
+    /// The local name, without any namespace prefix.
+    public var name: String { String(cString: node.pointee.name) }
+
+    /// The namespace URI, if the element has one.
+    public var namespaceURI: String? { node.pointee.ns?.pointee.href.map { String(cString: $0) } }
+
+    /// The value of an attribute without namespace, or nil when it is absent.
+    public func attribute(_ name: String) -> String? {
+        withXMLChar(name) { consumeXMLString(xmlGetNoNsProp(node, $0)) }
+    }
+
+    /// All attributes in document order.
+    public var attributes: [(name: String, value: String)] {
+        var result: [(String, String)] = []
+        var attr = node.pointee.properties
+        while let current = attr {
+            let name = String(cString: current.pointee.name)
+            let value = consumeXMLString(xmlNodeListGetString(node.pointee.doc, current.pointee.children, 1)) ?? ""
+            result.append((name, value))
+            attr = current.pointee.next
+        }
+        return result
+    }
+
+    /// Child elements in document order (XInclude markers and text are skipped).
+    public var children: [XMLElement] {
+        var result: [XMLElement] = []
+        var child = node.pointee.children
+        while let current = child {
+            if current.pointee.type == XML_ELEMENT_NODE {
+                result.append(XMLElement(node: current, document: document))
+            }
+            child = current.pointee.next
+        }
+        return result
+    }
+
+    /// Child elements with a given local name.
+    public func children(named name: String) -> [XMLElement] { children.filter { $0.name == name } }
+
+    /// The first child element with a given local name.
+    public func child(named name: String) -> XMLElement? { children.first { $0.name == name } }
+
+    /// The text content of the element and its descendants.
+    public var text: String { consumeXMLString(xmlNodeGetContent(node)) ?? "" }
+
+    /// Where the element's start tag begins, in the file it came from (XInclude-aware).
+    public var location: SourceLocation { document.location(of: node) }
+
+    /// Where an attribute of this element is written; the element's own location if not found.
+    public func location(ofAttribute name: String) -> SourceLocation {
+        document.sources.locateAttribute(name, from: location)
+    }
+}

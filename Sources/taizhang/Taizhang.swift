@@ -1,0 +1,11 @@
+import ArgumentParser
+
+/// The `taizhang` command: thin wrappers around TaizhangCore.
+@main
+struct Taizhang: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "taizhang",
+        abstract: "Ledger (台账) packs, trackers and walkthroughs for the family-planning assessment.",
+        subcommands: [Validate.self]
+    )
+}

@@ -1,0 +1,14 @@
+import ArgumentParser
+
+extension Taizhang {
+    struct Validate: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Check the checklist definitions: schema, references, points, dates and names.")
+
+        @OptionGroup var options: WorkspaceOptions
+
+        func run() throws {
+            _ = try options.load(printSummary: true)
+        }
+    }
+}

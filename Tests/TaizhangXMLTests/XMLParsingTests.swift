@@ -1,0 +1,79 @@
+import Foundation
+import Testing
+import TaizhangDiagnostics
+@testable import TaizhangXML
+
+/// The fixtures folder next to this file.
+let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures").path
+
+@Suite struct XMLParsingTests {
+    @Test func parsesElementsAttributesAndLines() throws {
+        let result = XMLDocument.parse(string: "<a x=\"1\">\n  <b>文本</b>\n  <b y='2'/>\n</a>\n", file: "mem.xml")
+        #expect(result.diagnostics.isEmpty)
+        let root = try #require(result.document?.root)
+        #expect(root.name == "a")
+        #expect(root.attribute("x") == "1")
+        #expect(root.attribute("missing") == nil)
+        #expect(root.children.map(\.name) == ["b", "b"])
+        #expect(root.children[0].text == "文本")
+        #expect(root.children[1].location.line == 3)
+        #expect(root.children[1].attributes.map(\.name) == ["y"])
+    }
+
+    @Test func reportsSyntaxErrorsWithFileLineAndColumn() {
+        let result = XMLDocument.parse(string: "<a>\n  <b></c>\n</a>\n", file: "broken.xml")
+        #expect(result.document == nil)
+        let first = result.diagnostics.first
+        #expect(first?.severity == .error)
+        #expect(first?.location == SourceLocation(file: "broken.xml", line: 2, column: 10))
+        #expect(first?.rendered() == "broken.xml:2:10: error: Opening and ending tag mismatch: b line 2 and c [xml.syntax]")
+    }
+
+    @Test func linesAbove65535AreExact() throws {
+        let padding = String(repeating: "\n", count: 70_000)
+        let result = XMLDocument.parse(string: "<a>\(padding)<b/>\(padding)<c></d></a>", file: "long.xml")
+        #expect(result.document == nil)
+        #expect(result.diagnostics.first?.location?.line == 140_001)
+        let ok = XMLDocument.parse(string: "<a>\(padding)<b/></a>", file: "long.xml")
+        #expect(try #require(ok.document?.root).children.first?.location.line == 70_001)
+    }
+
+    @Test func missingFileIsAClearError() {
+        let result = XMLDocument.parse(file: "/nonexistent/taizhang.xml")
+        #expect(result.diagnostics.map { $0.rendered() } == ["/nonexistent/taizhang.xml: error: file not found [xml.file-not-found]"])
+    }
+
+    @Test func externalEntityIsRefusedAndNothingLeaks() {
+        let path = fixtures + "/xxe.xml"
+        let clock = ContinuousClock()
+        var result: XMLDocument.ParseResult?
+        let elapsed = clock.measure { result = XMLDocument.parse(file: path) }
+        #expect(elapsed < .seconds(1))
+        #expect(result?.document == nil)
+        let rendered = result?.diagnostics.map { $0.rendered() } ?? []
+        #expect(rendered == [path + ":2:1: error: DOCTYPE declarations are not allowed (entities could read other files or expand without limit) [xml.doctype-forbidden]"])
+        #expect(!rendered.joined().contains("root:"))
+    }
+
+    @Test func billionLaughsIsRefusedQuickly() {
+        let path = fixtures + "/billion-laughs.xml"
+        let clock = ContinuousClock()
+        var result: XMLDocument.ParseResult?
+        let elapsed = clock.measure { result = XMLDocument.parse(file: path) }
+        #expect(elapsed < .seconds(1))
+        #expect(result?.document == nil)
+        #expect(result?.diagnostics.map(\.id) == ["xml.doctype-forbidden"])
+    }
+
+    @Test func oversizedFilesAreRefusedBeforeParsing() throws {
+        let path = NSTemporaryDirectory() + "taizhang-huge-\(UUID().uuidString).xml"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        #expect(FileManager.default.createFile(atPath: path, contents: nil))
+        let handle = try #require(FileHandle(forWritingAtPath: path))
+        try handle.truncate(atOffset: UInt64(XMLDocument.maximumFileSize + 1))
+        try handle.close()
+        let result = XMLDocument.parse(file: path)
+        #expect(result.document == nil)
+        #expect(result.diagnostics.map(\.id) == ["xml.too-large"])
+    }
+}
