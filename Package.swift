@@ -37,6 +37,7 @@ let package = Package(
         ),
         .testTarget(name: "TaizhangXMLTests", dependencies: ["TaizhangXML"]),
         .testTarget(name: "TaizhangCoreTests", dependencies: ["TaizhangCore"]),
+        .testTarget(name: "TaizhangCLITests", dependencies: ["taizhang"]),
     ],
     swiftLanguageModes: [.v6]
 )

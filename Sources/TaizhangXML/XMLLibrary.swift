@@ -1,4 +1,5 @@
 import CLibXML2
+import Foundation
 import TaizhangDiagnostics
 
 /// Process-wide libxml2 set-up. Done once; `xmlCleanupParser` is never called.
@@ -33,7 +34,11 @@ final class ErrorCollector {
         let e = error.pointee
         if stopped { return }
         var message = e.message.map { String(cString: $0) } ?? "unknown XML error"
-        message = message.trimmingWhitespace()
+        message = message.trimmingWhitespace().split(whereSeparator: \.isNewline).joined(separator: " ")
+        if message.hasPrefix("Input is not proper UTF-8") {
+            let bytes = message.range(of: "Bytes: ").map { " (" + String(message[$0.upperBound...]) + ")" } ?? ""
+            message = "the file is not valid UTF-8\(bytes); save it as UTF-8"
+        }
         let severity: Diagnostic.Severity = e.level == XML_ERR_WARNING ? .warning : .error
         var location: SourceLocation?
         if let node = e.node, let locate, let found = locate(node) {

@@ -49,6 +49,10 @@ public struct WorkspaceLoader: Sendable {
         let parsed = XMLDocument.parse(file: masterFile)
         var diagnostics = parsed.diagnostics
         guard let document = parsed.document else { return Result(workspace: nil, diagnostics: diagnostics) }
+        if let top = document.root, top.name != "taizhang" {
+            diagnostics.append(.error("checklist.wrong-root", "the root element of \(WorkspaceLoader.masterPath) must be <taizhang>, not <\(top.name)>", at: top.location))
+            return Result(workspace: nil, diagnostics: diagnostics)
+        }
         diagnostics += document.processXIncludes(within: root)
         if diagnostics.hasErrors { return Result(workspace: nil, diagnostics: diagnostics) }
         diagnostics += schema.validate(document)
@@ -155,7 +159,7 @@ final class ModelBuilder {
 
     private func buildIndicator(_ e: XMLElement, category: String) -> Indicator {
         let code = e.attribute("code") ?? ""
-        let group = reference(e, "group") ?? Reference("", at: e.location)
+        let group = reference(e, "group")
         let level = Level(rawValue: e.attribute("level") ?? "") ?? .both
         let conditionText = e.attribute("appliesWhen")
         var condition: Condition?
@@ -179,7 +183,7 @@ final class ModelBuilder {
             location: e.location)
     }
 
-    private func buildItem(_ e: XMLElement, category: String, indicator: String, group: Reference, level: Level) -> LedgerItem {
+    private func buildItem(_ e: XMLElement, category: String, indicator: String, group: Reference?, level: Level) -> LedgerItem {
         let own = reference(e, "group")
         return LedgerItem(
             code: e.attribute("code") ?? "", title: e.attribute("title") ?? "", categoryCode: category, indicatorCode: indicator,

@@ -69,7 +69,8 @@ public struct Indicator: Sendable {
     public var points: Decimal2
     public var method: VerificationMethod
     public var level: Level
-    public var group: Reference
+    /// The default owner group of the indicator's items.
+    public var group: Reference?
     public var isVeto: Bool
     public var appliesWhen: Condition?
     public var appliesWhenText: String?
@@ -87,8 +88,8 @@ public struct LedgerItem: Sendable {
     public var title: String
     public var categoryCode: String
     public var indicatorCode: String
-    /// The owner group: the item's own, else its indicator's.
-    public var group: Reference
+    /// The owner group: the item's own, else its indicator's (nil is a validation error).
+    public var group: Reference?
     /// Whether the group was written on the item itself.
     public var hasOwnGroup: Bool
     public var level: Level

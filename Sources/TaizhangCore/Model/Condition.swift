@@ -7,7 +7,8 @@ import Foundation
 /// Deliberately small: the people writing it are not programmers.
 public struct Condition: Sendable, Equatable {
     public enum Operator: String, Sendable, CaseIterable {
-        case equal = "=", notEqual = "!=", greaterOrEqual = ">=", lessOrEqual = "<=", greater = ">", less = "<"
+        // Two-character operators first: parsing tries them in this order.
+        case greaterOrEqual = ">=", lessOrEqual = "<=", notEqual = "!=", equal = "=", greater = ">", less = "<"
     }
 
     public enum Clause: Sendable, Equatable {

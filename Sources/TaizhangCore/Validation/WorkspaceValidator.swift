@@ -115,8 +115,8 @@ public struct WorkspaceValidator: Sendable {
                     d.append(.warning("checklist.no-items", "indicator \(indicator.code) has no ledger items, so nothing will be filed for it", at: indicator.location))
                 }
                 for item in indicator.items {
-                    if item.group.id.isEmpty {
-                        d.append(.error("checklist.no-owner", "item \(item.code) has no owner group", at: item.location))
+                    if item.group == nil {
+                        d.append(.error("checklist.no-owner", "item \(item.code) has no owner group; set group=\"…\" on the item or on its indicator", at: item.location))
                     }
                     if !item.code.hasPrefix(category.code + ".") {
                         d.append(.error("checklist.code-prefix",

@@ -1,0 +1,105 @@
+import Testing
+@testable import TaizhangCore
+
+@Suite struct ConditionTests {
+    let definitions = [
+        AttributeDefinition(name: "hasUrbanVillage", kind: .boolean, label: "", defaultValue: "false", location: .init(file: "")),
+        AttributeDefinition(name: "enterpriseAssociations", kind: .integer, label: "", defaultValue: "0", location: .init(file: "")),
+        AttributeDefinition(name: "selfGovernance", kind: .text, label: "", defaultValue: "无", location: .init(file: "")),
+    ]
+
+    func community(_ values: [String: String]) -> Community {
+        Community(id: "c", name: "c", code: "C", lead: nil, folder: nil, isSample: false,
+                  values: values.sorted { $0.key < $1.key }.map { .init(name: $0.key, value: $0.value, location: .init(file: "")) },
+                  location: .init(file: ""))
+    }
+
+    @Test func parsesClauses() throws {
+        #expect(try Condition(parsing: "hasUrbanVillage").clauses == [.flag(name: "hasUrbanVillage", negated: false)])
+        #expect(try Condition(parsing: "not hasUrbanVillage and enterpriseAssociations >= 2").clauses == [
+            .flag(name: "hasUrbanVillage", negated: true), .compare(name: "enterpriseAssociations", op: .greaterOrEqual, value: "2"),
+        ])
+        #expect(try Condition(parsing: "selfGovernance != 无").clauses == [.compare(name: "selfGovernance", op: .notEqual, value: "无")])
+        #expect(throws: Condition.ParseError.self) { try Condition(parsing: "a and") }
+        #expect(throws: Condition.ParseError.self) { try Condition(parsing: "a ~ b") }
+        #expect(throws: Condition.ParseError.self) { try Condition(parsing: ">= 3") }
+    }
+
+    @Test func evaluatesWithDefaults() throws {
+        let village = try Condition(parsing: "hasUrbanVillage")
+        #expect(village.matches(community(["hasUrbanVillage": "true"]), definitions: definitions))
+        #expect(!village.matches(community([:]), definitions: definitions))
+        let enterprises = try Condition(parsing: "enterpriseAssociations >= 1")
+        #expect(!enterprises.matches(community([:]), definitions: definitions))
+        #expect(enterprises.matches(community(["enterpriseAssociations": "2"]), definitions: definitions))
+        let governance = try Condition(parsing: "selfGovernance = 省级")
+        #expect(governance.matches(community(["selfGovernance": "省级"]), definitions: definitions))
+        #expect(!governance.matches(community([:]), definitions: definitions))
+    }
+}
+
+@Suite struct DayTests {
+    @Test func parsesPrintsAndCounts() throws {
+        let day = try #require(Day("2014-12-10"))
+        #expect(day.description == "2014-12-10")
+        #expect(day.chinese == "2014年12月10日")
+        #expect(Day("2014-02-29") == nil)
+        #expect(Day("2016-02-29") != nil)
+        #expect(Day("2013-10-01")!.addingYears(1).adding(days: -1) == Day("2014-09-30"))
+        #expect(Day("2014-11-30")!.days(until: day) == 10)
+        #expect(Day(ordinal: day.ordinal) == day)
+        #expect(Day("1970-01-01")!.ordinal == 0)
+    }
+}
+
+@Suite struct PointsTests {
+    @Test func fixedPointArithmetic() {
+        #expect(Decimal2("2.5")! + Decimal2("0.25")! == Decimal2("2.75")!)
+        #expect(Decimal2("20")!.description == "20")
+        #expect(Decimal2("0.5")!.description == "0.5")
+        #expect(Decimal2("0.05")!.description == "0.05")
+        #expect(Decimal2("1.234") == nil)
+        #expect(Decimal2("abc") == nil)
+    }
+}
+
+@Suite struct WindowsNameTests {
+    @Test(arguments: [
+        ("综合治理责任书", "综合治理责任书"),
+        ("a:b", "a_b"),
+        ("<>:\"/\\|?*", "_________"),
+        ("CON", "CON_"),
+        ("con.txt", "con_.txt"),
+        ("COM1", "COM1_"),
+        ("LPT9.doc", "LPT9_.doc"),
+        ("CONSOLE", "CONSOLE"),
+        ("名称. ", "名称"),
+        ("  前导空格", "前导空格"),
+        ("tab\there", "tabhere"),
+        ("", "_"),
+        ("...", "_"),
+    ])
+    func sanitizes(_ input: String, _ expected: String) {
+        #expect(WindowsName.sanitize(input) == expected)
+        #expect(WindowsName.isValid(WindowsName.sanitize(input)))
+    }
+
+    @Test func detectsEscapes() {
+        #expect(WindowsName.escapesFolder(".."))
+        #expect(WindowsName.escapesFolder("../x"))
+        #expect(WindowsName.escapesFolder("a/b"))
+        #expect(WindowsName.escapesFolder("a\\b"))
+        #expect(WindowsName.escapesFolder("C:x"))
+        #expect(WindowsName.escapesFolder("a:b"))  // drive-relative on Windows
+        #expect(!WindowsName.escapesFolder("会议:纪要"))
+        #expect(!WindowsName.escapesFolder("01.03 综合治理责任书"))
+    }
+
+    @Test func truncatesWithoutSplittingCharacters() {
+        let long = String(repeating: "台账", count: 100)
+        let cut = WindowsName.sanitize(long, maxLength: 15)
+        #expect(cut.utf16.count <= 15)
+        #expect(long.hasPrefix(cut))
+        #expect(WindowsName.sanitize("abc.def", maxLength: 4) == "abc")
+    }
+}

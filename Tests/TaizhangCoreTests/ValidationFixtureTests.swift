@@ -1,0 +1,58 @@
+import Foundation
+import Testing
+import TaizhangCore
+import TaizhangDiagnostics
+
+/// Each folder under Fixtures/invalid overlays the small workspace with broken files and
+/// holds `expected.txt`: the exact diagnostics, one per line, paths relative to the workspace.
+@Suite struct ValidationFixtureTests {
+    static let cases: [String] = {
+        let folder = Paths.fixtures + "/invalid"
+        return ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).sorted()
+    }()
+
+    @Test func thereAreAtLeastTwentyCases() {
+        #expect(Self.cases.count >= 20)
+    }
+
+    @Test(arguments: cases)
+    func producesExactlyTheExpectedDiagnostics(_ name: String) throws {
+        let folder = Paths.fixtures + "/invalid/" + name
+        let workspace = try TemporaryDirectory(name)
+        try workspace.overlay(Paths.small)
+        try workspace.overlay(folder)
+        try? FileManager.default.removeItem(atPath: workspace.path + "/expected.txt")
+        let expected = try String(contentsOfFile: folder + "/expected.txt", encoding: .utf8)
+            .split(separator: "\n", omittingEmptySubsequences: true).map(String.init)
+        let result = load(workspace.path)
+        let actual = rendered(result.diagnostics, root: workspace.path).flatMap { $0.split(separator: "\n").map(String.init) }
+        #expect(actual == expected, "\(name)")
+        #expect(!expected.isEmpty)
+    }
+
+    @Test func theSmallWorkspaceIsClean() {
+        let result = load(Paths.small)
+        #expect(result.diagnostics.isEmpty, "\(rendered(result.diagnostics, root: Paths.small))")
+        #expect(result.workspace?.catalogue.allItems.count == 6)
+    }
+
+    @Test func theDefaultWorkspaceIsClean() throws {
+        let result = WorkspaceLoader(root: Paths.repository).load()
+        #expect(result.diagnostics.isEmpty, "\(rendered(result.diagnostics, root: Paths.repository))")
+        let workspace = try #require(result.workspace)
+        #expect(workspace.street.name == "东湖街道")
+        #expect(workspace.street.communities.count == 9)
+        #expect(workspace.street.groups.count == 7)
+        #expect(workspace.catalogue.allItems.count >= 60)
+        for group in workspace.street.groups {
+            #expect(workspace.tasks.filter { $0.group.id == group.id }.count >= 3, "\(group.name)")
+        }
+    }
+
+    @Test func aMissingWorkspaceGetsAOneLineHint() {
+        let result = WorkspaceLoader(root: "/nonexistent/ws").load()
+        #expect(result.diagnostics.map { $0.rendered() } == [
+            "error: no workspace at /nonexistent/ws; pass --workspace DIR, the folder that holds checklists/taizhang.xml [workspace.missing]",
+        ])
+    }
+}
