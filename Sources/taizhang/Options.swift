@@ -27,6 +27,22 @@ struct WorkspaceOptions: ParsableArguments {
     }
 }
 
+extension WorkspaceOptions {
+    /// The workspace's templates, parsed; exits 65 with file:line:col diagnostics on errors.
+    func templates(_ required: [String]) throws -> TemplateSet {
+        do {
+            return try TemplateSet(directory: root + "/" + TemplateSet.folder, required: required)
+        } catch {
+            Console.print(error.diagnostics, relativeTo: root)
+            Console.summary(error.diagnostics)
+            throw ExitCode(65)
+        }
+    }
+
+    /// Item statuses for the indexes (the tracker, once there is one).
+    func statusSource() throws -> (any ItemStatusSource)? { nil }
+}
+
 /// Where output goes: diagnostics and progress to stderr, results to stdout.
 enum Console {
     static func print(_ diagnostics: [Diagnostic], relativeTo root: String) {
@@ -42,6 +58,19 @@ enum Console {
 
     static func error(_ line: String) {
         FileHandle.standardError.write(Data((line + "\n").utf8))
+    }
+
+    /// A progress callback that redraws one line on stderr, only when stderr is a terminal.
+    static func progress() -> ((Int, Int, String) -> Void)? {
+        guard isatty(STDERR_FILENO) != 0 else { return nil }
+        return { index, count, name in
+            FileHandle.standardError.write(Data("\u{1B}[2K\r[\(index)/\(count)] \(name)".utf8))
+        }
+    }
+
+    static func endProgress() {
+        guard isatty(STDERR_FILENO) != 0 else { return }
+        FileHandle.standardError.write(Data("\u{1B}[2K\r".utf8))
     }
 
     static func out(_ line: String) {

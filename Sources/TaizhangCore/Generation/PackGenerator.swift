@@ -1,0 +1,158 @@
+import Foundation
+import TaizhangDiagnostics
+
+/// Assembles a ledger pack: plan → (per unit) inventory → render → write, then the street
+/// summary and the manifest. One unit is in memory at a time, so a city of hundreds of
+/// communities streams through.
+public struct PackGenerator {
+    public static let requiredTemplates = ["style", "cover", "catalogue", "item-sheet", "spine-labels", "index-unit", "index-street"]
+
+    public struct Options {
+        public var outputRoot: String
+        /// Only these communities (ids); nil for the whole pack.
+        public var communities: [String]?
+        public var dryRun: Bool
+        /// Called before each unit is written: (1-based position, count, unit name).
+        public var progress: ((Int, Int, String) -> Void)?
+        /// The tracker's view of item statuses, shown in the indexes.
+        public var statuses: (any ItemStatusSource)?
+
+        public init(outputRoot: String, communities: [String]? = nil, dryRun: Bool = false,
+                    progress: ((Int, Int, String) -> Void)? = nil, statuses: (any ItemStatusSource)? = nil) {
+            self.outputRoot = outputRoot
+            self.communities = communities
+            self.dryRun = dryRun
+            self.progress = progress
+            self.statuses = statuses
+        }
+    }
+
+    public struct Result {
+        public var packRoot: String
+        public var plan: PackPlan
+        public var report: PackWriter.Report
+        public var diagnostics: [Diagnostic]
+        public var units: [UnitSummary]
+        public var orphans: [String]
+    }
+
+    public struct UnitSummary: Sendable {
+        public var id: String
+        public var name: String
+        public var items: Int
+        public var completeItems: Int
+        public var present: Int
+        public var expected: Int
+    }
+
+    public let workspace: Workspace
+    public let templates: TemplateSet
+
+    public init(workspace: Workspace, templates: TemplateSet) {
+        self.workspace = workspace
+        self.templates = templates
+    }
+
+    public func generate(_ options: Options) -> Result {
+        let plan = PackPlanner(workspace: workspace).plan()
+        let packRoot = options.outputRoot + "/" + plan.folderName
+        let writer = PackWriter(packRoot: packRoot, dryRun: options.dryRun)
+        let renderer = PageRenderer(workspace: workspace, templates: templates, statuses: options.statuses)
+        let selected = options.communities.map(Set.init)
+        let inScope: (UnitPlan) -> Bool = { unit in
+            guard let selected else { return true }
+            return unit.kind == .community && selected.contains(unit.id)
+        }
+        let scopeUnits = plan.units.filter(inScope)
+        var summaries: [UnitSummary] = []
+        var orphans: [String] = []
+        var planned: Set<String> = [GeneratedName.index, GeneratedName.indexXML]
+        var position = 0
+        for unit in plan.units {
+            let unitRoot = packRoot + "/" + unit.folderName
+            let inventory = UnitInventory(unit: unit, unitRoot: unitRoot)
+            let unitOrphans = inventory.orphans.map { unit.folderName + "/" + $0.path }
+            orphans += unitOrphans
+            summaries.append(inventory.summary)
+            guard inScope(unit) else { continue }
+            position += 1
+            options.progress?(position, scopeUnits.count, unit.name)
+            for (relative, bytes) in renderer.unitFiles(unit, inventory: inventory, orphans: inventory.orphans) {
+                let path = unit.folderName + "/" + relative
+                planned.insert(path)
+                writer.write(path, bytes)
+            }
+        }
+        if selected == nil {
+            let expectedUnits = Set(plan.units.map(\.folderName))
+            for orphan in FileInventory.orphans(in: packRoot, expected: expectedUnits.union([GeneratedName.manifest])) {
+                orphans.append(orphan.name)
+            }
+            writer.removeStale(inScope: { _ in true }, planned: planned)
+        } else {
+            let prefixes = scopeUnits.map { $0.folderName + "/" }
+            let touched: (String) -> Bool = { path in prefixes.contains { path.hasPrefix($0) } }
+            writer.removeStale(inScope: touched, planned: planned)
+            writer.carryOver { !touched($0) }
+        }
+        let orphanRows = orphans.sorted().map { path in
+            OrphanRow(path: path, href: PageFormat.href(path.split(separator: "/").map(String.init)),
+                      files: FileInventory.userFiles(in: packRoot + "/" + path).count)
+        }
+        for (relative, bytes) in renderer.streetFiles(plan: plan, summaries: summaries, orphans: orphanRows) {
+            writer.write(relative, bytes)
+        }
+        writer.writeManifest()
+        var diagnostics = writer.diagnostics
+        for orphan in orphanRows {
+            diagnostics.append(.warning("pack.orphaned-folder",
+                                        "\(orphan.path) is no longer in the catalogue but holds \(orphan.files) of your files; it was kept",
+                                        at: SourceLocation(file: packRoot + "/" + orphan.path)))
+        }
+        return Result(packRoot: packRoot, plan: plan, report: writer.report, diagnostics: diagnostics, units: summaries, orphans: orphans.sorted())
+    }
+}
+
+/// What one unit's folder holds now: the user's files per planned item, and leftovers.
+struct UnitInventory {
+    let unit: UnitPlan
+    /// User files per item code.
+    let files: [String: [UserFile]]
+    /// Folders inside the unit that the plan no longer has but that hold user files.
+    let orphans: [(path: String, files: Int)]
+
+    init(unit: UnitPlan, unitRoot: String) {
+        self.unit = unit
+        var files: [String: [UserFile]] = [:]
+        var orphans: [(String, Int)] = []
+        let binderNames = Set(unit.binders.map(\.folderName))
+        for orphan in FileInventory.orphans(in: unitRoot, expected: binderNames.union([GeneratedName.walkthroughFolder])) {
+            orphans.append((orphan.name, orphan.files))
+        }
+        for binder in unit.binders {
+            let binderRoot = unitRoot + "/" + binder.folderName
+            for item in binder.items {
+                files[item.item.code] = FileInventory.userFiles(in: binderRoot + "/" + item.folderName)
+            }
+            for orphan in FileInventory.orphans(in: binderRoot, expected: Set(binder.items.map(\.folderName))) {
+                orphans.append((binder.folderName + "/" + orphan.name, orphan.files))
+            }
+        }
+        self.files = files
+        self.orphans = orphans
+    }
+
+    func present(_ item: ItemPlan) -> Int { files[item.item.code]?.count ?? 0 }
+
+    var summary: PackGenerator.UnitSummary {
+        let items = unit.items
+        var complete = 0, present = 0, expected = 0
+        for item in items {
+            let have = self.present(item), want = item.item.expectedCount
+            if have >= want { complete += 1 }
+            present += min(have, want)
+            expected += want
+        }
+        return .init(id: unit.id, name: unit.name, items: items.count, completeItems: complete, present: present, expected: expected)
+    }
+}

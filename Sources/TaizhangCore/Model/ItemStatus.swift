@@ -1,0 +1,44 @@
+/// Where a ledger item stands in a community (or the street section).
+public enum ItemStatus: String, Sendable, CaseIterable, Codable {
+    /// 未检查: nobody has looked yet (the default).
+    case notReviewed = "not-reviewed"
+    /// 已归档: the documents are filed.
+    case filed
+    /// 已确认: the group lead ticked it.
+    case ticked
+    /// 已抽验: verified in a mock inspection.
+    case verified
+    /// 不适用: does not apply here (a reason is required).
+    case notApplicable = "na"
+
+    public var chinese: String {
+        switch self {
+        case .notReviewed: "未检查"
+        case .filed: "已归档"
+        case .ticked: "已确认"
+        case .verified: "已抽验"
+        case .notApplicable: "不适用"
+        }
+    }
+}
+
+/// The tracker's record of one item in one unit, as the indexes show it.
+public struct ItemStatusInfo: Sendable, Equatable {
+    public var status: ItemStatus
+    public var by: String?
+    /// `2014-11-20 09:30` (UTC+8)
+    public var at: String?
+    public var flagged: Bool
+
+    public init(status: ItemStatus, by: String? = nil, at: String? = nil, flagged: Bool = false) {
+        self.status = status
+        self.by = by
+        self.at = at
+        self.flagged = flagged
+    }
+}
+
+/// Where the generator learns item statuses (the tracker); unit is `street` or a community id.
+public protocol ItemStatusSource: Sendable {
+    func status(unit: String, item: String) -> ItemStatusInfo?
+}

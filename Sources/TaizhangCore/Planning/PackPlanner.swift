@@ -1,0 +1,71 @@
+/// Decides the folders of a pack: which items each unit holds, and Windows-safe names.
+///
+/// Names are `code title`, sanitised for Windows and capped per component so that
+/// `X:\pack\unit\binder\item\` stays under 190 characters, leaving room for the user's own
+/// file names within Windows' 240-character comfort zone. Shortening keeps the code prefix,
+/// so names stay unique and sort in binder order; the same input always gives the same names.
+public struct PackPlanner: Sendable {
+    public static let maxPath = 240
+    static let packCap = 40, unitCap = 40, binderCap = 40, itemCap = 60
+
+    public let workspace: Workspace
+
+    public init(workspace: Workspace) { self.workspace = workspace }
+
+    public func plan() -> PackPlan {
+        let street = workspace.street
+        let packName = WindowsName.sanitize("\(street.folder ?? street.name)-\(street.year)", maxLength: Self.packCap)
+        var units: [UnitPlan] = [streetUnit()]
+        let width = max(2, String(street.communities.count).count)
+        for (index, community) in street.communities.enumerated() {
+            units.append(communityUnit(community, number: Self.pad(index + 1, width)))
+        }
+        return PackPlan(folderName: packName, units: units)
+    }
+
+    /// `prefix name`, shortened to `cap` UTF-16 units without losing the prefix.
+    static func folderName(prefix: String, name: String, cap: Int) -> String {
+        let room = max(1, cap - prefix.utf16.count - 1)
+        return prefix + " " + WindowsName.sanitize(name, maxLength: room)
+    }
+
+    static func pad(_ value: Int, _ width: Int) -> String {
+        let s = String(value)
+        return String(repeating: "0", count: max(0, width - s.count)) + s
+    }
+
+    private func streetUnit() -> UnitPlan {
+        let street = workspace.street
+        let name = street.name + (street.section ?? "")
+        let number = Self.pad(0, max(2, String(street.communities.count).count))
+        return UnitPlan(kind: .street, id: "street", name: name, number: number,
+                        folderName: Self.folderName(prefix: number, name: street.folder ?? name, cap: Self.unitCap),
+                        community: nil, binders: binders { $0.item.level.includesStreet })
+    }
+
+    private func communityUnit(_ community: Community, number: String) -> UnitPlan {
+        let definitions = workspace.street.attributeDefinitions
+        return UnitPlan(kind: .community, id: community.id, name: community.name, number: number,
+                        folderName: Self.folderName(prefix: number, name: community.folder ?? community.name, cap: Self.unitCap),
+                        community: community,
+                        binders: binders { candidate in
+                            candidate.item.level.includesCommunities
+                                && (candidate.indicator.appliesWhen?.matches(community, definitions: definitions) ?? true)
+                        })
+    }
+
+    private func binders(including include: (ItemPlan) -> Bool) -> [BinderPlan] {
+        workspace.catalogue.categories.compactMap { category in
+            let items = category.indicators.flatMap { indicator in
+                indicator.items.map { item in
+                    ItemPlan(item: item, indicator: indicator,
+                             folderName: Self.folderName(prefix: item.code, name: item.folder ?? item.title, cap: Self.itemCap))
+                }
+            }.filter(include)
+            guard !items.isEmpty else { return nil }
+            return BinderPlan(category: category,
+                              folderName: Self.folderName(prefix: category.code, name: category.folder ?? category.name, cap: Self.binderCap),
+                              items: items)
+        }
+    }
+}

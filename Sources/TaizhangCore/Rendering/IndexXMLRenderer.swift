@@ -1,0 +1,64 @@
+import TaizhangXML
+
+/// The machine-readable ledger indexes (`index.xml`), conforming to `ledger-index.xsd`.
+enum IndexXMLRenderer {
+    static func start(_ writer: XMLWriter, scope: String, header: PageHeader) {
+        writer.startElement("ledgerIndex")
+        writer.attribute("version", "1")
+        writer.attribute("scope", scope)
+        writer.attribute("street", header.streetName)
+        writer.attribute("year", String(header.year))
+    }
+
+    static func unit(_ unit: UnitPlan, page: UnitIndexPage, header: PageHeader) -> [UInt8] {
+        let writer = XMLWriter()
+        start(writer, scope: unit.kind == .street ? "street-section" : "community", header: header)
+        writer.attribute("unit", unit.id)
+        writer.attribute("unitName", unit.name)
+        writer.element("summary", ["items": String(page.itemCount), "complete": String(page.completeItems),
+                                   "present": String(page.present), "expected": String(page.expected)])
+        for binder in page.binders {
+            writer.startElement("binder")
+            writer.attribute("number", binder.number)
+            writer.attribute("name", binder.name)
+            for item in binder.items {
+                writer.startElement("item")
+                writer.attribute("code", item.code)
+                writer.attribute("title", item.title)
+                writer.attribute("expected", String(item.expected))
+                writer.attribute("present", String(item.present))
+                writer.attribute("state", item.stateClass)
+                if let status = item.trackerStatus { writer.attribute("status", status) }
+                if let by = item.trackerBy { writer.attribute("by", by) }
+                if let at = item.trackerAt { writer.attribute("at", at) }
+                for file in item.files {
+                    writer.element("file", ["name": file.name, "size": String(file.bytes), "modified": file.modifiedISO])
+                }
+                writer.endElement()
+            }
+            writer.endElement()
+        }
+        for orphan in page.orphans {
+            writer.element("orphan", ["path": orphan.path, "files": String(orphan.files)])
+        }
+        writer.endElement()
+        return writer.finish()
+    }
+
+    static func street(_ page: StreetIndexPage, plan: PackPlan) -> [UInt8] {
+        let writer = XMLWriter()
+        start(writer, scope: "street", header: page.header)
+        writer.element("summary", ["items": String(page.totalItems), "complete": String(page.totalComplete),
+                                   "present": String(page.totalPresent), "expected": String(page.totalExpected)])
+        for (unit, row) in zip(plan.units, page.units) {
+            writer.element("unit", ["id": unit.id, "number": unit.number, "name": unit.name, "folder": unit.folderName,
+                                    "items": String(row.items), "complete": String(row.completeItems),
+                                    "present": String(row.present), "expected": String(row.expected)])
+        }
+        for orphan in page.orphans {
+            writer.element("orphan", ["path": orphan.path, "files": String(orphan.files)])
+        }
+        writer.endElement()
+        return writer.finish()
+    }
+}

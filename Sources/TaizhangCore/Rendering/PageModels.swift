@@ -1,0 +1,175 @@
+import Foundation
+
+// View models for the Mustache templates. Plain stored properties only (swift-mustache reads
+// them through Mirror); every text is final, in Chinese, ready to print.
+
+struct PageHeader {
+    var streetName: String
+    var office: String
+    var year: Int
+    var assessmentTitle: String
+    var periodText: String
+    var inspectionDate: String
+}
+
+struct DocumentRow {
+    var title: String
+    var quantity: Int
+    var period: String
+    var date: String?
+}
+
+struct ItemRow {
+    var code: String
+    var title: String
+    var folder: String
+    var href: String
+    var indicatorCode: String
+    var indicatorName: String
+    var points: String
+    var method: String
+    var group: String
+    var documents: [DocumentRow]
+    var expected: Int
+}
+
+struct CoverPage {
+    var header: PageHeader
+    var unitName: String
+    var binderNumber: String
+    var categoryName: String
+    var itemCount: Int
+    var groups: String
+    var items: [ItemRow]
+}
+
+struct CataloguePage {
+    var header: PageHeader
+    var unitName: String
+    var binderNumber: String
+    var categoryName: String
+    var points: String?
+    var items: [ItemRow]
+}
+
+struct ItemSheetPage {
+    var header: PageHeader
+    var unitName: String
+    var binderNumber: String
+    var categoryName: String
+    var code: String
+    var title: String
+    var level: String
+    var groupName: String
+    var groupLead: String?
+    var indicatorCode: String
+    var indicatorName: String
+    var points: String
+    var veto: Bool
+    var method: String
+    var standard: String
+    var documents: [DocumentRow]
+    var expected: Int
+    var hints: [String]
+    var hasHints: Bool
+    var note: String?
+}
+
+struct SpineLabel {
+    var streetName: String
+    var unitName: String
+    var binderNumber: String
+    var categoryName: String
+    var year: Int
+}
+
+struct SpinePage {
+    var header: PageHeader
+    var unitName: String
+    var labels: [SpineLabel]
+}
+
+struct FileRow {
+    var name: String
+    var href: String
+    var size: String
+    var bytes: Int
+    var modified: String
+    var modifiedISO: String
+}
+
+struct IndexItemRow {
+    var code: String
+    var title: String
+    var href: String
+    var expected: Int
+    var present: Int
+    var state: String
+    var stateClass: String
+    var files: [FileRow]
+    var hasFiles: Bool
+    var groupName: String
+    var trackerStatus: String?
+    var trackerBy: String?
+    var trackerAt: String?
+    var flag: String?
+}
+
+struct IndexBinderRow {
+    var number: String
+    var name: String
+    var href: String
+    var items: [IndexItemRow]
+    var present: Int
+    var expected: Int
+}
+
+struct OrphanRow {
+    var path: String
+    var href: String
+    var files: Int
+}
+
+struct UnitIndexPage {
+    var header: PageHeader
+    var unitName: String
+    var isStreet: Bool
+    var binders: [IndexBinderRow]
+    var missing: [IndexItemRow]
+    var hasMissing: Bool
+    var orphans: [OrphanRow]
+    var hasOrphans: Bool
+    var itemCount: Int
+    var completeItems: Int
+    var present: Int
+    var expected: Int
+    var percent: Int
+    var streetIndexHref: String
+}
+
+struct StreetUnitRow {
+    var number: String
+    var name: String
+    var href: String
+    var binders: Int
+    var items: Int
+    var completeItems: Int
+    var missingItems: Int
+    var missingClass: String
+    var present: Int
+    var expected: Int
+    var percent: Int
+    var barWidth: Int
+}
+
+struct StreetIndexPage {
+    var header: PageHeader
+    var units: [StreetUnitRow]
+    var orphans: [OrphanRow]
+    var hasOrphans: Bool
+    var totalItems: Int
+    var totalComplete: Int
+    var totalPresent: Int
+    var totalExpected: Int
+    var percent: Int
+}

@@ -1,0 +1,154 @@
+import Foundation
+
+/// Renders every page of a pack from the plan; returns (path, bytes) pairs for the writer.
+struct PageRenderer {
+    let workspace: Workspace
+    let templates: TemplateSet
+    let statuses: (any ItemStatusSource)?
+
+    private var street: Street { workspace.street }
+
+    var header: PageHeader {
+        PageHeader(
+            streetName: street.name, office: street.office ?? street.name, year: street.year,
+            assessmentTitle: workspace.catalogue.name ?? "\(street.year)年度人口计生目标管理责任制考核台账",
+            periodText: "\(street.periodStart.chinese)至\(street.periodEnd.chinese)",
+            inspectionDate: street.inspectionDate.chinese)
+    }
+
+    func groupName(_ reference: Reference?) -> String {
+        guard let reference, let group = street.group(reference.id) else { return reference?.id ?? "" }
+        return "第\(group.number)组 \(group.name)"
+    }
+
+    func documents(_ item: LedgerItem) -> [DocumentRow] {
+        item.documents.map { DocumentRow(title: $0.title, quantity: $0.quantity, period: $0.period.chinese, date: $0.date?.chinese) }
+    }
+
+    func itemRow(_ plan: ItemPlan, hrefPrefix: [String]) -> ItemRow {
+        ItemRow(code: plan.item.code, title: plan.item.title, folder: plan.folderName,
+                href: PageFormat.href(hrefPrefix + [plan.folderName, GeneratedName.itemSheet]),
+                indicatorCode: plan.indicator.code, indicatorName: plan.indicator.name,
+                points: plan.indicator.points.description, method: plan.indicator.method.chinese,
+                group: groupName(plan.item.group), documents: documents(plan.item), expected: plan.item.expectedCount)
+    }
+
+    /// Keyword hints worth printing (regular expressions mean nothing to the people filing).
+    func keywordHints(_ item: LedgerItem) -> [String] {
+        item.hints.filter { $0.match != .regex }.map(\.text)
+    }
+
+    // MARK: Unit pages
+
+    func unitFiles(_ unit: UnitPlan, inventory: UnitInventory, orphans: [(path: String, files: Int)]) -> [(String, [UInt8])] {
+        var files: [(String, [UInt8])] = []
+        for binder in unit.binders {
+            let rows = binder.items.map { itemRow($0, hrefPrefix: []) }
+            let groups = Array(Set(binder.items.map { groupName($0.item.group) })).sorted()
+            files.append((binder.folderName + "/" + GeneratedName.cover, templates.render("cover", CoverPage(
+                header: header, unitName: unit.name, binderNumber: binder.category.code, categoryName: binder.category.name,
+                itemCount: binder.items.count, groups: groups.joined(separator: "、"), items: rows))))
+            files.append((binder.folderName + "/" + GeneratedName.binderCatalogue, templates.render("catalogue", CataloguePage(
+                header: header, unitName: unit.name, binderNumber: binder.category.code, categoryName: binder.category.name,
+                points: binder.category.points?.description, items: rows))))
+            for plan in binder.items {
+                let item = plan.item, indicator = plan.indicator
+                let group = item.group.flatMap { street.group($0.id) }
+                let lead = group.flatMap { street.person($0.lead.id) }
+                files.append((binder.folderName + "/" + plan.folderName + "/" + GeneratedName.itemSheet, templates.render("item-sheet", ItemSheetPage(
+                    header: header, unitName: unit.name, binderNumber: binder.category.code, categoryName: binder.category.name,
+                    code: item.code, title: item.title, level: item.level.chinese, groupName: groupName(item.group),
+                    groupLead: lead.map { "\($0.name)（\($0.role)）" },
+                    indicatorCode: indicator.code, indicatorName: indicator.name, points: indicator.points.description,
+                    veto: indicator.isVeto, method: indicator.method.chinese, standard: indicator.standard,
+                    documents: documents(item), expected: item.expectedCount,
+                    hints: keywordHints(item), hasHints: !keywordHints(item).isEmpty, note: item.note))))
+            }
+        }
+        files.append((GeneratedName.spineLabels, templates.render("spine-labels", SpinePage(
+            header: header, unitName: unit.name,
+            labels: unit.binders.map { SpineLabel(streetName: street.name, unitName: unit.name, binderNumber: $0.category.code,
+                                                   categoryName: $0.category.name, year: street.year) }))))
+        let page = unitIndex(unit, inventory: inventory, orphans: orphans)
+        files.append((GeneratedName.index, templates.render("index-unit", page)))
+        files.append((GeneratedName.indexXML, IndexXMLRenderer.unit(unit, page: page, header: header)))
+        return files
+    }
+
+    func unitIndex(_ unit: UnitPlan, inventory: UnitInventory, orphans: [(path: String, files: Int)]) -> UnitIndexPage {
+        var binders: [IndexBinderRow] = []
+        var missing: [IndexItemRow] = []
+        for binder in unit.binders {
+            var rows: [IndexItemRow] = []
+            var present = 0, expected = 0
+            for plan in binder.items {
+                let files = inventory.files[plan.item.code] ?? []
+                let have = files.count, want = plan.item.expectedCount
+                present += min(have, want)
+                expected += want
+                let status = statuses?.status(unit: unit.id, item: plan.item.code)
+                var flag: String?
+                if have > 0, status == nil || status?.status == .notReviewed {
+                    flag = "已有文件但未检查"
+                } else if have == 0, let s = status?.status, s == .ticked || s == .verified || s == .filed {
+                    flag = "已勾选但无文件"
+                } else if status?.flagged == true {
+                    flag = "模拟检查未通过"
+                }
+                let state: (String, String) = status?.status == .notApplicable ? ("不适用", "na")
+                    : have >= want ? ("齐全", "complete") : have == 0 ? ("缺失", "missing") : ("不全", "partial")
+                let row = IndexItemRow(
+                    code: plan.item.code, title: plan.item.title,
+                    href: PageFormat.href([binder.folderName, plan.folderName]),
+                    expected: want, present: have, state: state.0, stateClass: state.1,
+                    files: files.map { file in
+                        FileRow(name: file.name, href: PageFormat.href([binder.folderName, plan.folderName] + file.name.split(separator: "/").map(String.init)),
+                                size: PageFormat.size(file.size), bytes: file.size,
+                                modified: PageFormat.timestamp(file.modified), modifiedISO: PageFormat.isoTimestamp(file.modified))
+                    },
+                    hasFiles: !files.isEmpty, groupName: groupName(plan.item.group),
+                    trackerStatus: status?.status.chinese ?? ItemStatus.notReviewed.chinese,
+                    trackerBy: status?.by, trackerAt: status?.at, flag: flag)
+                rows.append(row)
+                if have < want && status?.status != .notApplicable { missing.append(row) }
+            }
+            binders.append(IndexBinderRow(number: binder.category.code, name: binder.category.name,
+                                          href: PageFormat.href([binder.folderName, GeneratedName.binderCatalogue]),
+                                          items: rows, present: present, expected: expected))
+        }
+        let summary = inventory.summary
+        let orphanRows = orphans.map { OrphanRow(path: $0.path, href: PageFormat.href($0.path.split(separator: "/").map(String.init)), files: $0.files) }
+        return UnitIndexPage(
+            header: header, unitName: unit.name, isStreet: unit.kind == .street, binders: binders,
+            missing: missing, hasMissing: !missing.isEmpty, orphans: orphanRows, hasOrphans: !orphanRows.isEmpty,
+            itemCount: summary.items, completeItems: summary.completeItems, present: summary.present, expected: summary.expected,
+            percent: PageFormat.percent(summary.present, of: summary.expected), streetIndexHref: "../" + GeneratedName.index)
+    }
+
+    // MARK: Street pages
+
+    func streetFiles(plan: PackPlan, summaries: [PackGenerator.UnitSummary], orphans: [OrphanRow]) -> [(String, [UInt8])] {
+        var rows: [StreetUnitRow] = []
+        var items = 0, complete = 0, present = 0, expected = 0
+        for (unit, summary) in zip(plan.units, summaries) {
+            let percent = PageFormat.percent(summary.present, of: summary.expected)
+            rows.append(StreetUnitRow(
+                number: unit.number, name: unit.name, href: PageFormat.href([unit.folderName, GeneratedName.index]),
+                binders: unit.binders.count, items: summary.items, completeItems: summary.completeItems,
+                missingItems: summary.items - summary.completeItems,
+                missingClass: summary.items > summary.completeItems ? "missing" : "complete", present: summary.present, expected: summary.expected,
+                percent: percent, barWidth: percent))
+            items += summary.items
+            complete += summary.completeItems
+            present += summary.present
+            expected += summary.expected
+        }
+        let page = StreetIndexPage(header: header, units: rows, orphans: orphans, hasOrphans: !orphans.isEmpty,
+                                   totalItems: items, totalComplete: complete, totalPresent: present, totalExpected: expected,
+                                   percent: PageFormat.percent(present, of: expected))
+        return [
+            (GeneratedName.index, templates.render("index-street", page)),
+            (GeneratedName.indexXML, IndexXMLRenderer.street(page, plan: plan)),
+        ]
+    }
+}

@@ -1,0 +1,46 @@
+import Foundation
+import Testing
+
+@Suite struct GenerateCommandTests {
+    @Test func generatesTheSeedStreetPackAndASecondRunChangesNothing() throws {
+        let workspace = try WorkspaceCopy()
+        try FileManager.default.copyItem(atPath: CLI.repository + "/templates", toPath: workspace.path + "/templates")
+        let first = try CLI.run(["generate", "--workspace", workspace.path])
+        #expect(first.status == 0, "\(first.stderr)")
+        let pack = workspace.path + "/output/东湖街道-2014"
+        let units = try FileManager.default.contentsOfDirectory(atPath: pack).filter { !$0.contains(".") }.sorted()
+        #expect(units.count == 10)
+        #expect(units.first == "00 东湖街道计生科")
+        #expect(units.contains("01 梧桐山社区"))
+        #expect(first.stdout.contains("0 unchanged"))
+        let second = try CLI.run(["generate", "--workspace", workspace.path])
+        #expect(second.status == 0)
+        #expect(second.stdout.contains("wrote 0 files"))
+    }
+
+    @Test func invalidDefinitionsWriteNothing() throws {
+        let workspace = try WorkspaceCopy()
+        try FileManager.default.copyItem(atPath: CLI.repository + "/templates", toPath: workspace.path + "/templates")
+        try workspace.edit("checklists/catalogue/01-organisation.xml", replacing: "code=\"01.02\"", with: "code=\"01.01\"")
+        let result = try CLI.run(["generate", "--workspace", workspace.path])
+        #expect(result.status == 65)
+        #expect(result.stderr.contains("duplicate item code 01.01"))
+        #expect(!FileManager.default.fileExists(atPath: workspace.path + "/output"))
+    }
+
+    @Test func aBrokenTemplateIsReportedAndNothingIsWritten() throws {
+        let workspace = try WorkspaceCopy()
+        try FileManager.default.copyItem(atPath: CLI.repository + "/templates", toPath: workspace.path + "/templates")
+        try "{{#items}}".write(toFile: workspace.path + "/templates/cover.mustache", atomically: true, encoding: .utf8)
+        let result = try CLI.run(["generate", "--workspace", workspace.path])
+        #expect(result.status == 65)
+        #expect(result.stderr.hasPrefix("templates/cover.mustache:1:"))
+        #expect(!FileManager.default.fileExists(atPath: workspace.path + "/output"))
+    }
+
+    @Test func anUnknownCommunityIsAUsageError() throws {
+        let result = try CLI.run(["generate", "--community", "atlantis", "--dry-run"])
+        #expect(result.status == 64)
+        #expect(result.stderr.contains("unknown community \"atlantis\""))
+    }
+}
