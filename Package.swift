@@ -11,6 +11,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.0.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
     ],
     targets: [
         .systemLibrary(
@@ -30,15 +31,25 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        /// The working-group tracker: item statuses, tasks and the audit trail.
+        .target(
+            name: "TaizhangTracker",
+            dependencies: [
+                "TaizhangCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
         .executableTarget(
             name: "taizhang",
             dependencies: [
                 "TaizhangCore",
+                "TaizhangTracker",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "TaizhangXMLTests", dependencies: ["TaizhangXML"]),
-        .testTarget(name: "TaizhangCoreTests", dependencies: ["TaizhangCore"]),
+        .testTarget(name: "TaizhangXMLTests", dependencies: ["TaizhangXML"], exclude: ["Fixtures"]),
+        .testTarget(name: "TaizhangCoreTests", dependencies: ["TaizhangCore"], exclude: ["Fixtures", "Golden"]),
+        .testTarget(name: "TaizhangTrackerTests", dependencies: ["TaizhangTracker"]),
         .testTarget(name: "TaizhangCLITests", dependencies: ["taizhang"]),
     ],
     swiftLanguageModes: [.v6]

@@ -38,9 +38,6 @@ extension WorkspaceOptions {
             throw ExitCode(65)
         }
     }
-
-    /// Item statuses for the indexes (the tracker, once there is one).
-    func statusSource() throws -> (any ItemStatusSource)? { nil }
 }
 
 /// Where output goes: diagnostics and progress to stderr, results to stdout.

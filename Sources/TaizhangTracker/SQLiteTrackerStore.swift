@@ -1,0 +1,273 @@
+import Foundation
+import GRDB
+import TaizhangCore
+
+/// The embedded tracker store: one SQLite file through GRDB, in WAL mode with a busy
+/// timeout, so several processes (command line and web page) can write at once.
+public final class SQLiteTrackerStore: TrackerStore {
+    /// `PRAGMA application_id` of Taizhang databases ("TZH1"): a foreign SQLite file is refused.
+    static let applicationID: Int32 = 0x545A_4831
+
+    private let pool: DatabasePool
+    public let path: String
+
+    public struct OpenError: Error, CustomStringConvertible, Sendable {
+        public let path: String
+        public let message: String
+        public var description: String { "\(path): \(message)" }
+    }
+
+    /// Opens (or creates) the store. A file that is not SQLite, or another program's SQLite
+    /// database, is an error: it is never reset or overwritten.
+    public init(path: String) throws(OpenError) {
+        self.path = path
+        let fm = FileManager.default
+        let exists = fm.fileExists(atPath: path)
+        if exists, let size = try? fm.attributesOfItem(atPath: path)[.size] as? Int, size > 0 {
+            let header = fm.contents(atPath: path)?.prefix(16) ?? Data()
+            guard header.elementsEqual(Array("SQLite format 3\0".utf8)) else {
+                throw OpenError(path: path, message: "not a Taizhang tracker database (not even SQLite); it was left untouched — move it away or pass --db")
+            }
+        }
+        if exists { try Self.checkOwnership(path) }
+        do {
+            try fm.createDirectory(atPath: URL(fileURLWithPath: path).deletingLastPathComponent().path, withIntermediateDirectories: true)
+            var configuration = Configuration()
+            configuration.busyMode = .timeout(30)
+            configuration.label = "taizhang-tracker"
+            pool = try DatabasePool(path: path, configuration: configuration)
+        } catch {
+            throw OpenError(path: path, message: "cannot open the tracker database: \(error)")
+        }
+        do {
+            try claim()
+            try Self.migrator.migrate(pool)
+        } catch let error as OpenError {
+            throw error
+        } catch {
+            throw OpenError(path: path, message: "the tracker database is damaged or unreadable: \(error)")
+        }
+    }
+
+    /// Looks at an existing file read-only, before anything (such as switching to WAL) could
+    /// change it: it must be empty or a Taizhang database.
+    private static func checkOwnership(_ path: String) throws(OpenError) {
+        do {
+            var configuration = Configuration()
+            configuration.readonly = true
+            let queue = try DatabaseQueue(path: path, configuration: configuration)
+            let (id, tables) = try queue.read { db in
+                (try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0,
+                 try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master WHERE type = 'table'") ?? 0)
+            }
+            try queue.close()
+            if id != applicationID && !(id == 0 && tables == 0) {
+                throw OpenError(path: path, message: "this SQLite database belongs to another program; it was left untouched — pass --db to use another file")
+            }
+        } catch let error as OpenError {
+            throw error
+        } catch {
+            throw OpenError(path: path, message: "the tracker database is damaged or unreadable (\(error)); it was left untouched")
+        }
+    }
+
+    /// Marks a new database as Taizhang's.
+    private func claim() throws {
+        try pool.write { db in
+            let id = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0
+            if id == 0 { try db.execute(sql: "PRAGMA application_id = \(Self.applicationID)") }
+        }
+    }
+
+    static let migrator: DatabaseMigrator = {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1: items, events, tasks") { db in
+            try db.create(table: "item_status") { t in
+                t.column("unit", .text).notNull()
+                t.column("item", .text).notNull()
+                t.column("status", .text).notNull()
+                t.column("by", .text)
+                t.column("at", .datetime)
+                t.column("note", .text)
+                t.column("flagged", .boolean).notNull().defaults(to: false)
+                t.primaryKey(["unit", "item"])
+            }
+            try db.create(table: "event") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("at", .datetime).notNull()
+                t.column("actor", .text).notNull()
+                t.column("kind", .text).notNull()
+                t.column("unit", .text).notNull()
+                t.column("subject", .text).notNull()
+                t.column("old", .text)
+                t.column("new", .text)
+                t.column("note", .text)
+            }
+            try db.create(index: "event_at", on: "event", columns: ["at"])
+            try db.create(index: "event_unit", on: "event", columns: ["unit", "at"])
+            try db.create(table: "task") { t in
+                t.primaryKey("id", .text)
+                t.column("groupId", .text).notNull()
+                t.column("title", .text).notNull()
+                t.column("owner", .text).notNull()
+                t.column("due", .text)
+                t.column("state", .text).notNull()
+                t.column("doneBy", .text)
+                t.column("doneAt", .datetime)
+            }
+            // The audit trail is append-only: refuse updates and deletes at the database level.
+            try db.execute(sql: """
+                CREATE TRIGGER event_no_update BEFORE UPDATE ON event BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+                CREATE TRIGGER event_no_delete BEFORE DELETE ON event BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+                """)
+        }
+        return migrator
+    }()
+
+    // MARK: Rows
+
+    private struct ItemRow: Codable, FetchableRecord, PersistableRecord {
+        static let databaseTableName = "item_status"
+        var unit: String
+        var item: String
+        var status: String
+        var by: String?
+        var at: Date?
+        var note: String?
+        var flagged: Bool
+
+        var record: ItemRecord {
+            ItemRecord(key: ItemKey(unit: unit, item: item), status: ItemStatus(rawValue: status) ?? .notReviewed,
+                       by: by, at: at, note: note, flagged: flagged)
+        }
+    }
+
+    private struct EventRow: Codable, FetchableRecord, MutablePersistableRecord {
+        static let databaseTableName = "event"
+        var id: Int64?
+        var at: Date
+        var actor: String
+        var kind: String
+        var unit: String
+        var subject: String
+        var old: String?
+        var new: String?
+        var note: String?
+
+        mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+
+        init(_ e: TrackerEvent) {
+            id = nil; at = e.at; actor = e.actor; kind = e.kind.rawValue; unit = e.unit
+            subject = e.subject; old = e.old; new = e.new; note = e.note
+        }
+
+        var event: TrackerEvent {
+            TrackerEvent(id: id ?? 0, at: at, actor: actor, kind: TrackerEvent.Kind(rawValue: kind) ?? .item, unit: unit,
+                         subject: subject, old: old, new: new, note: note)
+        }
+    }
+
+    private struct TaskRow: Codable, FetchableRecord, PersistableRecord {
+        static let databaseTableName = "task"
+        var id: String
+        var groupId: String
+        var title: String
+        var owner: String
+        var due: String?
+        var state: String
+        var doneBy: String?
+        var doneAt: Date?
+
+        var record: TaskRecord {
+            TaskRecord(id: id, group: groupId, title: title, owner: owner, due: due.flatMap(Day.init),
+                       state: TaskState(rawValue: state) ?? .open, doneBy: doneBy, doneAt: doneAt)
+        }
+    }
+
+    // MARK: TrackerStore
+
+    public func items() throws -> [ItemRecord] {
+        try pool.read { db in try ItemRow.order(Column("unit"), Column("item")).fetchAll(db).map(\.record) }
+    }
+
+    public func item(_ key: ItemKey) throws -> ItemRecord? {
+        try pool.read { db in try ItemRow.fetchOne(db, key: ["unit": key.unit, "item": key.item])?.record }
+    }
+
+    public func update(_ key: ItemKey, _ decide: (ItemRecord?) throws -> ItemChange?) throws -> TrackerEvent? {
+        try pool.write { db in
+            let current = try ItemRow.fetchOne(db, key: ["unit": key.unit, "item": key.item])
+            guard let change = try decide(current?.record) else { return nil }
+            let old = current?.status ?? ItemStatus.notReviewed.rawValue
+            let row = ItemRow(unit: key.unit, item: key.item, status: change.status.rawValue,
+                              by: change.actor, at: change.at, note: change.note, flagged: change.flagged)
+            try row.save(db)
+            var event = EventRow(TrackerEvent(id: 0, at: change.at, actor: change.actor, kind: change.kind, unit: key.unit,
+                                              subject: key.item, old: old, new: change.status.rawValue, note: change.note))
+            try event.insert(db)
+            return event.event
+        }
+    }
+
+    public func append(_ event: TrackerEvent) throws {
+        try pool.write { db in
+            var row = EventRow(event)
+            try row.insert(db)
+        }
+    }
+
+    public func events(_ filter: EventFilter) throws -> [TrackerEvent] {
+        try pool.read { db in
+            var request = EventRow.order(Column("id"))
+            if let since = filter.since { request = request.filter(Column("at") >= since) }
+            if let unit = filter.unit { request = request.filter(Column("unit") == unit) }
+            if let actor = filter.actor { request = request.filter(Column("actor") == actor) }
+            if let kind = filter.kind { request = request.filter(Column("kind") == kind.rawValue) }
+            if let limit = filter.limit {
+                // The most recent `limit`, still in chronological order.
+                let count = try request.fetchCount(db)
+                request = request.limit(limit, offset: max(0, count - limit))
+            }
+            return try request.fetchAll(db).map(\.event)
+        }
+    }
+
+    public func seedTasks(_ tasks: [TaskRecord]) throws {
+        try pool.write { db in
+            for task in tasks {
+                if var existing = try TaskRow.fetchOne(db, key: task.id) {
+                    let due = task.due?.description
+                    if existing.title != task.title || existing.owner != task.owner || existing.groupId != task.group || existing.due != due {
+                        existing.title = task.title
+                        existing.owner = task.owner
+                        existing.groupId = task.group
+                        existing.due = due
+                        try existing.update(db)
+                    }
+                } else {
+                    try TaskRow(id: task.id, groupId: task.group, title: task.title, owner: task.owner, due: task.due?.description,
+                                state: TaskState.open.rawValue, doneBy: nil, doneAt: nil).insert(db)
+                }
+            }
+        }
+    }
+
+    public func tasks() throws -> [TaskRecord] {
+        try pool.read { db in try TaskRow.order(Column("id")).fetchAll(db).map(\.record) }
+    }
+
+    public func setTask(_ id: String, state: TaskState, actor: String, at: Date, note: String?) throws -> TrackerEvent? {
+        try pool.write { db in
+            guard var row = try TaskRow.fetchOne(db, key: id) else { return nil }
+            let old = row.state
+            row.state = state.rawValue
+            row.doneBy = state == .done ? actor : nil
+            row.doneAt = state == .done ? at : nil
+            try row.update(db)
+            var event = EventRow(TrackerEvent(id: 0, at: at, actor: actor, kind: .task, unit: "", subject: id,
+                                              old: old, new: state.rawValue, note: note))
+            try event.insert(db)
+            return event.event
+        }
+    }
+}

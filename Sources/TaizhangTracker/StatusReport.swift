@@ -1,0 +1,113 @@
+import Foundation
+import TaizhangCore
+
+/// Progress at a glance: per unit, per group, the countdown and overdue tasks.
+/// Shared by `taizhang status` and the web dashboard.
+public struct StatusReport: Codable, Sendable {
+    public struct Counts: Codable, Sendable, Equatable {
+        public var items = 0
+        public var notReviewed = 0
+        public var filed = 0
+        public var ticked = 0
+        public var verified = 0
+        public var notApplicable = 0
+        public var flagged = 0
+
+        /// Items a lead has signed off: ticked, verified or not applicable.
+        public var done: Int { ticked + verified + notApplicable }
+        public var percent: Int { items == 0 ? 100 : done * 100 / items }
+
+        mutating func add(_ status: ItemStatus, flagged isFlagged: Bool) {
+            items += 1
+            switch status {
+            case .notReviewed: notReviewed += 1
+            case .filed: filed += 1
+            case .ticked: ticked += 1
+            case .verified: verified += 1
+            case .notApplicable: notApplicable += 1
+            }
+            if isFlagged { flagged += 1 }
+        }
+    }
+
+    public struct UnitRow: Codable, Sendable {
+        public var id: String
+        public var number: String
+        public var name: String
+        public var counts: Counts
+        /// Estimated score from indicator points and mock-inspection results (nil before any).
+        public var estimatedScore: String?
+    }
+
+    public struct GroupRow: Codable, Sendable {
+        public var id: String
+        public var number: Int
+        public var name: String
+        public var counts: Counts
+        public var openTasks: Int
+        public var overdueTasks: Int
+    }
+
+    public struct TaskRow: Codable, Sendable {
+        public var id: String
+        public var group: String
+        public var title: String
+        public var owner: String
+        public var due: String?
+        public var state: String
+        public var daysOverdue: Int
+    }
+
+    public var street: String
+    public var year: Int
+    public var today: String
+    public var inspectionDate: String
+    public var daysLeft: Int
+    public var units: [UnitRow]
+    public var groups: [GroupRow]
+    public var overdue: [TaskRow]
+    /// Records on items that are no longer in the catalogue: kept, and shown here.
+    public var orphaned: [String]
+
+    public init(tracker: Tracker, today: Day, scores: [String: String] = [:], unitFilter: String? = nil, groupFilter: String? = nil) throws {
+        let workspace = tracker.workspace
+        let records = Dictionary(try tracker.store.items().map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
+        try tracker.seedTasks()
+        let tasks = try tracker.store.tasks()
+        street = workspace.street.name
+        year = workspace.street.year
+        self.today = today.description
+        inspectionDate = workspace.street.inspectionDate.description
+        daysLeft = today.days(until: workspace.street.inspectionDate)
+        var groupCounts: [String: Counts] = [:]
+        var unitRows: [UnitRow] = []
+        for unit in tracker.plan.units where unitFilter == nil || unit.id == unitFilter {
+            var counts = Counts()
+            for item in unit.items {
+                let record = records[ItemKey(unit: unit.id, item: item.item.code)]
+                if let groupFilter, item.item.group?.id != groupFilter { continue }
+                counts.add(record?.status ?? .notReviewed, flagged: record?.flagged ?? false)
+                if let group = item.item.group?.id {
+                    groupCounts[group, default: Counts()].add(record?.status ?? .notReviewed, flagged: record?.flagged ?? false)
+                }
+            }
+            unitRows.append(UnitRow(id: unit.id, number: unit.number, name: unit.name, counts: counts, estimatedScore: scores[unit.id]))
+        }
+        units = unitRows
+        let overdueTasks = tasks.filter { task in
+            guard task.state != .done, let due = task.due else { return false }
+            return due < today
+        }
+        groups = workspace.street.groups.filter { groupFilter == nil || $0.id == groupFilter }.map { group in
+            GroupRow(id: group.id, number: group.number, name: group.name, counts: groupCounts[group.id] ?? Counts(),
+                     openTasks: tasks.filter { $0.group == group.id && $0.state != .done }.count,
+                     overdueTasks: overdueTasks.filter { $0.group == group.id }.count)
+        }
+        let names = Dictionary(workspace.street.people.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
+        overdue = overdueTasks.filter { groupFilter == nil || $0.group == groupFilter }
+            .sorted { ($0.due ?? today, $0.id) < ($1.due ?? today, $1.id) }
+            .map { TaskRow(id: $0.id, group: $0.group, title: $0.title, owner: names[$0.owner] ?? $0.owner, due: $0.due?.description,
+                           state: $0.state.rawValue, daysOverdue: ($0.due ?? today).days(until: today)) }
+        orphaned = try tracker.orphanedRecords().map { "\($0.key.unit)/\($0.key.item) (\($0.status.chinese))" }
+    }
+}

@@ -1,0 +1,207 @@
+import Foundation
+import TaizhangCore
+
+/// The tracker's rules, shared by the command line and the web page: who may change what,
+/// which transitions exist, and what every change records.
+public struct Tracker: Sendable {
+    public let workspace: Workspace
+    public let store: any TrackerStore
+    public let plan: PackPlan
+    /// The clock; tests pass a fixed one.
+    public let now: @Sendable () -> Date
+
+    public static let streetUnit = "street"
+
+    public init(workspace: Workspace, store: any TrackerStore, now: @escaping @Sendable () -> Date = { Date() }) {
+        self.workspace = workspace
+        self.store = store
+        self.plan = PackPlanner(workspace: workspace).plan()
+        self.now = now
+    }
+
+    /// The default store location inside a workspace (git-ignored).
+    public static func defaultDatabasePath(workspace root: String) -> String { root + "/.taizhang/tracker.sqlite" }
+
+    // MARK: Errors
+
+    public enum Failure: Error, Equatable, CustomStringConvertible, Sendable {
+        case unknownPerson(String)
+        case unknownUnit(String)
+        case unknownItem(String, unit: String)
+        case unknownTask(String)
+        case forbidden(String)
+        case reasonRequired
+
+        public var description: String {
+            switch self {
+            case .unknownPerson(let id): "unknown person \"\(id)\""
+            case .unknownUnit(let id): "unknown community \"\(id)\" (use a community id, or \(Tracker.streetUnit) for the street section)"
+            case .unknownItem(let code, let unit): "item \(code) is not in the ledgers of \(unit)"
+            case .unknownTask(let id): "unknown task \"\(id)\""
+            case .forbidden(let why): "not allowed: \(why)"
+            case .reasonRequired: "marking an item not applicable needs a reason (--note)"
+            }
+        }
+    }
+
+    // MARK: Lookups
+
+    public func person(_ id: String) throws(Failure) -> Person {
+        guard let person = workspace.street.person(id) else { throw .unknownPerson(id) }
+        return person
+    }
+
+    public func unit(_ id: String) throws(Failure) -> UnitPlan {
+        guard let unit = plan.unit(id: id) else { throw .unknownUnit(id) }
+        return unit
+    }
+
+    public func itemPlan(_ code: String, in unit: UnitPlan) throws(Failure) -> ItemPlan {
+        guard let item = unit.items.first(where: { $0.item.code == code }) else { throw .unknownItem(code, unit: unit.name) }
+        return item
+    }
+
+    /// Groups a person leads or belongs to.
+    public func groups(of person: Person) -> [WorkingGroup] {
+        workspace.street.groups.filter { $0.lead.id == person.id || $0.members.contains { $0.id == person.id } }
+    }
+
+    // MARK: Permissions
+
+    /// Nil when allowed, else why not. The preparation team may change anything; others the
+    /// items their group owns and, for community ledgers, every item of their own community.
+    public func refusal(person: Person, unit: UnitPlan, item: ItemPlan) -> String? {
+        if person.isPreparationTeam { return nil }
+        if let group = item.item.group, groups(of: person).contains(where: { $0.id == group.id }) { return nil }
+        if unit.kind == .community, person.community?.id == unit.id { return nil }
+        let owner = item.item.group.flatMap { workspace.street.group($0.id)?.name } ?? "no group"
+        return "\(person.name) (\(person.id)) may not change item \(item.item.code) of \(unit.name): it belongs to \(owner)"
+    }
+
+    public func refusal(person: Person, task: TaskRecord) -> String? {
+        if person.isPreparationTeam || task.owner == person.id { return nil }
+        if groups(of: person).contains(where: { $0.id == task.group }) { return nil }
+        return "\(person.name) (\(person.id)) may not change task \(task.id) of group \(task.group)"
+    }
+
+    private func refuse(_ actor: String, unit: String, subject: String, why: String, kind: TrackerEvent.Kind = .refusal) throws -> Never {
+        try store.append(TrackerEvent(id: 0, at: now(), actor: actor, kind: .refusal, unit: unit, subject: subject, old: nil, new: nil, note: why))
+        throw Failure.forbidden(why)
+    }
+
+    // MARK: Items
+
+    /// Sets an item's status (tick). `na` needs a reason.
+    @discardableResult
+    public func tick(item code: String, unit unitID: String, by actor: String, status: ItemStatus = .ticked, note: String? = nil) throws -> TrackerEvent? {
+        let person = try person(actor)
+        let unit = try unit(unitID)
+        let item = try itemPlan(code, in: unit)
+        if status == .notApplicable, (note ?? "").trimmingCharacters(in: .whitespaces).isEmpty { throw Failure.reasonRequired }
+        if let why = refusal(person: person, unit: unit, item: item) { try refuse(actor, unit: unitID, subject: code, why: why) }
+        let at = now()
+        return try store.update(ItemKey(unit: unitID, item: code)) { current in
+            if current?.status == status, current?.note == note, current?.flagged != true { return nil }
+            return ItemChange(status: status, actor: actor, at: at, note: note)
+        }
+    }
+
+    /// Moves an item one step back: 已抽验 → 已确认 → 已归档 → 未检查; 不适用 → 未检查.
+    @discardableResult
+    public func untick(item code: String, unit unitID: String, by actor: String, note: String? = nil) throws -> TrackerEvent? {
+        let person = try person(actor)
+        let unit = try unit(unitID)
+        let item = try itemPlan(code, in: unit)
+        if let why = refusal(person: person, unit: unit, item: item) { try refuse(actor, unit: unitID, subject: code, why: why) }
+        let at = now()
+        return try store.update(ItemKey(unit: unitID, item: code)) { current in
+            guard let current, let back = Tracker.stepBack(from: current.status) else { return nil }
+            return ItemChange(status: back, actor: actor, at: at, note: note)
+        }
+    }
+
+    static func stepBack(from status: ItemStatus) -> ItemStatus? {
+        switch status {
+        case .notReviewed: nil
+        case .filed, .notApplicable: .notReviewed
+        case .ticked: .filed
+        case .verified: .ticked
+        }
+    }
+
+    // MARK: Tasks
+
+    /// Copies the task lists into the store (new tasks open; completion kept).
+    public func seedTasks() throws {
+        let inspection = workspace.street.inspectionDate
+        try store.seedTasks(workspace.tasks.map {
+            TaskRecord(id: $0.id, group: $0.group.id, title: $0.title, owner: $0.owner.id, due: $0.dueDay(inspection: inspection),
+                       state: .open, doneBy: nil, doneAt: nil)
+        })
+    }
+
+    @discardableResult
+    public func setTask(_ id: String, to state: TaskState, by actor: String, note: String? = nil) throws -> TrackerEvent? {
+        let person = try person(actor)
+        try seedTasks()
+        guard let task = try store.tasks().first(where: { $0.id == id }) else { throw Failure.unknownTask(id) }
+        if let why = refusal(person: person, task: task) { try refuse(actor, unit: "", subject: id, why: why) }
+        if task.state == state { return nil }
+        return try store.setTask(id, state: state, actor: actor, at: now(), note: note)
+    }
+
+    // MARK: Snapshots
+
+    /// Item statuses for the generator's indexes.
+    public func statusSource() throws -> TrackerSnapshot {
+        TrackerSnapshot(records: try store.items(), people: Dictionary(workspace.street.people.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a }))
+    }
+
+    /// Records whose item is no longer in the plan (removed from the catalogue, or a
+    /// community that left): kept in the store and reported, never dropped.
+    public func orphanedRecords() throws -> [ItemRecord] {
+        var planned: Set<ItemKey> = []
+        for unit in plan.units {
+            for item in unit.items { planned.insert(ItemKey(unit: unit.id, item: item.item.code)) }
+        }
+        return try store.items().filter { !planned.contains($0.key) && $0.status != .notReviewed }
+    }
+}
+
+/// A read-only copy of the item statuses, handed to the generator.
+public struct TrackerSnapshot: ItemStatusSource {
+    let records: [ItemKey: ItemRecord]
+    let people: [String: String]
+
+    init(records: [ItemRecord], people: [String: String]) {
+        self.records = Dictionary(records.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
+        self.people = people
+    }
+
+    public func status(unit: String, item: String) -> ItemStatusInfo? {
+        guard let record = records[ItemKey(unit: unit, item: item)] else { return nil }
+        return ItemStatusInfo(status: record.status, by: record.by.map { people[$0] ?? $0 },
+                              at: record.at.map(TrackerFormat.timestamp), flagged: record.flagged)
+    }
+}
+
+/// Time display for the tracker: China Standard Time (UTC+8), minutes.
+public enum TrackerFormat {
+    public static func timestamp(_ date: Date) -> String {
+        let seconds = Int(date.timeIntervalSince1970.rounded(.down)) + 8 * 3600
+        let days = Int((Double(seconds) / 86400).rounded(.down))
+        let rest = seconds - days * 86400
+        let h = rest / 3600, m = (rest % 3600) / 60
+        return "\(Day(ordinal: days)) \(h < 10 ? "0" : "")\(h):\(m < 10 ? "0" : "")\(m)"
+    }
+
+    /// Today in UTC+8.
+    public static func day(_ date: Date) -> Day {
+        Day(ordinal: Int(((date.timeIntervalSince1970 + 8 * 3600) / 86400).rounded(.down)))
+    }
+
+    /// The start of a day in UTC+8, for `--since`.
+    public static func start(of day: Day) -> Date {
+        Date(timeIntervalSince1970: Double(day.ordinal * 86400 - 8 * 3600))
+    }
+}

@@ -1,0 +1,127 @@
+import Foundation
+import TaizhangCore
+
+/// A unit (the street section or a community) and an item code.
+public struct ItemKey: Hashable, Sendable, Codable, Comparable {
+    /// `street` for the street section, else a community id.
+    public var unit: String
+    public var item: String
+
+    public init(unit: String, item: String) {
+        self.unit = unit
+        self.item = item
+    }
+
+    public static func < (a: ItemKey, b: ItemKey) -> Bool { (a.unit, a.item) < (b.unit, b.item) }
+}
+
+/// The current state of one item in one unit.
+public struct ItemRecord: Sendable, Equatable, Codable {
+    public var key: ItemKey
+    public var status: ItemStatus
+    public var by: String?
+    public var at: Date?
+    public var note: String?
+    /// Set by a failed mock inspection; cleared by the next change.
+    public var flagged: Bool
+}
+
+public enum TaskState: String, Sendable, Codable, CaseIterable {
+    case open, done, blocked
+
+    public var chinese: String {
+        switch self {
+        case .open: "未完成"
+        case .done: "已完成"
+        case .blocked: "受阻"
+        }
+    }
+}
+
+public struct TaskRecord: Sendable, Equatable, Codable {
+    public var id: String
+    public var group: String
+    public var title: String
+    public var owner: String
+    public var due: Day?
+    public var state: TaskState
+    public var doneBy: String?
+    public var doneAt: Date?
+}
+
+/// One line of the audit trail. Append-only.
+public struct TrackerEvent: Sendable, Equatable, Codable {
+    public enum Kind: String, Sendable, Codable {
+        case item, task, refusal, mock
+    }
+
+    public var id: Int64
+    public var at: Date
+    public var actor: String
+    public var kind: Kind
+    /// `street` or a community id; empty for tasks.
+    public var unit: String
+    /// The item code or task id.
+    public var subject: String
+    public var old: String?
+    public var new: String?
+    public var note: String?
+}
+
+/// A decided change of one item: its new status and who, when and why.
+public struct ItemChange: Sendable {
+    public var status: ItemStatus
+    public var flagged: Bool
+    public var actor: String
+    public var at: Date
+    public var note: String?
+    public var kind: TrackerEvent.Kind
+
+    public init(status: ItemStatus, flagged: Bool = false, actor: String, at: Date, note: String?, kind: TrackerEvent.Kind = .item) {
+        self.status = status
+        self.flagged = flagged
+        self.actor = actor
+        self.at = at
+        self.note = note
+        self.kind = kind
+    }
+}
+
+/// A filter for the audit log.
+public struct EventFilter: Sendable {
+    public var since: Date?
+    public var unit: String?
+    public var actor: String?
+    public var kind: TrackerEvent.Kind?
+    public var limit: Int?
+
+    public init(since: Date? = nil, unit: String? = nil, actor: String? = nil, kind: TrackerEvent.Kind? = nil, limit: Int? = nil) {
+        self.since = since
+        self.unit = unit
+        self.actor = actor
+        self.kind = kind
+        self.limit = limit
+    }
+}
+
+/// Where the tracker keeps its data. SQLite through GRDB is the embedded default; a
+/// PostgreSQL store for district-wide deployments implements the same protocol, so nothing
+/// outside a store's own file knows SQL.
+public protocol TrackerStore: Sendable {
+    /// All item records.
+    func items() throws -> [ItemRecord]
+    func item(_ key: ItemKey) throws -> ItemRecord?
+    /// In one write transaction: reads the item's record, lets `decide` compute the change
+    /// (nil: nothing to do), writes the new state and appends its event, which it returns.
+    func update(_ key: ItemKey, _ decide: (ItemRecord?) throws -> ItemChange?) throws -> TrackerEvent?
+    /// Records an event that changes no state (refusals).
+    func append(_ event: TrackerEvent) throws
+    func events(_ filter: EventFilter) throws -> [TrackerEvent]
+
+    /// Adds tasks not yet known and refreshes titles, owners and due dates of known ones;
+    /// completion state is never touched.
+    func seedTasks(_ tasks: [TaskRecord]) throws
+    func tasks() throws -> [TaskRecord]
+    /// Sets a task's state and appends its event in one transaction.
+    func setTask(_ id: String, state: TaskState, actor: String, at: Date, note: String?) throws -> TrackerEvent?
+}

@@ -1,0 +1,302 @@
+import ArgumentParser
+import Foundation
+import TaizhangCore
+import TaizhangTracker
+
+/// Options of every tracker command: the workspace, and where its database is.
+struct TrackerOptions: ParsableArguments {
+    @OptionGroup var workspace: WorkspaceOptions
+
+    @Option(name: .long, help: "The tracker database (default: <workspace>/.taizhang/tracker.sqlite).")
+    var db: String?
+
+    @Option(name: .long, help: ArgumentHelp("Pretend today is this day (YYYY-MM-DD).", visibility: .hidden))
+    var today: String?
+
+    var databasePath: String { db ?? Tracker.defaultDatabasePath(workspace: workspace.root) }
+
+    func tracker() throws -> Tracker {
+        let loaded = try workspace.load()
+        let store: SQLiteTrackerStore
+        do {
+            store = try SQLiteTrackerStore(path: databasePath)
+        } catch {
+            Console.error("error: \(error.description)")
+            throw ExitCode(65)
+        }
+        if let today {
+            guard let day = Day(today) else { throw ValidationError("--today must be YYYY-MM-DD") }
+            let fixed = TrackerFormat.start(of: day).addingTimeInterval(9 * 3600)
+            return Tracker(workspace: loaded, store: store, now: { fixed })
+        }
+        return Tracker(workspace: loaded, store: store)
+    }
+
+    /// Runs a tracker action, turning rule violations into `error: …` and exit 65.
+    func perform<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let failure as Tracker.Failure {
+            Console.error("error: \(failure.description)")
+            throw ExitCode(65)
+        }
+    }
+}
+
+enum StatusFormat: String, ExpressibleByArgument, CaseIterable {
+    case text, json
+}
+
+extension Taizhang {
+    struct Tick: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Record the status of ledger items (default: ticked, 已确认).",
+            discussion: "Use --community street for the street section's own ledgers.")
+
+        @OptionGroup var options: TrackerOptions
+        @Argument(help: "Item codes, e.g. 01.03.") var items: [String]
+        @Option(name: .long, help: "Community id, or street.") var community: String
+        @Option(name: .long, help: "Who is ticking (person id).") var by: String
+        @Option(name: .long, help: "filed, ticked, verified or na (not applicable; needs --note).") var status: ItemStatusArgument = .ticked
+        @Option(name: .long, help: "A note (the reason, for na).") var note: String?
+
+        func run() throws {
+            let tracker = try options.tracker()
+            for item in items {
+                let event = try options.perform { try tracker.tick(item: item, unit: community, by: by, status: status.status, note: note) }
+                Console.out(event.map { "\(item) \(community): \($0.old.flatMap(ItemStatus.init(rawValue:))?.chinese ?? "") → \(status.status.chinese)" }
+                    ?? "\(item) \(community): already \(status.status.chinese)")
+            }
+        }
+    }
+
+    struct Untick: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Undo the last status change of ledger items.")
+
+        @OptionGroup var options: TrackerOptions
+        @Argument(help: "Item codes.") var items: [String]
+        @Option(name: .long, help: "Community id, or street.") var community: String
+        @Option(name: .long, help: "Who is unticking (person id).") var by: String
+        @Option(name: .long, help: "Why.") var note: String?
+
+        func run() throws {
+            let tracker = try options.tracker()
+            for item in items {
+                let event = try options.perform { try tracker.untick(item: item, unit: community, by: by, note: note) }
+                Console.out(event.map { e in
+                    "\(item) \(community): \(e.old.flatMap(ItemStatus.init(rawValue:))?.chinese ?? "") → \(e.new.flatMap(ItemStatus.init(rawValue:))?.chinese ?? "")"
+                } ?? "\(item) \(community): nothing to undo")
+            }
+        }
+    }
+
+    struct Tasks: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the working groups' tasks.")
+
+        @OptionGroup var options: TrackerOptions
+        @Option(name: .long, help: "Only this group (id).") var group: String?
+        @Flag(name: .long, help: "Only tasks past their due date and not done.") var overdue = false
+        @Option(name: .long, help: "text or json.") var format: StatusFormat = .text
+
+        func run() throws {
+            let tracker = try options.tracker()
+            try tracker.seedTasks()
+            let today = TrackerFormat.day(tracker.now())
+            let names = Dictionary(tracker.workspace.street.people.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
+            let tasks = try tracker.store.tasks().filter { task in
+                (group == nil || task.group == group)
+                    && (!overdue || (task.state != .done && (task.due.map { $0 < today } ?? false)))
+            }
+            if format == .json {
+                Console.out(try JSONOutput.encode(tasks))
+                return
+            }
+            for task in tasks {
+                let late = task.state != .done && (task.due.map { $0 < today } ?? false) ? "  逾期" : ""
+                let done = task.doneBy.map { " (\(names[$0] ?? $0) \(task.doneAt.map(TrackerFormat.timestamp) ?? ""))" } ?? ""
+                Console.out("\(task.id)  \(task.group)  \(task.due?.description ?? "—")  \(task.state.chinese)\(done)\(late)  \(task.title)  负责人 \(names[task.owner] ?? task.owner)")
+            }
+            Console.out("\(tasks.count) tasks")
+        }
+    }
+
+    struct Task: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Complete, reopen or block a task.",
+            subcommands: [Done.self, Reopen.self, Block.self])
+
+        struct Done: ParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Mark a task done.")
+            @OptionGroup var options: TrackerOptions
+            @Argument var task: String
+            @Option(name: .long) var by: String
+            @Option(name: .long) var note: String?
+            func run() throws { try setTask(options, task, .done, by, note) }
+        }
+
+        struct Reopen: ParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Reopen a task.")
+            @OptionGroup var options: TrackerOptions
+            @Argument var task: String
+            @Option(name: .long) var by: String
+            @Option(name: .long) var note: String?
+            func run() throws { try setTask(options, task, .open, by, note) }
+        }
+
+        struct Block: ParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Mark a task blocked (say why with --note).")
+            @OptionGroup var options: TrackerOptions
+            @Argument var task: String
+            @Option(name: .long) var by: String
+            @Option(name: .long) var note: String?
+            func run() throws { try setTask(options, task, .blocked, by, note) }
+        }
+
+        static func setTask(_ options: TrackerOptions, _ id: String, _ state: TaskState, _ by: String, _ note: String?) throws {
+            let tracker = try options.tracker()
+            let event = try options.perform { try tracker.setTask(id, to: state, by: by, note: note) }
+            Console.out(event == nil ? "\(id): already \(state.chinese)" : "\(id): \(state.chinese)")
+        }
+    }
+
+    struct Status: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Progress per community and group, days to inspection, overdue tasks.")
+
+        @OptionGroup var options: TrackerOptions
+        @Option(name: .long, help: "Only this community (id, or street).") var community: String?
+        @Option(name: .long, help: "Only this group (id).") var group: String?
+        @Option(name: .long, help: "text or json.") var format: StatusFormat = .text
+
+        func run() throws {
+            let tracker = try options.tracker()
+            if let community { _ = try options.perform { try tracker.unit(community) } }
+            if let group, tracker.workspace.street.group(group) == nil { throw ValidationError("unknown group \"\(group)\"") }
+            let report = try StatusReport(tracker: tracker, today: TrackerFormat.day(tracker.now()),
+                                          scores: try MockScoring(tracker: tracker).estimatedScores(),
+                                          unitFilter: community, groupFilter: group)
+            if format == .json {
+                Console.out(try JSONOutput.encode(report))
+            } else {
+                Console.out(StatusText.render(report))
+            }
+        }
+    }
+
+    struct Log: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "The audit trail: who changed what, and when.")
+
+        @OptionGroup var options: TrackerOptions
+        @Option(name: .long, help: "From this day on (YYYY-MM-DD).") var since: String?
+        @Option(name: .long, help: "Only this community (id, or street).") var community: String?
+        @Option(name: .long, help: "Only this person (id).") var by: String?
+        @Option(name: .long, help: "text or json.") var format: StatusFormat = .text
+
+        func run() throws {
+            let tracker = try options.tracker()
+            var filter = EventFilter(unit: community, actor: by)
+            if let since {
+                guard let day = Day(since) else { throw ValidationError("--since must be YYYY-MM-DD") }
+                filter.since = TrackerFormat.start(of: day)
+            }
+            let events = try tracker.store.events(filter)
+            if format == .json {
+                Console.out(try JSONOutput.encode(events))
+                return
+            }
+            let names = Dictionary(tracker.workspace.street.people.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
+            for event in events {
+                Console.out(EventText.line(event, names: names))
+            }
+        }
+    }
+}
+
+struct ItemStatusArgument: ExpressibleByArgument {
+    let status: ItemStatus
+    init(_ status: ItemStatus) { self.status = status }
+    init?(argument: String) {
+        switch argument {
+        case "filed": status = .filed
+        case "ticked": status = .ticked
+        case "verified": status = .verified
+        case "na": status = .notApplicable
+        default: return nil
+        }
+    }
+    static let ticked = ItemStatusArgument(.ticked)
+    static var allValueStrings: [String] { ["filed", "ticked", "verified", "na"] }
+    var defaultValueDescription: String { "ticked" }
+}
+
+enum JSONOutput {
+    static func encode<T: Encodable>(_ value: T) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+}
+
+enum EventText {
+    static func line(_ event: TrackerEvent, names: [String: String]) -> String {
+        let who = "\(names[event.actor] ?? event.actor)(\(event.actor))"
+        let when = TrackerFormat.timestamp(event.at)
+        let note = event.note.map { "  备注：\($0)" } ?? ""
+        func status(_ raw: String?) -> String {
+            raw.flatMap(ItemStatus.init(rawValue:))?.chinese ?? raw.flatMap(TaskState.init(rawValue:))?.chinese ?? raw ?? ""
+        }
+        switch event.kind {
+        case .item, .mock:
+            return "\(when)  \(who)  \(event.unit) \(event.subject)  \(status(event.old)) → \(status(event.new))\(event.kind == .mock ? "  (模拟检查)" : "")\(note)"
+        case .task:
+            return "\(when)  \(who)  任务 \(event.subject)  \(status(event.old)) → \(status(event.new))\(note)"
+        case .refusal:
+            return "\(when)  \(who)  拒绝 \(event.unit.isEmpty ? "" : event.unit + " ")\(event.subject)\(note)"
+        }
+    }
+}
+
+enum StatusText {
+    /// Terminal width of a string: CJK characters take two columns.
+    static func width(_ text: String) -> Int {
+        text.unicodeScalars.reduce(0) { $0 + ($1.value >= 0x1100 && $1.properties.isIdeographic || (0xFF00...0xFFEF).contains($1.value) || (0x3000...0x303F).contains($1.value) ? 2 : 1) }
+    }
+
+    static func pad(_ text: String, _ columns: Int) -> String {
+        text + String(repeating: " ", count: max(0, columns - width(text)))
+    }
+
+    static func render(_ report: StatusReport) -> String {
+        var lines: [String] = []
+        let countdown = report.daysLeft >= 0 ? "还有 \(report.daysLeft) 天" : "已过 \(-report.daysLeft) 天"
+        lines.append("\(report.street) \(report.year) · 考核日期 \(report.inspectionDate) · 今天 \(report.today) · \(countdown)")
+        lines.append("")
+        lines.append(pad("单位", 24) + "条目  未检查 已归档 已确认 已抽验 不适用  完成率  预估得分")
+        for unit in report.units {
+            let c = unit.counts
+            lines.append(pad("\(unit.number) \(unit.name)", 24) + [c.items, c.notReviewed, c.filed, c.ticked, c.verified, c.notApplicable]
+                .map { String(format: "%4d", $0) }.joined(separator: "   ") + String(format: "   %4d%%", c.percent)
+                + "  " + (unit.estimatedScore ?? "—") + (c.flagged > 0 ? "  ⚑\(c.flagged)" : ""))
+        }
+        lines.append("")
+        lines.append(pad("工作组", 24) + "条目  已完成  完成率  未完成任务  逾期任务")
+        for group in report.groups {
+            let c = group.counts
+            lines.append(pad("\(group.number) \(group.name)", 24) + String(format: "%4d    %4d   %4d%%        %4d      %4d", c.items, c.done, c.percent, group.openTasks, group.overdueTasks))
+        }
+        lines.append("")
+        if report.overdue.isEmpty {
+            lines.append("逾期任务：无")
+        } else {
+            lines.append("逾期任务（\(report.overdue.count)）：")
+            for task in report.overdue {
+                lines.append("  \(task.id)  到期 \(task.due ?? "")（逾期 \(task.daysOverdue) 天）  \(task.title)  负责人 \(task.owner)")
+            }
+        }
+        if !report.orphaned.isEmpty {
+            lines.append("")
+            lines.append("已不在目录中的条目记录（保留）：" + report.orphaned.joined(separator: "、"))
+        }
+        return lines.joined(separator: "\n")
+    }
+}

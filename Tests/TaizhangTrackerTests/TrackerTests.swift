@@ -1,0 +1,215 @@
+import Foundation
+import Testing
+import TaizhangCore
+@testable import TaizhangTracker
+
+let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+
+/// A tracker over the shipped workspace and a fresh database, with a settable clock.
+final class TrackerFixture: @unchecked Sendable {
+    let directory: String
+    let workspace: Workspace
+    let store: SQLiteTrackerStore
+    var clock = Date(timeIntervalSince1970: 1_417_000_000)  // 2014-11-26 19:06 +08:00
+
+    init() throws {
+        directory = NSTemporaryDirectory() + "taizhang-tracker-\(UUID().uuidString)"
+        let result = WorkspaceLoader(root: repository).load()
+        workspace = try #require(result.validWorkspace)
+        store = try SQLiteTrackerStore(path: directory + "/tracker.sqlite")
+    }
+
+    deinit { try? FileManager.default.removeItem(atPath: directory) }
+
+    var tracker: Tracker { Tracker(workspace: workspace, store: store, now: { [unowned self] in self.clock }) }
+}
+
+// People of the shipped workspace used below.
+// p03: preparation team. p13: lead of 梧桐山 (wutongshan), member of g2/g6. p04: g1 member.
+@Suite struct TrackerRuleTests {
+    @Test func theDefaultWorkspaceHasThePeopleTheseTestsAssume() throws {
+        let f = try TrackerFixture()
+        let street = f.workspace.street
+        #expect(street.person("p03")?.isPreparationTeam == true)
+        #expect(street.person("p13")?.community?.id == "wutongshan")
+        #expect(street.person("p13")?.isPreparationTeam == false)
+    }
+
+    @Test func aCommunityLeadTicksTheirCommunitysItemsAndTheLogSaysWhoWhatWhen() throws {
+        let f = try TrackerFixture()
+        let event = try #require(try f.tracker.tick(item: "01.06", unit: "wutongshan", by: "p13", note: "已归档9份"))
+        #expect(event.old == "not-reviewed" && event.new == "ticked" && event.actor == "p13")
+        #expect(event.at == f.clock)
+        let record = try #require(try f.store.item(ItemKey(unit: "wutongshan", item: "01.06")))
+        #expect(record.status == .ticked && record.by == "p13" && record.note == "已归档9份")
+        #expect(try f.store.events(EventFilter()).count == 1)
+    }
+
+    @Test func anotherCommunitysItemIsRefusedAndTheRefusalIsLogged() throws {
+        let f = try TrackerFixture()
+        #expect(throws: Tracker.Failure.self) { try f.tracker.tick(item: "01.06", unit: "dawang", by: "p13") }
+        let events = try f.store.events(EventFilter())
+        #expect(events.map(\.kind) == [.refusal])
+        #expect(events.first?.unit == "dawang" && events.first?.subject == "01.06" && events.first?.actor == "p13")
+        #expect(try f.store.item(ItemKey(unit: "dawang", item: "01.06")) == nil)
+    }
+
+    @Test func streetItemsNeedTheOwningGroupOrThePreparationTeam() throws {
+        let f = try TrackerFixture()
+        let street = f.tracker.plan.units[0]
+        let item = try #require(street.items.first { $0.item.group?.id == "g1" })
+        let outsider = try #require(f.workspace.street.people.first { p in
+            !p.isPreparationTeam && !f.tracker.groups(of: p).contains { $0.id == "g1" }
+        })
+        #expect(throws: Tracker.Failure.self) { try f.tracker.tick(item: item.item.code, unit: "street", by: outsider.id) }
+        let member = try #require(f.workspace.street.group("g1")?.members.first?.id)
+        #expect(try f.tracker.tick(item: item.item.code, unit: "street", by: member) != nil)
+        #expect(try f.tracker.tick(item: street.items.last!.item.code, unit: "street", by: "p03") != nil)
+    }
+
+    @Test func untickUndoesTheLastChange() throws {
+        let f = try TrackerFixture()
+        let t = f.tracker
+        try t.tick(item: "01.06", unit: "wutongshan", by: "p13", status: .filed)
+        try t.tick(item: "01.06", unit: "wutongshan", by: "p13")
+        let undo = try #require(try t.untick(item: "01.06", unit: "wutongshan", by: "p13", note: "份数不够"))
+        #expect(undo.old == "ticked" && undo.new == "filed")
+        #expect(try f.store.item(ItemKey(unit: "wutongshan", item: "01.06"))?.status == .filed)
+        try t.untick(item: "01.06", unit: "wutongshan", by: "p13")
+        #expect(try f.store.item(ItemKey(unit: "wutongshan", item: "01.06"))?.status == .notReviewed)
+        #expect(try t.untick(item: "01.06", unit: "wutongshan", by: "p13") == nil)
+        #expect(try f.store.events(EventFilter()).count == 4)
+    }
+
+    @Test func notApplicableNeedsAReason() throws {
+        let f = try TrackerFixture()
+        #expect(throws: Tracker.Failure.reasonRequired) { try f.tracker.tick(item: "01.06", unit: "wutongshan", by: "p13", status: .notApplicable) }
+        try f.tracker.tick(item: "01.06", unit: "wutongshan", by: "p13", status: .notApplicable, note: "本社区无此项")
+        #expect(try f.store.item(ItemKey(unit: "wutongshan", item: "01.06"))?.status == .notApplicable)
+    }
+
+    @Test func unknownThingsAreClearErrors() throws {
+        let f = try TrackerFixture()
+        #expect(throws: Tracker.Failure.unknownPerson("p999")) { try f.tracker.tick(item: "01.06", unit: "wutongshan", by: "p999") }
+        #expect(throws: Tracker.Failure.unknownUnit("atlantis")) { try f.tracker.tick(item: "01.06", unit: "atlantis", by: "p03") }
+        #expect(throws: Tracker.Failure.self) { try f.tracker.tick(item: "99.99", unit: "wutongshan", by: "p03") }
+        // 01.15 belongs to urban-village communities only; 东乐 has none.
+        #expect(throws: Tracker.Failure.self) { try f.tracker.tick(item: "01.15", unit: "dongle", by: "p03") }
+    }
+
+    @Test func tasksAreSeededCompletedAndReopenedWithTheirAuthor() throws {
+        let f = try TrackerFixture()
+        let t = f.tracker
+        try t.seedTasks()
+        let tasks = try f.store.tasks()
+        #expect(tasks.count == f.workspace.tasks.count)
+        let task = try #require(tasks.first)
+        let owner = task.owner
+        try t.setTask(task.id, to: .done, by: owner, note: "已完成")
+        let done = try #require(try f.store.tasks().first { $0.id == task.id })
+        #expect(done.state == .done && done.doneBy == owner && done.doneAt == f.clock)
+        try t.seedTasks()  // reseeding keeps completion
+        #expect(try f.store.tasks().first { $0.id == task.id }?.state == .done)
+        try t.setTask(task.id, to: .open, by: "p03")
+        #expect(try f.store.tasks().first { $0.id == task.id }?.doneBy == nil)
+        #expect(try f.store.events(EventFilter(kind: .task)).count == 2)
+        let outsider = try #require(f.workspace.street.people.first { p in
+            !p.isPreparationTeam && p.id != task.owner && !t.groups(of: p).contains { $0.id == task.group }
+        })
+        #expect(throws: Tracker.Failure.self) { try t.setTask(task.id, to: .done, by: outsider.id) }
+    }
+
+    @Test func statusShowsProgressCountdownAndOverdueTasks() throws {
+        let f = try TrackerFixture()
+        try f.tracker.tick(item: "01.06", unit: "wutongshan", by: "p13")
+        let today = try #require(Day("2014-11-30"))
+        let report = try StatusReport(tracker: f.tracker, today: today)
+        #expect(report.daysLeft == 10)
+        #expect(report.units.count == 10)
+        let wutongshan = try #require(report.units.first { $0.id == "wutongshan" })
+        #expect(wutongshan.counts.ticked == 1)
+        #expect(wutongshan.counts.items == f.tracker.plan.unit(id: "wutongshan")?.items.count)
+        let expectedOverdue = f.workspace.tasks.filter { ($0.dueDay(inspection: f.workspace.street.inspectionDate) ?? today) < today }.count
+        #expect(report.overdue.count == expectedOverdue)
+        #expect(report.groups.count == 7)
+        #expect(report.groups.reduce(0) { $0 + $1.counts.items } == f.tracker.plan.units.reduce(0) { $0 + $1.items.count })
+    }
+
+    @Test func recordsOfItemsRemovedFromTheCatalogueAreKeptAndReported() throws {
+        let f = try TrackerFixture()
+        try f.tracker.tick(item: "01.06", unit: "wutongshan", by: "p13")
+        var shrunk = f.workspace
+        for c in shrunk.catalogue.categories.indices {
+            for i in shrunk.catalogue.categories[c].indicators.indices {
+                shrunk.catalogue.categories[c].indicators[i].items.removeAll { $0.code == "01.06" }
+            }
+        }
+        let tracker = Tracker(workspace: shrunk, store: f.store)
+        #expect(try tracker.orphanedRecords().map(\.key) == [ItemKey(unit: "wutongshan", item: "01.06")])
+        #expect(try StatusReport(tracker: tracker, today: Day("2014-11-30")!).orphaned == ["wutongshan/01.06 (已确认)"])
+        #expect(try f.store.item(ItemKey(unit: "wutongshan", item: "01.06"))?.status == .ticked)
+    }
+
+    @Test func mockResultsMarkVerifiedOrFlaggedAndGiveAnEstimatedScore() throws {
+        let f = try TrackerFixture()
+        let scoring = MockScoring(tracker: f.tracker)
+        #expect(try scoring.estimatedScores().isEmpty)
+        try scoring.record(item: "01.06", unit: "wutongshan", result: .pass, by: "p03")
+        #expect(try f.store.item(ItemKey(unit: "wutongshan", item: "01.06"))?.status == .verified)
+        let first = try #require(try scoring.estimatedScores()["wutongshan"])
+        try scoring.record(item: "01.07", unit: "wutongshan", result: .fail, by: "p03")
+        #expect(try f.store.item(ItemKey(unit: "wutongshan", item: "01.07"))?.flagged == true)
+        let second = try #require(try scoring.estimatedScores()["wutongshan"])
+        #expect(first != second)
+        #expect(second.hasPrefix("0/"))  // 01.07 belongs to veto indicator 1.2: a fail zeroes the unit
+        #expect(second.hasSuffix("（一票否决）"))
+        #expect(throws: Tracker.Failure.self) { try scoring.record(item: "01.06", unit: "wutongshan", result: .pass, by: "p13") }
+    }
+}
+
+@Suite struct TrackerStoreTests {
+    @Test func aFileThatIsNotSQLiteIsRefusedAndLeftAlone() throws {
+        let path = NSTemporaryDirectory() + "taizhang-notdb-\(UUID().uuidString).sqlite"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try "这不是数据库".write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(throws: SQLiteTrackerStore.OpenError.self) { _ = try SQLiteTrackerStore(path: path) }
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == "这不是数据库")
+    }
+
+    @Test func anotherProgramsDatabaseIsRefusedAndLeftAlone() throws {
+        let path = NSTemporaryDirectory() + "taizhang-foreign-\(UUID().uuidString).sqlite"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let sqlite = Process()
+        sqlite.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+        sqlite.arguments = [path, "CREATE TABLE customers(id INTEGER, name TEXT); INSERT INTO customers VALUES (1, 'x');"]
+        try sqlite.run()
+        sqlite.waitUntilExit()
+        let before = FileManager.default.contents(atPath: path)
+        #expect(throws: SQLiteTrackerStore.OpenError.self) { _ = try SQLiteTrackerStore(path: path) }
+        #expect(FileManager.default.contents(atPath: path) == before)
+    }
+
+    @Test func aDamagedDatabaseIsRefused() throws {
+        let f = try TrackerFixture()
+        try f.tracker.tick(item: "01.06", unit: "wutongshan", by: "p13")
+        let path = f.directory + "/tracker.sqlite"
+        let copy = f.directory + "/damaged.sqlite"
+        var bytes = try #require(FileManager.default.contents(atPath: path))
+        bytes.replaceSubrange(100..<min(bytes.count, 4096), with: Data(repeating: 0xAB, count: min(bytes.count, 4096) - 100))
+        try bytes.write(to: URL(fileURLWithPath: copy))
+        #expect(throws: SQLiteTrackerStore.OpenError.self) { _ = try SQLiteTrackerStore(path: copy) }
+    }
+
+    @Test func theAuditTrailCannotBeRewritten() throws {
+        let f = try TrackerFixture()
+        try f.tracker.tick(item: "01.06", unit: "wutongshan", by: "p13")
+        let sqlite = Process()
+        sqlite.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+        sqlite.arguments = [f.directory + "/tracker.sqlite", "DELETE FROM event;"]
+        sqlite.standardError = Pipe()
+        try sqlite.run()
+        sqlite.waitUntilExit()
+        #expect(sqlite.terminationStatus != 0)
+        #expect(try f.store.events(EventFilter()).count == 1)
+    }
+}
