@@ -6,6 +6,7 @@ import TaizhangDiagnostics
 /// communities streams through.
 public struct PackGenerator {
     public static let requiredTemplates = ["style", "cover", "catalogue", "item-sheet", "spine-labels", "index-unit", "index-street"]
+    public static let walkthroughTemplates = ["style", "walkthrough"]
 
     public struct Options {
         public var outputRoot: String

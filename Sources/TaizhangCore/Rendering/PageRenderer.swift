@@ -8,13 +8,7 @@ struct PageRenderer {
 
     private var street: Street { workspace.street }
 
-    var header: PageHeader {
-        PageHeader(
-            streetName: street.name, office: street.office ?? street.name, year: street.year,
-            assessmentTitle: workspace.catalogue.name ?? "\(street.year)年度人口计生目标管理责任制考核台账",
-            periodText: "\(street.periodStart.chinese)至\(street.periodEnd.chinese)",
-            inspectionDate: street.inspectionDate.chinese)
-    }
+    var header: PageHeader { PageHeaderSource(workspace: workspace).header }
 
     func groupName(_ reference: Reference?) -> String {
         guard let reference, let group = street.group(reference.id) else { return reference?.id ?? "" }

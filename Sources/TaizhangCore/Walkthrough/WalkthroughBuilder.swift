@@ -1,0 +1,190 @@
+import Foundation
+
+/// Builds the mock-inspection walkthrough sheet of one community: the route stop by stop, a
+/// spot-check sample of households and documents, an escort quiz with its answer key, the
+/// contingency plan, a scoring table and sign-off lines.
+public struct WalkthroughBuilder {
+    public struct Options: Sendable {
+        public var seed: UInt64
+        public var households: Int
+        public var documents: Int
+        /// Printed as the date of the check; blank (to fill in by hand) when nil.
+        public var date: Day?
+
+        public init(seed: UInt64, households: Int = 5, documents: Int = 8, date: Day? = nil) {
+            self.seed = seed
+            self.households = households
+            self.documents = documents
+            self.date = date
+        }
+    }
+
+    public let workspace: Workspace
+    public let unit: UnitPlan
+    public let data: WalkthroughData
+    /// User files present per item code (from the pack on disk).
+    public let present: [String: Int]
+    public let statuses: (any ItemStatusSource)?
+
+    public init(workspace: Workspace, unit: UnitPlan, data: WalkthroughData, present: [String: Int], statuses: (any ItemStatusSource)?) {
+        self.workspace = workspace
+        self.unit = unit
+        self.data = data
+        self.present = present
+        self.statuses = statuses
+    }
+
+    /// The user files now in each of the unit's item folders.
+    public static func presentCounts(unit: UnitPlan, unitRoot: String) -> [String: Int] {
+        var counts: [String: Int] = [:]
+        for binder in unit.binders {
+            for item in binder.items {
+                counts[item.item.code] = FileInventory.userFiles(in: unitRoot + "/" + binder.folderName + "/" + item.folderName).count
+            }
+        }
+        return counts
+    }
+
+    func page(_ options: Options) -> WalkthroughPage {
+        var sampler = SpotCheckSampler(seed: options.seed)
+        let street = workspace.street
+        let renderer = PageHeaderSource(workspace: workspace)
+
+        // Documents an inspector would ask for.
+        let candidates = unit.binders.flatMap { binder in binder.items.map { (binder, $0) } }
+        let sampledItems = sampler.sample(candidates, count: options.documents) { _, item in
+            let status = statuses?.status(unit: unit.id, item: item.item.code)?.status
+            let signedOff = status == .ticked || status == .verified || status == .notApplicable
+            return SpotCheckSampler.weight(hasFiles: (present[item.item.code] ?? 0) > 0, signedOff: signedOff)
+        }
+        let documents = sampledItems.map { binder, item -> WalkthroughDocument in
+            let document = item.item.documents.isEmpty ? item.item.title
+                : item.item.documents[sampler.generator.below(item.item.documents.count)].title
+            return WalkthroughDocument(
+                binder: binder.category.code, binderName: binder.category.name,
+                position: String(item.item.code.split(separator: ".").last ?? ""), code: item.item.code, title: item.item.title,
+                document: document, present: present[item.item.code] ?? 0, expected: item.item.expectedCount,
+                status: statuses?.status(unit: unit.id, item: item.item.code)?.status.chinese ?? ItemStatus.notReviewed.chinese)
+        }
+
+        // Households an inspector would pick, on the route or not.
+        let sampledIDs = Set(sampler.sample(data.households, count: options.households, weight: SpotCheckSampler.weight).map(\.id))
+        func row(_ h: Household) -> WalkthroughHousehold {
+            WalkthroughHousehold(id: h.id, address: h.address, head: h.head, category: h.category.rawValue, isKey: h.category == .key,
+                                 patchStaff: h.patchStaff, facts: h.facts, check: Self.whatToCheck(h), sampled: sampledIDs.contains(h.id))
+        }
+        let stops = data.route.map { stop -> WalkthroughStop in
+            WalkthroughStop(
+                order: stop.order, name: stop.name, isLedgerRoom: stop.kind == .ledgerRoom, isHousehold: stop.kind == .household,
+                notes: stop.notes.isEmpty ? nil : stop.notes,
+                binders: stop.kind == .ledgerRoom ? unit.binders.map { "\($0.category.code) \($0.category.name)" }.joined(separator: "、") : "",
+                documents: stop.kind == .ledgerRoom ? documents : [],
+                household: stop.householdID.flatMap(data.household).map(row))
+        }
+        let sampledHouseholds = data.households.filter { sampledIDs.contains($0.id) }.map(row)
+
+        // The escort quiz: facts the escort must know by heart.
+        var questions: [(String, String)] = []
+        let onRoute = data.route.compactMap { $0.householdID.flatMap(data.household) }
+        for h in sampler.sample(onRoute, count: 3, weight: SpotCheckSampler.weight) {
+            questions.append(("\(h.address) 的户主是谁？属于哪类户？", "\(h.head)，\(h.category.rawValue)"))
+        }
+        if let h = sampler.sample(onRoute.filter { $0.category == .key }, count: 1, weight: { _ in 1 }).first {
+            questions.append(("重点户 \(h.address)（户主 \(h.head)）有什么情况需要掌握？", h.facts.isEmpty ? "（未填写须知情况）" : h.facts))
+        }
+        if let h = sampler.sample(onRoute, count: 1, weight: { _ in 1 }).first {
+            questions.append(("\(h.address) 由哪位包片人员负责？", h.patchStaff))
+        }
+        let keyOnRoute = onRoute.filter { $0.category == .key }.count
+        questions.append(("陪调路线上有几户重点户？几户放心户？", "重点户 \(keyOnRoute) 户，放心户 \(onRoute.filter { $0.category == .trusted }.count) 户"))
+        if let (binder, item) = sampler.sample(candidates, count: 1, weight: { _ in 1 }).first {
+            questions.append(("检查组要查看“\(item.item.title)”，在哪个档案盒、哪个文件夹？", "第 \(binder.category.code) 盒「\(binder.category.name)」，文件夹 \(item.folderName)"))
+        }
+        for contingency in sampler.sample(street.contingencies, count: 2, weight: { _ in 1 }) {
+            questions.append(("陪调中遇到“\(contingency.situation)”，应当怎么办？", contingency.response))
+        }
+        let quiz = questions.enumerated().map { QuizQuestion(number: $0.offset + 1, question: $0.element.0, answer: $0.element.1) }
+
+        // Scoring: every indicator with ledgers in this community.
+        var seen: Set<String> = []
+        var scores: [ScoreRow] = []
+        var total = Decimal2.zero
+        for item in unit.items where !seen.contains(item.indicator.code) {
+            seen.insert(item.indicator.code)
+            scores.append(ScoreRow(code: item.indicator.code, name: item.indicator.name, points: item.indicator.points.description,
+                                   method: item.indicator.method.chinese, veto: item.indicator.isVeto))
+            total = total + item.indicator.points
+        }
+
+        let people = street.people.filter { $0.community?.id == unit.id }
+        let escort = people.first { $0.role.contains("陪调") }
+        let lead = unit.community?.lead.flatMap { street.person($0.id) }
+        let checkGroup = street.groups.first { $0.name.contains("督导") } ?? street.groups.first
+        let checkTeam = checkGroup.map { group in
+            ([group.lead] + group.members).compactMap { street.person($0.id)?.name }.joined(separator: "、")
+        } ?? ""
+        return WalkthroughPage(
+            header: renderer.header, communityName: unit.name,
+            escort: escort.map { "\($0.name)（\($0.role)）" } ?? "",
+            lead: lead.map { "\($0.name)（\($0.role)）" } ?? "",
+            checkTeam: checkTeam, date: options.date?.chinese ?? "", seed: String(options.seed),
+            command: "taizhang walkthrough --community \(unit.id) --seed \(options.seed) --households \(options.households) --documents \(options.documents)"
+                + (options.date.map { " --date \($0)" } ?? ""),
+            stops: stops, sampledHouseholds: sampledHouseholds, documents: documents,
+            keyHouseholds: data.households.filter { $0.category == .key }.count,
+            trustedHouseholds: data.households.filter { $0.category == .trusted }.count,
+            quiz: quiz,
+            contingencies: street.contingencies.map { c in
+                ContingencyRow(level: c.level, situation: c.situation, response: c.response,
+                               group: street.group(c.group.id).map { "第\($0.number)组 \($0.name)" } ?? c.group.id)
+            },
+            scores: scores, totalPoints: total.description)
+    }
+
+    static func whatToCheck(_ h: Household) -> String {
+        switch h.category {
+        case .key: "重点核查：核对家庭成员与信息系统是否一致，查看节育措施、查环查孕和随访记录，询问近期生育情况"
+        case .trusted: "核对户籍和婚育信息，请户主确认计生服务情况"
+        case .ordinary: "核对家庭成员、婚育和节育信息是否与信息系统一致"
+        }
+    }
+
+    /// Renders the sheet (UTF-8 HTML).
+    public func render(_ options: Options, templates: TemplateSet) -> [UInt8] {
+        templates.render("walkthrough", page(options))
+    }
+}
+
+/// The page header shared with the pack renderer.
+struct PageHeaderSource {
+    let workspace: Workspace
+    var header: PageHeader {
+        let street = workspace.street
+        return PageHeader(
+            streetName: street.name, office: street.office ?? street.name, year: street.year,
+            assessmentTitle: workspace.catalogue.name ?? "\(street.year)年度人口计生目标管理责任制考核台账",
+            periodText: "\(street.periodStart.chinese)至\(street.periodEnd.chinese)",
+            inspectionDate: street.inspectionDate.chinese)
+    }
+}
+
+/// Puts walkthrough sheets into `<unit>/99 模拟检查（内部资料）/`, the only place in a pack
+/// where household data may appear. Never overwrites: an existing file with other content
+/// gets a numbered sibling instead.
+public enum WalkthroughWriter {
+    public static func write(_ bytes: [UInt8], unitRoot: String, seed: UInt64) throws -> String {
+        let folder = unitRoot + "/" + GeneratedName.walkthroughFolder
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let base = "模拟检查单-种子\(seed)"
+        var attempt = 1
+        while true {
+            let path = folder + "/" + base + (attempt == 1 ? "" : " (\(attempt))") + ".html"
+            guard let existing = FileManager.default.contents(atPath: path) else {
+                try Data(bytes).write(to: URL(fileURLWithPath: path), options: .atomic)
+                return path
+            }
+            if existing.elementsEqual(bytes) { return path }
+            attempt += 1
+        }
+    }
+}

@@ -1,0 +1,77 @@
+// View model of the mock-inspection walkthrough sheet (templates/walkthrough.mustache).
+
+struct WalkthroughDocument {
+    var binder: String
+    var binderName: String
+    var position: String
+    var code: String
+    var title: String
+    var document: String
+    var present: Int
+    var expected: Int
+    var status: String
+}
+
+struct WalkthroughHousehold {
+    var id: String
+    var address: String
+    var head: String
+    var category: String
+    var isKey: Bool
+    var patchStaff: String
+    var facts: String
+    var check: String
+    var sampled: Bool
+}
+
+struct WalkthroughStop {
+    var order: Int
+    var name: String
+    var isLedgerRoom: Bool
+    var isHousehold: Bool
+    var notes: String?
+    var binders: String
+    var documents: [WalkthroughDocument]
+    var household: WalkthroughHousehold?
+}
+
+struct QuizQuestion {
+    var number: Int
+    var question: String
+    var answer: String
+}
+
+struct ContingencyRow {
+    var level: String
+    var situation: String
+    var response: String
+    var group: String
+}
+
+struct ScoreRow {
+    var code: String
+    var name: String
+    var points: String
+    var method: String
+    var veto: Bool
+}
+
+struct WalkthroughPage {
+    var header: PageHeader
+    var communityName: String
+    var escort: String
+    var lead: String
+    var checkTeam: String
+    var date: String
+    var seed: String
+    var command: String
+    var stops: [WalkthroughStop]
+    var sampledHouseholds: [WalkthroughHousehold]
+    var documents: [WalkthroughDocument]
+    var keyHouseholds: Int
+    var trustedHouseholds: Int
+    var quiz: [QuizQuestion]
+    var contingencies: [ContingencyRow]
+    var scores: [ScoreRow]
+    var totalPoints: String
+}

@@ -1,0 +1,121 @@
+import ArgumentParser
+import Foundation
+import TaizhangCore
+import TaizhangTracker
+
+extension Taizhang {
+    struct Walkthrough: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print a mock-inspection walkthrough sheet for a community (内部资料).",
+            discussion: """
+                Reads walkthrough/<community>/households.csv and route.csv (UTF-8 or GB18030, as Excel \
+                saves them) and writes an A4 sheet into the community's folder of the pack, under \
+                "99 模拟检查（内部资料）". The same --seed gives the same sheet.
+                """)
+
+        @OptionGroup var tracking: TrackerOptions
+        @Option(name: .long, help: "Community id.") var community: String
+        @Option(name: .long, help: "Random seed; printed on the sheet (default: a new random one).") var seed: UInt64?
+        @Option(name: .long, help: "Households to sample.") var households = 5
+        @Option(name: .long, help: "Ledger documents to sample.") var documents = 8
+        @Option(name: .long, help: "Date of the check (YYYY-MM-DD); blank on the sheet if omitted.") var date: String?
+        @Option(name: .long, help: "Where packs are (default: <workspace>/output).") var out: String?
+        @Flag(name: .long, help: "Also print to PDF with headless Chromium.") var pdf = false
+
+        func validate() throws {
+            guard households >= 0, documents >= 0 else { throw ValidationError("--households and --documents cannot be negative") }
+            if let date, Day(date) == nil { throw ValidationError("--date must be YYYY-MM-DD") }
+        }
+
+        func run() throws {
+            let options = tracking.workspace
+            let workspace = try options.load()
+            let plan = PackPlanner(workspace: workspace).plan()
+            guard let unit = plan.unit(id: community), unit.kind == .community else {
+                throw ValidationError("unknown community \"\(community)\"; known: \(workspace.street.communities.map(\.id).joined(separator: ", "))")
+            }
+            let (data, diagnostics) = WalkthroughData.load(workspace: options.root, community: community)
+            Console.print(diagnostics, relativeTo: options.root)
+            guard let data else {
+                Console.summary(diagnostics)
+                throw ExitCode(65)
+            }
+            let templates = try options.templates(PackGenerator.walkthroughTemplates)
+            let outputRoot = out.map { URL(fileURLWithPath: $0).standardizedFileURL.path } ?? options.root + "/output"
+            let unitRoot = outputRoot + "/" + plan.folderName + "/" + unit.folderName
+            var statuses: (any ItemStatusSource)?
+            if FileManager.default.fileExists(atPath: tracking.databasePath) {
+                statuses = try? Tracker(workspace: workspace, store: try SQLiteTrackerStore(path: tracking.databasePath)).statusSource()
+            }
+            let chosenSeed = seed ?? UInt64.random(in: 1...999_999)
+            let builder = WalkthroughBuilder(workspace: workspace, unit: unit, data: data,
+                                             present: WalkthroughBuilder.presentCounts(unit: unit, unitRoot: unitRoot), statuses: statuses)
+            let bytes = builder.render(.init(seed: chosenSeed, households: households, documents: documents, date: date.flatMap(Day.init)),
+                                       templates: templates)
+            let path = try WalkthroughWriter.write(bytes, unitRoot: unitRoot, seed: chosenSeed)
+            Console.out("\(path) (seed \(chosenSeed))")
+            if pdf { try PDFPrinter.print(html: path) }
+        }
+    }
+
+    struct Mock: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Record mock-inspection results.",
+            subcommands: [Record.self])
+
+        struct Record: ParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Record a spot-check result: pass marks the item verified (已抽验), fail flags it.")
+
+            @OptionGroup var options: TrackerOptions
+            @Option(name: .long, help: "Community id, or street.") var community: String
+            @Option(name: .long, help: "Item code.") var item: String
+            @Option(name: .long, help: "pass or fail.") var result: String
+            @Option(name: .long, help: "Who checked (person id).") var by: String
+            @Option(name: .long) var note: String?
+
+            func run() throws {
+                guard let outcome = MockScoring.Result(rawValue: result) else { throw ValidationError("--result must be pass or fail") }
+                let tracker = try options.tracker()
+                try options.perform { try MockScoring(tracker: tracker).record(item: item, unit: community, result: outcome, by: by, note: note) }
+                let score = try MockScoring(tracker: tracker).estimatedScores()[community] ?? "—"
+                Console.out("\(item) \(community): \(outcome == .pass ? "通过（已抽验）" : "未通过（已标记）") · 预估得分 \(score)")
+            }
+        }
+    }
+}
+
+/// Prints HTML to PDF with headless Chromium, when it is installed.
+enum PDFPrinter {
+    static func find() -> String? {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+        for name in ["chromium", "chromium-browser", "google-chrome", "google-chrome-stable"] {
+            for dir in path.split(separator: ":") where FileManager.default.isExecutableFile(atPath: "\(dir)/\(name)") {
+                return "\(dir)/\(name)"
+            }
+        }
+        return nil
+    }
+
+    static func print(html: String) throws {
+        guard let chromium = find() else {
+            Console.error("error: --pdf needs headless Chromium, which is not installed (Debian: apt-get install chromium fonts-noto-cjk); the HTML sheet was written and can be printed from any browser")
+            throw ExitCode(69)
+        }
+        let pdf = String(html.dropLast(".html".count)) + ".pdf"
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: chromium)
+        var arguments = ["--headless", "--disable-gpu", "--no-pdf-header-footer", "--print-to-pdf=\(pdf)", URL(fileURLWithPath: html).absoluteString]
+        if getuid() == 0 { arguments.insert("--no-sandbox", at: 0) }
+        process.arguments = arguments
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0, FileManager.default.fileExists(atPath: pdf) else {
+            Console.error("error: Chromium could not print \(html) to PDF")
+            throw ExitCode(1)
+        }
+        Console.out(pdf)
+    }
+}
