@@ -12,6 +12,9 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.0.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.0.0"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
     ],
     targets: [
         .systemLibrary(
@@ -39,17 +42,33 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
+        /// The web page for group leads: sign-in, ticking, dashboard, audit log.
+        .target(
+            name: "TaizhangWeb",
+            dependencies: [
+                "TaizhangTracker",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Mustache", package: "swift-mustache"),
+            ]
+        ),
         .executableTarget(
             name: "taizhang",
             dependencies: [
                 "TaizhangCore",
                 "TaizhangTracker",
+                "TaizhangWeb",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "TaizhangXMLTests", dependencies: ["TaizhangXML"], exclude: ["Fixtures"]),
         .testTarget(name: "TaizhangCoreTests", dependencies: ["TaizhangCore"], exclude: ["Fixtures", "Golden"]),
         .testTarget(name: "TaizhangTrackerTests", dependencies: ["TaizhangTracker"]),
+        .testTarget(
+            name: "TaizhangWebTests",
+            dependencies: ["TaizhangWeb", .product(name: "HummingbirdTesting", package: "hummingbird")]
+        ),
         .testTarget(name: "TaizhangCLITests", dependencies: ["taizhang"]),
     ],
     swiftLanguageModes: [.v6]

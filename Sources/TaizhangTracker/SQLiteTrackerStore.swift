@@ -122,6 +122,13 @@ public final class SQLiteTrackerStore: TrackerStore {
                 CREATE TRIGGER event_no_delete BEFORE DELETE ON event BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
                 """)
         }
+        migrator.registerMigration("v2: web accounts") { db in
+            try db.create(table: "account") { t in
+                t.primaryKey("person", .text)
+                t.column("passwordHash", .text).notNull()
+                t.column("updatedAt", .datetime).notNull()
+            }
+        }
         return migrator
     }()
 
@@ -250,6 +257,24 @@ public final class SQLiteTrackerStore: TrackerStore {
                                 state: TaskState.open.rawValue, doneBy: nil, doneAt: nil).insert(db)
                 }
             }
+        }
+    }
+
+    public func passwordHash(person: String) throws -> String? {
+        try pool.read { db in
+            try String.fetchOne(db, sql: "SELECT passwordHash FROM account WHERE person = ?", arguments: [person])
+        }
+    }
+
+    public func setPasswordHash(_ hash: String, person: String, at: Date) throws {
+        try pool.write { db in
+            try db.execute(sql: """
+                INSERT INTO account (person, passwordHash, updatedAt) VALUES (?, ?, ?)
+                ON CONFLICT(person) DO UPDATE SET passwordHash = excluded.passwordHash, updatedAt = excluded.updatedAt
+                """, arguments: [person, hash, at])
+            var event = EventRow(TrackerEvent(id: 0, at: at, actor: person, kind: .account, unit: "", subject: person,
+                                              old: nil, new: "password set", note: nil))
+            try event.insert(db)
         }
     }
 

@@ -52,7 +52,7 @@ public struct TaskRecord: Sendable, Equatable, Codable {
 /// One line of the audit trail. Append-only.
 public struct TrackerEvent: Sendable, Equatable, Codable {
     public enum Kind: String, Sendable, Codable {
-        case item, task, refusal, mock
+        case item, task, refusal, mock, account
     }
 
     public var id: Int64
@@ -124,4 +124,9 @@ public protocol TrackerStore: Sendable {
     func tasks() throws -> [TaskRecord]
     /// Sets a task's state and appends its event in one transaction.
     func setTask(_ id: String, state: TaskState, actor: String, at: Date, note: String?) throws -> TrackerEvent?
+
+    /// The password hash (bcrypt) of a person's web account, if they have one.
+    func passwordHash(person: String) throws -> String?
+    /// Creates or replaces a person's web account password hash.
+    func setPasswordHash(_ hash: String, person: String, at: Date) throws
 }

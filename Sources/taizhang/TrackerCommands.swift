@@ -252,6 +252,8 @@ enum EventText {
             return "\(when)  \(who)  任务 \(event.subject)  \(status(event.old)) → \(status(event.new))\(note)"
         case .refusal:
             return "\(when)  \(who)  拒绝 \(event.unit.isEmpty ? "" : event.unit + " ")\(event.subject)\(note)"
+        case .account:
+            return "\(when)  \(who)  设置网页登录密码"
         }
     }
 }

@@ -1,0 +1,85 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import TaizhangCore
+import TaizhangTracker
+import TaizhangWeb
+
+extension Taizhang {
+    struct Serve: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Serve the web page for group leads (sign in, tick items and tasks, see progress).")
+
+        @OptionGroup var tracking: TrackerOptions
+        @Option(name: .long, help: "Address to listen on (use the office network address to share).") var host = "127.0.0.1"
+        @Option(name: .long, help: "Port.") var port = 8080
+        @Option(name: .long, help: "Where packs are (default: <workspace>/output).") var out: String?
+
+        func run() async throws {
+            let tracker = try tracking.tracker()
+            let options = tracking.workspace
+            let templates = try options.templates(WebConfiguration.webTemplates)
+            let outputRoot = out.map { URL(fileURLWithPath: $0).standardizedFileURL.path } ?? options.root + "/output"
+            let packRoot = outputRoot + "/" + tracker.plan.folderName
+            let configuration = WebConfiguration(tracker: tracker, templates: templates, packRoot: packRoot)
+            Console.error("taizhang: serving \(tracker.workspace.street.name) on http://\(host):\(port)/ (Ctrl-C to stop)")
+            try await WebApp.application(configuration, host: host, port: port).runService()
+        }
+    }
+
+    struct User: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Web accounts: give a person a password.",
+            subcommands: [Add.self, Passwd.self])
+
+        struct Add: ParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Create a web account for a person (asks for the password).")
+            @OptionGroup var options: TrackerOptions
+            @Argument(help: "Person id, e.g. p13.") var person: String
+            @Flag(name: .long, help: "Read the password from standard input (for scripts).") var passwordStdin = false
+
+            func run() throws {
+                let tracker = try options.tracker()
+                _ = try options.perform { try tracker.person(person) }
+                if try tracker.store.passwordHash(person: person) != nil {
+                    Console.error("error: \(person) already has an account; use taizhang user passwd \(person)")
+                    throw ExitCode(65)
+                }
+                try setPassword(tracker, person, passwordStdin)
+            }
+        }
+
+        struct Passwd: ParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Set a new password for a person's web account.")
+            @OptionGroup var options: TrackerOptions
+            @Argument(help: "Person id.") var person: String
+            @Flag(name: .long, help: "Read the password from standard input (for scripts).") var passwordStdin = false
+
+            func run() throws {
+                let tracker = try options.tracker()
+                _ = try options.perform { try tracker.person(person) }
+                try setPassword(tracker, person, passwordStdin)
+            }
+        }
+
+        static func setPassword(_ tracker: Tracker, _ person: String, _ fromStdin: Bool) throws {
+            let password: String
+            if fromStdin || isatty(STDIN_FILENO) == 0 {
+                password = readLine(strippingNewline: true) ?? ""
+            } else {
+                guard let first = getpass("新密码 (new password): ").map({ String(cString: $0) }),
+                      let second = getpass("再输一次 (again): ").map({ String(cString: $0) }), first == second else {
+                    Console.error("error: the passwords do not match")
+                    throw ExitCode(65)
+                }
+                password = first
+            }
+            guard password.count >= Accounts.minimumPasswordLength else {
+                Console.error("error: the password needs at least \(Accounts.minimumPasswordLength) characters")
+                throw ExitCode(65)
+            }
+            try Accounts.setPassword(password, person: person, tracker: tracker)
+            Console.out("password set for \(person) (\(tracker.workspace.street.person(person)?.name ?? person))")
+        }
+    }
+}
