@@ -129,6 +129,34 @@ public final class SQLiteTrackerStore: TrackerStore {
                 t.column("updatedAt", .datetime).notNull()
             }
         }
+        migrator.registerMigration("v3: evidence scans") { db in
+            try db.create(table: "document") { t in
+                t.primaryKey("path", .text)
+                t.column("unit", .text).notNull()
+                t.column("item", .text).notNull()
+                t.column("size", .integer).notNull()
+                t.column("modified", .double).notNull()
+                t.column("sha256", .text).notNull()
+            }
+            try db.create(index: "document_unit", on: "document", columns: ["unit", "item"])
+            try db.create(table: "scan") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("at", .datetime).notNull()
+                t.column("scope", .text)
+                t.column("files", .integer).notNull()
+                t.column("hashed", .integer).notNull()
+            }
+            try db.create(table: "scanChange") { t in
+                t.column("scan", .integer).notNull().references("scan")
+                t.column("path", .text).notNull()
+                t.column("unit", .text).notNull()
+                t.column("item", .text).notNull()
+                t.column("kind", .text).notNull()
+                t.column("size", .integer).notNull()
+                t.column("sha256", .text).notNull()
+            }
+            try db.create(index: "scanChange_scan", on: "scanChange", columns: ["scan"])
+        }
         return migrator
     }()
 
@@ -256,6 +284,61 @@ public final class SQLiteTrackerStore: TrackerStore {
                     try TaskRow(id: task.id, groupId: task.group, title: task.title, owner: task.owner, due: task.due?.description,
                                 state: TaskState.open.rawValue, doneBy: nil, doneAt: nil).insert(db)
                 }
+            }
+        }
+    }
+
+    private struct DocumentRow: Codable, FetchableRecord, PersistableRecord {
+        static let databaseTableName = "document"
+        var path: String
+        var unit: String
+        var item: String
+        var size: Int
+        var modified: Double
+        var sha256: String
+    }
+
+    public func documents(units: Set<String>?) throws -> [DocumentRecord] {
+        try pool.read { db in
+            var request = DocumentRow.order(Column("path"))
+            if let units { request = request.filter(units.contains(Column("unit"))) }
+            return try request.fetchAll(db).map {
+                DocumentRecord(path: $0.path, unit: $0.unit, item: $0.item, size: $0.size, modified: $0.modified, sha256: $0.sha256)
+            }
+        }
+    }
+
+    public func recordScan(at: Date, scope: String?, present: [DocumentRecord], removed: [String], changes: [ScanChange], hashed: Int) throws -> ScanRecord {
+        try pool.write { db in
+            for path in removed {
+                try db.execute(sql: "DELETE FROM document WHERE path = ?", arguments: [path])
+            }
+            for d in present {
+                try DocumentRow(path: d.path, unit: d.unit, item: d.item, size: d.size, modified: d.modified, sha256: d.sha256).save(db)
+            }
+            try db.execute(sql: "INSERT INTO scan (at, scope, files, hashed) VALUES (?, ?, ?, ?)", arguments: [at, scope, present.count, hashed])
+            let id = db.lastInsertedRowID
+            for c in changes {
+                try db.execute(sql: "INSERT INTO scanChange (scan, path, unit, item, kind, size, sha256) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                               arguments: [id, c.path, c.unit, c.item, c.kind.rawValue, c.size, c.sha256])
+            }
+            return ScanRecord(id: id, at: at, scope: scope, files: present.count, hashed: hashed)
+        }
+    }
+
+    public func scans() throws -> [ScanRecord] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT id, at, scope, files, hashed FROM scan ORDER BY id").map {
+                ScanRecord(id: $0["id"], at: $0["at"], scope: $0["scope"], files: $0["files"], hashed: $0["hashed"])
+            }
+        }
+    }
+
+    public func changes(scan: Int64) throws -> [ScanChange] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT path, unit, item, kind, size, sha256 FROM scanChange WHERE scan = ? ORDER BY unit, path", arguments: [scan]).map {
+                ScanChange(path: $0["path"], unit: $0["unit"], item: $0["item"], kind: ScanChange.Kind(rawValue: $0["kind"]) ?? .changed,
+                           size: $0["size"], sha256: $0["sha256"])
             }
         }
     }

@@ -87,6 +87,47 @@ public struct ItemChange: Sendable {
     }
 }
 
+/// A user document found by `taizhang scan`.
+public struct DocumentRecord: Sendable, Equatable, Codable {
+    /// Relative to the pack root.
+    public var path: String
+    public var unit: String
+    public var item: String
+    public var size: Int
+    /// Modification time, seconds since 1970 (compared exactly to skip re-hashing).
+    public var modified: Double
+    public var sha256: String
+
+    public init(path: String, unit: String, item: String, size: Int, modified: Double, sha256: String) {
+        self.path = path
+        self.unit = unit
+        self.item = item
+        self.size = size
+        self.modified = modified
+        self.sha256 = sha256
+    }
+}
+
+/// One difference found by a scan.
+public struct ScanChange: Sendable, Equatable, Codable {
+    public enum Kind: String, Sendable, Codable { case added, changed, removed }
+    public var path: String
+    public var unit: String
+    public var item: String
+    public var kind: Kind
+    public var size: Int
+    public var sha256: String
+}
+
+public struct ScanRecord: Sendable, Equatable, Codable {
+    public var id: Int64
+    public var at: Date
+    /// The community scanned, or nil for the whole pack.
+    public var scope: String?
+    public var files: Int
+    public var hashed: Int
+}
+
 /// A filter for the audit log.
 public struct EventFilter: Sendable {
     public var since: Date?
@@ -124,6 +165,14 @@ public protocol TrackerStore: Sendable {
     func tasks() throws -> [TaskRecord]
     /// Sets a task's state and appends its event in one transaction.
     func setTask(_ id: String, state: TaskState, actor: String, at: Date, note: String?) throws -> TrackerEvent?
+
+    /// Documents recorded by earlier scans, for the given units (all when nil).
+    func documents(units: Set<String>?) throws -> [DocumentRecord]
+    /// Records a scan in one transaction: the documents now present (upserted), the paths
+    /// that went missing (deleted), and the changes; returns the scan.
+    func recordScan(at: Date, scope: String?, present: [DocumentRecord], removed: [String], changes: [ScanChange], hashed: Int) throws -> ScanRecord
+    func scans() throws -> [ScanRecord]
+    func changes(scan: Int64) throws -> [ScanChange]
 
     /// The password hash (bcrypt) of a person's web account, if they have one.
     func passwordHash(person: String) throws -> String?

@@ -127,7 +127,7 @@ struct UnitInventory {
         var files: [String: [UserFile]] = [:]
         var orphans: [(String, Int)] = []
         let binderNames = Set(unit.binders.map(\.folderName))
-        for orphan in FileInventory.orphans(in: unitRoot, expected: binderNames.union([GeneratedName.walkthroughFolder])) {
+        for orphan in FileInventory.orphans(in: unitRoot, expected: binderNames.union([GeneratedName.walkthroughFolder, GeneratedName.unsortedFolder])) {
             orphans.append((orphan.name, orphan.files))
         }
         for binder in unit.binders {

@@ -51,4 +51,6 @@ public enum GeneratedName {
     public static let manifest = "taizhang-manifest.tsv"
     /// Walkthrough sheets live here, inside a community's folder, and never in any index.
     public static let walkthroughFolder = "99 模拟检查（内部资料）"
+    /// Incoming documents `taizhang file` could not place.
+    public static let unsortedFolder = "待分拣"
 }

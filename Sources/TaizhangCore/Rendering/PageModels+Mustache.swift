@@ -161,6 +161,7 @@ extension IndexItemRow: MustacheParent {
         case "trackerBy": self.trackerBy
         case "trackerAt": self.trackerAt
         case "flag": self.flag
+        case "missingMonths": self.missingMonths
         default: nil
         }
     }

@@ -113,6 +113,8 @@ struct IndexItemRow {
     var trackerBy: String?
     var trackerAt: String?
     var flag: String?
+    /// `2014年3月、2014年4月` for monthly items whose file names skip months.
+    var missingMonths: String?
 }
 
 struct IndexBinderRow {

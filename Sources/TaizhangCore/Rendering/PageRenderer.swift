@@ -102,7 +102,7 @@ struct PageRenderer {
                     },
                     hasFiles: !files.isEmpty, groupName: groupName(plan.item.group),
                     trackerStatus: status?.status.chinese ?? ItemStatus.notReviewed.chinese,
-                    trackerBy: status?.by, trackerAt: status?.at, flag: flag)
+                    trackerBy: status?.by, trackerAt: status?.at, flag: flag, missingMonths: missingMonths(plan.item, files))
                 rows.append(row)
                 if have < want && status?.status != .notApplicable { missing.append(row) }
             }
@@ -117,6 +117,13 @@ struct PageRenderer {
             missing: missing, hasMissing: !missing.isEmpty, orphans: orphanRows, hasOrphans: !orphanRows.isEmpty,
             itemCount: summary.items, completeItems: summary.completeItems, present: summary.present, expected: summary.expected,
             percent: PageFormat.percent(summary.present, of: summary.expected), streetIndexHref: "../" + GeneratedName.index)
+    }
+
+    /// Months of the statistical year that a monthly item's file names do not mention.
+    func missingMonths(_ item: LedgerItem, _ files: [UserFile]) -> String? {
+        guard !files.isEmpty, item.documents.contains(where: { $0.period == .monthly }) else { return nil }
+        let missing = PeriodCoverage(names: files.map(\.name), start: street.periodStart, end: street.periodEnd).missing
+        return missing.isEmpty ? nil : missing.map(\.chinese).joined(separator: "、")
     }
 
     // MARK: Street pages

@@ -1,0 +1,34 @@
+import Crypto
+import Foundation
+
+/// SHA-256 of files, streamed in 1 MiB blocks (a scanned PDF can be hundreds of MiB).
+public enum FileHasher {
+    public static func sha256(path: String) throws -> String {
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw CocoaError(.fileReadNoSuchFile, userInfo: [NSFilePathErrorKey: path])
+        }
+        defer { try? handle.close() }
+        var hasher = SHA256()
+        while let block = try handle.read(upToCount: 1 << 20), !block.isEmpty {
+            hasher.update(data: block)
+        }
+        return hasher.finalize().map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
+    }
+
+    /// Hashes many files on every core; nil where a file could not be read.
+    public static func sha256(paths: [String]) -> [String?] {
+        final class Results: @unchecked Sendable {
+            var values: [String?]
+            let lock = NSLock()
+            init(_ count: Int) { values = Array(repeating: nil, count: count) }
+        }
+        let results = Results(paths.count)
+        DispatchQueue.concurrentPerform(iterations: paths.count) { index in
+            let hash = try? sha256(path: paths[index])
+            results.lock.lock()
+            results.values[index] = hash
+            results.lock.unlock()
+        }
+        return results.values
+    }
+}

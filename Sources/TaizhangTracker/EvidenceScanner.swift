@@ -1,0 +1,135 @@
+import Foundation
+import TaizhangCore
+
+/// `taizhang scan`: records every user document of the pack with its SHA-256, reports what is
+/// new, changed or missing since the last scan, and files items that now have documents.
+public struct EvidenceScanner: Sendable {
+    public static let actor = "taizhang-scan"
+
+    public let tracker: Tracker
+    public let packRoot: String
+
+    public init(tracker: Tracker, packRoot: String) {
+        self.tracker = tracker
+        self.packRoot = packRoot
+    }
+
+    /// Per-document completeness of one item in one unit.
+    public struct Completeness: Sendable, Codable {
+        public var unit: String
+        public var unitName: String
+        public var item: String
+        public var title: String
+        public var present: Int
+        public var expected: Int
+        /// Months of the statistical year no file name mentions (items with monthly documents).
+        public var missingMonths: [String]
+    }
+
+    public struct Report: Sendable {
+        public var scan: ScanRecord
+        public var changes: [ScanChange]
+        public var unchanged: Int
+        public var filed: [ItemKey]
+        public var completeness: [Completeness]
+    }
+
+    public func scan(community: String? = nil) throws -> Report {
+        let units = tracker.plan.units.filter { community == nil || $0.id == community }
+        let scope = Set(units.map(\.id))
+        let previous = Dictionary(try tracker.store.documents(units: scope).map { ($0.path, $0) }, uniquingKeysWith: { a, _ in a })
+        let street = tracker.workspace.street
+
+        struct Found { var record: DocumentRecord; var needsHash: Bool }
+        var found: [Found] = []
+        var completeness: [Completeness] = []
+        var itemsWithFiles: [ItemKey] = []
+        for unit in units {
+            for binder in unit.binders {
+                for item in binder.items {
+                    let folder = unit.folderName + "/" + binder.folderName + "/" + item.folderName
+                    let files = FileInventory.userFiles(in: packRoot + "/" + folder)
+                    for file in files {
+                        let path = folder + "/" + file.name
+                        let modified = file.modified.timeIntervalSince1970
+                        if let old = previous[path], old.size == file.size, old.modified == modified {
+                            found.append(Found(record: old, needsHash: false))
+                        } else {
+                            found.append(Found(record: DocumentRecord(path: path, unit: unit.id, item: item.item.code, size: file.size,
+                                                                      modified: modified, sha256: ""), needsHash: true))
+                        }
+                    }
+                    if !files.isEmpty { itemsWithFiles.append(ItemKey(unit: unit.id, item: item.item.code)) }
+                    let monthly = item.item.documents.contains { $0.period == .monthly }
+                    let missing = monthly ? PeriodCoverage(names: files.map(\.name), start: street.periodStart, end: street.periodEnd).missing.map(\.chinese) : []
+                    completeness.append(Completeness(unit: unit.id, unitName: unit.name, item: item.item.code, title: item.item.title,
+                                                     present: files.count, expected: item.item.expectedCount, missingMonths: missing))
+                }
+            }
+        }
+
+        // Hash only what is new or touched, on every core.
+        let toHash = found.indices.filter { found[$0].needsHash }
+        let hashes = FileHasher.sha256(paths: toHash.map { packRoot + "/" + found[$0].record.path })
+        for (index, hash) in zip(toHash, hashes) { found[index].record.sha256 = hash ?? "" }
+        let present = found.map(\.record).filter { !$0.sha256.isEmpty }
+
+        var changes: [ScanChange] = []
+        let seen = Set(present.map(\.path))
+        for record in present {
+            guard let old = previous[record.path] else {
+                changes.append(ScanChange(path: record.path, unit: record.unit, item: record.item, kind: .added, size: record.size, sha256: record.sha256))
+                continue
+            }
+            if old.sha256 != record.sha256 {
+                changes.append(ScanChange(path: record.path, unit: record.unit, item: record.item, kind: .changed, size: record.size, sha256: record.sha256))
+            }
+        }
+        let removed = previous.values.filter { !seen.contains($0.path) }.sorted { $0.path < $1.path }
+        for old in removed {
+            changes.append(ScanChange(path: old.path, unit: old.unit, item: old.item, kind: .removed, size: old.size, sha256: old.sha256))
+        }
+        changes.sort { ($0.unit, $0.path) < ($1.unit, $1.path) }
+        let scan = try tracker.store.recordScan(at: tracker.now(), scope: community, present: present, removed: removed.map(\.path),
+                                                changes: changes, hashed: toHash.count)
+
+        // Items with documents are at least filed (已归档); ticks and verifications stay.
+        var filed: [ItemKey] = []
+        let at = tracker.now()
+        for key in itemsWithFiles {
+            let event = try tracker.store.update(key) { current in
+                guard (current?.status ?? .notReviewed) == .notReviewed else { return nil }
+                return ItemChange(status: .filed, actor: Self.actor, at: at, note: "扫描发现文件")
+            }
+            if event != nil { filed.append(key) }
+        }
+        return Report(scan: scan, changes: changes, unchanged: present.count - toHash.count, filed: filed, completeness: completeness)
+    }
+
+    /// The net difference between two scans (after `from`, up to and including `to`).
+    public func changes(from: Int64, to: Int64) throws -> [ScanChange] {
+        var net: [String: (first: ScanChange, last: ScanChange)] = [:]
+        for scan in try tracker.store.scans() where scan.id > from && scan.id <= to {
+            for change in try tracker.store.changes(scan: scan.id) {
+                if let existing = net[change.path] {
+                    net[change.path] = (existing.first, change)
+                } else {
+                    net[change.path] = (change, change)
+                }
+            }
+        }
+        var result: [ScanChange] = []
+        for (_, pair) in net {
+            var change = pair.last
+            switch (pair.first.kind, pair.last.kind) {
+            case (.added, .removed): continue
+            case (.added, _): change.kind = .added
+            case (.removed, .added), (.removed, .changed): change.kind = .changed
+            case (_, .removed): change.kind = .removed
+            default: change.kind = .changed
+            }
+            result.append(change)
+        }
+        return result.sorted { ($0.unit, $0.path) < ($1.unit, $1.path) }
+    }
+}

@@ -1,0 +1,128 @@
+import ArgumentParser
+import Foundation
+import TaizhangCore
+import TaizhangTracker
+
+extension Taizhang {
+    struct Scan: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Record every document in the pack (size, time, SHA-256); report what is new, changed or missing.",
+            discussion: "Unchanged files (same size and time) are not read again. Items that now hold documents become 已归档.")
+
+        @OptionGroup var tracking: TrackerOptions
+        @Option(name: .long, help: "Only this community (id, or street).") var community: String?
+        @Option(name: .long, help: "Where packs are (default: <workspace>/output).") var out: String?
+        @Flag(name: .long, help: "List every item's completeness, not only the incomplete ones.") var all = false
+
+        func run() throws {
+            let tracker = try tracking.tracker()
+            if let community { _ = try tracking.perform { try tracker.unit(community) } }
+            let packRoot = (out.map { URL(fileURLWithPath: $0).standardizedFileURL.path } ?? tracking.workspace.root + "/output") + "/" + tracker.plan.folderName
+            guard FileManager.default.fileExists(atPath: packRoot) else {
+                Console.error("error: no pack at \(packRoot); run taizhang generate first")
+                throw ExitCode(65)
+            }
+            let clock = ContinuousClock()
+            var report: EvidenceScanner.Report?
+            let elapsed = try clock.measure { report = try EvidenceScanner(tracker: tracker, packRoot: packRoot).scan(community: community) }
+            guard let report else { return }
+            let kinds: [ScanChange.Kind: String] = [.added: "新增", .changed: "已改动", .removed: "已缺失"]
+            for change in report.changes {
+                Console.out("\(kinds[change.kind] ?? "")  \(change.path)")
+            }
+            // Partly filed items by default (with the months they lack); --all lists every item.
+            var empty = 0
+            for item in report.completeness {
+                if item.present == 0 && item.expected > 0 { empty += 1 }
+                guard all || (item.present > 0 && (item.present < item.expected || !item.missingMonths.isEmpty)) else { continue }
+                var line = "\(item.unitName) \(item.item) \(item.title)  \(item.present)/\(item.expected)"
+                if !item.missingMonths.isEmpty && item.present > 0 {
+                    line += "  缺：" + item.missingMonths.joined(separator: "、")
+                }
+                Console.out(line)
+            }
+            if empty > 0 && !all { Console.out("\(empty) items have no documents yet (--all lists them)") }
+            let counts = Dictionary(grouping: report.changes, by: \.kind).mapValues(\.count)
+            Console.out("scan \(report.scan.id): \(report.scan.files) documents, \(counts[.added] ?? 0) new, \(counts[.changed] ?? 0) changed, "
+                + "\(counts[.removed] ?? 0) missing; \(report.scan.hashed) hashed, \(report.unchanged) unchanged not re-read; "
+                + "\(report.filed.count) items now 已归档 (\(elapsed.formatted(.units(allowed: [.seconds, .milliseconds]))))")
+        }
+    }
+
+    struct File: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "file",
+            abstract: "File incoming documents into the item folders their names point to.",
+            discussion: "Matches each file name against the items' evidence hints. Ambiguous or unmatched files go to 待分拣. Never overwrites; copies, verifies the SHA-256, then removes the original.")
+
+        @OptionGroup var options: WorkspaceOptions
+        @Argument(help: "Files to file.") var paths: [String]
+        @Option(name: .long, help: "Community id, or street.") var community: String
+        @Option(name: .long, help: "Where packs are (default: <workspace>/output).") var out: String?
+        @Flag(name: .long, help: "Show the decisions without moving anything.") var dryRun = false
+
+        func run() throws {
+            let workspace = try options.load()
+            let plan = PackPlanner(workspace: workspace).plan()
+            guard let unit = plan.unit(id: community) else {
+                throw ValidationError("unknown community \"\(community)\"; known: street, \(workspace.street.communities.map(\.id).joined(separator: ", "))")
+            }
+            let unitRoot = (out.map { URL(fileURLWithPath: $0).standardizedFileURL.path } ?? options.root + "/output") + "/" + plan.folderName + "/" + unit.folderName
+            let filer = EvidenceFiler(unit: unit, unitRoot: unitRoot)
+            var filed = 0, unsorted = 0, failed = 0
+            for outcome in filer.file(paths.map { URL(fileURLWithPath: $0).standardizedFileURL.path }, dryRun: dryRun) {
+                let name = URL(fileURLWithPath: outcome.source).lastPathComponent
+                if let error = outcome.error {
+                    failed += 1
+                    Console.error("error: \(outcome.source): \(error)")
+                    continue
+                }
+                let arrow = dryRun ? "would go to" : "→"
+                switch outcome.decision {
+                case .file(let candidate):
+                    filed += 1
+                    Console.out("\(name) \(arrow) \(outcome.destination ?? "")  [\(candidate.code)：\(candidate.reasons.joined(separator: "；"))]")
+                case .ambiguous(let candidates):
+                    unsorted += 1
+                    Console.out("\(name) \(arrow) \(outcome.destination ?? "")  [不确定，候选：\(candidates.map { "\($0.code) \($0.title)" }.joined(separator: "、"))]")
+                case .unmatched:
+                    unsorted += 1
+                    Console.out("\(name) \(arrow) \(outcome.destination ?? "")  [没有匹配的台账条目]")
+                }
+            }
+            Console.out("\(filed) filed, \(unsorted) to \(GeneratedName.unsortedFolder), \(failed) failed\(dryRun ? " (dry run: nothing moved)" : "")")
+            if failed > 0 { throw ExitCode(65) }
+        }
+    }
+
+    struct Changes: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "What changed between two scans, per community (text or HTML).")
+
+        @OptionGroup var tracking: TrackerOptions
+        @Option(name: .long, help: "From this scan (default: the one before --to).") var from: Int64?
+        @Option(name: .long, help: "To this scan (default: the latest).") var to: Int64?
+        @Option(name: .long, help: "text or html.") var format: ChangesFormat = .text
+
+        enum ChangesFormat: String, ExpressibleByArgument { case text, html }
+
+        func run() throws {
+            let tracker = try tracking.tracker()
+            let scans = try tracker.store.scans()
+            guard let last = scans.last else {
+                Console.error("error: no scans yet; run taizhang scan")
+                throw ExitCode(65)
+            }
+            let upper = to ?? last.id
+            let lower = from ?? (scans.last { $0.id < upper }?.id ?? 0)
+            let changes = try EvidenceScanner(tracker: tracker, packRoot: "").changes(from: lower, to: upper)
+            let report = ChangeReport(tracker: tracker, from: lower, to: upper, changes: changes)
+            if format == .html {
+                let templates = try tracking.workspace.templates(["style", "changes"])
+                FileHandle.standardOutput.write(Data(templates.render("changes", report.page)))
+            } else {
+                Console.out(report.text)
+            }
+        }
+    }
+}

@@ -1,0 +1,53 @@
+import Foundation
+import Testing
+import TaizhangCore
+@testable import TaizhangTracker
+
+@Suite struct EvidenceScannerTests {
+    @Test func recordsDocumentsReportsChangesAndSkipsUnchangedFiles() throws {
+        let f = try TrackerFixture()
+        let plan = f.tracker.plan
+        let unit = try #require(plan.unit(id: "wutongshan"))
+        let binder = unit.binders[5], item = binder.items[0]
+        let folder = f.directory + "/pack/" + unit.folderName + "/" + binder.folderName + "/" + item.folderName
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        for month in ["2013年10月", "2013年11月", "2014年3月"] {
+            try "记录 \(month)".write(toFile: folder + "/\(month)报表.pdf", atomically: true, encoding: .utf8)
+        }
+        let scanner = EvidenceScanner(tracker: f.tracker, packRoot: f.directory + "/pack")
+        let first = try scanner.scan()
+        #expect(first.scan.files == 3 && first.scan.hashed == 3)
+        #expect(first.changes.map(\.kind) == [.added, .added, .added])
+        #expect(first.filed == [ItemKey(unit: "wutongshan", item: item.item.code)])
+        #expect(try f.store.item(ItemKey(unit: "wutongshan", item: item.item.code))?.status == .filed)
+        let documents = try f.store.documents(units: ["wutongshan"])
+        #expect(documents.count == 3 && documents.allSatisfy { $0.sha256.count == 64 })
+
+        let second = try scanner.scan()
+        #expect(second.scan.hashed == 0 && second.unchanged == 3 && second.changes.isEmpty && second.filed.isEmpty)
+
+        try "改过的内容，长度不同".write(toFile: folder + "/2014年3月报表.pdf", atomically: true, encoding: .utf8)
+        try FileManager.default.removeItem(atPath: folder + "/2013年10月报表.pdf")
+        let third = try scanner.scan(community: "wutongshan")
+        #expect(third.scan.hashed == 1)
+        #expect(third.changes.map(\.kind) == [.removed, .changed])  // sorted by path: 2013年10月 before 2014年3月
+        #expect(try scanner.changes(from: 0, to: third.scan.id).map(\.kind) == [.added, .added])
+        #expect(try scanner.changes(from: first.scan.id, to: third.scan.id).map(\.kind) == [.removed, .changed])
+    }
+
+    @Test func aTickedItemStaysTickedWhenFilesAppear() throws {
+        let f = try TrackerFixture()
+        try f.tracker.tick(item: "01.06", unit: "wutongshan", by: "p13")
+        let unit = try #require(f.tracker.plan.unit(id: "wutongshan"))
+        let binder = try #require(unit.binders.first { $0.items.contains { $0.item.code == "01.06" } })
+        let item = try #require(binder.items.first { $0.item.code == "01.06" })
+        let folder = f.directory + "/pack/" + unit.folderName + "/" + binder.folderName + "/" + item.folderName
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try "x".write(toFile: folder + "/责任书.pdf", atomically: true, encoding: .utf8)
+        let report = try EvidenceScanner(tracker: f.tracker, packRoot: f.directory + "/pack").scan()
+        #expect(report.filed.isEmpty)
+        #expect(try f.store.item(ItemKey(unit: "wutongshan", item: "01.06"))?.status == .ticked)
+        let completeness = try #require(report.completeness.first { $0.unit == "wutongshan" && $0.item == "01.06" })
+        #expect(completeness.present == 1 && completeness.expected == item.item.expectedCount)
+    }
+}
