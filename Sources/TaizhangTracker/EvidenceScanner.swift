@@ -90,19 +90,21 @@ public struct EvidenceScanner: Sendable {
             changes.append(ScanChange(path: old.path, unit: old.unit, item: old.item, kind: .removed, size: old.size, sha256: old.sha256))
         }
         changes.sort { ($0.unit, $0.path) < ($1.unit, $1.path) }
-        let scan = try tracker.store.recordScan(at: tracker.now(), scope: community, present: present, removed: removed.map(\.path),
-                                                changes: changes, hashed: toHash.count)
+        // Only re-read documents are written (new, changed, or merely touched: their new time
+        // must be kept or they would be re-read every time); unchanged ones are already recorded.
+        let touched = Set(toHash.map { found[$0].record.path })
+        let scan = try tracker.store.recordScan(at: tracker.now(), scope: community, files: present.count,
+                                                upserts: present.filter { touched.contains($0.path) },
+                                                removed: removed.map(\.path), changes: changes, hashed: toHash.count)
 
         // Items with documents are at least filed (已归档); ticks and verifications stay.
-        var filed: [ItemKey] = []
         let at = tracker.now()
-        for key in itemsWithFiles {
-            let event = try tracker.store.update(key) { current in
-                guard (current?.status ?? .notReviewed) == .notReviewed else { return nil }
-                return ItemChange(status: .filed, actor: Self.actor, at: at, note: "扫描发现文件")
-            }
-            if event != nil { filed.append(key) }
-        }
+        let statuses = Dictionary(try tracker.store.items().map { ($0.key, $0.status) }, uniquingKeysWith: { a, _ in a })
+        let candidates = itemsWithFiles.filter { (statuses[$0] ?? .notReviewed) == .notReviewed }
+        let filed = try tracker.store.update(candidates) { _, current in
+            guard (current?.status ?? .notReviewed) == .notReviewed else { return nil }
+            return ItemChange(status: .filed, actor: Self.actor, at: at, note: "扫描发现文件")
+        }.map { ItemKey(unit: $0.unit, item: $0.subject) }
         return Report(scan: scan, changes: changes, unchanged: present.count - toHash.count, filed: filed, completeness: completeness)
     }
 

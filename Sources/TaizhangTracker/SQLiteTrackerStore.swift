@@ -231,17 +231,24 @@ public final class SQLiteTrackerStore: TrackerStore {
     }
 
     public func update(_ key: ItemKey, _ decide: (ItemRecord?) throws -> ItemChange?) throws -> TrackerEvent? {
+        try update([key]) { _, record in try decide(record) }.first
+    }
+
+    public func update(_ keys: [ItemKey], _ decide: (ItemKey, ItemRecord?) throws -> ItemChange?) throws -> [TrackerEvent] {
         try pool.write { db in
-            let current = try ItemRow.fetchOne(db, key: ["unit": key.unit, "item": key.item])
-            guard let change = try decide(current?.record) else { return nil }
-            let old = current?.status ?? ItemStatus.notReviewed.rawValue
-            let row = ItemRow(unit: key.unit, item: key.item, status: change.status.rawValue,
-                              by: change.actor, at: change.at, note: change.note, flagged: change.flagged)
-            try row.save(db)
-            var event = EventRow(TrackerEvent(id: 0, at: change.at, actor: change.actor, kind: change.kind, unit: key.unit,
-                                              subject: key.item, old: old, new: change.status.rawValue, note: change.note))
-            try event.insert(db)
-            return event.event
+            var events: [TrackerEvent] = []
+            for key in keys {
+                let current = try ItemRow.fetchOne(db, key: ["unit": key.unit, "item": key.item])
+                guard let change = try decide(key, current?.record) else { continue }
+                let old = current?.status ?? ItemStatus.notReviewed.rawValue
+                try ItemRow(unit: key.unit, item: key.item, status: change.status.rawValue,
+                            by: change.actor, at: change.at, note: change.note, flagged: change.flagged).save(db)
+                var event = EventRow(TrackerEvent(id: 0, at: change.at, actor: change.actor, kind: change.kind, unit: key.unit,
+                                                  subject: key.item, old: old, new: change.status.rawValue, note: change.note))
+                try event.insert(db)
+                events.append(event.event)
+            }
+            return events
         }
     }
 
@@ -308,21 +315,21 @@ public final class SQLiteTrackerStore: TrackerStore {
         }
     }
 
-    public func recordScan(at: Date, scope: String?, present: [DocumentRecord], removed: [String], changes: [ScanChange], hashed: Int) throws -> ScanRecord {
+    public func recordScan(at: Date, scope: String?, files: Int, upserts: [DocumentRecord], removed: [String], changes: [ScanChange], hashed: Int) throws -> ScanRecord {
         try pool.write { db in
             for path in removed {
                 try db.execute(sql: "DELETE FROM document WHERE path = ?", arguments: [path])
             }
-            for d in present {
+            for d in upserts {
                 try DocumentRow(path: d.path, unit: d.unit, item: d.item, size: d.size, modified: d.modified, sha256: d.sha256).save(db)
             }
-            try db.execute(sql: "INSERT INTO scan (at, scope, files, hashed) VALUES (?, ?, ?, ?)", arguments: [at, scope, present.count, hashed])
+            try db.execute(sql: "INSERT INTO scan (at, scope, files, hashed) VALUES (?, ?, ?, ?)", arguments: [at, scope, files, hashed])
             let id = db.lastInsertedRowID
             for c in changes {
                 try db.execute(sql: "INSERT INTO scanChange (scan, path, unit, item, kind, size, sha256) VALUES (?, ?, ?, ?, ?, ?, ?)",
                                arguments: [id, c.path, c.unit, c.item, c.kind.rawValue, c.size, c.sha256])
             }
-            return ScanRecord(id: id, at: at, scope: scope, files: present.count, hashed: hashed)
+            return ScanRecord(id: id, at: at, scope: scope, files: files, hashed: hashed)
         }
     }
 

@@ -155,6 +155,8 @@ public protocol TrackerStore: Sendable {
     /// In one write transaction: reads the item's record, lets `decide` compute the change
     /// (nil: nothing to do), writes the new state and appends its event, which it returns.
     func update(_ key: ItemKey, _ decide: (ItemRecord?) throws -> ItemChange?) throws -> TrackerEvent?
+    /// The same for many items in one transaction (a scan filing thousands of items).
+    func update(_ keys: [ItemKey], _ decide: (ItemKey, ItemRecord?) throws -> ItemChange?) throws -> [TrackerEvent]
     /// Records an event that changes no state (refusals).
     func append(_ event: TrackerEvent) throws
     func events(_ filter: EventFilter) throws -> [TrackerEvent]
@@ -168,9 +170,9 @@ public protocol TrackerStore: Sendable {
 
     /// Documents recorded by earlier scans, for the given units (all when nil).
     func documents(units: Set<String>?) throws -> [DocumentRecord]
-    /// Records a scan in one transaction: the documents now present (upserted), the paths
+    /// Records a scan in one transaction: new or changed documents (upserted), the paths
     /// that went missing (deleted), and the changes; returns the scan.
-    func recordScan(at: Date, scope: String?, present: [DocumentRecord], removed: [String], changes: [ScanChange], hashed: Int) throws -> ScanRecord
+    func recordScan(at: Date, scope: String?, files: Int, upserts: [DocumentRecord], removed: [String], changes: [ScanChange], hashed: Int) throws -> ScanRecord
     func scans() throws -> [ScanRecord]
     func changes(scan: Int64) throws -> [ScanChange]
 

@@ -26,6 +26,12 @@ import TaizhangCore
         let second = try scanner.scan()
         #expect(second.scan.hashed == 0 && second.unchanged == 3 && second.changes.isEmpty && second.filed.isEmpty)
 
+        // Touching a file (same content, new time) re-reads it once, reports nothing, and is then remembered.
+        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSince1970: 1_400_000_000)], ofItemAtPath: folder + "/2013年11月报表.pdf")
+        let touched = try scanner.scan()
+        #expect(touched.scan.hashed == 1 && touched.changes.isEmpty)
+        #expect(try scanner.scan().scan.hashed == 0)
+
         try "改过的内容，长度不同".write(toFile: folder + "/2014年3月报表.pdf", atomically: true, encoding: .utf8)
         try FileManager.default.removeItem(atPath: folder + "/2013年10月报表.pdf")
         let third = try scanner.scan(community: "wutongshan")
@@ -33,6 +39,7 @@ import TaizhangCore
         #expect(third.changes.map(\.kind) == [.removed, .changed])  // sorted by path: 2013年10月 before 2014年3月
         #expect(try scanner.changes(from: 0, to: third.scan.id).map(\.kind) == [.added, .added])
         #expect(try scanner.changes(from: first.scan.id, to: third.scan.id).map(\.kind) == [.removed, .changed])
+        #expect(try f.store.scans().map(\.files) == [3, 3, 3, 3, 2])
     }
 
     @Test func aTickedItemStaysTickedWhenFilesAppear() throws {

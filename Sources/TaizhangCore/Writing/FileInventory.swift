@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A user's document found in an item folder.
 public struct UserFile: Sendable, Equatable {
@@ -23,27 +26,31 @@ public struct FileInventory: Sendable {
     }
 
     /// The user's files in `folder`, recursively, sorted by name. Missing folder: none.
+    ///
+    /// Plain directory listings and `lstat`: Foundation's URL enumerator spent most of a scan
+    /// converting paths. Symbolic links are not followed (a link cannot pull files from
+    /// outside the pack into it).
     public static func userFiles(in folder: String) -> [UserFile] {
-        let fm = FileManager.default
-        guard let walker = fm.enumerator(at: URL(fileURLWithPath: folder),
-                                         includingPropertiesForKeys: [.isRegularFileKey, .fileSizeKey, .contentModificationDateKey],
-                                         options: []) else { return [] }
         var files: [UserFile] = []
-        let prefix = URL(fileURLWithPath: folder).standardizedFileURL.path + "/"
-        for case let url as URL in walker {
-            let name = url.lastPathComponent
-            if isNoise(name) {
-                walker.skipDescendants()
-                continue
-            }
-            guard let values = try? url.resourceValues(forKeys: [.isRegularFileKey, .fileSizeKey, .contentModificationDateKey]),
-                  values.isRegularFile == true else { continue }
-            let path = url.standardizedFileURL.path
-            let relative = path.hasPrefix(prefix) ? String(path.dropFirst(prefix.count)) : name
-            if !relative.contains("/") && isGenerated(name) { continue }
-            files.append(UserFile(name: relative, size: values.fileSize ?? 0, modified: values.contentModificationDate ?? Date(timeIntervalSince1970: 0)))
-        }
+        collect(folder, prefix: "", into: &files)
         return files.sorted { $0.name < $1.name }
+    }
+
+    private static func collect(_ folder: String, prefix: String, into files: inout [UserFile]) {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return }
+        for name in names where !isNoise(name) {
+            let path = folder + "/" + name
+            var info = stat()
+            guard lstat(path, &info) == 0 else { continue }
+            let type = info.st_mode & S_IFMT
+            if type == S_IFDIR {
+                collect(path, prefix: prefix + name + "/", into: &files)
+            } else if type == S_IFREG {
+                if prefix.isEmpty && isGenerated(name) { continue }
+                let seconds = Double(info.st_mtim.tv_sec) + Double(info.st_mtim.tv_nsec) / 1_000_000_000
+                files.append(UserFile(name: prefix + name, size: Int(info.st_size), modified: Date(timeIntervalSince1970: seconds)))
+            }
+        }
     }
 
     /// Folders and files directly in `folder` that the plan does not expect and that hold
