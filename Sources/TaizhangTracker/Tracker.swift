@@ -185,23 +185,5 @@ public struct TrackerSnapshot: ItemStatusSource {
     }
 }
 
-/// Time display for the tracker: China Standard Time (UTC+8), minutes.
-public enum TrackerFormat {
-    public static func timestamp(_ date: Date) -> String {
-        let seconds = Int(date.timeIntervalSince1970.rounded(.down)) + 8 * 3600
-        let days = Int((Double(seconds) / 86400).rounded(.down))
-        let rest = seconds - days * 86400
-        let h = rest / 3600, m = (rest % 3600) / 60
-        return "\(Day(ordinal: days)) \(h < 10 ? "0" : "")\(h):\(m < 10 ? "0" : "")\(m)"
-    }
-
-    /// Today in UTC+8.
-    public static func day(_ date: Date) -> Day {
-        Day(ordinal: Int(((date.timeIntervalSince1970 + 8 * 3600) / 86400).rounded(.down)))
-    }
-
-    /// The start of a day in UTC+8, for `--since`.
-    public static func start(of day: Day) -> Date {
-        Date(timeIntervalSince1970: Double(day.ordinal * 86400 - 8 * 3600))
-    }
-}
+/// Time display for the tracker (see `ChinaTime`).
+public typealias TrackerFormat = ChinaTime

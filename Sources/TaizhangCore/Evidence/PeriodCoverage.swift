@@ -27,17 +27,27 @@ public struct PeriodCoverage: Sendable, Equatable {
     }
 
     // 2014年3月 · 2014-03 · 2014.3 · 201403 · 3月 (year from the statistical period)
-    private static let patterns: [NSRegularExpression] = [
+    private static let patternSources = [
         #"(20\d\d)\s*年\s*(\d{1,2})\s*月"#,
         #"(20\d\d)[-_.](\d{1,2})(?!\d)"#,
         #"(?<!\d)(20\d\d)(0[1-9]|1[0-2])(?!\d)"#,
         #"(?<![\d年])(\d{1,2})\s*月"#,
-    ].map { try! NSRegularExpression(pattern: $0) }
+    ]
+
+    /// Compiled per use, never shared between threads: on Linux an NSRegularExpression wraps
+    /// an ICU matcher that must not be used from two threads at once.
+    static func compiledPatterns() -> [NSRegularExpression] {
+        patternSources.compactMap { try? NSRegularExpression(pattern: $0) }
+    }
 
     private static let chineseNumerals: [String: Int] = ["一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10, "十一": 11, "十二": 12]
 
     /// The month a file name names, if any; a month without a year is placed in the period.
     public static func month(in name: String, period: [Month]) -> Month? {
+        month(in: name, period: period, patterns: compiledPatterns())
+    }
+
+    static func month(in name: String, period: [Month], patterns: [NSRegularExpression]) -> Month? {
         let range = NSRange(name.startIndex..., in: name)
         for (index, pattern) in patterns.enumerated() {
             guard let match = pattern.firstMatch(in: name, range: range) else { continue }
@@ -59,6 +69,7 @@ public struct PeriodCoverage: Sendable, Equatable {
     public init(names: [String], start: Day, end: Day) {
         let months = Self.months(from: start, to: end)
         expected = months
-        found = Set(names.compactMap { Self.month(in: $0, period: months) })
+        let patterns = Self.compiledPatterns()
+        found = Set(names.compactMap { Self.month(in: $0, period: months, patterns: patterns) })
     }
 }
