@@ -17,18 +17,6 @@ public enum FileHasher {
 
     /// Hashes many files on every core; nil where a file could not be read.
     public static func sha256(paths: [String]) -> [String?] {
-        final class Results: @unchecked Sendable {
-            var values: [String?]
-            let lock = NSLock()
-            init(_ count: Int) { values = Array(repeating: nil, count: count) }
-        }
-        let results = Results(paths.count)
-        DispatchQueue.concurrentPerform(iterations: paths.count) { index in
-            let hash = try? sha256(path: paths[index])
-            results.lock.lock()
-            results.values[index] = hash
-            results.lock.unlock()
-        }
-        return results.values
+        Parallel.map(paths) { try? sha256(path: $0) }
     }
 }

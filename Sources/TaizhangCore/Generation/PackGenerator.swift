@@ -60,7 +60,7 @@ public struct PackGenerator {
         let writer = PackWriter(packRoot: packRoot, dryRun: options.dryRun)
         let renderer = PageRenderer(workspace: workspace, templates: templates, statuses: options.statuses)
         let selected = options.communities.map(Set.init)
-        let inScope: (UnitPlan) -> Bool = { unit in
+        let inScope: @Sendable (UnitPlan) -> Bool = { unit in
             guard let selected else { return true }
             return unit.kind == .community && selected.contains(unit.id)
         }
@@ -69,19 +69,28 @@ public struct PackGenerator {
         var orphans: [String] = []
         var planned: Set<String> = [GeneratedName.index, GeneratedName.indexXML]
         var position = 0
-        for unit in plan.units {
-            let unitRoot = packRoot + "/" + unit.folderName
-            let inventory = UnitInventory(unit: unit, unitRoot: unitRoot)
-            let unitOrphans = inventory.orphans.map { unit.folderName + "/" + $0.path }
-            orphans += unitOrphans
-            summaries.append(inventory.summary)
-            guard inScope(unit) else { continue }
-            position += 1
-            options.progress?(position, scopeUnits.count, unit.name)
-            for (relative, bytes) in renderer.unitFiles(unit, inventory: inventory, orphans: inventory.orphans) {
-                let path = unit.folderName + "/" + relative
-                planned.insert(path)
-                writer.write(path, bytes)
+        // Render a few units at a time on every core, then write them in order: rendering is
+        // most of the work, and only a handful of units is ever in memory.
+        let width = max(1, ProcessInfo.processInfo.activeProcessorCount)
+        var start = 0
+        while start < plan.units.count {
+            let chunk = Array(plan.units[start..<min(start + width, plan.units.count)])
+            start += chunk.count
+            let rendered = Parallel.map(chunk) { unit -> (UnitInventory, [(String, [UInt8])]) in
+                let inventory = UnitInventory(unit: unit, unitRoot: packRoot + "/" + unit.folderName)
+                return (inventory, inScope(unit) ? renderer.unitFiles(unit, inventory: inventory, orphans: inventory.orphans) : [])
+            }
+            for (unit, (inventory, files)) in zip(chunk, rendered) {
+                orphans += inventory.orphans.map { unit.folderName + "/" + $0.path }
+                summaries.append(inventory.summary)
+                guard inScope(unit) else { continue }
+                position += 1
+                options.progress?(position, scopeUnits.count, unit.name)
+                for (relative, bytes) in files {
+                    let path = unit.folderName + "/" + relative
+                    planned.insert(path)
+                    writer.write(path, bytes)
+                }
             }
         }
         if selected == nil {

@@ -183,7 +183,7 @@ public enum WalkthroughWriter {
                 try Data(bytes).write(to: URL(fileURLWithPath: path), options: .atomic)
                 return path
             }
-            if existing.elementsEqual(bytes) { return path }
+            if existing == Data(bytes) { return path }
             attempt += 1
         }
     }

@@ -42,7 +42,7 @@ public final class PackWriter {
         let path = absolute(relative)
         let hash = Manifest.sha256(bytes)
         if let existing = fileManager.contents(atPath: path) {
-            if existing.elementsEqual(bytes) {
+            if existing == Data(bytes) {  // Data == is a memcmp; elementsEqual walked byte by byte
                 manifest.entries[relative] = .init(sha256: hash, size: bytes.count)
                 report.unchanged += 1
                 return
@@ -127,7 +127,7 @@ public final class PackWriter {
         guard !dryRun else { return }
         let path = absolute(GeneratedName.manifest)
         let bytes = manifest.serialized()
-        if let existing = fileManager.contents(atPath: path), existing.elementsEqual(bytes) { return }
+        if let existing = fileManager.contents(atPath: path), existing == Data(bytes) { return }
         _ = commit(bytes, to: path)
     }
 }
