@@ -18,14 +18,12 @@ public struct MockScoring: Sendable {
     public func record(item code: String, unit unitID: String, result: Result, by actor: String, note: String? = nil) throws -> TrackerEvent? {
         let person = try tracker.person(actor)
         let unit = try tracker.unit(unitID)
-        let item = try tracker.itemPlan(code, in: unit)
+        _ = try tracker.itemPlan(code, in: unit)
         let allowed = person.isPreparationTeam || tracker.groups(of: person).contains { $0.number == 3 || $0.name.contains("督导") }
         if !allowed {
-            let why = "\(person.name) (\(person.id)) may not record mock-inspection results: only the check team (业务督导组) and the preparation team may"
-            try tracker.store.append(TrackerEvent(id: 0, at: tracker.now(), actor: actor, kind: .refusal, unit: unitID, subject: code, old: nil, new: nil, note: why))
-            throw Tracker.Failure.forbidden(why)
+            try tracker.refuse(actor, unit: unitID, subject: code,
+                               why: "\(person.name) (\(person.id)) may not record mock-inspection results: only the check team (业务督导组) and the preparation team may")
         }
-        _ = item
         let at = tracker.now()
         return try tracker.store.update(ItemKey(unit: unitID, item: code)) { current in
             switch result {

@@ -84,7 +84,8 @@ public struct Tracker: Sendable {
         return "\(person.name) (\(person.id)) may not change task \(task.id) of group \(task.group)"
     }
 
-    private func refuse(_ actor: String, unit: String, subject: String, why: String, kind: TrackerEvent.Kind = .refusal) throws -> Never {
+    /// Logs a refused change, then throws `forbidden`.
+    func refuse(_ actor: String, unit: String, subject: String, why: String) throws -> Never {
         try store.append(TrackerEvent(id: 0, at: now(), actor: actor, kind: .refusal, unit: unit, subject: subject, old: nil, new: nil, note: why))
         throw Failure.forbidden(why)
     }
