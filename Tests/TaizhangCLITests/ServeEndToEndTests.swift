@@ -46,6 +46,21 @@ import Testing
         #expect(up, "server did not start")
         guard up else { return }
 
+        // Where a browser is installed, it renders the sign-in page from the live server.
+        if FileManager.default.isExecutableFile(atPath: "/usr/bin/chromium") {
+            let chromium = Process()
+            chromium.executableURL = URL(fileURLWithPath: "/usr/bin/chromium")
+            chromium.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--dump-dom", base + "/login"]
+            let out = Pipe()
+            chromium.standardOutput = out
+            chromium.standardError = FileHandle.nullDevice
+            try chromium.run()
+            let dom = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            chromium.waitUntilExit()
+            #expect(dom.contains("<form method=\"post\" action=\"/login\">"))
+            #expect(dom.contains("name=\"csrf\""))
+        }
+
         let jar = ws.path + "/cookies.txt"
         let login = try curl(["-c", jar, "-b", jar, base + "/login"])
         let loginToken = try #require(csrf(in: login))
