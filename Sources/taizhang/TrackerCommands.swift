@@ -71,7 +71,7 @@ extension Taizhang {
     }
 
     struct Untick: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Undo the last status change of ledger items.")
+        static let configuration = CommandConfiguration(abstract: "Move ledger items one status back (已抽验 → 已确认 → 已归档 → 未检查).")
 
         @OptionGroup var options: TrackerOptions
         @Argument(help: "Item codes.") var items: [String]
@@ -268,23 +268,30 @@ enum StatusText {
         text + String(repeating: " ", count: max(0, columns - width(text)))
     }
 
+    /// Right-aligned in `columns` terminal columns.
+    static func right(_ text: String, _ columns: Int) -> String {
+        String(repeating: " ", count: max(0, columns - width(text))) + text
+    }
+
     static func render(_ report: StatusReport) -> String {
         var lines: [String] = []
         let countdown = report.daysLeft >= 0 ? "还有 \(report.daysLeft) 天" : "已过 \(-report.daysLeft) 天"
         lines.append("\(report.street) \(report.year) · 考核日期 \(report.inspectionDate) · 今天 \(report.today) · \(countdown)")
         lines.append("")
-        lines.append(pad("单位", 24) + "条目  未检查 已归档 已确认 已抽验 不适用  完成率  预估得分")
+        func row(_ label: String, _ cells: [String], width: Int = 8) -> String {
+            pad(label, 24) + cells.map { right($0, width) }.joined()
+        }
+        lines.append(row("单位", ["条目", "未检查", "已归档", "已确认", "已抽验", "不适用", "完成率"]) + "  预估得分")
         for unit in report.units {
             let c = unit.counts
-            lines.append(pad("\(unit.number) \(unit.name)", 24) + [c.items, c.notReviewed, c.filed, c.ticked, c.verified, c.notApplicable]
-                .map { String(format: "%4d", $0) }.joined(separator: "   ") + String(format: "   %4d%%", c.percent)
+            lines.append(row("\(unit.number) \(unit.name)", [c.items, c.notReviewed, c.filed, c.ticked, c.verified, c.notApplicable].map(String.init) + ["\(c.percent)%"])
                 + "  " + (unit.estimatedScore ?? "—") + (c.flagged > 0 ? "  ⚑\(c.flagged)" : ""))
         }
         lines.append("")
-        lines.append(pad("工作组", 24) + "条目  已完成  完成率  未完成任务  逾期任务")
+        lines.append(row("工作组", ["条目", "已完成", "完成率", "未完成任务", "逾期任务"], width: 12))
         for group in report.groups {
             let c = group.counts
-            lines.append(pad("\(group.number) \(group.name)", 24) + String(format: "%4d    %4d   %4d%%        %4d      %4d", c.items, c.done, c.percent, group.openTasks, group.overdueTasks))
+            lines.append(row("\(group.number) \(group.name)", [String(c.items), String(c.done), "\(c.percent)%", String(group.openTasks), String(group.overdueTasks)], width: 12))
         }
         lines.append("")
         if report.overdue.isEmpty {
