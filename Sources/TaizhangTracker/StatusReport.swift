@@ -72,7 +72,6 @@ public struct StatusReport: Codable, Sendable {
     public init(tracker: Tracker, today: Day, scores: [String: String] = [:], unitFilter: String? = nil, groupFilter: String? = nil) throws {
         let workspace = tracker.workspace
         let records = Dictionary(try tracker.store.items().map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
-        try tracker.seedTasks()
         let tasks = try tracker.store.tasks()
         street = workspace.street.name
         year = workspace.street.year

@@ -132,7 +132,8 @@ public struct Tracker: Sendable {
 
     // MARK: Tasks
 
-    /// Copies the task lists into the store (new tasks open; completion kept).
+    /// Copies the task lists into the store (new tasks open; completion kept). Called once
+    /// when a tracker is opened (command line, web server), not on every read.
     public func seedTasks() throws {
         let inspection = workspace.street.inspectionDate
         try store.seedTasks(workspace.tasks.map {
@@ -144,7 +145,6 @@ public struct Tracker: Sendable {
     @discardableResult
     public func setTask(_ id: String, to state: TaskState, by actor: String, note: String? = nil) throws -> TrackerEvent? {
         let person = try person(actor)
-        try seedTasks()
         guard let task = try store.tasks().first(where: { $0.id == id }) else { throw Failure.unknownTask(id) }
         if let why = refusal(person: person, task: task) { try refuse(actor, unit: "", subject: id, why: why) }
         if task.state == state { return nil }

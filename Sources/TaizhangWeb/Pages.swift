@@ -197,7 +197,6 @@ struct Pages: Sendable {
 
     func tasks(_ session: WebSession) throws -> Response {
         let person = try tracker.person(session.person)
-        try tracker.seedTasks()
         let groups = Set(tracker.groups(of: person).map(\.id))
         let today = TrackerFormat.day(tracker.now())
         let tasks = try tracker.store.tasks().filter { person.isPreparationTeam || groups.contains($0.group) || $0.owner == person.id }

@@ -24,12 +24,15 @@ struct TrackerOptions: ParsableArguments {
             Console.error("error: \(error.description)")
             throw ExitCode(65)
         }
+        var tracker = Tracker(workspace: loaded, store: store)
         if let today {
             guard let day = Day(today) else { throw ValidationError("--today must be YYYY-MM-DD") }
             let fixed = TrackerFormat.start(of: day).addingTimeInterval(9 * 3600)
-            return Tracker(workspace: loaded, store: store, now: { fixed })
+            tracker = Tracker(workspace: loaded, store: store, now: { fixed })
         }
-        return Tracker(workspace: loaded, store: store)
+        // The task lists may have changed since the last run: bring new tasks in once, here.
+        try tracker.seedTasks()
+        return tracker
     }
 
     /// Runs a tracker action, turning rule violations into `error: …` and exit 65.
@@ -100,7 +103,6 @@ extension Taizhang {
 
         func run() throws {
             let tracker = try options.tracker()
-            try tracker.seedTasks()
             let today = TrackerFormat.day(tracker.now())
             let names = Dictionary(tracker.workspace.street.people.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
             let tasks = try tracker.store.tasks().filter { task in

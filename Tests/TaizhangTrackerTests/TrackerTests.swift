@@ -17,6 +17,7 @@ final class TrackerFixture: @unchecked Sendable {
         let result = WorkspaceLoader(root: repository).load()
         workspace = try #require(result.validWorkspace)
         store = try SQLiteTrackerStore(path: directory + "/tracker.sqlite")
+        try Tracker(workspace: workspace, store: store).seedTasks()  // as the command line does on opening
     }
 
     deinit { try? FileManager.default.removeItem(atPath: directory) }

@@ -21,6 +21,7 @@ final class WebFixture: @unchecked Sendable {
         let workspace = try #require(WorkspaceLoader(root: repository).load().validWorkspace)
         let store = try SQLiteTrackerStore(path: directory + "/tracker.sqlite")
         tracker = Tracker(workspace: workspace, store: store)
+        try tracker.seedTasks()  // as `taizhang serve` does on start
         let templates = try TemplateSet(directory: repository + "/templates", required: WebConfiguration.webTemplates)
         configuration = WebConfiguration(tracker: tracker, templates: templates, packRoot: directory + "/pack")
         for person in ["p13", "p03"] { try Accounts.setPassword(Self.password, person: person, tracker: tracker) }
@@ -200,7 +201,6 @@ struct Browser {
 
     @Test func tasksCanBeCompletedByTheirGroupOnly() async throws {
         let f = try WebFixture()
-        try f.tracker.seedTasks()
         let task = try #require(try f.tracker.store.tasks().first { $0.group == "g4" })
         try await Application(router: f.router).test(.router) { client in
             var lead = Browser(client)
