@@ -57,6 +57,8 @@ import TaizhangDiagnostics
         #expect(result.diagnostics.map(\.id) == ["pack.orphaned-folder"])
         let index = try String(contentsOfFile: fixture.packRoot + "/01 东社区/index.html", encoding: .utf8)
         #expect(index.contains("已不在目录中的文件夹"))
+        let streetXML = try String(contentsOfFile: fixture.packRoot + "/index.xml", encoding: .utf8)
+        #expect(streetXML.contains("<orphan path=\"01 东社区/01 组织保障/01.03 股份公司责任书\" files=\"1\"/>"))
         // Running again reports the orphan again and still keeps it.
         let again = PackGenerator(workspace: changed, templates: fixture.templates).generate(.init(outputRoot: fixture.output.path))
         #expect(again.orphans == result.orphans)

@@ -66,7 +66,8 @@ public struct PackGenerator {
         }
         let scopeUnits = plan.units.filter(inScope)
         var summaries: [UnitSummary] = []
-        var orphans: [String] = []
+        // Leftover folders with the user's files, counted once by the inventories.
+        var orphans: [(path: String, files: Int)] = []
         var planned: Set<String> = [GeneratedName.index, GeneratedName.indexXML]
         var position = 0
         // Render a few units at a time on every core, then write them in order: rendering is
@@ -81,7 +82,7 @@ public struct PackGenerator {
                 return (inventory, inScope(unit) ? renderer.unitFiles(unit, inventory: inventory, orphans: inventory.orphans) : [])
             }
             for (unit, (inventory, files)) in zip(chunk, rendered) {
-                orphans += inventory.orphans.map { unit.folderName + "/" + $0.path }
+                orphans += inventory.orphans.map { (unit.folderName + "/" + $0.path, $0.files) }
                 summaries.append(inventory.summary)
                 guard inScope(unit) else { continue }
                 position += 1
@@ -96,7 +97,7 @@ public struct PackGenerator {
         if selected == nil {
             let expectedUnits = Set(plan.units.map(\.folderName))
             for orphan in FileInventory.orphans(in: packRoot, expected: expectedUnits.union([GeneratedName.manifest])) {
-                orphans.append(orphan.name)
+                orphans.append((orphan.name, orphan.files))
             }
             writer.removeStale(inScope: { _ in true }, planned: planned)
         } else {
@@ -105,9 +106,8 @@ public struct PackGenerator {
             writer.removeStale(inScope: touched, planned: planned)
             writer.carryOver { !touched($0) }
         }
-        let orphanRows = orphans.sorted().map { path in
-            OrphanRow(path: path, href: PageFormat.href(path.split(separator: "/").map(String.init)),
-                      files: FileInventory.userFiles(in: packRoot + "/" + path).count)
+        let orphanRows = orphans.sorted { $0.path < $1.path }.map { orphan in
+            OrphanRow(path: orphan.path, href: PageFormat.href(orphan.path.split(separator: "/").map(String.init)), files: orphan.files)
         }
         for (relative, bytes) in renderer.streetFiles(plan: plan, summaries: summaries, orphans: orphanRows) {
             writer.write(relative, bytes)
@@ -119,7 +119,7 @@ public struct PackGenerator {
                                         "\(orphan.path) is no longer in the catalogue but holds \(orphan.files) of your files; it was kept",
                                         at: SourceLocation(file: packRoot + "/" + orphan.path)))
         }
-        return Result(packRoot: packRoot, plan: plan, report: writer.report, diagnostics: diagnostics, units: summaries, orphans: orphans.sorted())
+        return Result(packRoot: packRoot, plan: plan, report: writer.report, diagnostics: diagnostics, units: summaries, orphans: orphanRows.map(\.path))
     }
 }
 

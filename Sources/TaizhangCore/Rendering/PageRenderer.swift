@@ -49,6 +49,7 @@ struct PageRenderer {
                 let item = plan.item, indicator = plan.indicator
                 let group = item.group.flatMap { street.group($0.id) }
                 let lead = group.flatMap { street.person($0.lead.id) }
+                let hints = keywordHints(item)
                 files.append((binder.folderName + "/" + plan.folderName + "/" + GeneratedName.itemSheet, templates.render("item-sheet", ItemSheetPage(
                     header: header, unitName: unit.name, binderNumber: binder.category.code, categoryName: binder.category.name,
                     code: item.code, title: item.title, level: item.level.chinese, groupName: groupName(item.group),
@@ -56,7 +57,7 @@ struct PageRenderer {
                     indicatorCode: indicator.code, indicatorName: indicator.name, points: indicator.points.description,
                     veto: indicator.isVeto, method: indicator.method.chinese, standard: indicator.standard,
                     documents: documents(item), expected: item.expectedCount,
-                    hints: keywordHints(item), hasHints: !keywordHints(item).isEmpty, note: item.note))))
+                    hints: hints, hasHints: !hints.isEmpty, note: item.note))))
             }
         }
         files.append((GeneratedName.spineLabels, templates.render("spine-labels", SpinePage(
