@@ -22,16 +22,26 @@ public final class SQLiteTrackerStore: TrackerStore {
     public init(path: String) throws(OpenError) {
         self.path = path
         let fm = FileManager.default
-        let exists = fm.fileExists(atPath: path)
-        if exists, let size = try? fm.attributesOfItem(atPath: path)[.size] as? Int, size > 0 {
-            let header = fm.contents(atPath: path)?.prefix(16) ?? Data()
-            guard header.elementsEqual(Array("SQLite format 3\0".utf8)) else {
+        let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        do {
+            try fm.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        } catch {
+            throw OpenError(path: path, message: "cannot create the folder of the tracker database: \(error.localizedDescription)")
+        }
+        // Creating the file, switching it to WAL and migrating it are not safe to run in
+        // several processes at once (SQLite answers "database is locked" to a journal-mode
+        // change without waiting, and two migrators would both create the tables), so
+        // processes take turns for the opening; afterwards WAL and the busy timeout suffice.
+        let turn = try OpeningTurn(directory: directory, path: path)
+        defer { turn.release() }
+        if fm.fileExists(atPath: path) {
+            if let size = try? fm.attributesOfItem(atPath: path)[.size] as? Int, size > 0,
+               !(FileHandle(forReadingAtPath: path)?.readData(ofLength: 16) ?? Data()).elementsEqual(Array("SQLite format 3\0".utf8)) {
                 throw OpenError(path: path, message: "not a Taizhang tracker database (not even SQLite); it was left untouched — move it away or pass --db")
             }
+            try Self.checkOwnership(path)
         }
-        if exists { try Self.checkOwnership(path) }
         do {
-            try fm.createDirectory(atPath: URL(fileURLWithPath: path).deletingLastPathComponent().path, withIntermediateDirectories: true)
             var configuration = Configuration()
             configuration.busyMode = .timeout(30)
             configuration.label = "taizhang-tracker"
@@ -385,5 +395,31 @@ public final class SQLiteTrackerStore: TrackerStore {
             try event.insert(db)
             return event.event
         }
+    }
+}
+
+/// An exclusive advisory lock (`flock`) on the database's folder, held while one process
+/// creates, claims and migrates the database. Other processes wait their turn, up to 30 s.
+private struct OpeningTurn {
+    private let descriptor: Int32
+
+    init(directory: String, path: String, timeout: Double = 30) throws(SQLiteTrackerStore.OpenError) {
+        descriptor = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            throw .init(path: path, message: "cannot open the folder of the tracker database: \(String(cString: strerror(errno)))")
+        }
+        let deadline = Date().addingTimeInterval(timeout)
+        while flock(descriptor, LOCK_EX | LOCK_NB) != 0 {
+            guard errno == EWOULDBLOCK || errno == EINTR, Date() < deadline else {
+                close(descriptor)
+                throw .init(path: path, message: "another Taizhang process has been opening the tracker database for \(Int(timeout)) s; try again")
+            }
+            usleep(10_000)
+        }
+    }
+
+    func release() {
+        flock(descriptor, LOCK_UN)
+        close(descriptor)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 import TaizhangCore
 @testable import TaizhangTracker
@@ -199,6 +200,19 @@ final class TrackerFixture: @unchecked Sendable {
         bytes.replaceSubrange(100..<min(bytes.count, 4096), with: Data(repeating: 0xAB, count: min(bytes.count, 4096) - 100))
         try bytes.write(to: URL(fileURLWithPath: copy))
         #expect(throws: SQLiteTrackerStore.OpenError.self) { _ = try SQLiteTrackerStore(path: copy) }
+    }
+
+    /// Eight openers of a database that does not exist yet: creating it, switching it to WAL
+    /// and migrating it must not fail with "database is locked" or "table already exists".
+    @Test(arguments: 0..<10) func eightOpenersOfAFreshFileAllSucceed(_ round: Int) throws {
+        let directory = NSTemporaryDirectory() + "taizhang-open-\(round)-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let failures = Mutex<[String]>([])
+        DispatchQueue.concurrentPerform(iterations: 8) { _ in
+            do { _ = try SQLiteTrackerStore(path: directory + "/tracker.sqlite") }
+            catch { failures.withLock { $0.append("\(error)") } }
+        }
+        #expect(failures.withLock { $0 } == [])
     }
 
     @Test func theAuditTrailCannotBeRewritten() throws {
