@@ -24,14 +24,20 @@ public struct WorkspaceValidator: Sendable {
     // MARK: Duplicates
 
     private func checkUniqueness(_ d: inout [Diagnostic]) {
-        func unique(_ what: String, _ entries: [(String, SourceLocation)]) {
-            var first: [String: SourceLocation] = [:]
+        /// Codes that name folders are compared ignoring letter case, as Windows and USB
+        /// sticks (FAT, exFAT, NTFS) do: `01.03a` and `01.03A` would be one folder there.
+        func unique(_ what: String, _ entries: [(String, SourceLocation)], namesFolders: Bool = false) {
+            var first: [String: (key: String, location: SourceLocation)] = [:]
             for (key, location) in entries {
-                if let earlier = first[key] {
-                    d.append(.error("checklist.duplicate-code", "duplicate \(what) \(key)", at: location,
-                                    notes: ["first defined at \(Diagnostic.displayPath(earlier.file, relativeTo: workspace.root)):\(earlier.line)"]))
+                let folded = namesFolders ? key.lowercased() : key
+                if let earlier = first[folded] {
+                    let message = earlier.key == key
+                        ? "duplicate \(what) \(key)"
+                        : "\(what) \(key) differs from \(earlier.key) only in letter case; Windows would make them one folder"
+                    d.append(.error("checklist.duplicate-code", message, at: location,
+                                    notes: ["first defined at \(Diagnostic.displayPath(earlier.location.file, relativeTo: workspace.root)):\(earlier.location.line)"]))
                 } else {
-                    first[key] = location
+                    first[folded] = (key, location)
                 }
             }
         }
@@ -42,9 +48,9 @@ public struct WorkspaceValidator: Sendable {
         unique("group number", street.groups.map { (String($0.number), $0.location) })
         unique("attribute", street.attributeDefinitions.map { ($0.name, $0.location) })
         unique("contingency id", street.contingencies.map { ($0.id, $0.location) })
-        unique("category code", catalogue.categories.map { ($0.code, $0.location) })
+        unique("category code", catalogue.categories.map { ($0.code, $0.location) }, namesFolders: true)
         unique("indicator code", catalogue.allIndicators.map { ($0.code, $0.location) })
-        unique("item code", catalogue.allItems.map { ($0.code, $0.location) })
+        unique("item code", catalogue.allItems.map { ($0.code, $0.location) }, namesFolders: true)
         unique("task id", workspace.tasks.map { ($0.id, $0.location) })
         for community in street.communities {
             unique("attribute value", community.values.map { ($0.name, $0.location) })
