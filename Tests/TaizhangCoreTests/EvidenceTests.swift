@@ -65,20 +65,18 @@ import Testing
 }
 
 @Suite struct EvidenceFilerTests {
-    func setUp() throws -> (TemporaryDirectory, EvidenceFiler, UnitPlan) {
-        let fixture = try PackFixture()
-        fixture.generate()
-        let unit = try #require(PackPlanner(workspace: fixture.workspace).plan().unit(id: "east"))
-        let filer = EvidenceFiler(unit: unit, unitRoot: fixture.packRoot + "/" + unit.folderName)
-        return (fixture.output, filer, unit)
-    }
-
-    @Test func filesCopiesVerifiesAndNeverOverwrites() throws {
+    /// A generated pack, the folder of community "east" in it, and a filer for that folder.
+    func generatedPack() throws -> (fixture: PackFixture, unitRoot: String, filer: EvidenceFiler) {
         let fixture = try PackFixture()
         fixture.generate()
         let unit = try #require(PackPlanner(workspace: fixture.workspace).plan().unit(id: "east"))
         let unitRoot = fixture.packRoot + "/" + unit.folderName
-        let filer = EvidenceFiler(unit: unit, unitRoot: unitRoot)
+        return (fixture, unitRoot, EvidenceFiler(unit: unit, unitRoot: unitRoot))
+    }
+
+    @Test func filesCopiesVerifiesAndNeverOverwrites() throws {
+        let pack = try generatedPack()  // keeps the temporary pack alive until the test ends
+        let (unitRoot, filer) = (pack.unitRoot, pack.filer)
         let incoming = try TemporaryDirectory("incoming")
         try incoming.write("责任书-派出所.pdf", "first")
         let first = filer.file([incoming.path + "/责任书-派出所.pdf"], dryRun: false)
@@ -95,11 +93,7 @@ import Testing
     }
 
     @Test func unmatchedFilesGoToUnsortedAndDryRunMovesNothing() throws {
-        let fixture = try PackFixture()
-        fixture.generate()
-        let unit = try #require(PackPlanner(workspace: fixture.workspace).plan().unit(id: "east"))
-        let unitRoot = fixture.packRoot + "/" + unit.folderName
-        let filer = EvidenceFiler(unit: unit, unitRoot: unitRoot)
+        let (fixture, unitRoot, filer) = try generatedPack()
         let incoming = try TemporaryDirectory("incoming")
         try incoming.write("IMG_2041.JPG", "photo")
         let dry = filer.file([incoming.path + "/IMG_2041.JPG", incoming.path + "/missing.pdf"], dryRun: true)
