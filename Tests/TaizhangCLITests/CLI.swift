@@ -22,10 +22,12 @@ enum CLI {
         var stderr: String
     }
 
-    static func run(_ arguments: [String], in directory: String = repository, environment: [String: String] = [:], stdin: String? = nil) throws -> Result {
+    /// `launcher` runs the executable through another program, e.g. `setpriv` to run as another user.
+    static func run(_ arguments: [String], in directory: String = repository, environment: [String: String] = [:], stdin: String? = nil,
+                    launcher: [String] = []) throws -> Result {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
+        process.executableURL = URL(fileURLWithPath: launcher.first ?? executable)
+        process.arguments = launcher.isEmpty ? arguments : Array(launcher.dropFirst()) + [executable] + arguments
         process.currentDirectoryURL = URL(fileURLWithPath: directory)
         var env = ProcessInfo.processInfo.environment
         for (key, value) in environment { env[key] = value }
