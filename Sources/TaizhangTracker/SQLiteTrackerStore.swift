@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Synchronization
 import TaizhangCore
 
 /// The embedded tracker store: one SQLite file through GRDB, in WAL mode with a busy
@@ -16,6 +17,8 @@ public final class SQLiteTrackerStore: TrackerStore {
     /// opened. Writing after one of them was deleted or replaced would go into an unlinked
     /// file and be lost at the next crash, so writes are refused instead.
     private let files: [DatabaseFile.Identity?]
+    /// Whether the write-ahead log was checkpointed after `files` changed (see `checkFiles`).
+    private let rescue = Mutex(false)
 
     public struct OpenError: Error, CustomStringConvertible, Sendable {
         public let path: String
@@ -28,8 +31,8 @@ public final class SQLiteTrackerStore: TrackerStore {
         public let path: String
         public var description: String {
             "\(path): the database's write-ahead log (-wal) or its index (-shm) was deleted or replaced while Taizhang had it open; "
-                + "nothing was written, so no change can be lost. Stop every Taizhang process (taizhang serve too) and start again; "
-                + "changes made since the last checkpoint may be gone — compare with your latest backup"
+                + "this change was not saved, and earlier changes were copied into the database file. "
+                + "Stop every Taizhang process (taizhang serve too) and start again"
         }
     }
 
@@ -153,14 +156,26 @@ public final class SQLiteTrackerStore: TrackerStore {
     /// Runs a write transaction, after checking that the files opened are still the files
     /// at the database's path (see `files`).
     private func write<T>(_ updates: (Database) throws -> T) throws -> T {
-        try pool.write { db in
+        try checkFiles()
+        return try pool.write { db in
             try checkFiles()
             return try updates(db)
         }
     }
 
+    /// Throws when the database's files changed since the store opened. The first time, the
+    /// changes still in the (now unlinked) write-ahead log are checkpointed into the database
+    /// file through the connection that still holds the log open: the changes acknowledged
+    /// before the deletion then survive a crash.
     func checkFiles() throws(WriteRefused) {
-        guard isReadOnly || Self.identities(path) == files else { throw WriteRefused(path: path) }
+        guard isReadOnly || Self.identities(path) == files else {
+            rescue.withLock { rescued in
+                guard !rescued else { return }
+                rescued = true
+                _ = try? pool.writeWithoutTransaction { db in try db.checkpoint(.full) }
+            }
+            throw WriteRefused(path: path)
+        }
     }
 
     /// Looks at an existing file read-only, before anything (such as switching to WAL) could

@@ -38,6 +38,23 @@ import TaizhangCore
         #expect(throws: SQLiteTrackerStore.WriteRefused.self) { try f.store.setPasswordHash("x", person: "p13", at: f.clock) }
     }
 
+    /// The ticks acknowledged before the deletion lived only in the deleted log: they are
+    /// copied into the database file, so a kill -9 now loses nothing. (The database file
+    /// alone, copied aside, is what a restarted process would find.)
+    @Test func ticksAcknowledgedBeforeTheLogWasDeletedReachTheDatabaseFile() throws {
+        let f = try TrackerFixture()
+        try f.tracker.tick(item: "01.06", unit: "wutongshan", by: "p13")
+        let path = f.directory + "/tracker.sqlite"
+        try FileManager.default.removeItem(atPath: path + "-wal")
+        #expect(throws: SQLiteTrackerStore.WriteRefused.self) { try f.tracker.tick(item: "01.07", unit: "wutongshan", by: "p13") }
+        let alone = f.directory + "/alone/tracker.sqlite"
+        try FileManager.default.createDirectory(atPath: f.directory + "/alone", withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: path, toPath: alone)
+        let restarted = try SQLiteTrackerStore(path: alone)
+        #expect(try restarted.item(ItemKey(unit: "wutongshan", item: "01.06"))?.status == .ticked)
+        #expect(try restarted.item(ItemKey(unit: "wutongshan", item: "01.07")) == nil)
+    }
+
     @Test func aLogReplacedByAnotherFileIsNoticedToo() throws {
         let f = try TrackerFixture()
         let log = f.directory + "/tracker.sqlite-wal"
