@@ -46,6 +46,45 @@ import Testing
         #expect(refused.stderr.contains("is read-only for this user; this command writes"), "\(refused.stderr)")
     }
 
+    /// #18 item 12, as reported: the -wal deleted under a running server, then kill -9. The
+    /// tick acknowledged before the deletion survives; the one after it is refused, not
+    /// acknowledged and lost.
+    @Test(.enabled(if: ServeEndToEndTests.curlPath != nil))
+    func aTickAcknowledgedByTheServerSurvivesTheLogsDeletionAndKill9() throws {
+        let ws = try WorkspaceCopy()
+        try FileManager.default.copyItem(atPath: CLI.repository + "/templates", toPath: ws.path + "/templates")
+        #expect(try CLI.run(["user", "add", "p13", "--password-stdin", "--workspace", ws.path], stdin: "s3cret-pass\n").status == 0)
+        let port = Int.random(in: 40_001...60_000)
+        let server = Process()
+        server.executableURL = URL(fileURLWithPath: CLI.executable)
+        server.arguments = ["serve", "--host", "127.0.0.1", "--port", String(port), "--workspace", ws.path]
+        server.standardOutput = FileHandle.nullDevice
+        server.standardError = FileHandle.nullDevice
+        try server.run()
+        defer { if server.isRunning { kill(server.processIdentifier, SIGKILL) }; server.waitUntilExit() }
+        let web = ServeEndToEndTests(), base = "http://127.0.0.1:\(port)", jar = ["-c", ws.path + "/jar", "-b", ws.path + "/jar"]
+        var login = ""
+        for _ in 0..<100 where web.csrf(in: login) == nil {
+            Thread.sleep(forTimeInterval: 0.2)
+            login = try web.curl(jar + [base + "/login"])
+        }
+        let loginToken = try #require(web.csrf(in: login), "server did not start")
+        _ = try web.curl(jar + ["--data-urlencode", "csrf=\(loginToken)", "--data-urlencode", "person=p13", "--data-urlencode", "password=s3cret-pass", base + "/login"])
+        let token = try #require(web.csrf(in: try web.curl(jar + [base + "/items"])))
+        func tick(_ item: String) throws -> String {
+            try web.curl(jar + ["-o", "/dev/null", "-w", "%{http_code}", "--data-urlencode", "csrf=\(token)", "--data-urlencode", "unit=wutongshan",
+                                "--data-urlencode", "item=\(item)", "--data-urlencode", "status=ticked", base + "/items/tick"])
+        }
+        #expect(try tick("01.06") == "303")
+        try FileManager.default.removeItem(atPath: ws.path + "/.taizhang/tracker.sqlite-wal")
+        #expect(try tick("01.07") != "303")
+        kill(server.processIdentifier, SIGKILL)
+        server.waitUntilExit()
+        let log = try CLI.run(["log", "--workspace", ws.path])
+        #expect(log.stdout.contains("wutongshan 01.06  未检查 → 已确认"), "\(log.stdout)\(log.stderr)")
+        #expect(!log.stdout.contains("01.07"))
+    }
+
     /// #18 item 12: backup while in use, restore keeping the replaced database.
     @Test func backupAndRestoreRoundTrip() throws {
         let ws = try WorkspaceCopy()
