@@ -16,6 +16,17 @@ enum CLI {
         return repository + "/.build/debug/taizhang"
     }
 
+    /// Starts the executable in the background (a server), its output discarded.
+    static func start(_ arguments: [String]) throws -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
     struct Result {
         var status: Int32
         var stdout: String

@@ -55,12 +55,7 @@ import Testing
         try FileManager.default.copyItem(atPath: CLI.repository + "/templates", toPath: ws.path + "/templates")
         #expect(try CLI.run(["user", "add", "p13", "--password-stdin", "--workspace", ws.path], stdin: "s3cret-pass\n").status == 0)
         let port = Int.random(in: 40_001...60_000)
-        let server = Process()
-        server.executableURL = URL(fileURLWithPath: CLI.executable)
-        server.arguments = ["serve", "--host", "127.0.0.1", "--port", String(port), "--workspace", ws.path]
-        server.standardOutput = FileHandle.nullDevice
-        server.standardError = FileHandle.nullDevice
-        try server.run()
+        let server = try CLI.start(["serve", "--host", "127.0.0.1", "--port", String(port), "--workspace", ws.path])
         defer { if server.isRunning { kill(server.processIdentifier, SIGKILL) }; server.waitUntilExit() }
         let web = ServeEndToEndTests(), base = "http://127.0.0.1:\(port)", jar = ["-c", ws.path + "/jar", "-b", ws.path + "/jar"]
         var login = ""
