@@ -55,6 +55,12 @@ public final class SQLiteTrackerStore: TrackerStore {
         files = Self.identities(path)
     }
 
+    /// The store for a command that only reads: opened as usual (migrated if needed) when
+    /// this process may write the database, else read-only.
+    public static func forReading(path: String) throws(OpenError) -> SQLiteTrackerStore {
+        try SQLiteTrackerStore(path: path, readOnly: !isWritable(path))
+    }
+
     /// False when this process may not write the database at `path` or its folder (file
     /// permissions, a read-only mount), which SQLite needs for its -wal and -shm files.
     public static func isWritable(_ path: String) -> Bool {

@@ -19,7 +19,7 @@ extension Taizhang {
             }
             let destination = URL(fileURLWithPath: to).standardizedFileURL.path
             do {
-                try SQLiteTrackerStore(path: database, readOnly: true).backup(to: destination)
+                try SQLiteTrackerStore.forReading(path: database).backup(to: destination)
             } catch {
                 Console.error("error: \(error.description)")
                 throw ExitCode(65)

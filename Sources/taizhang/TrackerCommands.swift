@@ -21,7 +21,7 @@ struct TrackerOptions: ParsableArguments {
         let loaded = try workspace.load()
         let store: SQLiteTrackerStore
         do {
-            store = try SQLiteTrackerStore(path: databasePath, readOnly: readOnly && !SQLiteTrackerStore.isWritable(databasePath))
+            store = try readOnly ? SQLiteTrackerStore.forReading(path: databasePath) : SQLiteTrackerStore(path: databasePath)
         } catch {
             Console.error("error: \(error.description)")
             throw ExitCode(65)

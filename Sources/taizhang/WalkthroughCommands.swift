@@ -45,7 +45,7 @@ extension Taizhang {
             let unitRoot = outputRoot + "/" + plan.folderName + "/" + unit.folderName
             var statuses: (any ItemStatusSource)?
             if FileManager.default.fileExists(atPath: tracking.databasePath) {
-                statuses = try? Tracker(workspace: workspace, store: try SQLiteTrackerStore(path: tracking.databasePath, readOnly: true)).statusSource()
+                statuses = try? Tracker(workspace: workspace, store: try SQLiteTrackerStore.forReading(path: tracking.databasePath)).statusSource()
             }
             let chosenSeed = seed ?? UInt64.random(in: 1...999_999)
             let builder = WalkthroughBuilder(workspace: workspace, unit: unit, data: data,

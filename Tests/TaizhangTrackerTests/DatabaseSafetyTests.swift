@@ -84,6 +84,19 @@ import TaizhangCore
         #expect(error?.message.hasPrefix("the tracker database needs an upgrade, which a read-only command cannot make") == true)
     }
 
+    /// Commands that only read still upgrade a database they may write (as generate did
+    /// before read-only opening existed).
+    @Test func aReaderThatMayWriteUpgradesTheDatabase() throws {
+        let f = try TrackerFixture()
+        let path = f.directory + "/tracker.sqlite"
+        try f.store.pool.writeWithoutTransaction { db in
+            try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier = 'v3: evidence scans'; DROP TABLE scanChange; DROP TABLE scan; DROP TABLE document")
+        }
+        let reader = try SQLiteTrackerStore.forReading(path: path)
+        #expect(!reader.isReadOnly)
+        #expect(try reader.scans().isEmpty)
+    }
+
     @Test func aBackupIsAConsistentSelfContainedCopyAndNeverOverwrites() throws {
         let f = try TrackerFixture()
         try f.tracker.tick(item: "01.06", unit: "wutongshan", by: "p13")
