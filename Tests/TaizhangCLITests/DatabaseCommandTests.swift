@@ -20,6 +20,18 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: ws.path + "/.taizhang/tracker.sqlite", isDirectory: &isFolder) && isFolder.boolValue)
     }
 
+    /// The walkthrough sheet does without tracker statuses, and says why.
+    @Test func theWalkthroughWarnsAboutAFolderWhereTheDatabaseBelongs() throws {
+        let ws = try WorkspaceCopy()
+        for folder in ["templates", "walkthrough"] {
+            try FileManager.default.copyItem(atPath: CLI.repository + "/" + folder, toPath: ws.path + "/" + folder)
+        }
+        try FileManager.default.createDirectory(atPath: ws.path + "/.taizhang/tracker.sqlite", withIntermediateDirectories: true)
+        let result = try CLI.run(["walkthrough", "--community", "wutongshan", "--seed", "7", "--workspace", ws.path])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr == "warning: \(ws.path)/.taizhang/tracker.sqlite: this is a folder, not a tracker database file; it was left untouched — move it away or pass --db FILE; the sheet shows no tracker statuses\n")
+    }
+
     /// #18 item 13: a database the user may only read (file and folder read-only) still
     /// answers the commands that only read; the ones that write say why they cannot.
     @Test func readOnlyCommandsWorkOnADatabaseTheUserMayNotWrite() throws {
