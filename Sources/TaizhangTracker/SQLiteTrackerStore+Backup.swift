@@ -9,9 +9,8 @@ extension SQLiteTrackerStore {
     /// Copies the database to `destination`, a new file (an existing file is never
     /// overwritten). The copy is a self-contained SQLite file (rollback journal, no -wal).
     public func backup(to destination: String) throws(OpenError) {
-        guard DatabaseFile.kind(destination) == .missing else {
-            throw OpenError(path: destination, message: "already exists; a backup never overwrites a file — choose a new name")
-        }
+        let exists = OpenError(path: destination, message: "already exists; a backup never overwrites a file — choose a new name")
+        guard DatabaseFile.kind(destination) == .missing else { throw exists }
         let folder = URL(fileURLWithPath: destination).deletingLastPathComponent().path
         guard case .folder = DatabaseFile.kind(folder) else {
             throw OpenError(path: destination, message: "the folder \(folder) does not exist")
@@ -23,9 +22,13 @@ extension SQLiteTrackerStore {
         } catch {
             throw OpenError(path: destination, message: "the backup failed, nothing was written: \(error)")
         }
-        // link(2) fails instead of replacing a file that appeared meanwhile.
-        guard link(temporary, destination) == 0 else {
-            throw OpenError(path: destination, message: "cannot create the backup file: \(String(cString: strerror(errno)))")
+        // link(2) fails instead of replacing a file that appeared meanwhile; file systems
+        // without hard links (a FAT USB stick) get a rename after one more look.
+        if link(temporary, destination) != 0 {
+            guard errno != EEXIST, DatabaseFile.kind(destination) == .missing else { throw exists }
+            guard rename(temporary, destination) == 0 else {
+                throw OpenError(path: destination, message: "cannot create the backup file: \(String(cString: strerror(errno)))")
+            }
         }
     }
 
