@@ -28,7 +28,7 @@ enum DatabaseFile {
             return errno == ENOENT || errno == ENOTDIR ? .missing : .unreadable(String(cString: strerror(errno)))
         }
         switch info.st_mode & S_IFMT {
-        case S_IFREG: return .regular(Identity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino)))
+        case S_IFREG: return .regular(Identity(device: UInt64(truncatingIfNeeded: info.st_dev), inode: UInt64(truncatingIfNeeded: info.st_ino)))
         case S_IFDIR: return .folder
         default: return .other
         }
