@@ -6,6 +6,8 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "taizhang", targets: ["taizhang"]),
+        /// For the fuzz targets in Fuzz/, a separate package.
+        .library(name: "TaizhangCore", targets: ["TaizhangCore"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),

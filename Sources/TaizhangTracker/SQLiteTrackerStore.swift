@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Synchronization
 import TaizhangCore
 
 /// The embedded tracker store: one SQLite file through GRDB, in WAL mode with a busy
@@ -8,8 +9,16 @@ public final class SQLiteTrackerStore: TrackerStore {
     /// `PRAGMA application_id` of Taizhang databases ("TZH1"): a foreign SQLite file is refused.
     static let applicationID: Int32 = 0x545A_4831
 
-    private let pool: DatabasePool
+    let pool: any DatabaseWriter
     public let path: String
+    /// True when the store was opened for reading only: every write fails.
+    public let isReadOnly: Bool
+    /// The database file, its write-ahead log and the log's index as they were when the store
+    /// opened. Writing after one of them was deleted or replaced would go into an unlinked
+    /// file and be lost at the next crash, so writes are refused instead.
+    private let files: [DatabaseFile.Identity?]
+    /// Whether the write-ahead log was checkpointed after `files` changed (see `checkFiles`).
+    private let rescue = Mutex(false)
 
     public struct OpenError: Error, CustomStringConvertible, Sendable {
         public let path: String
@@ -17,14 +26,56 @@ public final class SQLiteTrackerStore: TrackerStore {
         public var description: String { "\(path): \(message)" }
     }
 
+    /// A write the store refused because its files changed under it.
+    public struct WriteRefused: Error, CustomStringConvertible, Sendable {
+        public let path: String
+        public var description: String {
+            "\(path): the database's write-ahead log (-wal) or its index (-shm) was deleted or replaced while Taizhang had it open; "
+                + "this change was not saved, and earlier changes were copied into the database file. "
+                + "Stop every Taizhang process (taizhang serve too) and start again"
+        }
+    }
+
     /// Opens (or creates) the store. A file that is not SQLite, or another program's SQLite
-    /// database, is an error: it is never reset or overwritten.
-    public init(path: String) throws(OpenError) {
+    /// database, or a folder, is an error: it is never reset or overwritten.
+    ///
+    /// With `readOnly`, an existing database is opened for reading only, without switching
+    /// it to WAL or migrating it, so read-only commands work on a file or folder the user may
+    /// not write. A database that does not exist yet is created as usual.
+    public init(path: String, readOnly: Bool = false) throws(OpenError) {
         self.path = path
-        let fm = FileManager.default
+        if readOnly, try Self.examine(path) {
+            pool = try Self.openReadOnly(path)
+            isReadOnly = true
+            files = []
+            return
+        }
+        pool = try Self.openReadWrite(path)
+        isReadOnly = false
+        files = Self.identities(path)
+    }
+
+    /// The store for a command that only reads: opened as usual (migrated if needed) when
+    /// this process may write the database, else read-only.
+    public static func forReading(path: String) throws(OpenError) -> SQLiteTrackerStore {
+        try SQLiteTrackerStore(path: path, readOnly: !isWritable(path))
+    }
+
+    /// False when this process may not write the database at `path` or its folder (file
+    /// permissions, a read-only mount), which SQLite needs for its -wal and -shm files.
+    public static func isWritable(_ path: String) -> Bool {
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        return DatabaseFile.kind(path) == .missing || (access(path, W_OK) == 0 && access(folder, W_OK) == 0)
+    }
+
+    private static func identities(_ path: String) -> [DatabaseFile.Identity?] {
+        [path, path + "-wal", path + "-shm"].map(DatabaseFile.identity)
+    }
+
+    private static func openReadWrite(_ path: String) throws(OpenError) -> DatabasePool {
         let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
         do {
-            try fm.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         } catch {
             throw OpenError(path: path, message: "cannot create the folder of the tracker database: \(error.localizedDescription)")
         }
@@ -34,28 +85,102 @@ public final class SQLiteTrackerStore: TrackerStore {
         // processes take turns for the opening; afterwards WAL and the busy timeout suffice.
         let turn = try OpeningTurn(directory: directory, path: path)
         defer { turn.release() }
-        if fm.fileExists(atPath: path) {
-            if let size = try? fm.attributesOfItem(atPath: path)[.size] as? Int, size > 0,
-               !(FileHandle(forReadingAtPath: path)?.readData(ofLength: 16) ?? Data()).elementsEqual(Array("SQLite format 3\0".utf8)) {
-                throw OpenError(path: path, message: "not a Taizhang tracker database (not even SQLite); it was left untouched — move it away or pass --db")
-            }
-            try Self.checkOwnership(path)
-        }
+        _ = try examine(path)
+        let pool: DatabasePool
         do {
             var configuration = Configuration()
             configuration.busyMode = .timeout(30)
             configuration.label = "taizhang-tracker"
             pool = try DatabasePool(path: path, configuration: configuration)
         } catch {
-            throw OpenError(path: path, message: "cannot open the tracker database: \(error)")
+            throw OpenError(path: path, message: readOnlyHint(error) ?? "cannot open the tracker database: \(error)")
         }
         do {
-            try claim()
-            try Self.migrator.migrate(pool)
-        } catch let error as OpenError {
-            throw error
+            try claim(pool)
+            try migrator.migrate(pool)
+        } catch {
+            throw OpenError(path: path, message: readOnlyHint(error) ?? "the tracker database is damaged or unreadable: \(error)")
+        }
+        return pool
+    }
+
+    /// The message for a database this process may not write, or nil for other errors.
+    private static func readOnlyHint(_ error: any Error) -> String? {
+        guard let error = error as? DatabaseError, error.resultCode == .SQLITE_READONLY || error.resultCode == .SQLITE_CANTOPEN else { return nil }
+        return "the tracker database (or its folder) is read-only for this user; this command writes. "
+            + "Read-only commands (status, log, tasks, generate, backup) still work (\(error.message ?? "\(error.resultCode)"))"
+    }
+
+    /// Opens an existing database for reading only: no WAL switch, no migration.
+    private static func openReadOnly(_ path: String) throws(OpenError) -> DatabaseQueue {
+        let queue: DatabaseQueue
+        do {
+            queue = try openForReading(path)
+        } catch {
+            throw OpenError(path: path, message: "cannot open the tracker database for reading: \(error)")
+        }
+        let current: Bool
+        do {
+            current = try queue.read { db in try migrator.hasCompletedMigrations(db) }
         } catch {
             throw OpenError(path: path, message: "the tracker database is damaged or unreadable: \(error)")
+        }
+        guard current else {
+            throw OpenError(path: path, message: "the tracker database needs an upgrade, which a read-only command cannot make; "
+                + "run a command that writes (such as taizhang tick) once as a user who may write the file and its folder")
+        }
+        return queue
+    }
+
+    /// Refuses what must never be opened: a folder, a device or FIFO, a file that is not
+    /// SQLite, another program's database. True when a database file exists at `path`.
+    private static func examine(_ path: String) throws(OpenError) -> Bool {
+        switch DatabaseFile.kind(path) {
+        case .missing:
+            return false
+        case .folder:
+            throw OpenError(path: path, message: "this is a folder, not a tracker database file; it was left untouched — move it away or pass --db FILE")
+        case .other:
+            throw OpenError(path: path, message: "this is not a regular file (a FIFO, socket or device); it was left untouched — pass --db FILE")
+        case .unreadable(let reason):
+            throw OpenError(path: path, message: "cannot look at the tracker database: \(reason)")
+        case .regular:
+            let head: Data
+            do {
+                head = try DatabaseFile.head(path, count: 16)
+            } catch {
+                throw OpenError(path: path, message: "cannot read the tracker database: \(error.localizedDescription)")
+            }
+            if !head.isEmpty && head != Data("SQLite format 3\0".utf8) {
+                throw OpenError(path: path, message: "not a Taizhang tracker database (not even SQLite); it was left untouched — move it away or pass --db")
+            }
+            try checkOwnership(path)
+            return true
+        }
+    }
+
+    /// Runs a write transaction, after checking that the files opened are still the files
+    /// at the database's path (see `files`).
+    private func write<T>(_ updates: (Database) throws -> T) throws -> T {
+        try checkFiles()
+        return try pool.write { db in
+            try checkFiles()
+            return try updates(db)
+        }
+    }
+
+    /// Throws when the database's files changed since the store opened. The first time, the
+    /// changes still in the (now unlinked) write-ahead log are checkpointed into the database
+    /// file through the connection that still holds the log open: the changes acknowledged
+    /// before the deletion then survive a crash.
+    func checkFiles() throws(WriteRefused) {
+        guard isReadOnly || Self.identities(path) == files else {
+            rescue.withLock { rescued in
+                guard !rescued else { return }
+                rescued = true
+                _ = try? pool.writeWithoutTransaction { db in try db.checkpoint(.full) }
+            }
+            throw WriteRefused(path: path)
         }
     }
 
@@ -63,10 +188,7 @@ public final class SQLiteTrackerStore: TrackerStore {
     /// change it: it must be empty or a Taizhang database.
     private static func checkOwnership(_ path: String) throws(OpenError) {
         do {
-            var configuration = Configuration()
-            configuration.readonly = true
-            configuration.busyMode = .timeout(30)
-            let queue = try DatabaseQueue(path: path, configuration: configuration)
+            let queue = try openForReading(path)
             let (id, tables) = try queue.read { db in
                 (try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0,
                  try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master WHERE type = 'table'") ?? 0)
@@ -82,8 +204,29 @@ public final class SQLiteTrackerStore: TrackerStore {
         }
     }
 
+    /// A read-only connection that changes nothing on disk. When the folder is read-only
+    /// too and no write-ahead log is left to read, SQLite cannot create the log's index
+    /// (-shm), so the file is opened as immutable: nobody can be writing to it then.
+    static func openForReading(_ path: String) throws -> DatabaseQueue {
+        var configuration = Configuration()
+        configuration.readonly = true
+        configuration.busyMode = .timeout(30)
+        configuration.label = "taizhang-tracker-readonly"
+        func open(_ location: String) throws -> DatabaseQueue {
+            let queue = try DatabaseQueue(path: location, configuration: configuration)
+            _ = try queue.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") }
+            return queue
+        }
+        do {
+            return try open(path)
+        } catch let error as DatabaseError where DatabaseFile.kind(path + "-wal") == .missing
+            && (error.resultCode == .SQLITE_READONLY || error.resultCode == .SQLITE_CANTOPEN) {
+            return try open(DatabaseFile.uri(path, "immutable=1"))
+        }
+    }
+
     /// Marks a new database as Taizhang's.
-    private func claim() throws {
+    private static func claim(_ pool: DatabasePool) throws {
         try pool.write { db in
             let id = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0
             if id == 0 { try db.execute(sql: "PRAGMA application_id = \(Self.applicationID)") }
@@ -245,7 +388,7 @@ public final class SQLiteTrackerStore: TrackerStore {
     }
 
     public func update(_ keys: [ItemKey], _ decide: (ItemKey, ItemRecord?) throws -> ItemChange?) throws -> [TrackerEvent] {
-        try pool.write { db in
+        try write { db in
             var events: [TrackerEvent] = []
             for key in keys {
                 let current = try ItemRow.fetchOne(db, key: ["unit": key.unit, "item": key.item])
@@ -263,7 +406,7 @@ public final class SQLiteTrackerStore: TrackerStore {
     }
 
     public func append(_ event: TrackerEvent) throws {
-        try pool.write { db in
+        try write { db in
             var row = EventRow(event)
             try row.insert(db)
         }
@@ -286,7 +429,7 @@ public final class SQLiteTrackerStore: TrackerStore {
     }
 
     public func seedTasks(_ tasks: [TaskRecord]) throws {
-        try pool.write { db in
+        try write { db in
             for task in tasks {
                 if var existing = try TaskRow.fetchOne(db, key: task.id) {
                     let due = task.due?.description
@@ -326,7 +469,7 @@ public final class SQLiteTrackerStore: TrackerStore {
     }
 
     public func recordScan(at: Date, scope: String?, files: Int, upserts: [DocumentRecord], removed: [String], changes: [ScanChange], hashed: Int) throws -> ScanRecord {
-        try pool.write { db in
+        try write { db in
             for path in removed {
                 try db.execute(sql: "DELETE FROM document WHERE path = ?", arguments: [path])
             }
@@ -367,7 +510,7 @@ public final class SQLiteTrackerStore: TrackerStore {
     }
 
     public func setPasswordHash(_ hash: String, person: String, at: Date) throws {
-        try pool.write { db in
+        try write { db in
             try db.execute(sql: """
                 INSERT INTO account (person, passwordHash, updatedAt) VALUES (?, ?, ?)
                 ON CONFLICT(person) DO UPDATE SET passwordHash = excluded.passwordHash, updatedAt = excluded.updatedAt
@@ -383,7 +526,7 @@ public final class SQLiteTrackerStore: TrackerStore {
     }
 
     public func setTask(_ id: String, state: TaskState, actor: String, at: Date, note: String?) throws -> TrackerEvent? {
-        try pool.write { db in
+        try write { db in
             guard var row = try TaskRow.fetchOne(db, key: id) else { return nil }
             let old = row.state
             row.state = state.rawValue

@@ -59,7 +59,7 @@ extension Taizhang {
             let path = tracking.databasePath
             guard FileManager.default.fileExists(atPath: path) else { return nil }
             do {
-                let tracker = Tracker(workspace: workspace, store: try SQLiteTrackerStore(path: path))
+                let tracker = Tracker(workspace: workspace, store: try SQLiteTrackerStore.forReading(path: path))
                 for record in try tracker.orphanedRecords() {
                     Console.error("warning: tracker record for \(record.key.unit)/\(record.key.item) (\(record.status.chinese)) refers to an item no longer in the catalogue; it is kept [tracker.orphaned-record]")
                 }

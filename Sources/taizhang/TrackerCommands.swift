@@ -15,11 +15,13 @@ struct TrackerOptions: ParsableArguments {
 
     var databasePath: String { db ?? Tracker.defaultDatabasePath(workspace: workspace.root) }
 
-    func tracker() throws -> Tracker {
+    /// The tracker. Commands that only read pass `readOnly`: they then also work on a
+    /// database the user may not write, opened read-only (the task lists are not brought in).
+    func tracker(readOnly: Bool = false) throws -> Tracker {
         let loaded = try workspace.load()
         let store: SQLiteTrackerStore
         do {
-            store = try SQLiteTrackerStore(path: databasePath)
+            store = try readOnly ? SQLiteTrackerStore.forReading(path: databasePath) : SQLiteTrackerStore(path: databasePath)
         } catch {
             Console.error("error: \(error.description)")
             throw ExitCode(65)
@@ -31,7 +33,7 @@ struct TrackerOptions: ParsableArguments {
             tracker = Tracker(workspace: loaded, store: store, now: { fixed })
         }
         // The task lists may have changed since the last run: bring new tasks in once, here.
-        try tracker.seedTasks()
+        if !store.isReadOnly { try tracker.seedTasks() }
         return tracker
     }
 
@@ -102,7 +104,7 @@ extension Taizhang {
         @Option(name: .long, help: "text or json.") var format: StatusFormat = .text
 
         func run() throws {
-            let tracker = try options.tracker()
+            let tracker = try options.tracker(readOnly: true)
             let today = TrackerFormat.day(tracker.now())
             let names = Dictionary(tracker.workspace.street.people.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
             let tasks = try tracker.store.tasks().filter { task in
@@ -170,7 +172,7 @@ extension Taizhang {
         @Option(name: .long, help: "text or json.") var format: StatusFormat = .text
 
         func run() throws {
-            let tracker = try options.tracker()
+            let tracker = try options.tracker(readOnly: true)
             if let community { _ = try options.perform { try tracker.unit(community) } }
             if let group, tracker.workspace.street.group(group) == nil { throw ValidationError("unknown group \"\(group)\"") }
             let report = try StatusReport(tracker: tracker, today: TrackerFormat.day(tracker.now()),
@@ -194,7 +196,7 @@ extension Taizhang {
         @Option(name: .long, help: "text or json.") var format: StatusFormat = .text
 
         func run() throws {
-            let tracker = try options.tracker()
+            let tracker = try options.tracker(readOnly: true)
             var filter = EventFilter(unit: community, actor: by)
             if let since {
                 guard let day = Day(since) else { throw ValidationError("--since must be YYYY-MM-DD") }

@@ -45,7 +45,11 @@ extension Taizhang {
             let unitRoot = outputRoot + "/" + plan.folderName + "/" + unit.folderName
             var statuses: (any ItemStatusSource)?
             if FileManager.default.fileExists(atPath: tracking.databasePath) {
-                statuses = try? Tracker(workspace: workspace, store: try SQLiteTrackerStore(path: tracking.databasePath)).statusSource()
+                do {
+                    statuses = try Tracker(workspace: workspace, store: try SQLiteTrackerStore.forReading(path: tracking.databasePath)).statusSource()
+                } catch {
+                    Console.error("warning: \(error); the sheet shows no tracker statuses")
+                }
             }
             let chosenSeed = seed ?? UInt64.random(in: 1...999_999)
             let builder = WalkthroughBuilder(workspace: workspace, unit: unit, data: data,

@@ -16,16 +16,29 @@ enum CLI {
         return repository + "/.build/debug/taizhang"
     }
 
+    /// Starts the executable in the background (a server), its output discarded.
+    static func start(_ arguments: [String]) throws -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
     struct Result {
         var status: Int32
         var stdout: String
         var stderr: String
     }
 
-    static func run(_ arguments: [String], in directory: String = repository, environment: [String: String] = [:], stdin: String? = nil) throws -> Result {
+    /// `launcher` runs the executable through another program, e.g. `setpriv` to run as another user.
+    static func run(_ arguments: [String], in directory: String = repository, environment: [String: String] = [:], stdin: String? = nil,
+                    launcher: [String] = []) throws -> Result {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
+        process.executableURL = URL(fileURLWithPath: launcher.first ?? executable)
+        process.arguments = launcher.isEmpty ? arguments : Array(launcher.dropFirst()) + [executable] + arguments
         process.currentDirectoryURL = URL(fileURLWithPath: directory)
         var env = ProcessInfo.processInfo.environment
         for (key, value) in environment { env[key] = value }

@@ -31,12 +31,7 @@ import Testing
         #expect(try CLI.run(["generate", "--workspace", ws.path]).status == 0)
 
         let port = Int.random(in: 20_000...40_000)
-        let server = Process()
-        server.executableURL = URL(fileURLWithPath: CLI.executable)
-        server.arguments = ["serve", "--host", "127.0.0.1", "--port", String(port), "--workspace", ws.path]
-        server.standardOutput = FileHandle.nullDevice
-        server.standardError = FileHandle.nullDevice
-        try server.run()
+        let server = try CLI.start(["serve", "--host", "127.0.0.1", "--port", String(port), "--workspace", ws.path])
         defer { server.terminate(); server.waitUntilExit() }
         let base = "http://127.0.0.1:\(port)"
         var up = false

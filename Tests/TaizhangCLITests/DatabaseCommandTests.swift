@@ -1,0 +1,124 @@
+import Foundation
+import Testing
+
+/// The tracker database in unusual states: a folder in its place, read-only, backed up and restored.
+@Suite struct DatabaseCommandTests {
+    /// #18 item 9: every command that opens the tracker used to die with SIGILL here.
+    @Test(arguments: [
+        ["tick", "01.06", "--community", "wutongshan", "--by", "p13"],
+        ["status"], ["log"], ["tasks"], ["generate", "--dry-run"], ["serve", "--port", "0"],
+        ["backup", "--to", "/tmp/taizhang-never-written.sqlite"],
+    ])
+    func aFolderWhereTheDatabaseBelongsIsRefusedWithExit65(_ command: [String]) throws {
+        let ws = try WorkspaceCopy()
+        try FileManager.default.copyItem(atPath: CLI.repository + "/templates", toPath: ws.path + "/templates")
+        try FileManager.default.createDirectory(atPath: ws.path + "/.taizhang/tracker.sqlite", withIntermediateDirectories: true)
+        let result = try CLI.run(command + ["--workspace", ws.path])
+        #expect(result.status == 65, "\(result.stderr)")
+        #expect(result.stderr.hasSuffix("/.taizhang/tracker.sqlite: this is a folder, not a tracker database file; it was left untouched — move it away or pass --db FILE\n"))
+        var isFolder: ObjCBool = false
+        #expect(FileManager.default.fileExists(atPath: ws.path + "/.taizhang/tracker.sqlite", isDirectory: &isFolder) && isFolder.boolValue)
+    }
+
+    /// The walkthrough sheet does without tracker statuses, and says why.
+    @Test func theWalkthroughWarnsAboutAFolderWhereTheDatabaseBelongs() throws {
+        let ws = try WorkspaceCopy()
+        for folder in ["templates", "walkthrough"] {
+            try FileManager.default.copyItem(atPath: CLI.repository + "/" + folder, toPath: ws.path + "/" + folder)
+        }
+        try FileManager.default.createDirectory(atPath: ws.path + "/.taizhang/tracker.sqlite", withIntermediateDirectories: true)
+        let result = try CLI.run(["walkthrough", "--community", "wutongshan", "--seed", "7", "--workspace", ws.path])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr == "warning: \(ws.path)/.taizhang/tracker.sqlite: this is a folder, not a tracker database file; it was left untouched — move it away or pass --db FILE; the sheet shows no tracker statuses\n")
+    }
+
+    /// #18 item 13: a database the user may only read (file and folder read-only) still
+    /// answers the commands that only read; the ones that write say why they cannot.
+    @Test func readOnlyCommandsWorkOnADatabaseTheUserMayNotWrite() throws {
+        let ws = try WorkspaceCopy()
+        try FileManager.default.copyItem(atPath: CLI.repository + "/templates", toPath: ws.path + "/templates")
+        let tick = try CLI.run(["tick", "01.06", "--community", "wutongshan", "--by", "p13", "--workspace", ws.path])
+        #expect(tick.status == 0, "\(tick.stderr)")
+        let out = ws.path + "/readable-output"
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o777])
+        let folder = ws.path + "/.taizhang"
+        try FileManager.default.setAttributes([.posixPermissions: 0o444], ofItemAtPath: folder + "/tracker.sqlite")
+        try FileManager.default.setAttributes([.posixPermissions: 0o555], ofItemAtPath: folder)
+        defer { try? FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: folder) }
+        // Root may write anything; run as nobody then, who may only read.
+        let launcher = getuid() == 0 ? ["/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--"] : []
+        for command in [["status"], ["log"], ["tasks"], ["generate", "--out", out]] {
+            let result = try CLI.run(command + ["--workspace", ws.path], launcher: launcher)
+            #expect(result.status == 0, "\(command): \(result.stderr)")
+        }
+        let log = try CLI.run(["log", "--workspace", ws.path], launcher: launcher)
+        #expect(log.stdout.contains("wutongshan 01.06  未检查 → 已确认"))
+        let refused = try CLI.run(["tick", "01.07", "--community", "wutongshan", "--by", "p13", "--workspace", ws.path], launcher: launcher)
+        #expect(refused.status == 65)
+        #expect(refused.stderr.contains("is read-only for this user; this command writes"), "\(refused.stderr)")
+    }
+
+    /// #18 item 12, as reported: the -wal deleted under a running server, then kill -9. The
+    /// tick acknowledged before the deletion survives; the one after it is refused, not
+    /// acknowledged and lost.
+    @Test(.enabled(if: ServeEndToEndTests.curlPath != nil))
+    func aTickAcknowledgedByTheServerSurvivesTheLogsDeletionAndKill9() throws {
+        let ws = try WorkspaceCopy()
+        try FileManager.default.copyItem(atPath: CLI.repository + "/templates", toPath: ws.path + "/templates")
+        #expect(try CLI.run(["user", "add", "p13", "--password-stdin", "--workspace", ws.path], stdin: "s3cret-pass\n").status == 0)
+        let port = Int.random(in: 40_001...60_000)
+        let server = try CLI.start(["serve", "--host", "127.0.0.1", "--port", String(port), "--workspace", ws.path])
+        defer { if server.isRunning { kill(server.processIdentifier, SIGKILL) }; server.waitUntilExit() }
+        let web = ServeEndToEndTests(), base = "http://127.0.0.1:\(port)", jar = ["-c", ws.path + "/jar", "-b", ws.path + "/jar"]
+        var login = ""
+        for _ in 0..<100 where web.csrf(in: login) == nil {
+            Thread.sleep(forTimeInterval: 0.2)
+            login = try web.curl(jar + [base + "/login"])
+        }
+        let loginToken = try #require(web.csrf(in: login), "server did not start")
+        _ = try web.curl(jar + ["--data-urlencode", "csrf=\(loginToken)", "--data-urlencode", "person=p13", "--data-urlencode", "password=s3cret-pass", base + "/login"])
+        let token = try #require(web.csrf(in: try web.curl(jar + [base + "/items"])))
+        func tick(_ item: String) throws -> String {
+            try web.curl(jar + ["-o", "/dev/null", "-w", "%{http_code}", "--data-urlencode", "csrf=\(token)", "--data-urlencode", "unit=wutongshan",
+                                "--data-urlencode", "item=\(item)", "--data-urlencode", "status=ticked", base + "/items/tick"])
+        }
+        #expect(try tick("01.06") == "303")
+        try FileManager.default.removeItem(atPath: ws.path + "/.taizhang/tracker.sqlite-wal")
+        #expect(try tick("01.07") != "303")
+        kill(server.processIdentifier, SIGKILL)
+        server.waitUntilExit()
+        let log = try CLI.run(["log", "--workspace", ws.path])
+        #expect(log.stdout.contains("wutongshan 01.06  未检查 → 已确认"), "\(log.stdout)\(log.stderr)")
+        #expect(!log.stdout.contains("01.07"))
+    }
+
+    /// #18 item 12: backup while in use, restore keeping the replaced database.
+    @Test func backupAndRestoreRoundTrip() throws {
+        let ws = try WorkspaceCopy()
+        _ = try CLI.run(["tick", "01.06", "--community", "wutongshan", "--by", "p13", "--workspace", ws.path])
+        let backup = ws.path + "/backup.sqlite"
+        let made = try CLI.run(["backup", "--to", backup, "--workspace", ws.path])
+        #expect(made.status == 0, "\(made.stderr)")
+        #expect(made.stdout == "backed up \(ws.path)/.taizhang/tracker.sqlite to \(backup)\n")
+        let again = try CLI.run(["backup", "--to", backup, "--workspace", ws.path])
+        #expect(again.status == 65)
+        #expect(again.stderr == "error: \(backup): already exists; a backup never overwrites a file — choose a new name\n")
+
+        _ = try CLI.run(["tick", "01.07", "--community", "wutongshan", "--by", "p13", "--workspace", ws.path])
+        let restored = try CLI.run(["restore", backup, "--workspace", ws.path])
+        #expect(restored.status == 0, "\(restored.stderr)")
+        let lines = restored.stdout.split(separator: "\n")
+        #expect(lines.first == "restored \(ws.path)/.taizhang/tracker.sqlite from \(backup)")
+        let kept = try #require(lines.last?.split(separator: " ").last.map(String.init))
+        #expect(kept.hasPrefix(ws.path + "/.taizhang/tracker-before-restore-") && kept.hasSuffix(".sqlite"))
+        let log = try CLI.run(["log", "--workspace", ws.path])
+        #expect(log.stdout.contains("01.06") && !log.stdout.contains("01.07"))
+        let before = try CLI.run(["log", "--db", kept, "--workspace", ws.path])
+        #expect(before.stdout.contains("01.07"))
+
+        let notABackup = ws.path + "/checklists/taizhang.xml"
+        let refused = try CLI.run(["restore", notABackup, "--workspace", ws.path])
+        #expect(refused.status == 65)
+        #expect(refused.stderr == "error: \(notABackup): not a Taizhang tracker database (not even SQLite); nothing was restored\n")
+    }
+}
