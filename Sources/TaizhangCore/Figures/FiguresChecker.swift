@@ -19,6 +19,8 @@ public struct FigureFlag: Sendable {
     public var severity: Diagnostic.Severity
     /// `459 + 890 = 1349, reported 1479 (差 130)`.
     public var arithmetic: String
+    /// The same in Chinese, for the printed 数据统计 pages: `459 + 890 = 1349，上报 1479（差 130）`.
+    public var arithmeticChinese: String
     public var reported: Double?
     public var computed: Double?
     /// reported − computed.
@@ -89,38 +91,44 @@ public struct FiguresChecker: Sendable {
             guard abs(difference) > rule.tolerance + Self.epsilon else { return [] }
             let decimals = max(formula.decimals, rate.decimals)
             let scale = formula.scale == 100 ? "100" : FigureNumber.format(formula.scale, decimals: FigureNumber.decimals(of: formula.scale))
-            let text = "\(show(numerator)) / \(show(denominator)) × \(scale) = \(FigureNumber.format(rounded, decimals: formula.decimals)), "
-                + "reported \(show(rate)) (差 \(FigureNumber.format(difference, decimals: decimals)))"
+            let expression = "\(show(numerator)) / \(show(denominator)) × \(scale) = \(FigureNumber.format(rounded, decimals: formula.decimals))"
+            let gap = FigureNumber.format(difference, decimals: decimals)
+            let text = ("\(expression), reported \(show(rate)) (差 \(gap))", "\(expression)，上报 \(show(rate))（差 \(gap)）")
             return [flag(rule, .formula, unit: unit, value: rate, text: text, computed: exact, difference: difference)]
         case .sum(let total, let parts):
             guard let reported = values.reported(total, unit: unit) else { return [] }
             let operands = parts.compactMap { values.reported($0, unit: unit) }
             guard operands.count == parts.count else { return [] }
-            return sumFlag(rule, .sum, unit: unit, total: reported, operands: operands, prefix: "")
+            return sumFlag(rule, .sum, unit: unit, total: reported, operands: operands, prefix: ("", ""))
         case .communitySum(let figure):
             guard unit == FigureUnit.street, let reported = values.reported(figure, unit: unit) else { return [] }
             let operands = workspace.street.communities.compactMap { values.reported(figure, unit: $0.id) }
             guard !operands.isEmpty, operands.count == workspace.street.communities.count else { return [] }
-            return sumFlag(rule, .communitySum, unit: unit, total: reported, operands: operands, prefix: "Σ \(operands.count) 个社区: ")
+            return sumFlag(rule, .communitySum, unit: unit, total: reported, operands: operands,
+                           prefix: ("Σ \(operands.count) 个社区: ", "\(operands.count)个社区合计 "))
         case .range(let figure, let min, let max):
             var candidates = figures.reported(figure, unit: unit).map { ($0, $0.value, show($0)) }
             if candidates.isEmpty, let exact = values.recomputed(figure, unit: unit),
                let (_, formula) = figures.formula(for: figure), let (numerator, _) = values.operands(formula, unit: unit) {
-                candidates = [(numerator, exact, "recomputed " + FigureNumber.format(exact, decimals: formula.decimals))]
+                candidates = [(numerator, exact, FigureNumber.format(exact, decimals: formula.decimals))]
             }
+            let recomputed = figures.reported(figure, unit: unit).isEmpty
             return candidates.compactMap { value, number, shown in
-                let decimals = Swift.max(value.decimals, 0)
+                let (english, chinese) = recomputed ? ("recomputed " + shown, "重新计算为 " + shown) : (shown, shown)
+                var text: (String, String), difference: Double
                 if let min, number < min - rule.tolerance - Self.epsilon {
-                    return flag(rule, .range, unit: unit, value: value, figure: figure,
-                                text: "\(shown) is below the minimum \(FigureNumber.format(min, decimals: FigureNumber.decimals(of: min)))",
-                                computed: nil, difference: number - min, decimals: decimals)
+                    text = ("\(english) is below the minimum \(Self.limit(min))", "\(chinese) 低于下限 \(Self.limit(min))")
+                    difference = number - min
+                } else if let max, number > max + rule.tolerance + Self.epsilon {
+                    text = ("\(english) is above the maximum \(Self.limit(max))", "\(chinese) 高于上限 \(Self.limit(max))")
+                    difference = number - max
+                } else {
+                    return nil
                 }
-                if let max, number > max + rule.tolerance + Self.epsilon {
-                    return flag(rule, .range, unit: unit, value: value, figure: figure,
-                                text: "\(shown) is above the maximum \(FigureNumber.format(max, decimals: FigureNumber.decimals(of: max)))",
-                                computed: nil, difference: number - max, decimals: decimals)
-                }
-                return nil
+                var result = flag(rule, .range, unit: unit, value: value, figure: figure, text: text,
+                                  computed: recomputed ? number : nil, difference: difference)
+                if recomputed { result.reported = nil }
+                return result
             }
         case .same(let figure):
             let reports = figures.reported(figure, unit: unit)
@@ -128,31 +136,33 @@ public struct FiguresChecker: Sendable {
             return reports.dropFirst().compactMap { other in
                 let difference = other.value - first.value
                 guard abs(difference) > rule.tolerance + Self.epsilon else { return nil }
-                let text = "\(first.source.map { $0 + " " } ?? "")\(show(first)) ≠ \(other.source.map { $0 + " " } ?? "")\(show(other)) "
-                    + "(差 \(FigureNumber.format(difference, decimals: max(first.decimals, other.decimals))))"
+                let comparison = "\(first.source.map { $0 + " " } ?? "")\(show(first)) ≠ \(other.source.map { $0 + " " } ?? "")\(show(other))"
+                let gap = FigureNumber.format(difference, decimals: max(first.decimals, other.decimals))
+                let text = ("\(comparison) (差 \(gap))", "\(comparison)（差 \(gap)）")
                 return flag(rule, .same, unit: unit, value: other, text: text, computed: first.value, difference: difference)
             }
         }
     }
 
     private func sumFlag(_ rule: FigureRule, _ kind: FigureFlag.Kind, unit: String, total: ReportedFigure,
-                         operands: [ReportedFigure], prefix: String) -> [FigureFlag] {
+                         operands: [ReportedFigure], prefix: (String, String)) -> [FigureFlag] {
         let sum = operands.reduce(0) { $0 + $1.value }
         let difference = total.value - sum
         guard abs(difference) > rule.tolerance + Self.epsilon else { return [] }
         let decimals = operands.reduce(total.decimals) { max($0, $1.decimals) }
-        let text = prefix + operands.map(show).joined(separator: " + ") + " = \(FigureNumber.format(sum, decimals: decimals)), "
-            + "reported \(show(total)) (差 \(FigureNumber.format(difference, decimals: decimals)))"
+        let expression = operands.map(show).joined(separator: " + ") + " = \(FigureNumber.format(sum, decimals: decimals))"
+        let gap = FigureNumber.format(difference, decimals: decimals)
+        let text = (prefix.0 + expression + ", reported \(show(total)) (差 \(gap))", prefix.1 + expression + "，上报 \(show(total))（差 \(gap)）")
         return [flag(rule, kind, unit: unit, value: total, text: text, computed: sum, difference: difference)]
     }
 
     private func flag(_ rule: FigureRule, _ kind: FigureFlag.Kind, unit: String, value: ReportedFigure, figure: String? = nil,
-                      text: String, computed: Double?, difference: Double, decimals: Int? = nil) -> FigureFlag {
+                      text: (String, String), computed: Double?, difference: Double) -> FigureFlag {
         let id = figure ?? value.figure
         let explanation = rule.explanation(for: unit)
         let severity: Diagnostic.Severity = explanation != nil ? .note : rule.severity == .warning ? .warning : .error
         return FigureFlag(rule: rule.id, kind: kind, unit: unit, unitName: unitName(unit), figure: id,
-                          label: figures.definition(id)?.label ?? id, severity: severity, arithmetic: text,
+                          label: figures.definition(id)?.label ?? id, severity: severity, arithmetic: text.0, arithmeticChinese: text.1,
                           reported: value.value, computed: computed.map { FigureNumber.rounded($0, decimals: 6) },
                           difference: FigureNumber.rounded(difference, decimals: 6),
                           explanation: explanation, location: value.location)
@@ -160,6 +170,9 @@ public struct FiguresChecker: Sendable {
 
     /// A reported value as written, without separators.
     private func show(_ value: ReportedFigure) -> String { FigureNumber.format(value.value, decimals: value.decimals) }
+
+    /// A range limit as written: 95, 0.5.
+    static func limit(_ value: Double) -> String { FigureNumber.format(value, decimals: FigureNumber.decimals(of: value)) }
 
     /// Below any rounding step that a reported figure can have (six decimals).
     static let epsilon = 1e-9
