@@ -74,4 +74,34 @@ import Testing
             checklists/figures.xml:189:5: error: births-resident (street): "１４７９" contains full-width characters; write half-width digits: 1479 [figures.full-width]
             """))
     }
+
+    @Test func generateShowsTheContradictionsAsWarningsAndStillBuildsThePack() throws {
+        let workspace = try WorkspaceCopy()
+        try FileManager.default.copyItem(atPath: CLI.repository + "/templates", toPath: workspace.path + "/templates")
+        let result = try CLI.run(["generate", "--workspace", workspace.path])
+        #expect(result.status == 0, "\(result.stderr)")
+        let warnings = result.stderr.split(separator: "\n").filter { $0.contains(": warning: ") && $0.contains("[figures.") }
+        #expect(warnings.count == 5)
+        #expect(warnings.contains { $0.hasSuffix("checklists/figures.xml:189:5: warning: 东湖街道 常住人口出生数 (births-resident): 459 + 890 = 1349, reported 1479 (差 130); rule births-parts [figures.sum-mismatch]") })
+        let pack = workspace.path + "/output/东湖街道-2014"
+        let street = try String(contentsOfFile: pack + "/数据统计.html", encoding: .utf8)
+        #expect(street.contains("459 + 890 = 1349，上报 1479（差 130）"))
+        #expect(street.contains("<th class=\"num\">梧桐山社区</th>"))
+        let section = try String(contentsOfFile: pack + "/00 东湖街道计生科/00 数据统计.html", encoding: .utf8)
+        #expect(section.contains("不一致 5 项"))
+        #expect(section.contains("2577 + 217 + 518 + 475 + 114 + 161 + 484 + 20 = 4566，上报 4692（差 126）"))
+        let community = try String(contentsOfFile: pack + "/01 梧桐山社区/00 数据统计.html", encoding: .utf8)
+        #expect(community.contains("68 / 74 × 100 = 91.89"))
+        #expect(community.contains("各项数据逻辑核查无误"))
+    }
+
+    @Test func generateRefusesFiguresThatAreNotNumbersAndWritesNothing() throws {
+        let workspace = try WorkspaceCopy()
+        try FileManager.default.copyItem(atPath: CLI.repository + "/templates", toPath: workspace.path + "/templates")
+        try workspace.edit("checklists/figures.xml", replacing: ">459<", with: ">四百五十九<")
+        let result = try CLI.run(["generate", "--workspace", workspace.path])
+        #expect(result.status == 65)
+        #expect(result.stderr.hasPrefix("checklists/figures.xml:183:5: error: births-registered (street): \"四百五十九\" is not a number [figures.not-a-number]"))
+        #expect(!FileManager.default.fileExists(atPath: workspace.path + "/output"))
+    }
 }
