@@ -4,14 +4,16 @@ import TaizhangCore
 import TaizhangDiagnostics
 
 extension Taizhang {
-    struct Figures: ParsableCommand {
+    /// Named apart from TaizhangCore's `Figures` (the model), which commands may need.
+    struct FiguresCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "figures",
             abstract: "The statistical figures (数据统计): recompute rates and sums the way inspectors do.",
             subcommands: [Check.self])
     }
 }
 
-extension Taizhang.Figures {
+extension Taizhang.FiguresCommand {
     struct Check: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Check checklists/figures.xml: rates against their counts, wholes against their parts, ranges, figures reported twice.",
@@ -33,6 +35,9 @@ extension Taizhang.Figures {
 
         func run() throws {
             let workspace = try options.load()
+            if workspace.figures.isEmpty {
+                Console.error("no figures defined; add checklists/figures.xml and include it from checklists/taizhang.xml (see README)")
+            }
             var units: Set<String>?
             if let community {
                 let known = [FigureUnit.street] + workspace.street.communities.map(\.id)

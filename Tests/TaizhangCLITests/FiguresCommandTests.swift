@@ -104,4 +104,12 @@ import Testing
         #expect(result.stderr.hasPrefix("checklists/figures.xml:183:5: error: births-registered (street): \"四百五十九\" is not a number [figures.not-a-number]"))
         #expect(!FileManager.default.fileExists(atPath: workspace.path + "/output"))
     }
+
+    @Test func aWorkspaceWithoutFiguresSaysSoAndPasses() throws {
+        let workspace = try WorkspaceCopy()
+        try workspace.edit("checklists/taizhang.xml", replacing: "  <xi:include href=\"figures.xml\"/>\n", with: "")
+        let result = try CLI.run(["figures", "check", "--workspace", workspace.path])
+        #expect(result.status == 0)
+        #expect(result.stderr.hasPrefix("no figures defined; add checklists/figures.xml"))
+    }
 }
