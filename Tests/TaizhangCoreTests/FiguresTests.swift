@@ -18,6 +18,7 @@ import TaizhangDiagnostics
         ("14,79", .misplacedSeparator), ("1,4790", .misplacedSeparator), ("1,479.5,0", .misplacedSeparator),
         ("-3", .negative), ("5%", .percentNotAllowed), ("四五九", .notANumber), ("1.2.3", .notANumber),
         ("1e5", .notANumber), (".5", .notANumber), ("5.", .notANumber), ("-", .notANumber), ("0x10", .notANumber),
+        ("99999999999999999999", .tooLarge), ("1.1234567", .tooLarge), ("1,000,000,000,000,000", .tooLarge),
     ])
     func refusesWhatIsNotANumberWithAReason(_ text: String, _ problem: FigureNumber.Problem) {
         #expect(FigureNumber.parse(text, percentAllowed: false) == .failure(problem))
@@ -29,6 +30,9 @@ import TaizhangDiagnostics
         #expect(FigureNumber.format(-10, decimals: 0) == "-10")
         #expect(FigureNumber.format(-0.25, decimals: 2) == "-0.25")
         #expect(FigureNumber.format(85, decimals: 2) == "85.00")
+        #expect(FigureNumber.format(-0.001, decimals: 0) == "0")
+        #expect(FigureNumber.format(999_999_999_999_999, decimals: 0) == "999999999999999")
+        #expect(FigureNumber.format(894.9899, decimals: 4) == "894.9899")
         #expect(FigureNumber.rounded(94.445, decimals: 2) == 94.45)
         #expect(FigureNumber.decimals(of: 0.5) == 1)
     }

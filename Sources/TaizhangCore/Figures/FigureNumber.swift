@@ -25,6 +25,7 @@ public enum FigureNumber {
         case misplacedSeparator
         case negative
         case percentNotAllowed
+        case tooLarge
         case notANumber
 
         /// Stable diagnostic id.
@@ -35,6 +36,7 @@ public enum FigureNumber {
             case .misplacedSeparator: "figures.bad-separator"
             case .negative: "figures.negative"
             case .percentNotAllowed: "figures.bad-percent"
+            case .tooLarge: "figures.too-large"
             case .notANumber: "figures.not-a-number"
             }
         }
@@ -69,8 +71,13 @@ public enum FigureNumber {
         guard let value = Double(whole.replacingOccurrences(of: ",", with: "") + (fraction.isEmpty ? "" : "." + fraction)) else {
             return .failure(.notANumber)
         }
+        // Keeps every figure exact in a Double and printable without overflow.
+        guard value < largest, fraction.count <= 6 else { return .failure(.tooLarge) }
         return .success(Parsed(value: value, decimals: fraction.count))
     }
+
+    /// Figures stay below 10^15 (a city's population in fen would still fit).
+    static let largest = 1e15
 
     /// Full-width digits, comma, full stop, percent and minus (U+FF05, U+FF0C–FF0E, U+FF10–FF19), and the ideographic full stop.
     static func isFullWidth(_ s: Unicode.Scalar) -> Bool {
@@ -101,19 +108,12 @@ public enum FigureNumber {
         return places
     }
 
-    /// `1349`, `92.59`: a number with a fixed count of decimals, no separators.
+    /// `1349`, `92.59`: a number with a fixed count of decimals (at most six), no separators.
     public static func format(_ value: Double, decimals: Int) -> String {
         let places = max(0, min(decimals, 6))
-        var scale = 1.0
-        for _ in 0..<places { scale *= 10 }
-        let rounded = (value * scale).rounded() / scale
-        if places == 0 { return String(Int64(rounded)) }
-        let negative = rounded < 0
-        let units = Int64((abs(rounded) * scale).rounded())
-        let whole = units / Int64(scale), fraction = units % Int64(scale)
-        var digits = String(fraction)
-        while digits.count < places { digits = "0" + digits }
-        return (negative ? "-" : "") + "\(whole).\(digits)"
+        var rounded = self.rounded(value, decimals: places)
+        if rounded == 0 { rounded = 0 }  // no "-0"
+        return String(format: "%.\(places)f", rounded)
     }
 }
 
@@ -132,6 +132,8 @@ extension FigureNumber.Problem {
             return "\"\(shown)\" is negative; figures are counts, amounts or rates and never below zero"
         case .percentNotAllowed:
             return "\"\(shown)\" ends in %, but the figure is not a rate; write the number only"
+        case .tooLarge:
+            return "\"\(shown)\" is too large or too precise for a figure (below 10^15, at most six decimals)"
         case .notANumber:
             return "\"\(shown)\" is not a number"
         }
