@@ -90,8 +90,7 @@ public struct FiguresChecker: Sendable {
             let difference = rate.value - rounded
             guard abs(difference) > rule.tolerance + Self.epsilon else { return [] }
             let decimals = max(formula.decimals, rate.decimals)
-            let scale = formula.scale == 100 ? "100" : FigureNumber.format(formula.scale, decimals: FigureNumber.decimals(of: formula.scale))
-            let expression = "\(show(numerator)) / \(show(denominator)) × \(scale) = \(FigureNumber.format(rounded, decimals: formula.decimals))"
+            let expression = "\(show(numerator)) / \(show(denominator)) × \(Self.limit(formula.scale)) = \(FigureNumber.format(rounded, decimals: formula.decimals))"
             let gap = FigureNumber.format(difference, decimals: decimals)
             let text = ("\(expression), reported \(show(rate)) (差 \(gap))", "\(expression)，上报 \(show(rate))（差 \(gap)）")
             return [flag(rule, .formula, unit: unit, value: rate, text: text, computed: exact, difference: difference)]
