@@ -32,3 +32,9 @@ kept = [re.sub(r'community="[^"]*"', 'community="c0001"', line)
         for line in re.search(r"<people>(.*?)</people>", street, re.S).group(1).splitlines() if "<person" in line]
 street = re.sub(r"<people>.*?</people>", "<people>\n" + "\n".join(kept + people) + "\n  </people>", street, flags=re.S)
 (dest / "checklists/street.xml").write_text(street, encoding="utf-8")
+# The example's community figures name communities that are gone; the street's figures stay.
+figures_path = dest / "checklists/figures.xml"
+if figures_path.exists():
+    figures = figures_path.read_text(encoding="utf-8")
+    figures = re.sub(r'\s*<unit id="(?!street")[^"]*"[^>]*>.*?</unit>', "", figures, flags=re.S)
+    figures_path.write_text(figures, encoding="utf-8")

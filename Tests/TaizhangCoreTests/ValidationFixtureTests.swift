@@ -17,15 +17,9 @@ import TaizhangDiagnostics
 
     @Test(arguments: cases)
     func producesExactlyTheExpectedDiagnostics(_ name: String) throws {
-        let folder = Paths.fixtures + "/invalid/" + name
-        let workspace = try TemporaryDirectory(name)
-        try workspace.overlay(Paths.small)
-        try workspace.overlay(folder)
-        try? FileManager.default.removeItem(atPath: workspace.path + "/expected.txt")
-        let expected = try String(contentsOfFile: folder + "/expected.txt", encoding: .utf8)
-            .split(separator: "\n", omittingEmptySubsequences: true).map(String.init)
+        let (workspace, expected) = try fixtureCase(Paths.fixtures + "/invalid/" + name, label: name)
         let result = load(workspace.path)
-        let actual = rendered(result.diagnostics, root: workspace.path).flatMap { $0.split(separator: "\n").map(String.init) }
+        let actual = renderedLines(result.diagnostics, root: workspace.path)
         #expect(actual == expected, "\(name)")
         #expect(!expected.isEmpty)
     }

@@ -5,7 +5,8 @@ import TaizhangDiagnostics
 /// summary and the manifest. One unit is in memory at a time, so a city of hundreds of
 /// communities streams through.
 public struct PackGenerator {
-    public static let requiredTemplates = ["style", "cover", "catalogue", "item-sheet", "spine-labels", "index-unit", "index-street"]
+    public static let requiredTemplates = ["style", "cover", "catalogue", "item-sheet", "spine-labels", "index-unit", "index-street",
+                                           "figures-unit", "figures-street"]
     public static let walkthroughTemplates = ["style", "walkthrough"]
 
     public struct Options {
@@ -58,7 +59,8 @@ public struct PackGenerator {
         let plan = PackPlanner(workspace: workspace).plan()
         let packRoot = options.outputRoot + "/" + plan.folderName
         let writer = PackWriter(packRoot: packRoot, dryRun: options.dryRun)
-        let renderer = PageRenderer(workspace: workspace, templates: templates, statuses: options.statuses)
+        let figureFlags = FiguresChecker(workspace: workspace).check()
+        let renderer = PageRenderer(workspace: workspace, templates: templates, statuses: options.statuses, figureFlags: figureFlags)
         let selected = options.communities.map(Set.init)
         let inScope: @Sendable (UnitPlan) -> Bool = { unit in
             guard let selected else { return true }
@@ -69,6 +71,7 @@ public struct PackGenerator {
         // Leftover folders with the user's files, counted once by the inventories.
         var orphans: [(path: String, files: Int)] = []
         var planned: Set<String> = [GeneratedName.index, GeneratedName.indexXML]
+        if !workspace.figures.isEmpty { planned.insert(GeneratedName.streetFigures) }
         var position = 0
         // Render a few units at a time on every core, then write them in order: rendering is
         // most of the work, and only a handful of units is ever in memory.
@@ -114,6 +117,11 @@ public struct PackGenerator {
         }
         writer.writeManifest()
         var diagnostics = writer.diagnostics
+        // The figures' contradictions do not stop the pack: they are shown on the 数据统计
+        // pages and here as warnings, so people explain a legitimate difference.
+        for flag in figureFlags where flag.severity != .note && (selected == nil || selected?.contains(flag.unit) == true) {
+            diagnostics.append(flag.diagnostic(severity: .warning))
+        }
         for orphan in orphanRows {
             diagnostics.append(.warning("pack.orphaned-folder",
                                         "\(orphan.path) is no longer in the catalogue but holds \(orphan.files) of your files; it was kept",

@@ -62,6 +62,7 @@ public struct WorkspaceLoader: Sendable {
         let workspace = builder.build(top)
         diagnostics += builder.diagnostics
         diagnostics += WorkspaceValidator(workspace: workspace).validate()
+        diagnostics += FiguresValidator(figures: workspace.figures, street: workspace.street, root: root).validate()
         return Result(workspace: workspace, diagnostics: diagnostics)
     }
 }
@@ -80,7 +81,13 @@ final class ModelBuilder {
         let catalogue = top.child(named: "catalogue").map(buildCatalogue)
             ?? Catalogue(name: nil, totalPoints: nil, categories: [], location: top.location)
         let tasks = top.children(named: "tasks").flatMap { $0.children(named: "task").map(buildTask) }
-        return Workspace(root: root, street: street, catalogue: catalogue, tasks: tasks)
+        var figures = Figures()
+        if let element = top.child(named: "figures") {
+            var builder = FiguresBuilder()
+            figures = builder.build(element)
+            diagnostics += builder.diagnostics
+        }
+        return Workspace(root: root, street: street, catalogue: catalogue, tasks: tasks, figures: figures)
     }
 
     private func emptyStreet(at location: SourceLocation) -> Street {

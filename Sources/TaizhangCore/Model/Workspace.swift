@@ -7,12 +7,15 @@ public struct Workspace: Sendable {
     public var street: Street
     public var catalogue: Catalogue
     public var tasks: [TaskDefinition]
+    /// The statistical figures (数据统计), empty when the workspace defines none.
+    public var figures: Figures
 
-    public init(root: String, street: Street, catalogue: Catalogue, tasks: [TaskDefinition]) {
+    public init(root: String, street: Street, catalogue: Catalogue, tasks: [TaskDefinition], figures: Figures = Figures()) {
         self.root = root
         self.street = street
         self.catalogue = catalogue
         self.tasks = tasks
+        self.figures = figures
     }
 }
 

@@ -48,6 +48,10 @@ public enum GeneratedName {
     public static let cover = "00 封面.html"
     public static let binderCatalogue = "00 目录.html"
     public static let itemSheet = "00 说明.html"
+    /// A unit's figures (数据统计), when the workspace defines figures.
+    public static let figures = "00 数据统计.html"
+    /// The communities' figures side by side, at the top of the pack.
+    public static let streetFigures = "数据统计.html"
     public static let manifest = "taizhang-manifest.tsv"
     /// Walkthrough sheets live here, inside a community's folder, and never in any index.
     public static let walkthroughFolder = "99 模拟检查（内部资料）"

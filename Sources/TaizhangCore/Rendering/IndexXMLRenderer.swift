@@ -10,7 +10,7 @@ enum IndexXMLRenderer {
         writer.attribute("year", String(header.year))
     }
 
-    static func unit(_ unit: UnitPlan, page: UnitIndexPage, header: PageHeader) -> [UInt8] {
+    static func unit(_ unit: UnitPlan, page: UnitIndexPage, header: PageHeader, figures: IndexFigures? = nil) -> [UInt8] {
         let writer = XMLWriter()
         start(writer, scope: unit.kind == .street ? "street-section" : "community", header: header)
         writer.attribute("unit", unit.id)
@@ -38,6 +38,7 @@ enum IndexXMLRenderer {
             }
             writer.endElement()
         }
+        if let figures { write(figures, to: writer) }
         for orphan in page.orphans {
             writer.element("orphan", ["path": orphan.path, "files": String(orphan.files)])
         }
@@ -45,7 +46,7 @@ enum IndexXMLRenderer {
         return writer.finish()
     }
 
-    static func street(_ page: StreetIndexPage, plan: PackPlan) -> [UInt8] {
+    static func street(_ page: StreetIndexPage, plan: PackPlan, figures: IndexFigures? = nil) -> [UInt8] {
         let writer = XMLWriter()
         start(writer, scope: "street", header: page.header)
         writer.element("summary", ["items": String(page.totalItems), "complete": String(page.totalComplete),
@@ -55,10 +56,41 @@ enum IndexXMLRenderer {
                                     "items": String(row.items), "complete": String(row.completeItems),
                                     "present": String(row.present), "expected": String(row.expected)])
         }
+        if let figures { write(figures, to: writer) }
         for orphan in page.orphans {
             writer.element("orphan", ["path": orphan.path, "files": String(orphan.files)])
         }
         writer.endElement()
         return writer.finish()
+    }
+
+    /// `<figures>`: every reported value (with the recomputed rate) and every flag.
+    static func write(_ figures: IndexFigures, to writer: XMLWriter) {
+        writer.startElement("figures")
+        for entry in figures.entries {
+            writer.startElement("figure")
+            writer.attribute("unit", entry.unit)
+            writer.attribute("id", entry.definition.id)
+            writer.attribute("label", entry.definition.label)
+            writer.attribute("measure", entry.definition.unit)
+            if let reported = entry.reported {
+                writer.attribute("reported", FigureNumber.format(reported.value, decimals: reported.decimals))
+                if let source = reported.source { writer.attribute("source", source) }
+            }
+            if let recomputed = entry.recomputed { writer.attribute("recomputed", recomputed) }
+            writer.endElement()
+        }
+        for flag in figures.flags {
+            writer.startElement("flag")
+            writer.attribute("unit", flag.unit)
+            writer.attribute("rule", flag.rule)
+            writer.attribute("kind", flag.kind.rawValue)
+            writer.attribute("figure", flag.figure)
+            writer.attribute("severity", flag.severity.rawValue)
+            writer.attribute("arithmetic", flag.arithmeticChinese)
+            if let explanation = flag.explanation { writer.attribute("explanation", explanation) }
+            writer.endElement()
+        }
+        writer.endElement()
     }
 }

@@ -209,6 +209,7 @@ extension UnitIndexPage: MustacheParent {
         case "expected": self.expected
         case "percent": self.percent
         case "streetIndexHref": self.streetIndexHref
+        case "figuresHref": self.figuresHref
         default: nil
         }
     }
@@ -246,6 +247,94 @@ extension StreetIndexPage: MustacheParent {
         case "totalPresent": self.totalPresent
         case "totalExpected": self.totalExpected
         case "percent": self.percent
+        case "figuresHref": self.figuresHref
+        default: nil
+        }
+    }
+}
+
+extension FigureRow: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "label": self.label
+        case "measure": self.measure
+        case "reported": self.reported
+        case "recomputed": self.recomputed
+        case "flags": self.flags
+        case "rowClass": self.rowClass
+        default: nil
+        }
+    }
+}
+
+extension FigureFlagRow: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "unitName": self.unitName
+        case "label": self.label
+        case "severity": self.severity
+        case "severityClass": self.severityClass
+        case "arithmetic": self.arithmetic
+        case "rule": self.rule
+        case "explanation": self.explanation
+        default: nil
+        }
+    }
+}
+
+extension FiguresUnitPage: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "header": self.header
+        case "unitName": self.unitName
+        case "isSample": self.isSample
+        case "rows": self.rows
+        case "hasRows": self.hasRows
+        case "flags": self.flags
+        case "hasFlags": self.hasFlags
+        case "errorCount": self.errorCount
+        case "warningCount": self.warningCount
+        case "noteCount": self.noteCount
+        case "streetFiguresHref": self.streetFiguresHref
+        case "indexHref": self.indexHref
+        default: nil
+        }
+    }
+}
+
+extension FigureCell: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "text": self.text
+        case "cellClass": self.cellClass
+        default: nil
+        }
+    }
+}
+
+extension FigureComparisonRow: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "label": self.label
+        case "measure": self.measure
+        case "cells": self.cells
+        default: nil
+        }
+    }
+}
+
+extension FiguresStreetPage: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "header": self.header
+        case "columns": self.columns
+        case "rows": self.rows
+        case "flags": self.flags
+        case "hasFlags": self.hasFlags
+        case "errorCount": self.errorCount
+        case "warningCount": self.warningCount
+        case "noteCount": self.noteCount
+        case "hasSampleValues": self.hasSampleValues
         default: nil
         }
     }

@@ -147,6 +147,8 @@ struct UnitIndexPage {
     var expected: Int
     var percent: Int
     var streetIndexHref: String
+    /// The unit's 数据统计 page, when the workspace defines figures.
+    var figuresHref: String? = nil
 }
 
 struct StreetUnitRow {
@@ -174,4 +176,70 @@ struct StreetIndexPage {
     var totalPresent: Int
     var totalExpected: Int
     var percent: Int
+    /// The street's 数据统计 page, when the workspace defines figures.
+    var figuresHref: String? = nil
+}
+
+// MARK: 数据统计 (figures)
+
+/// One figure of one unit: as reported, as recomputed, and what is wrong with it.
+struct FigureRow {
+    var label: String
+    var measure: String
+    /// `3313（工作总结·四（三））；4312（工作总结·六（三））` when reported in several places.
+    var reported: String?
+    /// For rates: `425 / 459 × 100 = 92.59`.
+    var recomputed: String?
+    var flags: [FigureFlagRow]
+    var rowClass: String
+}
+
+struct FigureFlagRow {
+    var unitName: String
+    var label: String
+    /// 错误, 提醒 or 已说明.
+    var severity: String
+    var severityClass: String
+    var arithmetic: String
+    var rule: String
+    var explanation: String?
+}
+
+struct FiguresUnitPage {
+    var header: PageHeader
+    var unitName: String
+    var isSample: Bool
+    var rows: [FigureRow]
+    var hasRows: Bool
+    var flags: [FigureFlagRow]
+    var hasFlags: Bool
+    var errorCount: Int
+    var warningCount: Int
+    var noteCount: Int
+    var streetFiguresHref: String
+    var indexHref: String
+}
+
+struct FigureCell {
+    var text: String
+    var cellClass: String
+}
+
+struct FigureComparisonRow {
+    var label: String
+    var measure: String
+    var cells: [FigureCell]
+}
+
+struct FiguresStreetPage {
+    var header: PageHeader
+    /// Column heads: the street, each community, then 社区合计.
+    var columns: [String]
+    var rows: [FigureComparisonRow]
+    var flags: [FigureFlagRow]
+    var hasFlags: Bool
+    var errorCount: Int
+    var warningCount: Int
+    var noteCount: Int
+    var hasSampleValues: Bool
 }

@@ -5,6 +5,8 @@ struct PageRenderer {
     let workspace: Workspace
     let templates: TemplateSet
     let statuses: (any ItemStatusSource)?
+    /// What `figures check` flags, shown on the 数据统计 pages.
+    var figureFlags: [FigureFlag] = []
 
     private var street: Street { workspace.street }
 
@@ -64,9 +66,12 @@ struct PageRenderer {
             header: header, unitName: unit.name,
             labels: unit.binders.map { SpineLabel(streetName: street.name, unitName: unit.name, binderNumber: $0.category.code,
                                                    categoryName: $0.category.name, year: street.year) }))))
-        let page = unitIndex(unit, inventory: inventory, orphans: orphans)
+        let figuresPage = figuresUnitFile(unit)
+        if let figuresPage { files.append(figuresPage) }
+        var page = unitIndex(unit, inventory: inventory, orphans: orphans)
+        page.figuresHref = figuresPage.map { PageFormat.href([$0.0]) }
         files.append((GeneratedName.index, templates.render("index-unit", page)))
-        files.append((GeneratedName.indexXML, IndexXMLRenderer.unit(unit, page: page, header: header)))
+        files.append((GeneratedName.indexXML, IndexXMLRenderer.unit(unit, page: page, header: header, figures: indexFigures(units: [unit.id]))))
         return files
     }
 
@@ -145,12 +150,14 @@ struct PageRenderer {
             present += summary.present
             expected += summary.expected
         }
+        let figuresPage = figuresStreetFile(plan: plan)
         let page = StreetIndexPage(header: header, units: rows, orphans: orphans, hasOrphans: !orphans.isEmpty,
                                    totalItems: items, totalComplete: complete, totalPresent: present, totalExpected: expected,
-                                   percent: PageFormat.percent(present, of: expected))
+                                   percent: PageFormat.percent(present, of: expected),
+                                   figuresHref: figuresPage.map { PageFormat.href([$0.0]) })
         return [
             (GeneratedName.index, templates.render("index-street", page)),
-            (GeneratedName.indexXML, IndexXMLRenderer.street(page, plan: plan)),
-        ]
+            (GeneratedName.indexXML, IndexXMLRenderer.street(page, plan: plan, figures: indexFigures(units: plan.units.map(\.id)))),
+        ] + (figuresPage.map { [$0] } ?? [])
     }
 }

@@ -1,0 +1,101 @@
+import TaizhangDiagnostics
+
+/// Checks what the schema cannot: unique ids, rules and values naming defined figures, units
+/// that exist, values reported twice only under a `same` rule, and rates whose denominator is 0.
+struct FiguresValidator {
+    let figures: Figures
+    let street: Street
+    /// The workspace, for positions in notes.
+    let root: String
+
+    func validate() -> [Diagnostic] {
+        var diagnostics: [Diagnostic] = []
+        var definitions: [String: SourceLocation] = [:]
+        for definition in figures.definitions {
+            diagnostics += firstOf(definition.id, at: definition.location, in: &definitions, id: "figures.duplicate-figure",
+                                   "figure \(definition.id) is defined twice", note: "first defined at")
+        }
+        var unitIDs = [FigureUnit.street]
+        for community in street.communities where !unitIDs.contains(community.id) { unitIDs.append(community.id) }
+        let units = Set(unitIDs)
+        let unitList = unitIDs.joined(separator: ", ")
+        var ruleIDs: [String: SourceLocation] = [:]
+        var formulas: [String: SourceLocation] = [:]
+        for rule in figures.rules {
+            diagnostics += firstOf(rule.id, at: rule.location, in: &ruleIDs, id: "figures.duplicate-rule",
+                                   "rule id \(rule.id) is used twice", note: "first used at")
+            for figure in rule.figures where definitions[figure] == nil {
+                diagnostics.append(.error("figures.unknown-figure", "rule \(rule.id) names figure \(figure), which is not defined", at: rule.location))
+            }
+            if case .formula(let formula) = rule.kind {
+                diagnostics += firstOf(formula.figure, at: rule.location, in: &formulas, id: "figures.duplicate-formula",
+                                       "figure \(formula.figure) already has a formula; rule \(rule.id) defines it again", note: "first formula at")
+            }
+            for explanation in rule.explanations {
+                if let unit = explanation.unit, !units.contains(unit) {
+                    diagnostics.append(.error("figures.unknown-unit", "explanation of rule \(rule.id) names unit \(unit); units are \(unitList)", at: explanation.location))
+                }
+            }
+        }
+        for unit in figures.units where !units.contains(unit.id) {
+            diagnostics.append(.error("figures.unknown-unit", "unknown unit \(unit.id); units are \(unitList)", at: unit.location))
+        }
+        let sameFigures = Set(figures.rules.compactMap { rule -> String? in
+            if case .same(let figure) = rule.kind { return figure }
+            return nil
+        })
+        var seen: [String: [ReportedFigure]] = [:]
+        for value in figures.values {
+            guard definitions[value.figure] != nil else {
+                diagnostics.append(.error("figures.unknown-figure", "value for figure \(value.figure), which is not defined", at: value.location))
+                continue
+            }
+            let key = value.unit + "\u{0}" + value.figure
+            if let earlier = seen[key], let first = earlier.first {
+                let notes = ["first reported at \(position(first.location))"]
+                if !sameFigures.contains(value.figure) {
+                    diagnostics.append(.error("figures.duplicate-value", "\(value.figure) is reported twice for \(value.unit); to compare two reports, give each a source and add <same figure=\"\(value.figure)\"/>", at: value.location, notes: notes))
+                } else if value.source == nil || earlier.contains(where: { $0.source == nil }) {
+                    diagnostics.append(.error("figures.duplicate-value", "\(value.figure) is reported twice for \(value.unit), once without a source; give each report its source=\"…\"", at: value.location, notes: notes))
+                } else if earlier.contains(where: { $0.source == value.source }) {
+                    diagnostics.append(.error("figures.duplicate-value", "\(value.figure) is reported twice for \(value.unit) from the same source; give each report its own source=\"…\"", at: value.location, notes: notes))
+                }
+            }
+            seen[key, default: []].append(value)
+        }
+        for rule in figures.rules {
+            guard case .formula(let formula) = rule.kind else { continue }
+            for unit in units.sorted() {
+                guard let denominator = figures.reported(formula.denominator, unit: unit).first, denominator.value == 0 else { continue }
+                let rate = figures.reported(formula.figure, unit: unit).first
+                let numerator = figures.reported(formula.numerator, unit: unit).first
+                let notes = ["\(formula.denominator) reported at \(position(denominator.location))"]
+                if let rate {
+                    diagnostics.append(.error("figures.division-by-zero",
+                        "\(formula.figure) (\(unit)) cannot be recomputed: its denominator \(formula.denominator) is 0; correct the denominator or leave the rate out",
+                        at: rate.location, notes: notes))
+                } else if let numerator, numerator.value > 0 {
+                    diagnostics.append(.error("figures.division-by-zero",
+                        "\(formula.numerator) (\(unit)) is not 0 but \(formula.denominator) is, so \(formula.figure) cannot be computed; correct \(formula.denominator)",
+                        at: numerator.location, notes: notes))
+                }
+            }
+        }
+        return diagnostics
+    }
+
+    /// Remembers the first place of `key`; a second one is an error pointing back to the first.
+    private func firstOf(_ key: String, at location: SourceLocation, in seen: inout [String: SourceLocation],
+                         id: String, _ message: String, note: String) -> [Diagnostic] {
+        guard let first = seen[key] else {
+            seen[key] = location
+            return []
+        }
+        return [.error(id, message, at: location, notes: ["\(note) \(position(first))"])]
+    }
+
+    /// `file:line` for notes, relative to the workspace.
+    func position(_ location: SourceLocation) -> String {
+        Diagnostic.displayPath(location.file, relativeTo: root) + ":\(location.line)"
+    }
+}
