@@ -72,7 +72,12 @@ let package = Package(
         .testTarget(name: "TaizhangTrackerTests", dependencies: ["TaizhangTracker"]),
         .testTarget(
             name: "TaizhangWebTests",
-            dependencies: ["TaizhangWeb", .product(name: "HummingbirdTesting", package: "hummingbird")]
+            dependencies: [
+                "TaizhangWeb",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
         ),
         .testTarget(name: "TaizhangCLITests", dependencies: ["taizhang"]),
     ],

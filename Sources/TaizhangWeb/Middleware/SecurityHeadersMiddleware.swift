@@ -29,7 +29,7 @@ struct SecurityHeadersMiddleware: RouterMiddleware {
             }
             response = renderer.error(status, message, session: nil)
         } catch {
-            context.logger.error("request failed: \(error)")
+            context.logger.warning("request failed: \(error)")
             response = renderer.error(.internalServerError, "服务器内部错误，请稍后再试或联系计生科。", session: nil)
         }
         for field in Self.headers { response.headers[field.name] = field.value }
