@@ -1,5 +1,4 @@
 import Foundation
-import NIOPosix
 import HummingbirdBcrypt
 import TaizhangTracker
 
@@ -60,13 +59,5 @@ public enum Accounts {
         let hash = tracker.workspace.street.person(person) == nil ? nil : try tracker.store.passwordHash(person: person)
         let matches = Bcrypt.verify(password, hash: hash ?? decoyHash)
         return hash != nil && matches
-    }
-}
-
-/// Blocking work (bcrypt, synchronous SQLite, file reads) runs on NIO's thread pool, not on
-/// the async executor that serves every other request (as hummingbird-auth advises).
-enum Blocking {
-    static func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-        try await NIOThreadPool.singleton.runIfActive(body)
     }
 }
