@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Benchmark of the web page: 16 concurrent clients tick over loopback (release build).
+# Benchmark of the web page: 16 concurrent clients tick over loopback (release build); each
+# tick is a POST plus the GET of the page it redirects to, as a browser does.
 #   Benchmarks/web.sh [CLIENTS] [TICKS_PER_CLIENT]
 # Prints ticks/s and p50/p90/p99 latency, then checks the audit trail holds every tick.
 set -euo pipefail

@@ -23,7 +23,7 @@ extension Taizhang {
             let packRoot = outputRoot + "/" + tracker.plan.folderName
             let configuration = WebConfiguration(tracker: tracker, templates: templates, packRoot: packRoot)
             Console.error("taizhang: serving \(tracker.workspace.street.name) on http://\(host):\(port)/ (Ctrl-C to stop)")
-            try await WebApp.application(configuration, host: host, port: port).runService()
+            try await WebApp.application(configuration, address: .hostname(host, port: port)).runService()
         }
     }
 
@@ -74,11 +74,12 @@ extension Taizhang {
                 }
                 password = first
             }
-            guard password.count >= Accounts.minimumPasswordLength else {
-                Console.error("error: the password needs at least \(Accounts.minimumPasswordLength) characters")
+            do {
+                try Accounts.setPassword(password, person: person, tracker: tracker)
+            } catch let problem as Accounts.PasswordProblem {
+                Console.error("error: \(problem)")
                 throw ExitCode(65)
             }
-            try Accounts.setPassword(password, person: person, tracker: tracker)
             Console.out("password set for \(person) (\(tracker.workspace.street.person(person)?.name ?? person))")
         }
     }

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import HTTPTypes
 import Testing
 import TaizhangCore
 import TaizhangTracker
@@ -13,7 +14,7 @@ let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().del
 final class WebFixture: @unchecked Sendable {
     let directory: String
     let tracker: Tracker
-    let configuration: WebConfiguration
+    var configuration: WebConfiguration
     static let password = "password-1"
 
     init() throws {
@@ -29,6 +30,15 @@ final class WebFixture: @unchecked Sendable {
 
     deinit { try? FileManager.default.removeItem(atPath: directory) }
 
+    /// Router tests have no socket address: tests that need several machines name them in
+    /// this header, which the configuration is told to trust.
+    static let addressHeader = "X-Test-Address"
+
+    func trustingTestAddresses() -> WebFixture {
+        configuration.clientAddress = .header(Self.addressHeader)
+        return self
+    }
+
     var router: Router<WebContext> { WebApp.router(configuration) }
 }
 
@@ -37,8 +47,19 @@ struct Browser {
     let client: any TestClientProtocol
     var cookies: [String: String] = [:]
     var csrf: String?
+    /// Sent as `X-Test-Address` (see `WebFixture.addressHeader`), as if from that machine.
+    var address: String?
 
-    init(_ client: any TestClientProtocol) { self.client = client }
+    init(_ client: any TestClientProtocol, address: String? = nil) {
+        self.client = client
+        self.address = address
+    }
+
+    var headers: HTTPFields {
+        var fields: HTTPFields = [.cookie: cookieHeader]
+        if let address { fields[HTTPField.Name(WebFixture.addressHeader)!] = address }
+        return fields
+    }
 
     var cookieHeader: String { cookies.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "; ") }
 
@@ -54,7 +75,7 @@ struct Browser {
     }
 
     mutating func get(_ uri: String) async throws -> TestResponse {
-        let response = try await client.execute(uri: uri, method: .get, headers: [.cookie: cookieHeader], body: nil)
+        let response = try await client.execute(uri: uri, method: .get, headers: headers, body: nil)
         remember(response)
         return response
     }
@@ -63,9 +84,9 @@ struct Browser {
         var all = fields
         if withToken, let csrf { all.insert(("csrf", csrf), at: 0) }
         let body = all.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }.joined(separator: "&")
-        let response = try await client.execute(uri: uri, method: .post,
-                                                 headers: [.cookie: cookieHeader, .contentType: "application/x-www-form-urlencoded"],
-                                                 body: ByteBuffer(string: body))
+        var fields = headers
+        fields[.contentType] = "application/x-www-form-urlencoded"
+        let response = try await client.execute(uri: uri, method: .post, headers: fields, body: ByteBuffer(string: body))
         remember(response)
         return response
     }

@@ -1,0 +1,40 @@
+import Hummingbird
+import TaizhangCore
+import TaizhangTracker
+
+/// The progress overview: countdown, progress per unit and per group, overdue tasks.
+struct DashboardController: Sendable {
+    let configuration: WebConfiguration
+    let renderer: WebRenderer
+
+    func addRoutes(to group: RouterGroup<WebContext>) {
+        group.get("/", use: show)
+    }
+
+    @Sendable func show(_ request: Request, context: WebContext) async throws -> Response {
+        let tracker = configuration.tracker
+        let page = try await Blocking.run { try Self.model(tracker) }
+        return renderer.page("web-dashboard", title: "进度总览", page, session: context.session)
+    }
+
+    static func model(_ tracker: Tracker) throws -> DashboardPage {
+        let today = TrackerFormat.day(tracker.now())
+        let report = try StatusReport(tracker: tracker, today: today, scores: try MockScoring(tracker: tracker).estimatedScores())
+        return DashboardPage(
+            today: report.today, inspectionDate: report.inspectionDate,
+            countdown: report.daysLeft >= 0 ? "距考核还有 \(report.daysLeft) 天" : "考核已过 \(-report.daysLeft) 天",
+            units: report.units.map { u in
+                .init(id: u.id, number: u.number, name: u.name, items: u.counts.items, done: u.counts.done, filed: u.counts.filed,
+                      verified: u.counts.verified, percent: u.counts.percent,
+                      flagged: u.counts.flagged > 0 ? String(u.counts.flagged) : nil, score: u.estimatedScore ?? "—")
+            },
+            groups: report.groups.map { g in
+                .init(number: g.number, name: g.name, items: g.counts.items, done: g.counts.done, percent: g.counts.percent,
+                      openTasks: g.openTasks, overdueTasks: g.overdueTasks)
+            },
+            overdue: report.overdue.map { t in
+                .init(id: t.id, title: t.title, owner: t.owner, due: t.due ?? "", days: t.daysOverdue)
+            },
+            orphaned: report.orphaned)
+    }
+}

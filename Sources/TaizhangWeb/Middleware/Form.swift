@@ -1,0 +1,52 @@
+import Foundation
+import Hummingbird
+
+/// An `application/x-www-form-urlencoded` body, with every field length capped.
+public struct Form: Sendable {
+    var fields: [String: String]
+
+    /// The longest value each field may have, in characters; any other field gets `otherField`.
+    static let limits: [String: Int] = [
+        "csrf": 128, "person": 64, "password": 256, "unit": 64, "item": 64, "task": 64, "status": 32, "note": 500,
+    ]
+    static let otherField = 256
+    static let maximumFields = 32
+    /// The whole body.
+    static let maximumBytes = 64 * 1024
+
+    /// A field over its cap, or too many fields: the request answers 400.
+    public struct TooLong: Error, Sendable {
+        public var field: String
+    }
+
+    subscript(_ name: String) -> String? { fields[name] }
+
+    /// Trimmed, nil when empty.
+    func text(_ name: String) -> String? {
+        guard let value = fields[name]?.trimmingCharacters(in: .whitespacesAndNewlines), !value.isEmpty else { return nil }
+        return value
+    }
+
+    static func parse(_ body: String) throws(TooLong) -> Form {
+        var fields: [String: String] = [:]
+        let pairs = body.split(separator: "&")
+        guard pairs.count <= maximumFields else { throw TooLong(field: "(\(pairs.count) fields)") }
+        for pair in pairs {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            func decode(_ s: Substring) -> String {
+                String(s).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String(s)
+            }
+            let key = decode(parts[0])
+            let value = parts.count > 1 ? decode(parts[1]) : ""
+            guard key.count <= otherField else { throw TooLong(field: String(key.prefix(32))) }
+            guard value.count <= limits[key] ?? otherField else { throw TooLong(field: key) }
+            if fields[key] == nil { fields[key] = value }
+        }
+        return Form(fields: fields)
+    }
+
+    static func read(_ request: Request) async throws -> Form {
+        let buffer = try await request.body.collect(upTo: maximumBytes)
+        return try parse(String(buffer: buffer))
+    }
+}
