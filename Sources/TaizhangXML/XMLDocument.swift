@@ -9,6 +9,8 @@ public final class XMLDocument {
     public let file: String
     /// Source files of included content: node → index into `files` (filled by XInclude processing).
     var nodeFiles: [UnsafeMutableRawPointer: Int] = [:]
+    /// Lines of included elements as their own file had them (copies lose lines above 65,535).
+    var nodeLines: [UnsafeMutableRawPointer: Int] = [:]
     var files: [String]
     let sources = SourceTextCache()
 
@@ -126,7 +128,7 @@ public final class XMLDocument {
     /// Where a node starts: file, line, and the column of its `<name`, found in the source text.
     func location(of node: xmlNodePtr) -> SourceLocation {
         let file = sourceFile(of: UnsafeMutableRawPointer(node))
-        let line = Int(xmlGetLineNo(node))
+        let line = nodeLines[UnsafeMutableRawPointer(node)] ?? Int(xmlGetLineNo(node))
         guard node.pointee.type == XML_ELEMENT_NODE, line > 0 else {
             return SourceLocation(file: file, line: max(line, 0), column: line > 0 ? 1 : 0)
         }
