@@ -27,8 +27,11 @@ extension XMLDocument {
         if let tooLarge = check.expansionLimitError(from: standardized(file)) { return check.diagnostics + [tooLarge] }
 
         let collector = ErrorCollector(fallbackFile: file)
+        // libxml2 parses the included files again: decide their encoding as `parse(file:)` did.
+        let allUTF8 = check.files.keys.allSatisfy { XMLDocument.isValidUTF8(file: $0) }
+        let options = allUTF8 ? XMLLibrary.parseOptions | XMLLibrary.ignoreDeclaredEncoding : XMLLibrary.parseOptions
         let result = withThreadErrors(collector, id: "xml.xinclude") {
-            xmlXIncludeProcessFlags(doc, XMLLibrary.parseOptions)
+            xmlXIncludeProcessFlags(doc, options)
         }
         var diagnostics = check.diagnostics + collector.diagnostics
         if result < 0 && !diagnostics.hasErrors {

@@ -49,9 +49,18 @@ public final class XMLDocument {
                 "file is too large (\(size / 1024 / 1024) MiB; the limit is \(maximumFileSize / 1024 / 1024) MiB)",
                 at: location)])
         }
+        // Bytes that are valid UTF-8 are UTF-8, whatever the declaration says: editors often keep
+        // `encoding="GBK"` on a file they saved as UTF-8, and honouring it shows mojibake.
+        let options = isValidUTF8(file: path) ? XMLLibrary.parseOptions | XMLLibrary.ignoreDeclaredEncoding : XMLLibrary.parseOptions
         return parse(path: path) { ctxt in
-            xmlCtxtReadFile(ctxt, path, nil, XMLLibrary.parseOptions)
+            xmlCtxtReadFile(ctxt, path, nil, options)
         }
+    }
+
+    /// Whether the file's bytes are valid UTF-8 (false when it cannot be read).
+    static func isValidUTF8(file path: String) -> Bool {
+        guard let data = try? Data(contentsOf: URL(fileURLWithPath: path)) else { return false }
+        return String(data: data, encoding: .utf8) != nil
     }
 
     /// Parses XML held in memory; `file` names it in diagnostics.

@@ -105,4 +105,16 @@ import TaizhangDiagnostics
         #expect(late.location == SourceLocation(file: root + "/big.xml", line: 70_001, column: 3))
         #expect(late.children.first?.location == SourceLocation(file: root + "/big.xml", line: 70_002, column: 5))
     }
+
+    @Test func aGBKDeclarationOnUTF8BytesIsIgnored() throws {
+        let root = try temporaryTree([
+            "main.xml": "<?xml version=\"1.0\" encoding=\"GBK\"?>\n<main \(Self.xi) name=\"东湖街道\">\n  <xi:include href=\"part.xml\"/>\n</main>\n",
+            "part.xml": "<?xml version=\"1.0\" encoding=\"GB2312\"?>\n<part>梧桐山社区</part>\n",
+        ])
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let (rendered, document) = try Self.expand(root + "/main.xml", within: root)
+        #expect(rendered == [])
+        #expect(document.root?.attribute("name") == "东湖街道")
+        #expect(document.root?.children.first?.text == "梧桐山社区")
+    }
 }
