@@ -101,4 +101,16 @@ import TaizhangDiagnostics
         #expect(writer.diagnostics.map(\.id) == Array(repeating: "pack.remove-failed", count: writer.report.removalsFailed.count))
         #expect(FileManager.default.fileExists(atPath: fixture.packRoot + "/" + writer.report.removalsFailed[0]))
     }
+
+    @Test func theFirstOrphanWarningCountsOnlyTheUsersFiles() throws {
+        let fixture = try PackFixture()
+        fixture.generate()
+        try fixture.output.write("测试街道-2014/01 东社区/02 数据管理/02.01 派出所四项变动排查/1月.pdf", "pdf")
+        var workspace = fixture.workspace
+        workspace.catalogue.categories.removeLast()
+        let result = generate(fixture, workspace)
+        #expect(result.diagnostics.filter { $0.id == "pack.orphaned-folder" }.map(\.message) == [
+            "01 东社区/02 数据管理 is no longer in the catalogue but holds 1 of your files; it was kept",
+        ])
+    }
 }
