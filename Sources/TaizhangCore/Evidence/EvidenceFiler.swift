@@ -71,7 +71,7 @@ public struct EvidenceFiler {
             return outcome
         }
         let folder = folder(for: decision)
-        if let link = Self.symbolicLink(in: folder, under: unitRoot) {
+        if let link = FileInventory.symbolicLink(in: folder, under: unitRoot) {
             outcome.error = "\(link) in the pack is a symbolic link, and Taizhang never follows links in a pack; the original was left in place"
             return outcome
         }
@@ -128,16 +128,6 @@ public struct EvidenceFiler {
         while stem.utf16.count + suffix.utf16.count > maximumNameLength, !stem.isEmpty { stem.removeLast() }
         while let last = stem.last, last == "." || last == " " { stem.removeLast() }
         return WindowsName.sanitize((stem.isEmpty ? "_" : stem) + suffix)
-    }
-
-    /// The first component of `relative` below `root` that is a symbolic link, if any.
-    static func symbolicLink(in relative: String, under root: String) -> String? {
-        var prefix = ""
-        for component in relative.split(separator: "/") {
-            prefix += (prefix.isEmpty ? "" : "/") + component
-            if FileInventory.isSymbolicLink(root + "/" + prefix) { return prefix }
-        }
-        return nil
     }
 
     /// Copies `source` to the new file `temporary` and returns the SHA-256 of what was read,

@@ -44,6 +44,16 @@ public struct FileInventory: Sendable {
         return lstat(path, &info) == 0 && info.st_mode & S_IFMT == S_IFLNK
     }
 
+    /// The first component of `relative` below `root` that is a symbolic link, if any.
+    public static func symbolicLink(in relative: String, under root: String) -> String? {
+        var prefix = ""
+        for component in relative.split(separator: "/") {
+            prefix += (prefix.isEmpty ? "" : "/") + component
+            if isSymbolicLink(root + "/" + prefix) { return prefix }
+        }
+        return nil
+    }
+
     private static func collect(_ folder: String, prefix: String, skip: (String) -> Bool, into files: inout [UserFile]) {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return }
         for name in names where !isNoise(name) {
