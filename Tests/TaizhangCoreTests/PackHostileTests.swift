@@ -113,4 +113,15 @@ import TaizhangDiagnostics
             "01 东社区/02 数据管理 is no longer in the catalogue but holds 1 of your files; it was kept",
         ])
     }
+
+    @Test func anOutputThatIsAFileGivesOneError() throws {
+        let fixture = try PackFixture()
+        try fixture.output.write("not-a-folder", "x")
+        let result = PackGenerator(workspace: fixture.workspace, templates: fixture.templates)
+            .generate(.init(outputRoot: fixture.output.path + "/not-a-folder"))
+        #expect(result.diagnostics.map { $0.rendered(relativeTo: fixture.output.path) } == [
+            "not-a-folder: error: \(fixture.output.path)/not-a-folder is a file, not a folder, so the pack cannot be written there; choose another --out [pack.not-a-folder]",
+        ])
+        #expect(result.report.written == 0)
+    }
 }

@@ -59,6 +59,9 @@ public struct PackGenerator {
     public func generate(_ options: Options) -> Result {
         let plan = PackPlanner(workspace: workspace).plan()
         let packRoot = options.outputRoot + "/" + plan.folderName
+        if let problem = PackWriter.folderProblem(packRoot) {
+            return Result(packRoot: packRoot, plan: plan, report: .init(), diagnostics: [problem], units: [], orphans: [])
+        }
         let writer = PackWriter(packRoot: packRoot, dryRun: options.dryRun)
         writer.stopAfterCommits = options.stopAfterCommits
         let generated = writer.generatedFiles

@@ -85,6 +85,22 @@ public final class PackWriter {
 
     deinit { if journal >= 0 { close(journal) } }
 
+    /// One error when the pack cannot be a folder at all: `path` or the nearest of its existing
+    /// parents is a file (`--out` pointing at a file), instead of one error per page.
+    public static func folderProblem(_ path: String) -> Diagnostic? {
+        var current = path
+        while !current.isEmpty, current != "/" {
+            var info = stat()
+            if stat(current, &info) == 0 {
+                guard info.st_mode & S_IFMT != S_IFDIR else { return nil }
+                return .error("pack.not-a-folder", "\(current) is a file, not a folder, so the pack cannot be written there; choose another --out",
+                              at: SourceLocation(file: current))
+            }
+            current = (current as NSString).deletingLastPathComponent
+        }
+        return nil
+    }
+
     func absolute(_ relative: String) -> String { packRoot + "/" + relative }
 
     /// Whether `hash` is one Taizhang wrote for `relative` (manifest or journal).
