@@ -8,6 +8,8 @@ public struct EvidenceScanner: Sendable {
 
     public let tracker: Tracker
     public let packRoot: String
+    /// How files are hashed (tests make a file unreadable for a moment).
+    var hash: @Sendable ([String]) -> [String?] = { FileHasher.sha256(paths: $0) }
 
     public init(tracker: Tracker, packRoot: String) {
         self.tracker = tracker
@@ -32,6 +34,11 @@ public struct EvidenceScanner: Sendable {
         public var unchanged: Int
         public var filed: [ItemKey]
         public var completeness: [Completeness]
+        /// Documents that could not be read this time (antivirus, a network share): their
+        /// records are kept as they were, not reported missing.
+        public var unreadable: [String] = []
+        /// Folders of the pack that are symbolic links: not followed, so not scanned.
+        public var links: [String] = []
     }
 
     public func scan(community: String? = nil) throws -> Report {
@@ -44,11 +51,17 @@ public struct EvidenceScanner: Sendable {
         var found: [Found] = []
         var completeness: [Completeness] = []
         var itemsWithFiles: [ItemKey] = []
+        var links: Set<String> = []
         for unit in units {
             for binder in unit.binders {
                 for item in binder.items {
                     let folder = unit.folderName + "/" + binder.folderName + "/" + item.folderName
-                    let files = FileInventory.userFiles(in: packRoot + "/" + folder)
+                    var files: [UserFile] = []
+                    if let link = FileInventory.symbolicLink(in: folder, under: packRoot) {
+                        links.insert(link)
+                    } else {
+                        files = FileInventory.userFiles(in: packRoot + "/" + folder)
+                    }
                     for file in files {
                         let path = folder + "/" + file.name
                         let modified = file.modified.timeIntervalSince1970
@@ -70,8 +83,17 @@ public struct EvidenceScanner: Sendable {
 
         // Hash only what is new or touched, on every core.
         let toHash = found.indices.filter { found[$0].needsHash }
-        let hashes = FileHasher.sha256(paths: toHash.map { packRoot + "/" + found[$0].record.path })
-        for (index, hash) in zip(toHash, hashes) { found[index].record.sha256 = hash ?? "" }
+        let hashes = hash(toHash.map { packRoot + "/" + found[$0].record.path })
+        var unreadable: [String] = []
+        for (index, hash) in zip(toHash, hashes) {
+            if let hash {
+                found[index].record.sha256 = hash
+            } else {
+                // There but unreadable for now: keep what we knew; it is not missing.
+                unreadable.append(found[index].record.path)
+                if let old = previous[found[index].record.path] { found[index].record = old }
+            }
+        }
         let present = found.map(\.record).filter { !$0.sha256.isEmpty }
 
         var changes: [ScanChange] = []
@@ -92,7 +114,7 @@ public struct EvidenceScanner: Sendable {
         changes.sort { ($0.unit, $0.path) < ($1.unit, $1.path) }
         // Only re-read documents are written (new, changed, or merely touched: their new time
         // must be kept or they would be re-read every time); unchanged ones are already recorded.
-        let touched = Set(toHash.map { found[$0].record.path })
+        let touched = Set(toHash.map { found[$0].record.path }).subtracting(unreadable)
         let scan = try tracker.store.recordScan(at: tracker.now(), scope: community, files: present.count,
                                                 upserts: present.filter { touched.contains($0.path) },
                                                 removed: removed.map(\.path), changes: changes, hashed: toHash.count)
@@ -105,7 +127,8 @@ public struct EvidenceScanner: Sendable {
             guard (current?.status ?? .notReviewed) == .notReviewed else { return nil }
             return ItemChange(status: .filed, actor: Self.actor, at: at, note: "扫描发现文件")
         }.map { ItemKey(unit: $0.unit, item: $0.subject) }
-        return Report(scan: scan, changes: changes, unchanged: present.count - toHash.count, filed: filed, completeness: completeness)
+        return Report(scan: scan, changes: changes, unchanged: present.count - touched.count, filed: filed, completeness: completeness,
+                      unreadable: unreadable.sorted(), links: links.sorted())
     }
 
     /// The net difference between two scans (after `from`, up to and including `to`).

@@ -5,28 +5,39 @@ import TaizhangDiagnostics
 extension XMLDocument {
     static let xincludeNamespaces: Set<String> = ["http://www.w3.org/2001/XInclude", "http://www.w3.org/2003/XInclude"]
 
+    /// The most elements the expanded checklists may hold, counting every copy of a file that
+    /// is included several times. Checked before libxml2 splices anything, so an include bomb
+    /// (ten files each including the next ten times) is refused at once instead of filling memory.
+    public static let maximumExpandedElements = 1_000_000
+    /// The most source bytes the expanded checklists may hold, counted the same way.
+    public static let maximumExpandedBytes = 128 * 1024 * 1024
+
     /// Expands `xi:include` elements, so a large catalogue can be split across files.
     ///
-    /// Every referenced file must be a relative path inside `root` and is parsed first with the
-    /// same safe parser as the master file, so its errors carry its own name and line. Only then
-    /// does libxml2 splice it in. Afterwards every element knows which file it came from.
+    /// Every referenced file must be a relative path inside `root` (also after resolving
+    /// symbolic links; no `%`-escapes, no `xml:base`) and is parsed first with the same safe
+    /// parser as the master file, so its errors carry its own name and line, and the size of
+    /// the expansion is known before it happens. Only then does libxml2 splice it in.
+    /// Afterwards every element knows which file and line it came from.
     /// Returns the diagnostics; on any error the document is left unexpanded.
     public func processXIncludes(within root: String) -> [Diagnostic] {
-        var diagnostics: [Diagnostic] = []
-        var seen: Set<String> = []
-        var targets: [String: [String]] = [:]
-        checkIncludes(in: self, root: standardized(root), stack: [standardized(file)], seen: &seen, targets: &targets, diagnostics: &diagnostics)
-        if diagnostics.hasErrors { return diagnostics }
+        var check = IncludeCheck(root: standardized(root))
+        check.visit(self, path: standardized(file), stack: [])
+        if check.diagnostics.hasErrors { return check.diagnostics }
+        if let tooLarge = check.expansionLimitError(from: standardized(file)) { return check.diagnostics + [tooLarge] }
 
         let collector = ErrorCollector(fallbackFile: file)
+        // libxml2 parses the included files again: decide their encoding as `parse(file:)` did.
+        let allUTF8 = check.files.keys.allSatisfy { XMLDocument.isValidUTF8(file: $0) }
+        let options = allUTF8 ? XMLLibrary.parseOptions | XMLLibrary.ignoreDeclaredEncoding : XMLLibrary.parseOptions
         let result = withThreadErrors(collector, id: "xml.xinclude") {
-            xmlXIncludeProcessFlags(doc, XMLLibrary.parseOptions)
+            xmlXIncludeProcessFlags(doc, options)
         }
-        diagnostics += collector.diagnostics
+        var diagnostics = check.diagnostics + collector.diagnostics
         if result < 0 && !diagnostics.hasErrors {
             diagnostics.append(.error("xml.xinclude", "XInclude processing failed", at: SourceLocation(file: file)))
         }
-        mapIncludedNodes(targets: targets)
+        mapIncludedNodes(check.files)
         return diagnostics
     }
 
@@ -34,66 +45,149 @@ extension XMLDocument {
         URL(fileURLWithPath: path).standardizedFileURL.path
     }
 
-    /// Checks every `xi:include` of `document` (recursively) before libxml2 is let loose on them.
-    private func checkIncludes(in document: XMLDocument, root: String, stack: [String], seen: inout Set<String>, targets: inout [String: [String]], diagnostics: inout [Diagnostic]) {
-        guard let top = document.root else { return }
-        var pending = [top]
-        while let element = pending.popLast() {
-            let children = element.children
-            pending.append(contentsOf: children.reversed())
-            guard element.name == "include", let ns = element.namespaceURI, Self.xincludeNamespaces.contains(ns) else { continue }
-            let location = element.location
+    /// What the pre-check learnt about one file: its includes in document order, the line of
+    /// each of its own elements in document order (included content excluded), and its size.
+    struct IncludedFile {
+        var includes: [(target: String, location: SourceLocation, href: String)] = []
+        var elementLines: [Int] = []
+        var bytes = 0
+    }
+
+    /// Checks every `xi:include` (recursively) before libxml2 is let loose on them.
+    struct IncludeCheck {
+        let root: String
+        let realRoot: String
+        var files: [String: IncludedFile] = [:]
+        var diagnostics: [Diagnostic] = []
+
+        init(root: String) {
+            self.root = root
+            realRoot = IncludeCheck.realPath(root) ?? root
+        }
+
+        static func realPath(_ path: String) -> String? {
+            guard let resolved = realpath(path, nil) else { return nil }
+            defer { free(resolved) }
+            return String(cString: resolved)
+        }
+
+        static func isInside(_ path: String, _ folder: String) -> Bool {
+            path.hasPrefix(folder.hasSuffix("/") ? folder : folder + "/")
+        }
+
+        mutating func visit(_ document: XMLDocument, path: String, stack: [String]) {
+            var info = IncludedFile()
+            info.bytes = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+            files[path] = info
+            guard let top = document.root else { return }
+            let stack = stack + [path]
+            var pending = [top]
+            while let element = pending.popLast() {
+                if element.hasXMLBase {
+                    diagnostics.append(.error("xml.xinclude-outside", "xml:base is not allowed in checklists (it would change where xi:include reads from)", at: element.location))
+                }
+                guard element.name == "include", let ns = element.namespaceURI, XMLDocument.xincludeNamespaces.contains(ns) else {
+                    files[path]?.elementLines.append(element.lineNumber)
+                    pending.append(contentsOf: element.children.reversed())
+                    continue
+                }
+                guard let target = checkedTarget(of: element, in: path, stack: stack) else { continue }
+                files[path]?.includes.append((target, element.location(ofAttribute: "href"), element.attribute("href") ?? ""))
+                if files[target] != nil { continue }
+                let parsed = XMLDocument.parse(file: target)
+                diagnostics += parsed.diagnostics
+                if let included = parsed.document {
+                    visit(included, path: target, stack: stack)
+                } else {
+                    files[target] = IncludedFile()
+                }
+            }
+        }
+
+        /// The standardized path an include points to, or nil with a diagnostic.
+        mutating func checkedTarget(of element: XMLElement, in path: String, stack: [String]) -> String? {
             guard let href = element.attribute("href"), !href.isEmpty else {
-                diagnostics.append(.error("xml.xinclude", "xi:include needs an href attribute", at: location))
-                continue
+                diagnostics.append(.error("xml.xinclude", "xi:include needs an href attribute", at: element.location))
+                return nil
             }
             let hrefLocation = element.location(ofAttribute: "href")
+            func refuse(_ id: String, _ message: String) -> String? {
+                diagnostics.append(.error(id, message, at: hrefLocation))
+                return nil
+            }
             if let parse = element.attribute("parse"), parse != "xml" {
-                diagnostics.append(.error("xml.xinclude", "xi:include parse=\"\(parse)\" is not supported; only XML files can be included", at: hrefLocation))
-                continue
+                return refuse("xml.xinclude", "xi:include parse=\"\(parse)\" is not supported; only XML files can be included")
             }
             if element.attribute("xpointer") != nil {
-                diagnostics.append(.error("xml.xinclude", "xi:include with xpointer is not supported; include a whole file", at: hrefLocation))
-                continue
+                return refuse("xml.xinclude", "xi:include with xpointer is not supported; include a whole file")
             }
             if href.contains("://") || href.hasPrefix("/") || href.hasPrefix("\\") || href.contains(":") {
-                diagnostics.append(.error("xml.xinclude-outside", "xi:include href \"\(href)\" must be a relative path inside the workspace", at: hrefLocation))
-                continue
+                return refuse("xml.xinclude-outside", "xi:include href \"\(href)\" must be a relative path inside the workspace")
             }
-            let including = URL(fileURLWithPath: stack.last ?? document.file).deletingLastPathComponent()
-            let target = standardized(including.appendingPathComponent(href).path)
-            guard target.hasPrefix(root.hasSuffix("/") ? root : root + "/") else {
-                diagnostics.append(.error("xml.xinclude-outside", "xi:include href \"\(href)\" points outside the workspace", at: hrefLocation))
-                continue
+            // libxml2 decodes %-escapes, so "%2e%2e" would be ".." to it and a folder name to us.
+            if href.contains("%") {
+                return refuse("xml.xinclude-outside", "xi:include href \"\(href)\" uses %-escapes; write the file name as it is")
+            }
+            let including = URL(fileURLWithPath: path).deletingLastPathComponent()
+            let target = URL(fileURLWithPath: including.appendingPathComponent(href).path).standardizedFileURL.path
+            guard Self.isInside(target, root) else {
+                return refuse("xml.xinclude-outside", "xi:include href \"\(href)\" points outside the workspace")
             }
             if stack.contains(target) {
-                diagnostics.append(.error("xml.xinclude-cycle", "xi:include of \"\(href)\" includes itself", at: hrefLocation))
-                continue
+                return refuse("xml.xinclude-cycle", "xi:include of \"\(href)\" includes itself")
             }
             guard FileManager.default.fileExists(atPath: target) else {
-                diagnostics.append(.error("xml.xinclude-missing", "included file \"\(href)\" not found", at: hrefLocation))
-                continue
+                return refuse("xml.xinclude-missing", "included file \"\(href)\" not found")
             }
-            targets[stack.last ?? document.file, default: []].append(target)
-            if seen.contains(target) { continue }
-            seen.insert(target)
-            let parsed = XMLDocument.parse(file: target)
-            diagnostics += parsed.diagnostics
-            if let included = parsed.document {
-                checkIncludes(in: included, root: root, stack: stack + [target], seen: &seen, targets: &targets, diagnostics: &diagnostics)
+            // Confine what the kernel will actually open: symbolic links resolved.
+            guard let real = Self.realPath(target), Self.isInside(real, realRoot) else {
+                return refuse("xml.xinclude-outside", "xi:include href \"\(href)\" points outside the workspace (through a symbolic link)")
             }
+            return target
+        }
+
+        /// Adds up what each file expands to, deepest first, and reports the first include
+        /// that takes a file past the limits.
+        func expansionLimitError(from master: String) -> Diagnostic? {
+            var expanded: [String: (elements: Int, bytes: Int)] = [:]
+            var failure: Diagnostic?
+            func size(of path: String) -> (elements: Int, bytes: Int) {
+                if let known = expanded[path] { return known }
+                let info = files[path] ?? IncludedFile()
+                var total = (elements: info.elementLines.count, bytes: info.bytes)
+                for include in info.includes {
+                    let part = size(of: include.target)
+                    if failure != nil { break }
+                    total.elements += part.elements
+                    total.bytes += part.bytes
+                    if total.elements > XMLDocument.maximumExpandedElements || total.bytes > XMLDocument.maximumExpandedBytes {
+                        let limit = total.elements > XMLDocument.maximumExpandedElements
+                            ? "\(XMLDocument.maximumExpandedElements) elements"
+                            : "\(XMLDocument.maximumExpandedBytes / 1024 / 1024) MiB"
+                        failure = .error("xml.xinclude-too-large",
+                                         "xi:include of \"\(include.href)\" makes the expanded checklists larger than \(limit); include fewer copies or split the files differently",
+                                         at: include.location)
+                        break
+                    }
+                }
+                expanded[path] = total
+                return total
+            }
+            _ = size(of: master)
+            return failure
         }
     }
 
-    /// Walks the expanded tree once, noting for each element which file it came from.
+    /// Walks the expanded tree once, noting for each element which file and line it came from.
     ///
     /// libxml2 leaves XINCLUDE_START/END marker nodes around included content, but markers of
     /// nested includes lose their attributes when copied, so the n-th marker met inside a file
-    /// is matched with the n-th include that `checkIncludes` found in that file (libxml2
-    /// processes includes in document order too).
-    private func mapIncludedNodes(targets: [String: [String]]) {
+    /// is matched with the n-th include the pre-check found in that file (libxml2 processes
+    /// includes in document order too). Copied nodes also lose line numbers above 65,535, so
+    /// the n-th element of an included file takes the n-th line the pre-check recorded.
+    private func mapIncludedNodes(_ included: [String: IncludedFile]) {
         guard let rootNode = xmlDocGetRootElement(doc) else { return }
-        struct Frame { var file: Int; var includesSeen = 0 }
+        struct Frame { var file: Int; var includesSeen = 0; var elementsSeen = 0 }
         var stack = [Frame(file: 0)]
         var indexByPath: [String: Int] = [standardized(file): 0]
         files = [standardized(file)]
@@ -103,9 +197,9 @@ extension XMLDocument {
                 switch current.pointee.type {
                 case XML_XINCLUDE_START:
                     let frame = stack[stack.count - 1]
-                    let included = targets[files[frame.file]] ?? []
+                    let includes = included[files[frame.file]]?.includes ?? []
                     stack[stack.count - 1].includesSeen += 1
-                    let path = frame.includesSeen < included.count ? included[frame.includesSeen] : files[frame.file]
+                    let path = frame.includesSeen < includes.count ? includes[frame.includesSeen].target : files[frame.file]
                     let index: Int
                     if let known = indexByPath[path] {
                         index = known
@@ -118,8 +212,14 @@ extension XMLDocument {
                 case XML_XINCLUDE_END:
                     if stack.count > 1 { stack.removeLast() }
                 case XML_ELEMENT_NODE:
-                    let index = stack[stack.count - 1].file
-                    if index != 0 { nodeFiles[UnsafeMutableRawPointer(current)] = index }
+                    let frame = stack[stack.count - 1]
+                    if frame.file != 0 {
+                        let key = UnsafeMutableRawPointer(current)
+                        nodeFiles[key] = frame.file
+                        let lines = included[files[frame.file]]?.elementLines ?? []
+                        if frame.elementsSeen < lines.count { nodeLines[key] = lines[frame.elementsSeen] }
+                        stack[stack.count - 1].elementsSeen += 1
+                    }
                     visit(current.pointee.children)
                 default:
                     break

@@ -9,6 +9,8 @@ public final class XMLDocument {
     public let file: String
     /// Source files of included content: node → index into `files` (filled by XInclude processing).
     var nodeFiles: [UnsafeMutableRawPointer: Int] = [:]
+    /// Lines of included elements as their own file had them (copies lose lines above 65,535).
+    var nodeLines: [UnsafeMutableRawPointer: Int] = [:]
     var files: [String]
     let sources = SourceTextCache()
 
@@ -47,9 +49,18 @@ public final class XMLDocument {
                 "file is too large (\(size / 1024 / 1024) MiB; the limit is \(maximumFileSize / 1024 / 1024) MiB)",
                 at: location)])
         }
+        // Bytes that are valid UTF-8 are UTF-8, whatever the declaration says: editors often keep
+        // `encoding="GBK"` on a file they saved as UTF-8, and honouring it shows mojibake.
+        let options = isValidUTF8(file: path) ? XMLLibrary.parseOptions | XMLLibrary.ignoreDeclaredEncoding : XMLLibrary.parseOptions
         return parse(path: path) { ctxt in
-            xmlCtxtReadFile(ctxt, path, nil, XMLLibrary.parseOptions)
+            xmlCtxtReadFile(ctxt, path, nil, options)
         }
+    }
+
+    /// Whether the file's bytes are valid UTF-8 (false when it cannot be read).
+    static func isValidUTF8(file path: String) -> Bool {
+        guard let data = try? Data(contentsOf: URL(fileURLWithPath: path)) else { return false }
+        return String(data: data, encoding: .utf8) != nil
     }
 
     /// Parses XML held in memory; `file` names it in diagnostics.
@@ -126,7 +137,7 @@ public final class XMLDocument {
     /// Where a node starts: file, line, and the column of its `<name`, found in the source text.
     func location(of node: xmlNodePtr) -> SourceLocation {
         let file = sourceFile(of: UnsafeMutableRawPointer(node))
-        let line = Int(xmlGetLineNo(node))
+        let line = nodeLines[UnsafeMutableRawPointer(node)] ?? Int(xmlGetLineNo(node))
         guard node.pointee.type == XML_ELEMENT_NODE, line > 0 else {
             return SourceLocation(file: file, line: max(line, 0), column: line > 0 ? 1 : 0)
         }

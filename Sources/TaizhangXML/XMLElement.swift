@@ -22,6 +22,16 @@ public struct XMLElement {
         withXMLChar(name) { consumeXMLString(xmlGetNoNsProp(node, $0)) }
     }
 
+    /// Whether the element carries `xml:base` (which would redirect relative references).
+    public var hasXMLBase: Bool {
+        withXMLChar("base") { name in
+            withXMLChar("http://www.w3.org/XML/1998/namespace") { ns in xmlHasNsProp(node, name, ns) != nil }
+        }
+    }
+
+    /// The line libxml2 recorded for the element (lines above 65,535 included).
+    var lineNumber: Int { Int(xmlGetLineNo(node)) }
+
     /// All attributes in document order.
     public var attributes: [(name: String, value: String)] {
         var result: [(String, String)] = []

@@ -18,6 +18,9 @@ enum XMLLibrary {
     static let parseOptions: Int32 = Int32(bitPattern:
         XML_PARSE_NONET.rawValue | XML_PARSE_BIG_LINES.rawValue | XML_PARSE_NOBASEFIX.rawValue
             | XML_PARSE_NOCDATA.rawValue)
+
+    /// Added for files whose bytes are valid UTF-8: their encoding declaration is ignored.
+    static let ignoreDeclaredEncoding = Int32(bitPattern: XML_PARSE_IGNORE_ENC.rawValue)
 }
 
 /// Bridges libxml2's structured errors into diagnostics.

@@ -27,6 +27,12 @@ extension Taizhang {
             let elapsed = try clock.measure { report = try EvidenceScanner(tracker: tracker, packRoot: packRoot).scan(community: community) }
             guard let report else { return }
             let kinds: [ScanChange.Kind: String] = [.added: "新增", .changed: "已改动", .removed: "已缺失"]
+            for path in report.unreadable {
+                Console.error("\(packRoot)/\(path): warning: could not be read now; its record was kept [scan.unreadable]")
+            }
+            for path in report.links {
+                Console.error("\(packRoot)/\(path): warning: is a symbolic link; it was not followed or scanned [scan.symbolic-link]")
+            }
             for change in report.changes {
                 Console.out("\(kinds[change.kind] ?? "")  \(change.path)")
             }

@@ -107,3 +107,63 @@ import Testing
         #expect(fixture.generate().orphans.isEmpty)
     }
 }
+
+/// Hostile incoming files from the hardening review (issue #18 items 7, 10 and 13).
+@Suite struct EvidenceFilerHostileTests {
+    let pack: (fixture: PackFixture, unitRoot: String, filer: EvidenceFiler)
+    let incoming: TemporaryDirectory
+
+    init() throws {
+        pack = try EvidenceFilerTests().generatedPack()
+        incoming = try TemporaryDirectory("incoming")
+    }
+
+    @Test func backslashesAndLeadingDotsNeverMakeAHiddenFile() throws {
+        try incoming.write("..\\..\\x领导小组.pdf", "pdf")
+        let outcome = pack.filer.file([incoming.path + "/..\\..\\x领导小组.pdf"], dryRun: false)
+        #expect(outcome.first?.error == nil)
+        #expect(outcome.first?.destination?.hasSuffix("/x领导小组.pdf") == true)
+        try incoming.write(".hidden.pdf", "pdf")
+        #expect(pack.filer.file([incoming.path + "/.hidden.pdf"], dryRun: true).first?.destination == "待分拣/hidden.pdf")
+    }
+
+    @Test func aLongNameLosesTheEndOfItsStemNotItsExtension() {
+        let name = String(repeating: "长", count: 100) + ".pdf"
+        let safe = EvidenceFiler.safeName(name)
+        #expect(safe == String(repeating: "长", count: 76) + ".pdf")
+        #expect(safe.utf16.count == 80)
+    }
+
+    @Test func invisibleAndReorderingCharactersAreStripped() {
+        #expect(EvidenceFiler.incomingName("/in/\u{202E}fdp.exe") == "fdp.exe")
+        #expect(EvidenceFiler.incomingName("/in/责任\u{200B}书\u{0085}.pdf") == "责任书.pdf")
+    }
+
+    @Test func aFIFOIsRefusedWithoutHanging() throws {
+        let fifo = incoming.path + "/责任书.pdf"
+        #expect(mkfifo(fifo, 0o644) == 0)
+        let outcome = pack.filer.file([fifo], dryRun: false)
+        #expect(outcome.first?.error == "is not a regular file (a pipe or device?); only files are filed")
+    }
+
+    @Test func aSymlinkedItemFolderIsNeverFiledInto() throws {
+        let outside = try TemporaryDirectory("outside")
+        let item = pack.unitRoot + "/01 组织保障/01.01 综合治理责任书"
+        try FileManager.default.removeItem(atPath: item)
+        try FileManager.default.createSymbolicLink(atPath: item, withDestinationPath: outside.path)
+        try incoming.write("责任书-派出所.pdf", "pdf")
+        let outcome = pack.filer.file([incoming.path + "/责任书-派出所.pdf"], dryRun: false)
+        #expect(outcome.first?.error == "01 组织保障/01.01 综合治理责任书 in the pack is a symbolic link, and Taizhang never follows links in a pack; the original was left in place")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: outside.path) == [])
+        #expect(FileManager.default.fileExists(atPath: incoming.path + "/责任书-派出所.pdf"))
+    }
+
+    @Test func copiesLeftByAKilledRunAreRemovedByTheNext() throws {
+        let folder = pack.unitRoot + "/01 组织保障/01.01 综合治理责任书"
+        try "half a copy".write(toFile: folder + "/.taizhang-incoming-1234", atomically: false, encoding: .utf8)
+        try incoming.write("责任书-派出所.pdf", "pdf")
+        _ = pack.filer.file([incoming.path + "/责任书-派出所.pdf"], dryRun: false)
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder)
+        #expect(names.sorted() == ["00 说明.html", "责任书-派出所.pdf"])
+    }
+}

@@ -57,4 +57,40 @@ import TaizhangCore
         let completeness = try #require(report.completeness.first { $0.unit == "wutongshan" && $0.item == "01.06" })
         #expect(completeness.present == 1 && completeness.expected == item.item.expectedCount)
     }
+
+    @Test func aFileUnreadableForAMomentKeepsItsRecord() throws {
+        let f = try TrackerFixture()
+        let unit = try #require(f.tracker.plan.unit(id: "wutongshan"))
+        let binder = unit.binders[5], item = binder.items[0]
+        let folder = unit.folderName + "/" + binder.folderName + "/" + item.folderName
+        let pack = f.directory + "/pack"
+        try FileManager.default.createDirectory(atPath: pack + "/" + folder, withIntermediateDirectories: true)
+        try "记录".write(toFile: pack + "/" + folder + "/2013年10月报表.pdf", atomically: true, encoding: .utf8)
+        var scanner = EvidenceScanner(tracker: f.tracker, packRoot: pack)
+        let first = try scanner.scan()
+        #expect(first.scan.files == 1)
+        // Touched, so it is re-read, and the read fails (antivirus holds it).
+        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSince1970: 1_400_000_000)], ofItemAtPath: pack + "/" + folder + "/2013年10月报表.pdf")
+        scanner.hash = { paths in paths.map { _ in nil } }
+        let blocked = try scanner.scan()
+        #expect(blocked.unreadable == [folder + "/2013年10月报表.pdf"])
+        #expect(blocked.changes.isEmpty)
+        #expect(blocked.scan.files == 1)
+        #expect(try f.store.documents(units: ["wutongshan"]).map(\.path) == [folder + "/2013年10月报表.pdf"])
+    }
+
+    @Test func aSymlinkedItemFolderIsReportedAndNotScanned() throws {
+        let f = try TrackerFixture()
+        let unit = try #require(f.tracker.plan.unit(id: "wutongshan"))
+        let binder = unit.binders[5]
+        let pack = f.directory + "/pack"
+        let outside = f.directory + "/outside"
+        try FileManager.default.createDirectory(atPath: outside, withIntermediateDirectories: true)
+        try "secret".write(toFile: outside + "/2013年10月报表.pdf", atomically: true, encoding: .utf8)
+        try FileManager.default.createDirectory(atPath: pack + "/" + unit.folderName, withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: pack + "/" + unit.folderName + "/" + binder.folderName, withDestinationPath: outside)
+        let report = try EvidenceScanner(tracker: f.tracker, packRoot: pack).scan()
+        #expect(report.links == [unit.folderName + "/" + binder.folderName])
+        #expect(report.scan.files == 0)
+    }
 }

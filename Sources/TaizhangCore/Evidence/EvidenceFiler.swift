@@ -9,6 +9,8 @@ import Glibc
 /// Never overwrites (a taken name gets " (2)", " (3)"…) and never loses a file: it copies into
 /// the destination folder, checks the copy's SHA-256 against the source, links the copy to its
 /// final name (which fails rather than replace anything), and only then removes the source.
+/// Only regular files are filed, never through a symbolic link in the pack; copies left by a
+/// killed run are removed by the next.
 public struct EvidenceFiler {
     public static let unsortedFolder = GeneratedName.unsortedFolder
 
@@ -43,27 +45,49 @@ public struct EvidenceFiler {
         return Self.unsortedFolder
     }
 
+    static let temporaryPrefix = ".taizhang-incoming-"
+    /// The longest name a filed document gets (UTF-16 units, as Windows counts).
+    static let maximumNameLength = 80
+
     func file(_ source: String, dryRun: Bool) -> Outcome {
-        let name = URL(fileURLWithPath: source).lastPathComponent
+        let name = Self.incomingName(source)
         let decision = matcher.decide(name)
         var outcome = Outcome(source: source, decision: decision, destination: nil, error: nil)
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: source, isDirectory: &isDirectory), !isDirectory.boolValue else {
-            outcome.error = isDirectory.boolValue ? "is a folder; pass the files in it" : "file not found"
+        var info = stat()
+        guard lstat(source, &info) == 0 else {
+            outcome.error = "file not found"
+            return outcome
+        }
+        switch info.st_mode & S_IFMT {
+        case S_IFREG: break
+        case S_IFDIR:
+            outcome.error = "is a folder; pass the files in it"
+            return outcome
+        case S_IFLNK:
+            outcome.error = "is a symbolic link; pass the file it points to"
+            return outcome
+        default:
+            outcome.error = "is not a regular file (a pipe or device?); only files are filed"
             return outcome
         }
         let folder = folder(for: decision)
-        let safeName = WindowsName.sanitize(name, maxLength: 80)
+        if let link = FileInventory.symbolicLink(in: folder, under: unitRoot) {
+            outcome.error = "\(link) in the pack is a symbolic link, and Taizhang never follows links in a pack; the original was left in place"
+            return outcome
+        }
+        let safeName = Self.safeName(name)
         let targetFolder = unitRoot + "/" + folder
         let final = Self.freeName(safeName, in: targetFolder)
         outcome.destination = folder + "/" + final
         if dryRun { return outcome }
         do {
             try FileManager.default.createDirectory(atPath: targetFolder, withIntermediateDirectories: true)
-            let temporary = targetFolder + "/.taizhang-incoming-\(UUID().uuidString)"
-            try FileManager.default.copyItem(atPath: source, toPath: temporary)
+            Self.removeAbandonedCopies(in: targetFolder)
+            let temporary = targetFolder + "/" + Self.temporaryPrefix + UUID().uuidString
             defer { unlink(temporary) }
-            guard try FileHasher.sha256(path: temporary) == FileHasher.sha256(path: source) else {
+            let (copied, lock) = try Self.copy(source, to: temporary)
+            defer { withExtendedLifetime(lock) {} }  // the copy stays locked until it has its name
+            guard try FileHasher.sha256(path: temporary) == copied else {
                 outcome.error = "the copy does not match the original; the original was left in place"
                 outcome.destination = nil
                 return outcome
@@ -79,6 +103,67 @@ public struct EvidenceFiler {
             outcome.error = "\(error.localizedDescription); the original was left in place"
         }
         return outcome
+    }
+
+    /// The file name of an incoming path. Backslashes separate folders too (names from Windows
+    /// archives), and characters that hide or reorder text (U+202E, zero-width, U+0085 and other
+    /// C1 controls) are stripped, so a name shows what it is.
+    static func incomingName(_ source: String) -> String {
+        let last = URL(fileURLWithPath: source).lastPathComponent
+        let name = last.split(separator: "\\", omittingEmptySubsequences: false).last.map(String.init) ?? last
+        return String(String.UnicodeScalarView(name.unicodeScalars.filter { !WindowsName.isInvisibleOrReordering($0) }))
+    }
+
+    /// A Windows-safe name of at most `maximumNameLength` units that does not start with a dot
+    /// (a hidden file nobody would count); a long name loses the end of its stem, never its
+    /// extension.
+    static func safeName(_ name: String) -> String {
+        var result = WindowsName.sanitize(name)
+        while let first = result.first, first == "." || first == " " { result.removeFirst() }
+        if result.isEmpty { result = "_" }
+        let ext = (result as NSString).pathExtension
+        let keepsExtension = !ext.isEmpty && ext.utf16.count <= 16
+        let suffix = keepsExtension ? "." + ext : ""
+        var stem = keepsExtension ? (result as NSString).deletingPathExtension : result
+        while stem.utf16.count + suffix.utf16.count > maximumNameLength, !stem.isEmpty { stem.removeLast() }
+        while let last = stem.last, last == "." || last == " " { stem.removeLast() }
+        return WindowsName.sanitize((stem.isEmpty ? "_" : stem) + suffix)
+    }
+
+    /// Copies `source` to the new file `temporary` and returns the SHA-256 of what was read,
+    /// and the open copy, locked until it is closed. The source is opened without following
+    /// links and without blocking, and must be a regular file.
+    static func copy(_ source: String, to temporary: String) throws -> (sha256: String, lock: FileHandle) {
+        func failure() -> POSIXError { POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+        let input = open(source, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
+        guard input >= 0 else { throw failure() }
+        let reader = FileHandle(fileDescriptor: input, closeOnDealloc: true)
+        var info = stat()
+        guard fstat(input, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { throw POSIXError(.EINVAL) }
+        let output = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        guard output >= 0 else { throw failure() }
+        let writer = FileHandle(fileDescriptor: output, closeOnDealloc: true)
+        // Held until the copy is closed: a later run only removes copies nobody holds.
+        guard flock(output, LOCK_EX) == 0 else { throw failure() }
+        var hasher = FileHasher.Streaming()
+        while let block = try reader.read(upToCount: 1 << 20), !block.isEmpty {
+            hasher.update(block)
+            try writer.write(contentsOf: block)
+        }
+        try writer.synchronize()
+        return (hasher.finalize(), writer)
+    }
+
+    /// Removes copies a killed `file` left in `folder`: those no running `file` holds locked.
+    static func removeAbandonedCopies(in folder: String) {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return }
+        for name in names where name.hasPrefix(temporaryPrefix) {
+            let path = folder + "/" + name
+            let fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
+            guard fd >= 0 else { continue }
+            if flock(fd, LOCK_EX | LOCK_NB) == 0 { unlink(path) }
+            close(fd)
+        }
     }
 
     /// `name`, or `name (2).ext`, `name (3).ext`… whichever is not taken in `folder`.

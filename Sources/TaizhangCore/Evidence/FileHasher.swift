@@ -8,11 +8,20 @@ public enum FileHasher {
             throw CocoaError(.fileReadNoSuchFile, userInfo: [NSFilePathErrorKey: path])
         }
         defer { try? handle.close() }
-        var hasher = SHA256()
+        var hasher = Streaming()
         while let block = try handle.read(upToCount: 1 << 20), !block.isEmpty {
-            hasher.update(data: block)
+            hasher.update(block)
         }
-        return hasher.finalize().map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
+        return hasher.finalize()
+    }
+
+    /// SHA-256 fed block by block, as lower-case hex.
+    struct Streaming {
+        private var hasher = SHA256()
+        mutating func update(_ block: Data) { hasher.update(data: block) }
+        func finalize() -> String {
+            hasher.finalize().map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
+        }
     }
 
     /// Hashes many files on every core; nil where a file could not be read.

@@ -18,6 +18,8 @@ public struct PackGenerator {
         public var progress: ((Int, Int, String) -> Void)?
         /// The tracker's view of item statuses, shown in the indexes.
         public var statuses: (any ItemStatusSource)?
+        /// Tests: the writer stops after this many renames, as if the process were killed.
+        var stopAfterCommits: Int?
 
         public init(outputRoot: String, communities: [String]? = nil, dryRun: Bool = false,
                     progress: ((Int, Int, String) -> Void)? = nil, statuses: (any ItemStatusSource)? = nil) {
@@ -58,7 +60,12 @@ public struct PackGenerator {
     public func generate(_ options: Options) -> Result {
         let plan = PackPlanner(workspace: workspace).plan()
         let packRoot = options.outputRoot + "/" + plan.folderName
+        if let problem = PackWriter.folderProblem(packRoot) {
+            return Result(packRoot: packRoot, plan: plan, report: .init(), diagnostics: [problem], units: [], orphans: [])
+        }
         let writer = PackWriter(packRoot: packRoot, dryRun: options.dryRun)
+        writer.stopAfterCommits = options.stopAfterCommits
+        let generated = writer.generatedFiles
         let figureFlags = FiguresChecker(workspace: workspace).check()
         let renderer = PageRenderer(workspace: workspace, templates: templates, statuses: options.statuses, figureFlags: figureFlags)
         let selected = options.communities.map(Set.init)
@@ -81,7 +88,7 @@ public struct PackGenerator {
             let chunk = Array(plan.units[start..<min(start + width, plan.units.count)])
             start += chunk.count
             let rendered = Parallel.map(chunk) { unit -> (UnitInventory, [(String, [UInt8])]) in
-                let inventory = UnitInventory(unit: unit, unitRoot: packRoot + "/" + unit.folderName)
+                let inventory = UnitInventory(unit: unit, unitRoot: packRoot + "/" + unit.folderName, generated: generated)
                 return (inventory, inScope(unit) ? renderer.unitFiles(unit, inventory: inventory, orphans: inventory.orphans) : [])
             }
             for (unit, (inventory, files)) in zip(chunk, rendered) {
@@ -99,7 +106,7 @@ public struct PackGenerator {
         }
         if selected == nil {
             let expectedUnits = Set(plan.units.map(\.folderName))
-            for orphan in FileInventory.orphans(in: packRoot, expected: expectedUnits.union([GeneratedName.manifest])) {
+            for orphan in FileInventory.orphans(in: packRoot, expected: expectedUnits.union([GeneratedName.manifest]), skip: generated.isUnmodified) {
                 orphans.append((orphan.name, orphan.files))
             }
             writer.removeStale(inScope: { _ in true }, planned: planned)
@@ -139,12 +146,13 @@ struct UnitInventory {
     /// Folders inside the unit that the plan no longer has but that hold user files.
     let orphans: [(path: String, files: Int)]
 
-    init(unit: UnitPlan, unitRoot: String) {
+    init(unit: UnitPlan, unitRoot: String, generated: GeneratedFiles) {
         self.unit = unit
         var files: [String: [UserFile]] = [:]
         var orphans: [(String, Int)] = []
         let binderNames = Set(unit.binders.map(\.folderName))
-        for orphan in FileInventory.orphans(in: unitRoot, expected: binderNames.union([GeneratedName.walkthroughFolder, GeneratedName.unsortedFolder])) {
+        for orphan in FileInventory.orphans(in: unitRoot, expected: binderNames.union([GeneratedName.walkthroughFolder, GeneratedName.unsortedFolder]),
+                                             skip: { generated.isUnmodified(unit.folderName + "/" + $0) }) {
             orphans.append((orphan.name, orphan.files))
         }
         for binder in unit.binders {
@@ -152,7 +160,8 @@ struct UnitInventory {
             for item in binder.items {
                 files[item.item.code] = FileInventory.userFiles(in: binderRoot + "/" + item.folderName)
             }
-            for orphan in FileInventory.orphans(in: binderRoot, expected: Set(binder.items.map(\.folderName))) {
+            for orphan in FileInventory.orphans(in: binderRoot, expected: Set(binder.items.map(\.folderName)),
+                                                 skip: { generated.isUnmodified(unit.folderName + "/" + binder.folderName + "/" + $0) }) {
                 orphans.append((binder.folderName + "/" + orphan.name, orphan.files))
             }
         }

@@ -27,6 +27,15 @@ public enum WindowsName {
         return false
     }
 
+    /// Characters that hide or reorder text: bidirectional controls (U+202E makes "fdp.exe"
+    /// look like "exe.pdf"), zero-width characters, U+0085 and the other C1 controls.
+    public static func isInvisibleOrReordering(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x80...0x9F, 0x200B...0x200F, 0x202A...0x202E, 0x2060...0x2064, 0x2066...0x2069, 0x061C, 0xFEFF: return true
+        default: return false
+        }
+    }
+
     /// Whether `name` can be used as it is.
     public static func isValid(_ name: String) -> Bool {
         sanitize(name) == name

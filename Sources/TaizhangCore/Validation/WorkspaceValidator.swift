@@ -227,9 +227,20 @@ public struct WorkspaceValidator: Sendable {
 
     // MARK: Names that become folders
 
+    static func codePoint(_ scalar: Unicode.Scalar) -> String {
+        let hex = String(scalar.value, radix: 16, uppercase: true)
+        return "U+" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
+    }
+
     private func checkNames(_ d: inout [Diagnostic]) {
         func check(_ name: String, _ what: String, at location: SourceLocation) {
-            if WindowsName.escapesFolder(name) {
+            let hidden = name.unicodeScalars.filter(WindowsName.isInvisibleOrReordering)
+            if !hidden.isEmpty {
+                let shown = name.unicodeScalars.map { WindowsName.isInvisibleOrReordering($0) ? "<\(Self.codePoint($0))>" : String($0) }.joined()
+                let codes = hidden.map(Self.codePoint).joined(separator: ", ")
+                d.append(.error("name.invisible-character",
+                                "\(what) \"\(shown)\" contains \(codes), which hides or reorders text; remove it", at: location))
+            } else if WindowsName.escapesFolder(name) {
                 d.append(.error("name.escapes-pack", "\(what) \"\(name)\" would escape its folder in the pack (no /, \\, .. or drive letters)", at: location))
             } else if !WindowsName.isValid(name) {
                 d.append(.warning("name.not-portable", "\(what) \"\(name)\" is not a valid Windows file name; it will be written as \"\(WindowsName.sanitize(name))\"", at: location))

@@ -1,5 +1,8 @@
 import Foundation
 import TaizhangDiagnostics
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A CSV table read for validation: every field knows its line and column, so mistakes in a
 /// community's Excel export come back as `file:line:col` diagnostics.
@@ -25,11 +28,23 @@ public struct CSVTable: Sendable {
 
     /// Reads and splits a file; decoding or quoting problems are diagnostics.
     public static func read(file: String) -> (CSVTable?, [Diagnostic]) {
-        guard let data = FileManager.default.contents(atPath: file) else {
+        var info = stat()
+        guard stat(file, &info) == 0 else {
             return (nil, [.error("csv.missing", "file not found", at: SourceLocation(file: file))])
         }
-        guard data.count <= 16 * 1024 * 1024 else {
+        switch info.st_mode & S_IFMT {
+        case S_IFREG: break
+        case S_IFDIR: return (nil, [.error("csv.not-a-file", "is a folder, not a CSV file", at: SourceLocation(file: file))])
+        default: return (nil, [.error("csv.not-a-file", "is not a regular file, so it cannot be a CSV file", at: SourceLocation(file: file))])
+        }
+        guard info.st_size <= 16 * 1024 * 1024 else {
             return (nil, [.error("csv.too-large", "file is too large (over 16 MiB)", at: SourceLocation(file: file))])
+        }
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: file))
+        } catch {
+            return (nil, [.error("csv.unreadable", "cannot read the file: \(error.localizedDescription)", at: SourceLocation(file: file))])
         }
         guard let (text, encoding) = TextDecoding.decode(data) else {
             return (nil, [.error("csv.encoding", "cannot read the file as UTF-8 or GB18030; save it from Excel as CSV", at: SourceLocation(file: file))])
@@ -110,7 +125,24 @@ public struct CSVTable: Sendable {
         guard let header = rows.first else {
             return (nil, diagnostics + [.error("csv.empty", "the file is empty; the first line must name the columns", at: SourceLocation(file: file, line: 1, column: 1))])
         }
+        for row in rows.dropFirst() where row.fields.count > header.fields.count {
+            if let extra = row.fields[header.fields.count...].first(where: { !$0.value.isEmpty }) {
+                diagnostics.append(.warning("csv.extra-fields",
+                                            "this line has \(row.fields.count) fields but the first line names \(header.fields.count) columns; the extra fields are ignored",
+                                            at: SourceLocation(file: file, line: extra.line, column: extra.column)))
+            }
+        }
         return (CSVTable(file: file, header: header, rows: Array(rows.dropFirst()), encoding: encoding), diagnostics)
+    }
+
+    /// Warnings for named header columns that are none of `used`: their data is ignored.
+    public func unusedColumns(_ used: [Int?]) -> [Diagnostic] {
+        let known = Set(used.compactMap { $0 })
+        return header.fields.indices.filter { !known.contains($0) && !header.fields[$0].value.isEmpty }.map { index in
+            let field = header.fields[index]
+            return .warning("csv.extra-column", "column \"\(field.value)\" is not one Taizhang reads; it is ignored",
+                            at: SourceLocation(file: file, line: field.line, column: field.column))
+        }
     }
 
     /// The index of the first column whose header is one of `names`.

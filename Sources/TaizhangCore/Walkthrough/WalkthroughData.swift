@@ -85,6 +85,7 @@ public struct WalkthroughData: Sendable {
             staff: required(table, ["包片人员", "包片", "patch"], label: "包片人员", &d),
             facts: table.column(["须知情况", "情况", "facts"]))
         guard columns.id != nil, columns.address != nil, columns.head != nil, columns.category != nil, columns.staff != nil else { return [] }
+        d += table.unusedColumns([columns.id, columns.address, columns.head, columns.category, columns.staff, columns.facts])
         var households: [Household] = []
         var seen: [String: Int] = [:]
         for row in table.rows {
@@ -130,6 +131,7 @@ public struct WalkthroughData: Sendable {
             household: table.column(["户号", "household"]),
             notes: table.column(["说明", "备注", "notes"]))
         guard columns.order != nil, columns.name != nil, columns.kind != nil else { return [] }
+        d += table.unusedColumns([columns.order, columns.name, columns.kind, columns.household, columns.notes])
         let known = Set(households.map(\.id))
         var stops: [RouteStop] = []
         for row in table.rows {

@@ -28,15 +28,33 @@ public struct FileInventory: Sendable {
     /// The user's files in `folder`, recursively, sorted by name. Missing folder: none.
     ///
     /// Plain directory listings and `lstat`: Foundation's URL enumerator spent most of a scan
-    /// converting paths. Symbolic links are not followed (a link cannot pull files from
-    /// outside the pack into it).
-    public static func userFiles(in folder: String) -> [UserFile] {
+    /// converting paths. Symbolic links are not followed, not even when `folder` itself is one
+    /// (a link cannot pull files from outside the pack into it). `skip` gets paths relative to
+    /// `folder` and leaves out files that are not the user's (stale generated pages).
+    public static func userFiles(in folder: String, skip: (String) -> Bool = { _ in false }) -> [UserFile] {
+        guard !isSymbolicLink(folder) else { return [] }
         var files: [UserFile] = []
-        collect(folder, prefix: "", into: &files)
+        collect(folder, prefix: "", skip: skip, into: &files)
         return files.sorted { $0.name < $1.name }
     }
 
-    private static func collect(_ folder: String, prefix: String, into files: inout [UserFile]) {
+    /// Whether `path` is a symbolic link (not followed).
+    public static func isSymbolicLink(_ path: String) -> Bool {
+        var info = stat()
+        return lstat(path, &info) == 0 && info.st_mode & S_IFMT == S_IFLNK
+    }
+
+    /// The first component of `relative` below `root` that is a symbolic link, if any.
+    public static func symbolicLink(in relative: String, under root: String) -> String? {
+        var prefix = ""
+        for component in relative.split(separator: "/") {
+            prefix += (prefix.isEmpty ? "" : "/") + component
+            if isSymbolicLink(root + "/" + prefix) { return prefix }
+        }
+        return nil
+    }
+
+    private static func collect(_ folder: String, prefix: String, skip: (String) -> Bool, into files: inout [UserFile]) {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return }
         for name in names where !isNoise(name) {
             let path = folder + "/" + name
@@ -44,26 +62,26 @@ public struct FileInventory: Sendable {
             guard lstat(path, &info) == 0 else { continue }
             let type = info.st_mode & S_IFMT
             if type == S_IFDIR {
-                collect(path, prefix: prefix + name + "/", into: &files)
+                collect(path, prefix: prefix + name + "/", skip: skip, into: &files)
             } else if type == S_IFREG {
                 if prefix.isEmpty && isGenerated(name) { continue }
+                if skip(prefix + name) { continue }
                 let seconds = Double(info.st_mtim.tv_sec) + Double(info.st_mtim.tv_nsec) / 1_000_000_000
                 files.append(UserFile(name: prefix + name, size: Int(info.st_size), modified: Date(timeIntervalSince1970: seconds)))
             }
         }
     }
 
-    /// Folders and files directly in `folder` that the plan does not expect and that hold
-    /// something of the user's: what is left when an item or binder leaves the catalogue.
-    public static func orphans(in folder: String, expected: Set<String>) -> [(name: String, files: Int)] {
-        let fm = FileManager.default
-        guard let names = try? fm.contentsOfDirectory(atPath: folder) else { return [] }
+    /// Folders directly in `folder` that the plan does not expect and that hold something of
+    /// the user's: what is left when an item or binder leaves the catalogue. `skip` gets paths
+    /// relative to `folder`: generated pages about to be removed are not the user's files.
+    public static func orphans(in folder: String, expected: Set<String>, skip: (String) -> Bool = { _ in false }) -> [(name: String, files: Int)] {
+        guard !isSymbolicLink(folder), let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return [] }
         var result: [(String, Int)] = []
         for name in names.sorted() where !expected.contains(name) && !isNoise(name) && !isGenerated(name) {
-            var isDirectory: ObjCBool = false
-            fm.fileExists(atPath: folder + "/" + name, isDirectory: &isDirectory)
-            guard isDirectory.boolValue else { continue }
-            let count = userFiles(in: folder + "/" + name).count
+            var info = stat()
+            guard lstat(folder + "/" + name, &info) == 0, info.st_mode & S_IFMT == S_IFDIR else { continue }
+            let count = userFiles(in: folder + "/" + name, skip: { skip(name + "/" + $0) }).count
             if count > 0 { result.append((name, count)) }
         }
         return result

@@ -6,6 +6,9 @@ import Foundation
 ///
 /// Stored as `taizhang-manifest.tsv` in the pack: one `sha256<TAB>size<TAB>path` line per file,
 /// sorted by path, so it diffs well and is byte-identical between identical runs.
+///
+/// The file is not trusted: a path that is not a plain relative path inside the pack (absolute,
+/// `..`, `.`, empty components, backslashes) is refused and listed in `refused`, never used.
 public struct Manifest: Sendable, Equatable {
     public struct Entry: Sendable, Equatable {
         public var sha256: String
@@ -15,27 +18,51 @@ public struct Manifest: Sendable, Equatable {
     public static let header = "# taizhang manifest v1: sha256, size, path (generated files only)"
 
     public var entries: [String: Entry] = [:]
+    /// Paths read from the file that point outside the pack or are malformed.
+    public var refused: [String] = []
 
     public init(entries: [String: Entry] = [:]) { self.entries = entries }
+
+    /// Whether `path` is a plain relative path that stays inside the folder it is relative to.
+    public static func isSafeRelativePath(_ path: String) -> Bool {
+        guard !path.isEmpty, !path.hasPrefix("/"), !path.contains("\\"), !path.contains("\0") else { return false }
+        return path.split(separator: "/", omittingEmptySubsequences: false).allSatisfy { !$0.isEmpty && $0 != "." && $0 != ".." }
+    }
 
     /// Reads a manifest; a missing or unreadable one is empty (every existing file is then
     /// treated as the user's and left alone).
     public static func read(from path: String) -> Manifest {
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return Manifest() }
-        var entries: [String: Entry] = [:]
+        var manifest = Manifest()
+        for (relative, entry) in lines(of: path) {
+            if isSafeRelativePath(relative) {
+                manifest.entries[relative] = entry
+            } else {
+                manifest.refused.append(relative)
+            }
+        }
+        return manifest
+    }
+
+    /// Every `hash, size, path` line of a manifest or journal file, in file order.
+    static func lines(of path: String) -> [(String, Entry)] {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return [] }
+        var result: [(String, Entry)] = []
         for line in text.split(separator: "\n") where !line.hasPrefix("#") {
             let fields = line.split(separator: "\t", maxSplits: 2, omittingEmptySubsequences: false)
             guard fields.count == 3, fields[0].count == 64, let size = Int(fields[1]) else { continue }
-            entries[String(fields[2])] = Entry(sha256: String(fields[0]), size: size)
+            result.append((String(fields[2]), Entry(sha256: String(fields[0]), size: size)))
         }
-        return Manifest(entries: entries)
+        return result
+    }
+
+    static func line(_ path: String, _ entry: Entry) -> String {
+        "\(entry.sha256)\t\(entry.size)\t\(path)\n"
     }
 
     public func serialized() -> [UInt8] {
         var text = Manifest.header + "\n"
-        for path in entries.keys.sorted() {
-            let entry = entries[path]!
-            text += "\(entry.sha256)\t\(entry.size)\t\(path)\n"
+        for (path, entry) in entries.sorted(by: { $0.key < $1.key }) {
+            text += Manifest.line(path, entry)
         }
         return Array(text.utf8)
     }

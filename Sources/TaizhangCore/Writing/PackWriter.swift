@@ -1,14 +1,25 @@
 import Foundation
 import TaizhangDiagnostics
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Writes generated files into a pack without ever losing a user's file.
 ///
 /// - A file is written only when its bytes change, atomically (temporary file, then rename),
 ///   so regenerating unchanged input leaves contents and modification times alone.
-/// - An existing file is replaced only if the previous manifest lists it and it still has the
-///   recorded hash: otherwise it is the user's (or the user edited it), and it is kept.
+/// - An existing file is replaced only if it holds bytes Taizhang wrote for that path: the hash
+///   in the previous manifest, or one in the journal of a run that died half-way. Otherwise it
+///   is the user's (or the user edited it), and it is kept.
 /// - Generated files that are no longer planned are removed only when unmodified; folders are
-///   removed only when empty.
+///   removed only when empty. A removal that fails is reported.
+/// - Paths from the manifest are used only when they stay inside the pack, and no path with a
+///   symbolic link in it is written or removed: a link could lead anywhere.
+///
+/// Crash safety: before the first rename, a run takes a lock on `.taizhang-journal.tsv` and
+/// appends each file's new hash there before renaming it into place. A run that finishes writes
+/// the manifest and deletes the journal; after a crash the next run still knows every hash it
+/// wrote, and removes the temporary files the crashed run left in those folders.
 public final class PackWriter {
     public struct Report: Sendable, Equatable {
         public var created: [String] = []
@@ -17,117 +28,317 @@ public final class PackWriter {
         public var removed: [String] = []
         /// Generated files the user edited: kept as they are, not refreshed.
         public var keptEdited: [String] = []
+        /// Stale generated files that could not be removed.
+        public var removalsFailed: [String] = []
+        /// Paths not written or removed because a symbolic link is in the way.
+        public var refusedLinks: [String] = []
 
         public var written: Int { created.count + updated.count }
     }
 
+    public static let journalName = ".taizhang-journal.tsv"
+    static let temporaryPrefix = ".taizhang-tmp-"
+    /// Temporary files of Foundation's atomic writes (earlier versions, kill -9).
+    static let foundationTemporaryPrefix = ".dat.nosync"
+
     public let packRoot: String
     public let dryRun: Bool
     public let previous: Manifest
+    /// Hashes a run that did not finish wrote, per path (from its journal).
+    let journaled: [String: Set<String>]
     public private(set) var manifest = Manifest()
     public private(set) var report = Report()
     public private(set) var diagnostics: [Diagnostic] = []
     private let fileManager = FileManager.default
+    private var journal: Int32 = -1
+    /// Set when the journal could not be opened or locked, or by `stopAfterCommits`: nothing
+    /// more is written, as if the process had died.
+    private var stopped = false
+    private var commits = 0
+    private var sweptFolders: Set<String> = []
+    private var linkFreeFolders: Set<String> = []
+    /// Tests: behave as if the process were killed after this many renames.
+    var stopAfterCommits: Int?
+    /// Tests: how a stale file is removed.
+    var removeFile: (String) throws -> Void = { try FileManager.default.removeItem(atPath: $0) }
 
     public init(packRoot: String, dryRun: Bool) {
         self.packRoot = packRoot
         self.dryRun = dryRun
-        self.previous = Manifest.read(from: packRoot + "/" + GeneratedName.manifest)
+        previous = Manifest.read(from: packRoot + "/" + GeneratedName.manifest)
+        var journaled: [String: Set<String>] = [:]
+        var refused = previous.refused
+        for (path, entry) in Manifest.lines(of: packRoot + "/" + Self.journalName) {
+            if Manifest.isSafeRelativePath(path) {
+                journaled[path, default: []].insert(entry.sha256)
+            } else {
+                refused.append(path)
+            }
+        }
+        self.journaled = journaled
+        for path in refused {
+            diagnostics.append(.warning("pack.manifest-path-refused",
+                                        "ignored \"\(path)\" in \(GeneratedName.manifest): not a path inside the pack; nothing there was touched",
+                                        at: SourceLocation(file: packRoot + "/" + GeneratedName.manifest)))
+        }
+    }
+
+    deinit { if journal >= 0 { close(journal) } }
+
+    /// One error when the pack cannot be a folder at all: `path` or the nearest of its existing
+    /// parents is a file (`--out` pointing at a file), instead of one error per page.
+    public static func folderProblem(_ path: String) -> Diagnostic? {
+        var current = path
+        while !current.isEmpty, current != "/" {
+            var info = stat()
+            if stat(current, &info) == 0 {
+                guard info.st_mode & S_IFMT != S_IFDIR else { return nil }
+                return .error("pack.not-a-folder", "\(current) is a file, not a folder, so the pack cannot be written there; choose another --out",
+                              at: SourceLocation(file: current))
+            }
+            current = (current as NSString).deletingLastPathComponent
+        }
+        return nil
     }
 
     func absolute(_ relative: String) -> String { packRoot + "/" + relative }
 
+    /// Whether `hash` is one Taizhang wrote for `relative` (manifest or journal).
+    func isOurs(_ relative: String, hash: String) -> Bool {
+        previous.entries[relative]?.sha256 == hash || journaled[relative]?.contains(hash) == true
+    }
+
+    /// What Taizhang wrote into the pack, for the inventories (safe to use on any thread).
+    public var generatedFiles: GeneratedFiles {
+        var known = journaled
+        for (path, entry) in previous.entries { known[path, default: []].insert(entry.sha256) }
+        return GeneratedFiles(packRoot: packRoot, known: known)
+    }
+
     /// Writes one generated file (path relative to the pack root).
     public func write(_ relative: String, _ bytes: [UInt8]) {
         let path = absolute(relative)
+        if refuseLink(in: relative, while: "write") { return }
         let hash = Manifest.sha256(bytes)
-        if let existing = fileManager.contents(atPath: path) {
+        if let existing = Self.contents(of: path) {
             if existing == Data(bytes) {  // Data == is a memcmp; elementsEqual walked byte by byte
                 manifest.entries[relative] = .init(sha256: hash, size: bytes.count)
                 report.unchanged += 1
                 return
             }
-            guard let recorded = previous.entries[relative], recorded.sha256 == Manifest.sha256(existing) else {
+            guard isOurs(relative, hash: Manifest.sha256(existing)) else {
                 report.keptEdited.append(relative)
                 diagnostics.append(.warning("pack.kept-user-file",
                                             "kept \(relative): it was changed by hand or is not Taizhang's, so the new version was not written",
                                             at: SourceLocation(file: path)))
                 return
             }
-            if commit(bytes, to: path) {
+            if commit(bytes, hash: hash, to: relative) {
                 manifest.entries[relative] = .init(sha256: hash, size: bytes.count)
                 report.updated.append(relative)
+            } else {
+                manifest.entries[relative] = .init(sha256: Manifest.sha256(existing), size: existing.count)  // still ours
             }
         } else {
-            var isDirectory: ObjCBool = false
-            if fileManager.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
-                diagnostics.append(.error("pack.write-failed", "cannot write \(relative): a folder of that name is in the way", at: SourceLocation(file: path)))
+            var info = stat()
+            if lstat(path, &info) == 0 {
+                let what = info.st_mode & S_IFMT == S_IFDIR ? "a folder" : "something that is not a file"
+                diagnostics.append(.error("pack.write-failed", "cannot write \(relative): \(what) of that name is in the way", at: SourceLocation(file: path)))
                 return
             }
-            if commit(bytes, to: path) {
+            if commit(bytes, hash: hash, to: relative) {
                 manifest.entries[relative] = .init(sha256: hash, size: bytes.count)
                 report.created.append(relative)
             }
         }
     }
 
-    private func commit(_ bytes: [UInt8], to path: String) -> Bool {
+    /// A file's bytes; nil when it is missing or not a readable regular file.
+    static func contents(of path: String) -> Data? {
+        var info = stat()
+        guard lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return nil }
+        return try? Data(contentsOf: URL(fileURLWithPath: path))
+    }
+
+    /// The first component of `relative` (the file itself included) that is a symbolic link.
+    func symbolicLink(in relative: String) -> String? {
+        var prefix = ""
+        let components = relative.split(separator: "/")
+        for (index, component) in components.enumerated() {
+            prefix += (prefix.isEmpty ? "" : "/") + component
+            let isFolder = index < components.count - 1
+            if isFolder && linkFreeFolders.contains(prefix) { continue }
+            var info = stat()
+            guard lstat(absolute(prefix), &info) == 0 else { return nil }  // missing: nothing below exists
+            if info.st_mode & S_IFMT == S_IFLNK { return prefix }
+            if isFolder { linkFreeFolders.insert(prefix) }
+        }
+        return nil
+    }
+
+    /// Reports and refuses `relative` when a symbolic link is on its way.
+    private func refuseLink(in relative: String, while action: String) -> Bool {
+        guard let link = symbolicLink(in: relative) else { return false }
+        report.refusedLinks.append(relative)
+        diagnostics.append(.warning("pack.symbolic-link",
+                                    "did not \(action) \(relative): \(link) is a symbolic link, and Taizhang never follows links in a pack; replace it with a real folder",
+                                    at: SourceLocation(file: absolute(link))))
+        return true
+    }
+
+    /// Writes `bytes` to `relative`: journal line, temporary file, rename. False on failure.
+    private func commit(_ bytes: [UInt8], hash: String, to relative: String, journaled: Bool = true) -> Bool {
         if dryRun { return true }
+        if stopped { return false }
+        let path = absolute(relative)
+        let folder = (path as NSString).deletingLastPathComponent
         do {
-            let url = URL(fileURLWithPath: path)
-            try fileManager.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            // Foundation's .atomic writes a temporary file in the same folder and renames it.
-            try Data(bytes).write(to: url, options: .atomic)
-            return true
+            try fileManager.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            if journaled {
+                try appendToJournal(Manifest.line(relative, .init(sha256: hash, size: bytes.count)))
+            }
+            sweepTemporaryFiles(in: folder)
+            let temporary = folder + "/" + Self.temporaryPrefix + UUID().uuidString
+            do {
+                try Data(bytes).write(to: URL(fileURLWithPath: temporary))
+                guard rename(temporary, path) == 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+            } catch {
+                unlink(temporary)
+                throw error
+            }
         } catch {
-            diagnostics.append(.error("pack.write-failed", "cannot write \(path): \(error.localizedDescription)", at: SourceLocation(file: path)))
+            diagnostics.append(.error("pack.write-failed", "cannot write \(relative): \(error.localizedDescription)", at: SourceLocation(file: path)))
             return false
+        }
+        commits += 1
+        if let limit = stopAfterCommits, commits >= limit { stopped = true }
+        return true
+    }
+
+    /// Opens (and locks) the journal on first use, then appends one line before a rename.
+    private func appendToJournal(_ line: String) throws {
+        try openJournal()
+        let bytes = Array(line.utf8)
+        let written = bytes.withUnsafeBytes { Glibc.write(journal, $0.baseAddress, $0.count) }
+        guard written == bytes.count else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+    }
+
+    private func openJournal() throws {
+        if journal < 0 {
+            let path = absolute(Self.journalName)
+            let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0o644)
+            guard fd >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+            guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+                close(fd)
+                stopped = true
+                diagnostics.append(.error("pack.busy", "another taizhang is writing this pack; nothing was written, try again when it has finished",
+                                          at: SourceLocation(file: packRoot)))
+                throw CocoaError(.fileWriteUnknown)
+            }
+            journal = fd
+            // The crashed run's folders: remove the temporary files it left behind.
+            for folder in Set(journaled.keys.map { (absolute($0) as NSString).deletingLastPathComponent }) {
+                sweepTemporaryFiles(in: folder)
+            }
+        }
+    }
+
+    /// Removes temporary files of interrupted writes from `folder` (once per run and folder;
+    /// only while this run holds the journal lock, so no other writer's files are touched).
+    private func sweepTemporaryFiles(in folder: String) {
+        guard journal >= 0, sweptFolders.insert(folder).inserted,
+              let names = try? fileManager.contentsOfDirectory(atPath: folder) else { return }
+        for name in names where name.hasPrefix(Self.temporaryPrefix) || name.hasPrefix(Self.foundationTemporaryPrefix) {
+            unlink(folder + "/" + name)
         }
     }
 
     /// Keeps the previous manifest's entries for parts of the pack this run did not touch.
+    /// A path a crashed run journaled takes the hash of what is on disk, if that is Taizhang's.
     public func carryOver(where keep: (String) -> Bool) {
         for (path, entry) in previous.entries where manifest.entries[path] == nil && keep(path) {
             manifest.entries[path] = entry
+        }
+        for path in journaled.keys where keep(path) {
+            guard let existing = Self.contents(of: absolute(path)) else { continue }
+            let hash = Manifest.sha256(existing)
+            if isOurs(path, hash: hash) { manifest.entries[path] = .init(sha256: hash, size: existing.count) }
         }
     }
 
     /// Removes generated files of the previous run that are no longer planned (within `scope`),
     /// when unmodified, then any folders left empty. Edited ones are kept and reported.
     public func removeStale(inScope scope: (String) -> Bool, planned: Set<String>) {
-        for (relative, entry) in previous.entries.sorted(by: { $0.key < $1.key })
-        where manifest.entries[relative] == nil && !planned.contains(relative) && scope(relative) {
+        let candidates = Set(previous.entries.keys).union(journaled.keys)
+        for relative in candidates.sorted() where manifest.entries[relative] == nil && !planned.contains(relative) && scope(relative) {
             let path = absolute(relative)
-            guard let existing = fileManager.contents(atPath: path) else { continue }
-            guard Manifest.sha256(existing) == entry.sha256 else {
+            if symbolicLink(in: relative) != nil {
+                _ = refuseLink(in: relative, while: "remove")
+                continue
+            }
+            guard let existing = Self.contents(of: path) else { continue }
+            guard isOurs(relative, hash: Manifest.sha256(existing)) else {
                 report.keptEdited.append(relative)
                 diagnostics.append(.warning("pack.kept-user-file",
                                             "kept \(relative): it is no longer generated but was changed by hand", at: SourceLocation(file: path)))
                 continue
             }
+            if dryRun {
+                report.removed.append(relative)
+                continue
+            }
+            if stopped { continue }
+            do {
+                try removeFile(path)
+            } catch {
+                report.removalsFailed.append(relative)
+                diagnostics.append(.warning("pack.remove-failed",
+                                            "could not remove \(relative), which is no longer generated: \(error.localizedDescription)",
+                                            at: SourceLocation(file: path)))
+                continue
+            }
             report.removed.append(relative)
-            if dryRun { continue }
-            try? fileManager.removeItem(atPath: path)
-            removeEmptyFolders(from: URL(fileURLWithPath: path).deletingLastPathComponent().path)
+            removeEmptyFolders(from: (path as NSString).deletingLastPathComponent)
         }
     }
 
+    /// Removes `folder` and its parents inside the pack while they are empty (`rmdir` never
+    /// removes anything else).
     private func removeEmptyFolders(from folder: String) {
         var current = folder
         while current.hasPrefix(packRoot + "/"), current != packRoot {
-            guard let contents = try? fileManager.contentsOfDirectory(atPath: current), contents.isEmpty else { return }
-            try? fileManager.removeItem(atPath: current)
-            current = URL(fileURLWithPath: current).deletingLastPathComponent().path
+            guard rmdir(current) == 0 else { return }
+            current = (current as NSString).deletingLastPathComponent
         }
     }
 
-    /// Writes the manifest last: if a run dies half-way, the old manifest still describes
-    /// files on disk, and the next run compares bytes anyway.
+    /// Writes the manifest last, then drops the journal: if a run dies half-way, the old
+    /// manifest and the journal together still know every file Taizhang wrote.
     public func writeManifest() {
-        guard !dryRun else { return }
+        guard !dryRun, !stopped else { return }
         let path = absolute(GeneratedName.manifest)
         let bytes = manifest.serialized()
-        if let existing = fileManager.contents(atPath: path), existing == Data(bytes) { return }
-        _ = commit(bytes, to: path)
+        if Self.contents(of: path) != Data(bytes) {
+            guard commit(bytes, hash: Manifest.sha256(bytes), to: GeneratedName.manifest, journaled: false) else { return }
+        }
+        if journal < 0 && !journaled.isEmpty { try? openJournal() }
+        if journal >= 0 {
+            unlink(absolute(Self.journalName))
+            close(journal)
+            journal = -1
+        }
+    }
+}
+
+/// The files Taizhang wrote into a pack (manifest and journal), so that counting the user's
+/// files never counts a generated page that is about to be removed.
+public struct GeneratedFiles: Sendable {
+    let packRoot: String
+    let known: [String: Set<String>]
+
+    /// Whether the file at `relative` (from the pack root) still holds bytes Taizhang wrote.
+    public func isUnmodified(_ relative: String) -> Bool {
+        guard let hashes = known[relative], let bytes = PackWriter.contents(of: packRoot + "/" + relative) else { return false }
+        return hashes.contains(Manifest.sha256(bytes))
     }
 }
