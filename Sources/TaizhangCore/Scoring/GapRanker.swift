@@ -51,13 +51,11 @@ public enum GapRanker {
         }
     }
 
-    /// The owner group's open task naming the item (code or title), else its next one due.
+    /// The owner group's earliest open task naming the item (code or title) or the indicator.
     static func task(for deduction: Deduction, in tasks: [GapTask]) -> GapTask? {
         guard let group = deduction.group else { return nil }
-        let theirs = tasks.filter { $0.group == group }.sorted { ($0.due ?? "9999", $0.id) < ($1.due ?? "9999", $1.id) }
-        if let item = deduction.item, let named = theirs.first(where: { $0.title.contains(item) || deduction.itemTitle.map($0.title.contains) == true }) {
-            return named
-        }
-        return theirs.first
+        let names = [deduction.item, deduction.itemTitle, deduction.indicatorName].compactMap { $0 }.filter { !$0.isEmpty }
+        return tasks.filter { task in task.group == group && names.contains { task.title.contains($0) } }
+            .min { ($0.due ?? "9999", $0.id) < ($1.due ?? "9999", $1.id) }
     }
 }

@@ -30,7 +30,7 @@ public enum RuleText {
 
     public static func describe(_ kind: ScoringRule.Kind) -> String {
         func figure(_ id: String?) -> String { id.map { "（\($0)）" } ?? "" }
-        func item(_ code: String?) -> String { code.map { "（\($0)）" } ?? "" }
+        func item(_ code: String?) -> String { code.map { "\($0) " } ?? "" }
         switch kind {
         case let .perMissing(amount, per, code):
             let what = switch per {
@@ -38,9 +38,9 @@ public enum RuleText {
             case .item: "1项台账"
             case .community: "1个社区"
             }
-            return "每缺\(what)\(item(code))扣\(amount)分"
+            return "\(item(code))每缺\(what)扣\(amount)分"
         case let .perCase(amount, label, code, id):
-            return "每发现1例\(label ?? "问题")\(item(code))\(figure(id))扣\(amount)分"
+            return "\(item(code))每发现1例\(label ?? "问题")\(figure(id))扣\(amount)分"
         case let .rate(id, target, perPoint?):
             return "比率\(figure(id))达到\(target)%得满分，每低1个百分点扣\(perPoint)分"
         case let .rate(id, target, nil):
