@@ -96,8 +96,16 @@ public struct MockScoring: Sendable {
 
     /// Open gaps ranked by points at stake, with owner group and the task due for them.
     public func gaps(unit: String? = nil) throws -> [Gap] {
-        let open = try tracker.store.tasks().filter { $0.state != .done }
-            .map { GapTask(id: $0.id, title: $0.title, group: $0.group, due: $0.due?.description) }
-        return GapRanker.rank(try scores().filter { unit == nil || $0.unit == unit }, groups: tracker.workspace.street.groups, openTasks: open)
+        GapRanker.rank(try scores().filter { unit == nil || $0.unit == unit }, groups: tracker.workspace.street.groups, openTasks: try openTasks())
+    }
+
+    /// Tasks not done yet, which may close a gap.
+    public func openTasks() throws -> [GapTask] {
+        try tracker.store.tasks().filter { $0.state != .done }.map { GapTask(id: $0.id, title: $0.title, group: $0.group, due: $0.due?.description) }
+    }
+
+    /// The generator's scoring inputs: the same as the estimate's, plus the open tasks.
+    public func packScoring() throws -> PackScoring {
+        PackScoring(inputs: try inputs(), openTasks: try openTasks())
     }
 }

@@ -119,6 +119,11 @@ struct Pages: Sendable {
             "overdue": report.overdue.map { Self.values(["id": $0.id, "title": $0.title, "owner": $0.owner, "due": $0.due ?? "", "days": $0.daysOverdue]) },
             "hasOverdue": !report.overdue.isEmpty,
             "orphaned": report.orphaned, "hasOrphaned": !report.orphaned.isEmpty,
+            "gaps": try MockScoring(tracker: tracker).gaps().prefix(10).map { g in Self.values([
+                "points": "+\(g.points)", "unit": g.unitName, "indicator": "\(g.indicator) \(g.indicatorName)",
+                "subject": g.item.map { "\($0) \(g.itemTitle ?? "")" } ?? g.figure ?? "", "reason": g.reason,
+                "group": g.groupName ?? g.group ?? "", "task": g.task.map { "\($0.id) \($0.title)" },
+            ]) },
         ], session: session)
     }
 

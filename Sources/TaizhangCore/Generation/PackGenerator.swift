@@ -17,6 +17,8 @@ public struct PackGenerator {
         public var progress: ((Int, Int, String) -> Void)?
         /// The tracker's view of item statuses, shown in the indexes.
         public var statuses: (any ItemStatusSource)?
+        /// Inputs of the estimated score beyond the files on disk; nil: files only.
+        public var scoring: PackScoring?
 
         public init(outputRoot: String, communities: [String]? = nil, dryRun: Bool = false,
                     progress: ((Int, Int, String) -> Void)? = nil, statuses: (any ItemStatusSource)? = nil) {
@@ -58,7 +60,10 @@ public struct PackGenerator {
         let plan = PackPlanner(workspace: workspace).plan()
         let packRoot = options.outputRoot + "/" + plan.folderName
         let writer = PackWriter(packRoot: packRoot, dryRun: options.dryRun)
-        let renderer = PageRenderer(workspace: workspace, templates: templates, statuses: options.statuses)
+        var configured = PageRenderer(workspace: workspace, templates: templates, statuses: options.statuses)
+        configured.scoring = options.scoring ?? PackScoring()
+        configured.scoring.plan = plan
+        let renderer = configured
         let selected = options.communities.map(Set.init)
         let inScope: @Sendable (UnitPlan) -> Bool = { unit in
             guard let selected else { return true }

@@ -13,6 +13,11 @@ public struct Catalogue: Sendable {
     public var isScored: Bool { allIndicators.contains(where: \.isScored) }
 
     public var allIndicators: [Indicator] { categories.flatMap(\.indicators) }
+
+    /// The total points: the declared total, else the categories' (declared or summed).
+    public var declaredTotal: Decimal2 {
+        totalPoints ?? categories.reduce(Decimal2.zero) { $0 + ($1.points ?? $1.indicators.reduce(Decimal2.zero) { $0 + $1.points }) }
+    }
     public var allItems: [LedgerItem] { categories.flatMap { $0.indicators.flatMap(\.items) } }
 }
 
