@@ -69,7 +69,7 @@ let package = Package(
             name: "TaizhangWebTests",
             dependencies: ["TaizhangWeb", .product(name: "HummingbirdTesting", package: "hummingbird")]
         ),
-        .testTarget(name: "TaizhangCLITests", dependencies: ["taizhang"]),
+        .testTarget(name: "TaizhangCLITests", dependencies: ["taizhang"], exclude: ["Golden"]),
     ],
     swiftLanguageModes: [.v6]
 )

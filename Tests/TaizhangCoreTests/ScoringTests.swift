@@ -300,3 +300,45 @@ import TaizhangDiagnostics
         ])
     }
 }
+
+@Suite struct UnscoredPagesTests {
+    /// An unscored catalogue (a registers list): no page may print "0 分" or a score.
+    @Test func anUnscoredCatalogueShowsNoPointsOnAnyPage() throws {
+        let directory = try TemporaryDirectory("unscored")
+        try directory.overlay(Paths.small)
+        try directory.write("checklists/taizhang.xml", """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <taizhang version="1" xmlns:xi="http://www.w3.org/2001/XInclude">
+              <xi:include href="street.xml"/>
+              <catalogue name="登记簿目录">
+                <xi:include href="catalogue/02-data.xml"/>
+              </catalogue>
+              <xi:include href="tasks.xml"/>
+            </taizhang>
+            """)
+        try directory.write("checklists/catalogue/02-data.xml", """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <category code="02" name="登记簿">
+              <indicator code="2.1" name="宣传栏登记" method="site-visit" level="both" group="g1">
+                <standard>宣传栏登记簿。</standard>
+                <item code="02.01" title="宣传栏登记簿"><document title="登记簿"/></item>
+              </indicator>
+            </category>
+            """)
+        let fixture = try PackFixture(directory.path)
+        #expect(!fixture.workspace.catalogue.isScored)
+        let result = fixture.generate()
+        #expect(!result.diagnostics.hasErrors)
+        var pages = 0
+        let walker = try #require(FileManager.default.enumerator(atPath: fixture.packRoot))
+        for case let path as String in walker where path.hasSuffix(".html") || path.hasSuffix(".xml") {
+            let text = try String(contentsOfFile: fixture.packRoot + "/" + path, encoding: .utf8)
+            #expect(!text.contains("0 分"), "\(path)")
+            #expect(!text.contains("预估得分") && !text.contains("<score"), "\(path)")
+            pages += 1
+        }
+        #expect(pages > 5)
+        let sheet = try String(contentsOfFile: fixture.packRoot + "/01 东社区/02 登记簿/02.01 宣传栏登记簿/00 说明.html", encoding: .utf8)
+        #expect(sheet.contains("2.1 宣传栏登记（不计分）"))
+    }
+}

@@ -138,7 +138,7 @@ public struct WalkthroughBuilder {
                 ContingencyRow(level: c.level, situation: c.situation, response: c.response,
                                group: street.group(c.group.id).map { "第\($0.number)组 \($0.name)" } ?? c.group.id)
             },
-            scores: scores, totalPoints: total.description,
+            scores: scores, totalPoints: scores.isEmpty ? "不计分" : total.description,
             partialNote: listed == total ? nil : "目录仅列出部分指标（已列 \(listed) 分）")
     }
 
