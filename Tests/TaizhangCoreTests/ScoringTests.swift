@@ -5,6 +5,20 @@ import TaizhangDiagnostics
 
 /// The estimator's arithmetic, rule kind by rule kind, on the small workspace with category 02
 /// replaced. Category 01 (20 points) stays: 1.1 (12, veto) and 1.2 (8, communities with an urban village).
+/// The small workspace's master file with the given catalogue attributes and category files.
+func master(_ attributes: String, includes: [String]) -> String {
+    """
+    <?xml version="1.0" encoding="UTF-8"?>
+    <taizhang version="1" xmlns:xi="http://www.w3.org/2001/XInclude">
+      <xi:include href="street.xml"/>
+      <catalogue name="测试台账目录" \(attributes)>
+    \(includes.map { "    <xi:include href=\"catalogue/\($0).xml\"/>" }.joined(separator: "\n"))
+      </catalogue>
+      <xi:include href="tasks.xml"/>
+    </taizhang>
+    """
+}
+
 @Suite struct ScoringTests {
     struct Loaded {
         let directory: TemporaryDirectory
@@ -26,17 +40,7 @@ import TaizhangDiagnostics
         let directory = try TemporaryDirectory("scoring")
         try directory.overlay(Paths.small)
         let total = (Decimal2(points) ?? .zero) + Decimal2(hundredths: 2000)
-        try directory.write("checklists/taizhang.xml", """
-            <?xml version="1.0" encoding="UTF-8"?>
-            <taizhang version="1" xmlns:xi="http://www.w3.org/2001/XInclude">
-              <xi:include href="street.xml"/>
-              <catalogue name="测试台账目录" totalPoints="\(total)">
-                <xi:include href="catalogue/01-org.xml"/>
-                <xi:include href="catalogue/02-data.xml"/>
-              </catalogue>
-              <xi:include href="tasks.xml"/>
-            </taizhang>
-            """)
+        try directory.write("checklists/taizhang.xml", master("totalPoints=\"\(total)\"", includes: ["01-org", "02-data"]))
         try directory.write("checklists/catalogue/02-data.xml", """
             <?xml version="1.0" encoding="UTF-8"?>
             <category code="02" name="数据管理" points="\(points)">
@@ -306,16 +310,7 @@ import TaizhangDiagnostics
     @Test func anUnscoredCatalogueShowsNoPointsOnAnyPage() throws {
         let directory = try TemporaryDirectory("unscored")
         try directory.overlay(Paths.small)
-        try directory.write("checklists/taizhang.xml", """
-            <?xml version="1.0" encoding="UTF-8"?>
-            <taizhang version="1" xmlns:xi="http://www.w3.org/2001/XInclude">
-              <xi:include href="street.xml"/>
-              <catalogue name="登记簿目录">
-                <xi:include href="catalogue/02-data.xml"/>
-              </catalogue>
-              <xi:include href="tasks.xml"/>
-            </taizhang>
-            """)
+        try directory.write("checklists/taizhang.xml", master("", includes: ["02-data"]))
         try directory.write("checklists/catalogue/02-data.xml", """
             <?xml version="1.0" encoding="UTF-8"?>
             <category code="02" name="登记簿">

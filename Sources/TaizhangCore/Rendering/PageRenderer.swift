@@ -126,10 +126,11 @@ struct PageRenderer {
 
     /// The unit's estimated score and its ten largest gaps, counting the files on disk now.
     func estimate(_ unit: UnitPlan, inventory: UnitInventory) -> (ScoreSection?, [GapRow]) {
-        var inputs = scoring.inputs
+        // A community's score reads only its own items; the street's also its communities' (per-community rules).
+        var inputs = unit.kind == .street ? scoring.inputs : ScoreInputs(figures: scoring.inputs.figures)
         for plan in unit.items {
             let key = UnitItem(unit: unit.id, item: plan.item.code)
-            var evidence = inputs.items[key] ?? ItemEvidence()
+            var evidence = scoring.inputs.items[key] ?? ItemEvidence()
             if let status = statuses?.status(unit: unit.id, item: plan.item.code) {
                 evidence.status = status.status
                 evidence.flagged = status.flagged
