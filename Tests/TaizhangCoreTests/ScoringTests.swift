@@ -174,6 +174,40 @@ func master(_ attributes: String, includes: [String]) -> String {
         #expect(try threshold.indicator("2.1", unit: "street", ScoreInputs(items: [done: ItemEvidence(rate: 95)])).earned == Decimal2("10"))
     }
 
+    @Test func casesCanComeFromAFigureAndAPartialCategoryMayFallShort() throws {
+        let w = try Self.workspace(points: "10", """
+            <indicator code="2.1" name="错报" points="6" method="system-check" level="street" group="g1">
+              <standard>错报每例扣3分。</standard>
+              <deductPerCase amount="3" label="错报" figure="misreported"/>
+              <item code="02.01" title="出生统计"><document title="统计表"/></item>
+            </indicator>
+            <indicator code="2.2" name="资料" points="4" method="ledger-review" level="street" group="g1">
+              <standard>资料齐全。</standard>
+              <item code="02.02" title="资料"><document title="资料"/></item>
+            </indicator>
+            """)
+        let one = try w.indicator("2.1", unit: "street", ScoreInputs(figures: Figures(values: ["misreported@street": 1])))
+        #expect(one.earned == Decimal2("3"))
+        #expect(one.deductions.first?.figure == "misreported")
+        let three = try w.indicator("2.1", unit: "street", ScoreInputs(figures: Figures(values: ["misreported@street": 3])))
+        #expect(three.earned == .zero && three.capped)
+
+        let directory = try TemporaryDirectory("partial")
+        try directory.overlay(w.directory.path)
+        try directory.write("checklists/catalogue/02-data.xml", """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <category code="02" name="数据管理" points="10" partial="true">
+              <indicator code="2.1" name="信息排查" points="4" method="system-check" level="street" group="g1">
+                <standard>只公布了部分指标。</standard>
+                <item code="02.01" title="排查记录"><document title="记录"/></item>
+              </indicator>
+            </category>
+            """)
+        let partial = load(directory.path)
+        #expect(partial.diagnostics.isEmpty, "\(rendered(partial.diagnostics, root: directory.path))")
+        #expect(partial.workspace?.catalogue.categories[1].isPartial == true)
+    }
+
     @Test func bonusIsCapped() throws {
         let w = try Self.workspace(points: "10", Self.rate("<bonus amount=\"0.5\" max=\"2\" figure=\"innovations\"/>"))
         let many = Figures(values: ["innovations@street": 7])
