@@ -168,6 +168,14 @@ final class ModelBuilder {
                 return
             }
             let own = element.attribute("code") ?? ""
+            if let rule = element.children.first(where: { ScoringRule.elementNames.contains($0.name) }) {
+                diagnostics.append(.error("scoring.rules-on-parent", "indicator \(own) is made of parts, so its own scoring rules would not count",
+                                          at: rule.location, notes: ["put the rules on its parts (the nested <indicator> elements)"]))
+            }
+            if flag(element, "veto") {
+                diagnostics.append(.error("scoring.rules-on-parent", "indicator \(own) is made of parts, so veto=\"true\" on it would not count",
+                                          at: element.location(ofAttribute: "veto"), notes: ["set veto=\"true\" on the part whose failure vetoes the unit"]))
+            }
             parents.append(IndicatorParent(code: own, name: element.attribute("name") ?? "",
                                            points: element.attribute("points").flatMap(Decimal2.init) ?? .zero,
                                            isPartial: flag(element, "partial"), isSample: flag(element, "sample"),
