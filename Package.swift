@@ -81,7 +81,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
-        .testTarget(name: "TaizhangCLITests", dependencies: ["taizhang"]),
+        .testTarget(name: "TaizhangCLITests", dependencies: ["taizhang"], exclude: ["Golden"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,21 +1,41 @@
 import Foundation
 import TaizhangCore
 
-/// Mock-inspection results and the estimated score they imply.
+/// Mock-inspection results and the estimated score.
 ///
-/// A pass marks the item verified (已抽验); a fail flags it. The estimate per unit, once it has
-/// any mock result: each indicator earns its points in proportion to its items that are
-/// ticked, verified or not applicable, and earns nothing if any of its items failed; a failed
-/// veto indicator (一票否决) zeroes the unit. Shown as `score/maximum`.
+/// A pass marks the item verified (已抽验); a fail flags it. A result may carry the cases found
+/// (`cases`, e.g. 漏登 2 人) and a measured rate in percent, which the indicator's typed rules
+/// read. The estimate itself is `ScoreEstimator`'s, over the tracker's statuses, the documents
+/// the last scan found, these measures and the figures.
 public struct MockScoring: Sendable {
     public let tracker: Tracker
+    public let figures: any FigureValueSource
 
-    public init(tracker: Tracker) { self.tracker = tracker }
+    /// `figures` defaults to the workspace's own figures (rates recomputed from their counts).
+    public init(tracker: Tracker, figures: (any FigureValueSource)? = nil) {
+        self.tracker = tracker
+        self.figures = figures ?? FigureValues(tracker.workspace.figures)
+    }
 
     public enum Result: String, Sendable { case pass, fail }
 
+    public enum Failure: Error, Equatable, CustomStringConvertible, Sendable {
+        case badCases(Int)
+        case badRate(Double)
+
+        public var description: String {
+            switch self {
+            case .badCases(let n): "--cases must be 0 or more, not \(n)"
+            case .badRate(let p): "--rate is a percentage from 0 to 100, not \(p)"
+            }
+        }
+    }
+
     @discardableResult
-    public func record(item code: String, unit unitID: String, result: Result, by actor: String, note: String? = nil) throws -> TrackerEvent? {
+    public func record(item code: String, unit unitID: String, result: Result, by actor: String, note: String? = nil,
+                       cases: Int? = nil, rate: Double? = nil) throws -> TrackerEvent? {
+        if let cases, cases < 0 { throw Failure.badCases(cases) }
+        if let rate, !(0...100).contains(rate) { throw Failure.badRate(rate) }
         let person = try tracker.person(actor)
         let unit = try tracker.unit(unitID)
         _ = try tracker.itemPlan(code, in: unit)
@@ -25,45 +45,68 @@ public struct MockScoring: Sendable {
                                why: "\(person.name) (\(person.id)) may not record mock-inspection results: only the check team (业务督导组) and the preparation team may")
         }
         let at = tracker.now()
-        return try tracker.store.update(ItemKey(unit: unitID, item: code)) { current in
+        let measured = [cases.map { "发现 \($0) 例" }, rate.map { "比率 \(Decimal2(rounding: $0))%" }].compactMap { $0 }.joined(separator: "，")
+        func noted(_ fallback: String) -> String { (note ?? fallback) + (measured.isEmpty ? "" : "（\(measured)）") }
+        let event = try tracker.store.update(ItemKey(unit: unitID, item: code)) { current in
             switch result {
             case .pass:
-                return ItemChange(status: .verified, flagged: false, actor: actor, at: at, note: note ?? "模拟检查通过", kind: .mock)
+                return ItemChange(status: .verified, flagged: false, actor: actor, at: at, note: noted("模拟检查通过"), kind: .mock)
             case .fail:
-                return ItemChange(status: current?.status ?? .notReviewed, flagged: true, actor: actor, at: at, note: note ?? "模拟检查未通过", kind: .mock)
+                return ItemChange(status: current?.status ?? .notReviewed, flagged: true, actor: actor, at: at, note: noted("模拟检查未通过"), kind: .mock)
             }
         }
+        try tracker.store.setMockMeasure(MockMeasure(key: ItemKey(unit: unitID, item: code), cases: cases, rate: rate, actor: actor, at: at))
+        return event
     }
 
-    /// `score/maximum` per unit id, for units with at least one mock result.
-    public func estimatedScores() throws -> [String: String] {
-        let records = Dictionary(try tracker.store.items().map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
-        let mocked = Set(try tracker.store.events(EventFilter(kind: .mock)).map(\.unit))
-        var scores: [String: String] = [:]
-        for unit in tracker.plan.units where mocked.contains(unit.id) {
-            var score = 0, maximum = 0  // hundredths of a point
-            var vetoed = false
-            var byIndicator: [String: (Indicator, [ItemPlan])] = [:]
-            var order: [String] = []
-            for item in unit.items {
-                if byIndicator[item.indicator.code] == nil { order.append(item.indicator.code) }
-                byIndicator[item.indicator.code, default: (item.indicator, [])].1.append(item)
-            }
-            for code in order {
-                guard let (indicator, items) = byIndicator[code] else { continue }
-                let points = indicator.points.hundredths
-                maximum += points
-                let states = items.map { records[ItemKey(unit: unit.id, item: $0.item.code)] }
-                if states.contains(where: { $0?.flagged == true }) {
-                    if indicator.isVeto { vetoed = true }
-                    continue
-                }
-                let credited = states.filter { s in [.ticked, .verified, .notApplicable].contains(s?.status ?? .notReviewed) }.count
-                score += points * credited / max(items.count, 1)
-            }
-            if vetoed { score = 0 }
-            scores[unit.id] = "\(Decimal2(hundredths: score))/\(Decimal2(hundredths: maximum))" + (vetoed ? "（一票否决）" : "")
+    /// What the estimator reads: statuses, documents found by the last scan (none counted
+    /// before any scan), mock measures and figures.
+    public func inputs() throws -> ScoreInputs {
+        var items: [UnitItem: ItemEvidence] = [:]
+        for record in try tracker.store.items() {
+            items[UnitItem(unit: record.key.unit, item: record.key.item), default: ItemEvidence()].status = record.status
+            items[UnitItem(unit: record.key.unit, item: record.key.item), default: ItemEvidence()].flagged = record.flagged
         }
-        return scores
+        if !(try tracker.store.scans().isEmpty) {
+            var present: [UnitItem: Int] = [:]
+            for document in try tracker.store.documents(units: nil) { present[UnitItem(unit: document.unit, item: document.item), default: 0] += 1 }
+            for unit in tracker.plan.units {
+                for item in unit.items {
+                    let key = UnitItem(unit: unit.id, item: item.item.code)
+                    items[key, default: ItemEvidence()].present = present[key] ?? 0
+                }
+            }
+        }
+        for measure in try tracker.store.mockMeasures() {
+            let key = UnitItem(unit: measure.key.unit, item: measure.key.item)
+            items[key, default: ItemEvidence()].cases = measure.cases
+            items[key, default: ItemEvidence()].rate = measure.rate
+        }
+        return ScoreInputs(items: items, figures: figures)
+    }
+
+    /// The estimate per unit, in plan order (street first).
+    public func scores() throws -> [UnitScore] {
+        ScoreEstimator(plan: tracker.plan, catalogue: tracker.workspace.catalogue).estimate(try inputs())
+    }
+
+    /// `score/maximum` per unit id (with （一票否决） when vetoed), for every unit with scored indicators.
+    public func estimatedScores() throws -> [String: String] {
+        Dictionary(try scores().filter { $0.maximum > .zero }.map { ($0.unit, $0.summary) }, uniquingKeysWith: { a, _ in a })
+    }
+
+    /// Open gaps ranked by points at stake, with owner group and the task due for them.
+    public func gaps(unit: String? = nil) throws -> [Gap] {
+        GapRanker.rank(try scores().filter { unit == nil || $0.unit == unit }, groups: tracker.workspace.street.groups, openTasks: try openTasks())
+    }
+
+    /// Tasks not done yet, which may close a gap.
+    public func openTasks() throws -> [GapTask] {
+        try tracker.store.tasks().filter { $0.state != .done }.map { GapTask(id: $0.id, title: $0.title, group: $0.group, due: $0.due?.description) }
+    }
+
+    /// The generator's scoring inputs: the same as the estimate's, plus the open tasks.
+    public func packScoring() throws -> PackScoring {
+        PackScoring(inputs: try inputs(), openTasks: try openTasks())
     }
 }

@@ -310,6 +310,17 @@ public final class SQLiteTrackerStore: TrackerStore {
             }
             try db.create(index: "scanChange_scan", on: "scanChange", columns: ["scan"])
         }
+        migrator.registerMigration("v4: mock cases and rates") { db in
+            try db.create(table: "mockMeasure") { t in
+                t.column("unit", .text).notNull()
+                t.column("item", .text).notNull()
+                t.column("cases", .integer)
+                t.column("rate", .double)
+                t.column("actor", .text).notNull()
+                t.column("at", .datetime).notNull()
+                t.primaryKey(["unit", "item"])
+            }
+        }
         return migrator
     }()
 
@@ -402,6 +413,36 @@ public final class SQLiteTrackerStore: TrackerStore {
                 events.append(event.event)
             }
             return events
+        }
+    }
+
+    private struct MockMeasureRow: Codable, FetchableRecord, PersistableRecord {
+        static let databaseTableName = "mockMeasure"
+        var unit: String
+        var item: String
+        var cases: Int?
+        var rate: Double?
+        var actor: String
+        var at: Date
+    }
+
+    public func mockMeasures() throws -> [MockMeasure] {
+        try pool.read { db in
+            try MockMeasureRow.order(Column("unit"), Column("item")).fetchAll(db).map {
+                MockMeasure(key: ItemKey(unit: $0.unit, item: $0.item), cases: $0.cases, rate: $0.rate, actor: $0.actor, at: $0.at)
+            }
+        }
+    }
+
+    public func setMockMeasure(_ measure: MockMeasure) throws {
+        try pool.write { db in
+            let row = MockMeasureRow(unit: measure.key.unit, item: measure.key.item, cases: measure.cases, rate: measure.rate,
+                                     actor: measure.actor, at: measure.at)
+            if measure.cases == nil && measure.rate == nil {
+                _ = try MockMeasureRow.deleteOne(db, key: ["unit": row.unit, "item": row.item])
+            } else {
+                try row.save(db)
+            }
         }
     }
 

@@ -35,8 +35,18 @@ public struct StatusReport: Codable, Sendable {
         public var number: String
         public var name: String
         public var counts: Counts
-        /// Estimated score from indicator points and mock-inspection results (nil before any).
+        /// Estimated score from the scoring rules (`score/maximum`); nil when the unit has no scored indicators.
         public var estimatedScore: String?
+        /// The largest deductions of the estimate (at most three).
+        public var topDeductions: [DeductionRow] = []
+    }
+
+    /// One deduction of the estimate: what it is for and how many points it costs.
+    public struct DeductionRow: Codable, Sendable, Equatable {
+        public var indicator: String
+        public var item: String?
+        public var reason: String
+        public var points: Decimal2
     }
 
     public struct GroupRow: Codable, Sendable {
@@ -69,7 +79,9 @@ public struct StatusReport: Codable, Sendable {
     /// Records on items that are no longer in the catalogue: kept, and shown here.
     public var orphaned: [String]
 
-    public init(tracker: Tracker, today: Day, scores: [String: String] = [:], unitFilter: String? = nil, groupFilter: String? = nil) throws {
+    public init(tracker: Tracker, today: Day, scores: [String: String] = [:], estimate: [UnitScore] = [],
+                unitFilter: String? = nil, groupFilter: String? = nil) throws {
+        let cards = Dictionary(estimate.map { ($0.unit, $0) }, uniquingKeysWith: { a, _ in a })
         let workspace = tracker.workspace
         let records = Dictionary(try tracker.store.items().map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
         let tasks = try tracker.store.tasks()
@@ -90,7 +102,12 @@ public struct StatusReport: Codable, Sendable {
                     groupCounts[group, default: Counts()].add(record?.status ?? .notReviewed, flagged: record?.flagged ?? false)
                 }
             }
-            unitRows.append(UnitRow(id: unit.id, number: unit.number, name: unit.name, counts: counts, estimatedScore: scores[unit.id]))
+            let card = cards[unit.id].flatMap { $0.maximum > .zero ? $0 : nil }
+            unitRows.append(UnitRow(id: unit.id, number: unit.number, name: unit.name, counts: counts,
+                                    estimatedScore: card?.summary ?? scores[unit.id],
+                                    topDeductions: (card?.deductions ?? []).filter { $0.lost > .zero }.prefix(3).map {
+                                        DeductionRow(indicator: $0.indicator, item: $0.item, reason: $0.reason, points: $0.lost)
+                                    }))
         }
         units = unitRows
         let overdueTasks = tasks.filter { task in

@@ -49,6 +49,24 @@ public struct TaskRecord: Sendable, Equatable, Codable {
     public var doneAt: Date?
 }
 
+/// What the latest mock inspection of one item counted: cases found (漏登、错报 …) and a
+/// measured rate in percent. Replaced by the next mock record of the item.
+public struct MockMeasure: Sendable, Equatable, Codable {
+    public var key: ItemKey
+    public var cases: Int?
+    public var rate: Double?
+    public var actor: String
+    public var at: Date
+
+    public init(key: ItemKey, cases: Int?, rate: Double?, actor: String, at: Date) {
+        self.key = key
+        self.cases = cases
+        self.rate = rate
+        self.actor = actor
+        self.at = at
+    }
+}
+
 /// One line of the audit trail. Append-only.
 public struct TrackerEvent: Sendable, Equatable, Codable {
     public enum Kind: String, Sendable, Codable {
@@ -175,6 +193,11 @@ public protocol TrackerStore: Sendable {
     func recordScan(at: Date, scope: String?, files: Int, upserts: [DocumentRecord], removed: [String], changes: [ScanChange], hashed: Int) throws -> ScanRecord
     func scans() throws -> [ScanRecord]
     func changes(scan: Int64) throws -> [ScanChange]
+
+    /// Cases and rates counted by the latest mock inspection of each item.
+    func mockMeasures() throws -> [MockMeasure]
+    /// Replaces an item's mock measure; a measure with neither cases nor rate removes it.
+    func setMockMeasure(_ measure: MockMeasure) throws
 
     /// The password hash (bcrypt) of a person's web account, if they have one.
     func passwordHash(person: String) throws -> String?

@@ -34,9 +34,11 @@ extension Taizhang {
             let templates = try options.templates(PackGenerator.requiredTemplates)
             let outputRoot = out.map { URL(fileURLWithPath: $0).standardizedFileURL.path } ?? options.root + "/output"
             let progress = Console.progress()
-            let result = PackGenerator(workspace: workspace, templates: templates).generate(.init(
-                outputRoot: outputRoot, communities: community.isEmpty ? nil : community, dryRun: dryRun,
-                progress: progress, statuses: try statuses(workspace)))
+            let tracked = try statuses(workspace)
+            var generation = PackGenerator.Options(outputRoot: outputRoot, communities: community.isEmpty ? nil : community, dryRun: dryRun,
+                                                   progress: progress, statuses: tracked?.statuses)
+            generation.scoring = tracked?.scoring
+            let result = PackGenerator(workspace: workspace, templates: templates).generate(generation)
             Console.endProgress()
             Console.print(result.diagnostics, relativeTo: result.packRoot)
             let report = result.report
@@ -55,7 +57,7 @@ extension Taizhang {
 
         /// The tracker's statuses for the indexes, when a tracker database exists; orphaned
         /// records (items no longer in the catalogue) are reported, never dropped.
-        func statuses(_ workspace: Workspace) throws -> (any ItemStatusSource)? {
+        func statuses(_ workspace: Workspace) throws -> (statuses: any ItemStatusSource, scoring: PackScoring)? {
             let path = tracking.databasePath
             guard FileManager.default.fileExists(atPath: path) else { return nil }
             do {
@@ -63,7 +65,7 @@ extension Taizhang {
                 for record in try tracker.orphanedRecords() {
                     Console.error("warning: tracker record for \(record.key.unit)/\(record.key.item) (\(record.status.chinese)) refers to an item no longer in the catalogue; it is kept [tracker.orphaned-record]")
                 }
-                return try tracker.statusSource()
+                return (try tracker.statusSource(), try MockScoring(tracker: tracker).packScoring())
             } catch let error as SQLiteTrackerStore.OpenError {
                 Console.error("error: \(error.description)")
                 throw ExitCode(65)

@@ -6,6 +6,10 @@ struct Taizhang: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "taizhang",
         abstract: "Ledger (台账) packs, trackers and walkthroughs for the family-planning assessment.",
-        subcommands: [Validate.self, Generate.self, Tick.self, Untick.self, Tasks.self, Task.self, Status.self, Log.self, Walkthrough.self, Mock.self, Serve.self, User.self, Scan.self, File.self, Changes.self, Backup.self, Restore.self, FiguresCommand.self]
+        subcommands: [
+            Validate.self, Generate.self, Tick.self, Untick.self, Tasks.self, Task.self, Status.self, Log.self,
+            Walkthrough.self, Mock.self, Serve.self, User.self, Scan.self, File.self, Changes.self,
+            Backup.self, Restore.self, FiguresCommand.self, Score.self, Gaps.self,
+        ]
     )
 }

@@ -176,7 +176,7 @@ extension Taizhang {
             if let community { _ = try options.perform { try tracker.unit(community) } }
             if let group, tracker.workspace.street.group(group) == nil { throw ValidationError("unknown group \"\(group)\"") }
             let report = try StatusReport(tracker: tracker, today: TrackerFormat.day(tracker.now()),
-                                          scores: try MockScoring(tracker: tracker).estimatedScores(),
+                                          estimate: try MockScoring(tracker: tracker).scores(),
                                           unitFilter: community, groupFilter: group)
             if format == .json {
                 Console.out(try JSONOutput.encode(report))
@@ -290,6 +290,9 @@ enum StatusText {
             let c = unit.counts
             lines.append(row("\(unit.number) \(unit.name)", [c.items, c.notReviewed, c.filed, c.ticked, c.verified, c.notApplicable].map(String.init) + ["\(c.percent)%"])
                 + "  " + (unit.estimatedScore ?? "—") + (c.flagged > 0 ? "  ⚑\(c.flagged)" : ""))
+            for deduction in unit.topDeductions {
+                lines.append("    −\(deduction.points)  \(deduction.indicator)\(deduction.item.map { " · \($0)" } ?? "")：\(deduction.reason)")
+            }
         }
         lines.append("")
         lines.append(row("工作组", ["条目", "已完成", "完成率", "未完成任务", "逾期任务"], width: 12))

@@ -77,11 +77,20 @@ extension Taizhang {
             @Option(name: .long, help: "pass or fail.") var result: String
             @Option(name: .long, help: "Who checked (person id).") var by: String
             @Option(name: .long) var note: String?
+            @Option(name: .long, help: "Cases found (e.g. 漏登 persons), read by the indicator's deductPerCase rules.") var cases: Int?
+            @Option(name: .long, help: "A rate measured, in percent (e.g. 93.5), read by rate and threshold rules.") var rate: Double?
+
+            func validate() throws {
+                if let cases, cases < 0 { throw ValidationError("--cases must be 0 or more") }
+                if let rate, !(0...100).contains(rate) { throw ValidationError("--rate is a percentage from 0 to 100") }
+            }
 
             func run() throws {
                 guard let outcome = MockScoring.Result(rawValue: result) else { throw ValidationError("--result must be pass or fail") }
                 let tracker = try options.tracker()
-                try options.perform { try MockScoring(tracker: tracker).record(item: item, unit: community, result: outcome, by: by, note: note) }
+                _ = try options.perform {
+                    try MockScoring(tracker: tracker).record(item: item, unit: community, result: outcome, by: by, note: note, cases: cases, rate: rate)
+                }
                 let score = try MockScoring(tracker: tracker).estimatedScores()[community] ?? "—"
                 Console.out("\(item) \(community): \(outcome == .pass ? "通过（已抽验）" : "未通过（已标记）") · 预估得分 \(score)")
             }

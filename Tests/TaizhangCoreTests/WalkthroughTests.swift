@@ -126,4 +126,18 @@ import TaizhangDiagnostics
         #expect(html.components(separatedBy: String(question)).count - 1 == 2)
         #expect(html.contains("taizhang walkthrough --community wutongshan --seed 99"))
     }
+
+    @Test func theScoringTableTotalsTheCatalogueAndShowsEveryRuleInWords() throws {
+        let html = try sheet(seed: 7)
+        let table = String(try #require(html.range(of: "五、评分表").map { html[$0.upperBound...] }))
+        let rows = table.components(separatedBy: "<tr><td class=\"code\">").dropFirst()
+        // Every indicator of the 100-point catalogue, street-only ones marked, so the total is the catalogue's.
+        #expect(rows.count == 28)
+        let points = rows.compactMap { row in row.components(separatedBy: "<td class=\"num\">").dropFirst().first?.prefix { $0 != "<" } }
+        #expect(points.compactMap { Decimal2(String($0)) }.reduce(Decimal2.zero, +) == Decimal2("100"))
+        #expect(table.contains("<tr><th colspan=\"2\">合计</th><th class=\"num\">100</th><th></th>"))
+        #expect(table.contains("01.06 每缺1份资料扣0.5分；01.07 每缺1项台账扣1分；扣完为止；一票否决"))
+        #expect(table.contains("街道考核，本社区无台账"))
+        #expect(!table.contains("0 分"))
+    }
 }

@@ -155,9 +155,22 @@ final class TrackerFixture: @unchecked Sendable {
     @Test func mockResultsMarkVerifiedOrFlaggedAndGiveAnEstimatedScore() throws {
         let f = try TrackerFixture()
         let scoring = MockScoring(tracker: f.tracker)
-        #expect(try scoring.estimatedScores().isEmpty)
+        // The estimate needs no mock result: nothing on file yet loses points by the rules.
+        #expect(try scoring.estimatedScores()["wutongshan"]?.hasSuffix("/90") == true)
         try scoring.record(item: "01.06", unit: "wutongshan", result: .pass, by: "p03")
         #expect(try f.store.item(ItemKey(unit: "wutongshan", item: "01.06"))?.status == .verified)
+        // Cases found in a mock inspection feed the indicator's per-case rule (6.1: 漏登 −0.1 per person).
+        try scoring.record(item: "06.02", unit: "wutongshan", result: .pass, by: "p03", cases: 3)
+        #expect(try f.store.mockMeasures().map { "\($0.key.unit)/\($0.key.item) \($0.cases ?? -1)" } == ["wutongshan/06.02 3"])
+        let card = try #require(try scoring.scores().first { $0.unit == "wutongshan" })
+        let loss = try #require(card.indicators.first { $0.code == "6.1" }?.deductions.first { $0.item == "06.02" })
+        #expect(loss.amount == Decimal2("0.3"))
+        #expect(loss.reason == "模拟检查发现漏登人员 3 例（06.02 每发现1例漏登人员扣0.1分）")
+        #expect(try f.store.events(EventFilter(kind: .mock)).last?.note == "模拟检查通过（发现 3 例）")
+        #expect(throws: MockScoring.Failure.badRate(120)) { try scoring.record(item: "06.02", unit: "wutongshan", result: .pass, by: "p03", rate: 120) }
+        // A later result without a count clears it.
+        try scoring.record(item: "06.02", unit: "wutongshan", result: .pass, by: "p03")
+        #expect(try f.store.mockMeasures().isEmpty)
         let first = try #require(try scoring.estimatedScores()["wutongshan"])
         try scoring.record(item: "01.07", unit: "wutongshan", result: .fail, by: "p03")
         #expect(try f.store.item(ItemKey(unit: "wutongshan", item: "01.07"))?.flagged == true)

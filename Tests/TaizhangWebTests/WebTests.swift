@@ -158,6 +158,10 @@ struct Browser {
             let dashboard = String(buffer: try await lead.get("/").body)
             #expect(dashboard.contains("距考核") || dashboard.contains("考核已过"))
             #expect(dashboard.contains("01 梧桐山社区"))
+            // The estimate from the scoring rules, and what to fix first.
+            #expect(dashboard.contains("/90</td>"))
+            #expect(dashboard.contains("<h2>先补这些缺口</h2>"))
+            #expect(dashboard.contains("缺 ") && dashboard.contains("可挽回"))
             let log = String(buffer: try await lead.get("/log?unit=wutongshan").body)
             #expect(log.contains("已归档9份") && log.contains("未检查 → 已确认"))
             let untick = try await lead.post("/items/untick", [("unit", "wutongshan"), ("item", "01.06")])

@@ -30,6 +30,7 @@ import Testing
         let unitRow = DashboardPage.UnitRow(id: "u", number: "01", name: "n", items: 1, done: 1, filed: 1, verified: 1, percent: 1, flagged: "1", score: "9")
         let groupRow = DashboardPage.GroupRow(number: 1, name: "g", items: 1, done: 1, percent: 1, openTasks: 1, overdueTasks: 1)
         let overdue = DashboardPage.OverdueTask(id: "t", title: "t", owner: "o", due: "d", days: 1)
+        let gap = DashboardPage.GapRow(points: "+1", unit: "u", indicator: "i", subject: "s", reason: "r", group: "g", task: "t")
         let itemRow = ItemsPage.Row(code: "01.01", title: "t", binder: "b", group: "g", status: "s", statusClass: "ticked", by: "b", at: "a",
                                     note: "n", present: 1, expected: 1, flag: "f")
         let task = TasksPage.Row(id: "t", title: "t", group: "g", owner: "o", due: "d", state: "s", done: true, overdue: true, doneBy: "b", doneAt: "a")
@@ -41,7 +42,7 @@ import Testing
             ("web-login", [page(LoginPage(loginToken: "t", error: "e"))]),
             ("web-error", [page(ErrorPage(message: "m", code: 404))]),
             ("web-dashboard", [page(DashboardPage(today: "d", inspectionDate: "d", countdown: "c", units: [unitRow], groups: [groupRow],
-                                                  overdue: [overdue], orphaned: ["o"])), unitRow, groupRow, overdue]),
+                                                  overdue: [overdue], orphaned: ["o"], gaps: [gap])), unitRow, groupRow, overdue, gap]),
             ("web-items", [page(ItemsPage(unit: .init(unitID: "u", unitName: "n", units: [option], rows: [itemRow]))), option, itemRow]),
             ("web-tasks", [page(TasksPage(tasks: [task])), task]),
             ("web-log", [page(LogPage(events: [event], units: [option], kinds: [option], actor: "a", since: "s")), event, option]),

@@ -4,7 +4,7 @@
 ///
 /// Scoring reads rates through this (`value(of:unit:)`), so a score never rests on a rate that
 /// was typed in wrong.
-public struct FigureValues: Sendable {
+public struct FigureValues: FigureValueSource {
     public let figures: Figures
 
     public init(_ figures: Figures) { self.figures = figures }

@@ -20,6 +20,8 @@ public struct PackGenerator {
         public var statuses: (any ItemStatusSource)?
         /// Tests: the writer stops after this many renames, as if the process were killed.
         var stopAfterCommits: Int?
+        /// Inputs of the estimated score beyond the files on disk; nil: files only.
+        public var scoring: PackScoring?
 
         public init(outputRoot: String, communities: [String]? = nil, dryRun: Bool = false,
                     progress: ((Int, Int, String) -> Void)? = nil, statuses: (any ItemStatusSource)? = nil) {
@@ -67,7 +69,10 @@ public struct PackGenerator {
         writer.stopAfterCommits = options.stopAfterCommits
         let generated = writer.generatedFiles
         let figureFlags = FiguresChecker(workspace: workspace).check()
-        let renderer = PageRenderer(workspace: workspace, templates: templates, statuses: options.statuses, figureFlags: figureFlags)
+        var configured = PageRenderer(workspace: workspace, templates: templates, statuses: options.statuses, figureFlags: figureFlags)
+        configured.scoring = options.scoring ?? PackScoring(inputs: ScoreInputs(figures: FigureValues(workspace.figures)))
+        configured.scoring.plan = plan
+        let renderer = configured
         let selected = options.communities.map(Set.init)
         let inScope: @Sendable (UnitPlan) -> Bool = { unit in
             guard let selected else { return true }

@@ -13,6 +13,9 @@ public struct WorkspaceLoader: Sendable {
     public static let masterPath = "checklists/taizhang.xml"
     public static let schemaPath = "checklists/schema/taizhang.xsd"
 
+    /// The figure ids scoring rules may read; nil skips that check (see `WorkspaceValidator`).
+    public var knownFigures: Set<String>?
+
     public init(root: String, schemaFile: String? = nil) {
         let absolute = URL(fileURLWithPath: root).standardizedFileURL.path
         self.root = absolute
@@ -55,13 +58,13 @@ public struct WorkspaceLoader: Sendable {
         }
         diagnostics += document.processXIncludes(within: root)
         if diagnostics.hasErrors { return Result(workspace: nil, diagnostics: diagnostics) }
-        diagnostics += schema.validate(document)
+        diagnostics += SchemaHints.annotate(schema.validate(document))
         if diagnostics.hasErrors { return Result(workspace: nil, diagnostics: diagnostics) }
         guard let top = document.root else { return Result(workspace: nil, diagnostics: diagnostics) }
         let builder = ModelBuilder(root: root)
         let workspace = builder.build(top)
         diagnostics += builder.diagnostics
-        diagnostics += WorkspaceValidator(workspace: workspace).validate()
+        diagnostics += WorkspaceValidator(workspace: workspace, knownFigures: knownFigures ?? workspace.figures.figureIDs).validate()
         diagnostics += FiguresValidator(figures: workspace.figures, street: workspace.street, root: root).validate()
         return Result(workspace: workspace, diagnostics: diagnostics)
     }
@@ -78,7 +81,7 @@ final class ModelBuilder {
 
     func build(_ top: XMLElement) -> Workspace {
         let street = top.child(named: "street").map(buildStreet) ?? emptyStreet(at: top.location)
-        let catalogue = top.child(named: "catalogue").map(buildCatalogue)
+        var catalogue = top.child(named: "catalogue").map(buildCatalogue)
             ?? Catalogue(name: nil, totalPoints: nil, categories: [], location: top.location)
         let tasks = top.children(named: "tasks").flatMap { $0.children(named: "task").map(buildTask) }
         var figures = Figures()
@@ -86,6 +89,13 @@ final class ModelBuilder {
             var builder = FiguresBuilder()
             figures = builder.build(element)
             diagnostics += builder.diagnostics
+        }
+        let labels = Dictionary(figures.definitions.map { ($0.id, $0.label) }, uniquingKeysWith: { a, _ in a })
+        for c in catalogue.categories.indices {
+            for i in catalogue.categories[c].indicators.indices {
+                let indicator = catalogue.categories[c].indicators[i]
+                catalogue.categories[c].indicators[i].figureLabels = labels.filter { id, _ in indicator.rules.contains { $0.figure == id } }
+            }
         }
         return Workspace(root: root, street: street, catalogue: catalogue, tasks: tasks, figures: figures)
     }
@@ -152,21 +162,80 @@ final class ModelBuilder {
     }
 
     private func buildCatalogue(_ e: XMLElement) -> Catalogue {
-        Catalogue(name: e.attribute("name"), totalPoints: e.attribute("totalPoints").flatMap(Decimal2.init),
-                  categories: e.children(named: "category").map(buildCategory), location: e.location)
+        var catalogue = Catalogue(name: e.attribute("name"), totalPoints: e.attribute("totalPoints").flatMap(Decimal2.init),
+                                  categories: e.children(named: "category").map(buildCategory), location: e.location)
+        catalogue.isPartial = flag(e, "partial")
+        return catalogue
     }
 
     private func buildCategory(_ e: XMLElement) -> Category {
         let code = e.attribute("code") ?? ""
-        return Category(code: code, name: e.attribute("name") ?? "", points: e.attribute("points").flatMap(Decimal2.init),
-                        folder: e.attribute("folder"), isSample: flag(e, "sample"),
-                        indicators: e.children(named: "indicator").map { buildIndicator($0, category: code) },
-                        location: e.location)
+        var parents: [IndicatorParent] = []
+        var indicators: [Indicator] = []
+        /// Nested indicators are flattened: parts become the category's indicators, parents are kept aside.
+        func collect(_ element: XMLElement, parent: String?, inheritedGroup: Reference?) {
+            let nested = element.children(named: "indicator")
+            if nested.isEmpty {
+                var indicator = buildIndicator(element, category: code, inheritedGroup: inheritedGroup)
+                indicator.parentCode = parent
+                indicators.append(indicator)
+                return
+            }
+            let own = element.attribute("code") ?? ""
+            if let rule = element.children.first(where: { ScoringRule.elementNames.contains($0.name) }) {
+                diagnostics.append(.error("scoring.rules-on-parent", "indicator \(own) is made of parts, so its own scoring rules would not count",
+                                          at: rule.location, notes: ["put the rules on its parts (the nested <indicator> elements)"]))
+            }
+            if flag(element, "veto") {
+                diagnostics.append(.error("scoring.rules-on-parent", "indicator \(own) is made of parts, so veto=\"true\" on it would not count",
+                                          at: element.location(ofAttribute: "veto"), notes: ["set veto=\"true\" on the part whose failure vetoes the unit"]))
+            }
+            parents.append(IndicatorParent(code: own, name: element.attribute("name") ?? "",
+                                           points: element.attribute("points").flatMap(Decimal2.init) ?? .zero,
+                                           isPartial: flag(element, "partial"), isSample: flag(element, "sample"),
+                                           parentCode: parent, location: element.location))
+            for child in nested { collect(child, parent: own, inheritedGroup: reference(element, "group") ?? inheritedGroup) }
+        }
+        for indicator in e.children(named: "indicator") { collect(indicator, parent: nil, inheritedGroup: nil) }
+        var category = Category(code: code, name: e.attribute("name") ?? "", points: e.attribute("points").flatMap(Decimal2.init),
+                                folder: e.attribute("folder"), isSample: flag(e, "sample"),
+                                indicators: indicators, location: e.location)
+        category.parents = parents
+        category.isPartial = flag(e, "partial")
+        return category
     }
 
-    private func buildIndicator(_ e: XMLElement, category: String) -> Indicator {
+    private func amount(_ e: XMLElement, _ attribute: String) -> Decimal2? {
+        e.attribute(attribute).flatMap(Decimal2.init)
+    }
+
+    private func buildRule(_ e: XMLElement) -> ScoringRule? {
+        let kind: ScoringRule.Kind
+        switch e.name {
+        case "deductPerMissing":
+            kind = .perMissing(amount: amount(e, "amount") ?? .zero,
+                               per: ScoringRule.MissingUnit(rawValue: e.attribute("per") ?? "document") ?? .document,
+                               item: e.attribute("item"))
+        case "deductPerCase":
+            kind = .perCase(amount: amount(e, "amount") ?? .zero, label: e.attribute("label"), item: e.attribute("item"), figure: e.attribute("figure"))
+        case "rate":
+            kind = .rate(figure: e.attribute("figure"), target: amount(e, "target") ?? .zero,
+                         perPoint: e.attribute("credit") == "proportional" ? nil : amount(e, "deductPerPoint") ?? .zero)
+        case "threshold":
+            kind = .threshold(figure: e.attribute("figure"), target: amount(e, "target") ?? .zero)
+        case "bonus":
+            kind = .bonus(amount: amount(e, "amount") ?? .zero, max: amount(e, "max"), figure: e.attribute("figure"))
+        case "cap":
+            kind = .cap(max: amount(e, "max"), negative: flag(e, "negative"))
+        default:
+            return nil
+        }
+        return ScoringRule(kind, at: e.location)
+    }
+
+    private func buildIndicator(_ e: XMLElement, category: String, inheritedGroup: Reference? = nil) -> Indicator {
         let code = e.attribute("code") ?? ""
-        let group = reference(e, "group")
+        let group = reference(e, "group") ?? inheritedGroup
         let level = Level(rawValue: e.attribute("level") ?? "") ?? .both
         let conditionText = e.attribute("appliesWhen")
         var condition: Condition?
@@ -187,7 +256,9 @@ final class ModelBuilder {
             standard: e.child(named: "standard")?.text.trimmed ?? "",
             isSample: flag(e, "sample"),
             items: e.children(named: "item").map { buildItem($0, category: category, indicator: code, group: group, level: level) },
-            location: e.location)
+            location: e.location,
+            rules: e.children.compactMap(buildRule),
+            isScored: e.attribute("points") != nil)
     }
 
     private func buildItem(_ e: XMLElement, category: String, indicator: String, group: Reference?, level: Level) -> LedgerItem {

@@ -6,8 +6,18 @@ public struct Catalogue: Sendable {
     public var totalPoints: Decimal2?
     public var categories: [Category]
     public var location: SourceLocation
+    /// The published text lists only some categories: the declared total stands and the listed parts need not add up.
+    public var isPartial = false
+
+    /// Whether any indicator carries points; an unscored catalogue (registers, boards) shows no points at all.
+    public var isScored: Bool { allIndicators.contains(where: \.isScored) }
 
     public var allIndicators: [Indicator] { categories.flatMap(\.indicators) }
+
+    /// The total points: the declared total, else the categories' (declared or summed).
+    public var declaredTotal: Decimal2 {
+        totalPoints ?? categories.reduce(Decimal2.zero) { $0 + ($1.points ?? $1.indicators.reduce(Decimal2.zero) { $0 + $1.points }) }
+    }
     public var allItems: [LedgerItem] { categories.flatMap { $0.indicators.flatMap(\.items) } }
 }
 
@@ -57,6 +67,10 @@ public struct Category: Sendable {
     public var isSample: Bool
     public var indicators: [Indicator]
     public var location: SourceLocation
+    /// Parent indicators whose parts are among `indicators` (nested indicators).
+    public var parents: [IndicatorParent] = []
+    /// The published text lists only some indicators: `points` stands and the listed parts need not add up.
+    public var isPartial = false
 
     public var items: [LedgerItem] { indicators.flatMap(\.items) }
 }
@@ -80,6 +94,14 @@ public struct Indicator: Sendable {
     public var isSample: Bool
     public var items: [LedgerItem]
     public var location: SourceLocation
+    /// Typed scoring rules (评分细则); empty: points in proportion to complete items.
+    public var rules: [ScoringRule] = []
+    /// The Chinese labels of the figures its rules read (id → label), for rules in words.
+    public var figureLabels: [String: String] = [:]
+    /// False when the indicator has no points (an unscored catalogue): pages show no "0 分".
+    public var isScored = true
+    /// The parent indicator when this one is a part of a nested indicator.
+    public var parentCode: String?
 }
 
 /// A ledger item (台账条目): one folder in a binder, with the documents it must hold.
@@ -157,7 +179,12 @@ public struct Decimal2: Hashable, Comparable, Sendable, CustomStringConvertible 
 
     public static func < (a: Decimal2, b: Decimal2) -> Bool { a.hundredths < b.hundredths }
     public static func + (a: Decimal2, b: Decimal2) -> Decimal2 { Decimal2(hundredths: a.hundredths + b.hundredths) }
+    public static func - (a: Decimal2, b: Decimal2) -> Decimal2 { Decimal2(hundredths: a.hundredths - b.hundredths) }
+    public static func * (a: Decimal2, n: Int) -> Decimal2 { Decimal2(hundredths: a.hundredths * n) }
     public static let zero = Decimal2(hundredths: 0)
+
+    /// The nearest value with two decimals (half away from zero).
+    public init(rounding value: Double) { hundredths = Int((value * 100).rounded()) }
 
     /// `20`, `2.5`, `0.25`
     public var description: String {

@@ -17,6 +17,36 @@ enum IndexXMLRenderer {
         writer.attribute("unitName", unit.name)
         writer.element("summary", ["items": String(page.itemCount), "complete": String(page.completeItems),
                                    "present": String(page.present), "expected": String(page.expected)])
+        if let score = page.score {
+            writer.startElement("score")
+            writer.attribute("total", score.total)
+            writer.attribute("maximum", score.maximum)
+            if let vetoed = score.vetoed { writer.attribute("vetoed", vetoed) }
+            for indicator in score.indicators {
+                writer.startElement("indicator")
+                writer.attribute("code", indicator.code)
+                writer.attribute("name", indicator.name)
+                writer.attribute("points", indicator.points)
+                writer.attribute("earned", indicator.earned)
+                writer.attribute("rule", indicator.rule)
+                for deduction in indicator.deductions {
+                    writer.element("deduction", ["amount": String(deduction.amount.dropFirst()), "subject": deduction.subject, "reason": deduction.reason])
+                }
+                writer.endElement()
+            }
+            writer.endElement()
+        }
+        for gap in page.gaps {
+            writer.startElement("gap")
+            writer.attribute("rank", String(gap.rank))
+            writer.attribute("points", String(gap.points.dropFirst()))
+            writer.attribute("indicator", gap.indicator)
+            writer.attribute("subject", gap.subject)
+            writer.attribute("reason", gap.reason)
+            writer.attribute("group", gap.group)
+            if let task = gap.task { writer.attribute("task", task) }
+            writer.endElement()
+        }
         for binder in page.binders {
             writer.startElement("binder")
             writer.attribute("number", binder.number)

@@ -40,6 +40,7 @@ extension ItemRow: MustacheParent {
         case "indicatorCode": self.indicatorCode
         case "indicatorName": self.indicatorName
         case "points": self.points
+        case "rule": self.rule
         case "method": self.method
         case "group": self.group
         case "documents": self.documents
@@ -93,6 +94,7 @@ extension ItemSheetPage: MustacheParent {
         case "indicatorCode": self.indicatorCode
         case "indicatorName": self.indicatorName
         case "points": self.points
+        case "rule": self.rule
         case "veto": self.veto
         case "method": self.method
         case "standard": self.standard
@@ -201,6 +203,9 @@ extension UnitIndexPage: MustacheParent {
         case "binders": self.binders
         case "missing": self.missing
         case "hasMissing": self.hasMissing
+        case "score": self.score
+        case "gaps": self.gaps
+        case "hasGaps": self.hasGaps
         case "orphans": self.orphans
         case "hasOrphans": self.hasOrphans
         case "itemCount": self.itemCount
@@ -335,6 +340,58 @@ extension FiguresStreetPage: MustacheParent {
         case "warningCount": self.warningCount
         case "noteCount": self.noteCount
         case "hasSampleValues": self.hasSampleValues
+        default: nil
+        }
+    }
+}
+
+extension ScoreDeductionRow: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "amount": self.amount
+        case "subject": self.subject
+        case "reason": self.reason
+        default: nil
+        }
+    }
+}
+
+extension ScoreIndicatorRow: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "code": self.code
+        case "name": self.name
+        case "points": self.points
+        case "earned": self.earned
+        case "rule": self.rule
+        case "deductions": self.deductions
+        default: nil
+        }
+    }
+}
+
+extension ScoreSection: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "total": self.total
+        case "maximum": self.maximum
+        case "vetoed": self.vetoed
+        case "indicators": self.indicators
+        default: nil
+        }
+    }
+}
+
+extension GapRow: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "rank": self.rank
+        case "points": self.points
+        case "indicator": self.indicator
+        case "subject": self.subject
+        case "reason": self.reason
+        case "group": self.group
+        case "task": self.task
         default: nil
         }
     }

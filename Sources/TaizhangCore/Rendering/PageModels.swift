@@ -26,7 +26,10 @@ struct ItemRow {
     var href: String
     var indicatorCode: String
     var indicatorName: String
+    /// `6 分`, or `不计分` for an unscored indicator.
     var points: String
+    /// The scoring rule in words.
+    var rule: String
     var method: String
     var group: String
     var documents: [DocumentRow]
@@ -64,7 +67,10 @@ struct ItemSheetPage {
     var groupLead: String?
     var indicatorCode: String
     var indicatorName: String
+    /// `6 分`, or `不计分` for an unscored indicator.
     var points: String
+    /// The scoring rule in words.
+    var rule: String
     var veto: Bool
     var method: String
     var standard: String
@@ -149,6 +155,43 @@ struct UnitIndexPage {
     var streetIndexHref: String
     /// The unit's 数据统计 page, when the workspace defines figures.
     var figuresHref: String? = nil
+    /// The estimated score (nil when the unit has no scored indicators).
+    var score: ScoreSection?
+    /// What to fix first: the largest gaps of this unit.
+    var gaps: [GapRow]
+    var hasGaps: Bool
+}
+
+struct ScoreDeductionRow {
+    var amount: String
+    var subject: String
+    var reason: String
+}
+
+struct ScoreIndicatorRow {
+    var code: String
+    var name: String
+    var points: String
+    var earned: String
+    var rule: String
+    var deductions: [ScoreDeductionRow]
+}
+
+struct ScoreSection {
+    var total: String
+    var maximum: String
+    var vetoed: String?
+    var indicators: [ScoreIndicatorRow]
+}
+
+struct GapRow {
+    var rank: Int
+    var points: String
+    var indicator: String
+    var subject: String
+    var reason: String
+    var group: String
+    var task: String?
 }
 
 struct StreetUnitRow {

@@ -7,6 +7,8 @@ struct PageRenderer {
     let statuses: (any ItemStatusSource)?
     /// What `figures check` flags, shown on the 数据统计 pages.
     var figureFlags: [FigureFlag] = []
+    /// What the estimated score reads besides the files on disk (tracker, mock measures, figures).
+    var scoring = PackScoring()
 
     private var street: Street { workspace.street }
 
@@ -25,7 +27,7 @@ struct PageRenderer {
         ItemRow(code: plan.item.code, title: plan.item.title, folder: plan.folderName,
                 href: PageFormat.href(hrefPrefix + [plan.folderName, GeneratedName.itemSheet]),
                 indicatorCode: plan.indicator.code, indicatorName: plan.indicator.name,
-                points: plan.indicator.points.description, method: plan.indicator.method.chinese,
+                points: RuleText.points(plan.indicator), rule: RuleText.describe(plan.indicator), method: plan.indicator.method.chinese,
                 group: groupName(plan.item.group), documents: documents(plan.item), expected: plan.item.expectedCount)
     }
 
@@ -56,8 +58,8 @@ struct PageRenderer {
                     header: header, unitName: unit.name, binderNumber: binder.category.code, categoryName: binder.category.name,
                     code: item.code, title: item.title, level: item.level.chinese, groupName: groupName(item.group),
                     groupLead: lead.map { "\($0.name)（\($0.role)）" },
-                    indicatorCode: indicator.code, indicatorName: indicator.name, points: indicator.points.description,
-                    veto: indicator.isVeto, method: indicator.method.chinese, standard: indicator.standard,
+                    indicatorCode: indicator.code, indicatorName: indicator.name, points: RuleText.points(indicator),
+                    rule: RuleText.describe(indicator), veto: indicator.isVeto, method: indicator.method.chinese, standard: indicator.standard,
                     documents: documents(item), expected: item.expectedCount,
                     hints: hints, hasHints: !hints.isEmpty, note: item.note))))
             }
@@ -117,12 +119,49 @@ struct PageRenderer {
                                           items: rows, present: present, expected: expected))
         }
         let summary = inventory.summary
+        let (score, gaps) = estimate(unit, inventory: inventory)
         let orphanRows = orphans.map { OrphanRow(path: $0.path, href: PageFormat.href($0.path.split(separator: "/").map(String.init)), files: $0.files) }
         return UnitIndexPage(
             header: header, unitName: unit.name, isStreet: unit.kind == .street, binders: binders,
             missing: missing, hasMissing: !missing.isEmpty, orphans: orphanRows, hasOrphans: !orphanRows.isEmpty,
             itemCount: summary.items, completeItems: summary.completeItems, present: summary.present, expected: summary.expected,
-            percent: PageFormat.percent(summary.present, of: summary.expected), streetIndexHref: "../" + GeneratedName.index)
+            percent: PageFormat.percent(summary.present, of: summary.expected), streetIndexHref: "../" + GeneratedName.index,
+            score: score, gaps: gaps, hasGaps: !gaps.isEmpty)
+    }
+
+    /// The unit's estimated score and its ten largest gaps, counting the files on disk now.
+    func estimate(_ unit: UnitPlan, inventory: UnitInventory) -> (ScoreSection?, [GapRow]) {
+        // A community's score reads only its own items; the street's also its communities' (per-community rules).
+        var inputs = unit.kind == .street ? scoring.inputs : ScoreInputs(figures: scoring.inputs.figures)
+        for plan in unit.items {
+            let key = UnitItem(unit: unit.id, item: plan.item.code)
+            var evidence = scoring.inputs.items[key] ?? ItemEvidence()
+            if let status = statuses?.status(unit: unit.id, item: plan.item.code) {
+                evidence.status = status.status
+                evidence.flagged = status.flagged
+            }
+            evidence.present = inventory.files[plan.item.code]?.count ?? 0
+            inputs.items[key] = evidence
+        }
+        let card = ScoreEstimator(plan: scoring.plan ?? PackPlan(folderName: "", units: [unit]), catalogue: workspace.catalogue)
+            .estimate(unit: unit, inputs)
+        guard card.maximum > .zero else { return (nil, []) }
+        let section = ScoreSection(
+            total: card.total.description, maximum: card.maximum.description, vetoed: card.vetoed,
+            indicators: card.indicators.map { indicator in
+                ScoreIndicatorRow(code: indicator.code, name: indicator.name, points: indicator.points.description,
+                                  earned: indicator.earned.description, rule: indicator.rule,
+                                  deductions: indicator.deductions.map {
+                                      ScoreDeductionRow(amount: "−\($0.amount)", subject: $0.subject, reason: $0.reason)
+                                  })
+            })
+        let gaps = GapRanker.rank([card], groups: street.groups, openTasks: scoring.openTasks).prefix(10).enumerated().map { index, gap in
+            GapRow(rank: index + 1, points: "+\(gap.points)", indicator: "\(gap.indicator) \(gap.indicatorName)",
+                   subject: gap.subject, reason: gap.reason,
+                   group: groupName(gap.group.map { Reference($0, at: workspace.catalogue.location) }),
+                   task: gap.task.map { "\($0.id)\($0.due.map { "（\($0) 到期）" } ?? "")：\($0.title)" })
+        }
+        return (section, gaps)
     }
 
     /// Months of the statistical year that a monthly item's file names do not mention.

@@ -3,14 +3,20 @@ import TaizhangDiagnostics
 /// The semantic checks the schema cannot express. Collects every problem; never stops early.
 public struct WorkspaceValidator: Sendable {
     public let workspace: Workspace
+    /// The figure ids rules may read; nil (figures not defined) skips that check.
+    public let knownFigures: Set<String>?
 
-    public init(workspace: Workspace) { self.workspace = workspace }
+    public init(workspace: Workspace, knownFigures: Set<String>? = nil) {
+        self.workspace = workspace
+        self.knownFigures = knownFigures
+    }
 
     public func validate() -> [Diagnostic] {
         var diagnostics: [Diagnostic] = []
         checkUniqueness(&diagnostics)
         checkReferences(&diagnostics)
         checkPoints(&diagnostics)
+        checkRules(&diagnostics)
         checkOwnersAndCodes(&diagnostics)
         checkDates(&diagnostics)
         checkConditions(&diagnostics)
@@ -49,7 +55,8 @@ public struct WorkspaceValidator: Sendable {
         unique("attribute", street.attributeDefinitions.map { ($0.name, $0.location) })
         unique("contingency id", street.contingencies.map { ($0.id, $0.location) })
         unique("category code", catalogue.categories.map { ($0.code, $0.location) }, namesFolders: true)
-        unique("indicator code", catalogue.allIndicators.map { ($0.code, $0.location) })
+        unique("indicator code", (catalogue.allIndicators.map { ($0.code, $0.location) }
+                                  + catalogue.categories.flatMap { $0.parents.map { ($0.code, $0.location) } }))
         unique("item code", catalogue.allItems.map { ($0.code, $0.location) }, namesFolders: true)
         unique("task id", workspace.tasks.map { ($0.id, $0.location) })
         for community in street.communities {
@@ -95,20 +102,110 @@ public struct WorkspaceValidator: Sendable {
     // MARK: Points
 
     private func checkPoints(_ d: inout [Diagnostic]) {
+        /// Parts must add up to the declared points; in a partial list they may fall short but never exceed them.
+        func compare(_ what: String, declared: Decimal2, parts: Decimal2, partsName: String, partial: Bool, at location: SourceLocation) {
+            if partial {
+                if parts > declared {
+                    d.append(.error("checklist.points-mismatch", "\(what) declares \(declared) points but its listed \(partsName) already add up to \(parts)",
+                                    at: location, notes: ["partial=\"true\" lets the listed parts fall short of the declared points, never exceed them"]))
+                }
+            } else if declared != parts {
+                d.append(.error("checklist.points-mismatch", "\(what) declares \(declared) points but its \(partsName) add up to \(parts)", at: location))
+            }
+        }
         var total = Decimal2.zero
         for category in catalogue.categories {
-            let sum = category.indicators.reduce(Decimal2.zero) { $0 + $1.points }
-            if let declared = category.points, declared != sum {
-                d.append(.error("checklist.points-mismatch",
-                                "category \(category.code) declares \(declared) points but its indicators add up to \(sum)",
-                                at: category.location))
+            for parent in category.parents {
+                let parts = category.indicators.filter { $0.parentCode == parent.code }.reduce(Decimal2.zero) { $0 + $1.points }
+                    + category.parents.filter { $0.parentCode == parent.code }.reduce(Decimal2.zero) { $0 + $1.points }
+                compare("indicator \(parent.code)", declared: parent.points, parts: parts, partsName: "parts", partial: parent.isPartial, at: parent.location)
+            }
+            let sum = category.indicators.filter { $0.parentCode == nil }.reduce(Decimal2.zero) { $0 + $1.points }
+                + category.parents.filter { $0.parentCode == nil }.reduce(Decimal2.zero) { $0 + $1.points }
+            if let declared = category.points {
+                compare("category \(category.code)", declared: declared, parts: sum, partsName: "indicators", partial: category.isPartial, at: category.location)
             }
             total = total + (category.points ?? sum)
         }
-        if let declared = catalogue.totalPoints, declared != total {
-            d.append(.error("checklist.points-mismatch",
-                            "the catalogue declares \(declared) points but its categories add up to \(total)",
-                            at: catalogue.location))
+        if let declared = catalogue.totalPoints {
+            compare("the catalogue", declared: declared, parts: total, partsName: "categories", partial: catalogue.isPartial, at: catalogue.location)
+        }
+    }
+
+    // MARK: Scoring rules
+
+    private func checkRules(_ d: inout [Diagnostic]) {
+        for indicator in catalogue.allIndicators {
+            let name = "indicator \(indicator.code)"
+            if !indicator.isScored, let rule = indicator.rules.first {
+                d.append(.error("scoring.rules-without-points", "\(name) has scoring rules but no points", at: rule.location,
+                                notes: ["give the indicator points=\"…\", or remove the rules: an unscored indicator is not scored"]))
+                continue
+            }
+            let items = Set(indicator.items.map(\.code))
+            func positive(_ value: Decimal2, _ what: String, at location: SourceLocation, hint: String) {
+                guard value <= .zero else { return }
+                d.append(.error("scoring.bad-amount", "\(what) of \(name) must be more than 0, not \(value)", at: location, notes: [hint]))
+            }
+            func percent(_ value: Decimal2, _ what: String, at location: SourceLocation) {
+                guard value < .zero || value > Decimal2(hundredths: 10000) else { return }
+                d.append(.error("scoring.bad-target", "\(what) target of \(name) is \(value); a target is a percentage from 0 to 100", at: location,
+                                notes: ["write 95 for 95%"]))
+            }
+            func figure(_ id: String?, _ what: String, at location: SourceLocation) {
+                guard let id, let known = knownFigures, !known.contains(id) else { return }
+                let list = known.sorted().joined(separator: ", ")
+                d.append(.error("scoring.unknown-figure", "\(what) of \(name) reads unknown figure \"\(id)\"", at: location,
+                                notes: [known.isEmpty ? "no figures are defined" : "known figures: \(list)"]))
+            }
+            func item(_ code: String?, _ what: String, at location: SourceLocation) {
+                guard let code, !items.contains(code) else { return }
+                let list = indicator.items.map(\.code).joined(separator: ", ")
+                d.append(.error("scoring.unknown-item", "\(what) of \(name) names item \(code), which is not one of its items", at: location,
+                                notes: [list.isEmpty ? "the indicator has no items" : "its items: \(list)"]))
+            }
+            var caps = 0
+            for rule in indicator.rules {
+                let at = rule.location
+                switch rule.kind {
+                case .perMissing(let amount, let per, let code):
+                    positive(amount, "deductPerMissing amount", at: at, hint: "write the points deducted per missing \(per.rawValue), e.g. amount=\"0.5\"")
+                    item(code, "deductPerMissing", at: at)
+                case .perCase(let amount, _, let code, let id):
+                    positive(amount, "deductPerCase amount", at: at, hint: "write the points deducted per case, e.g. amount=\"0.2\"")
+                    item(code, "deductPerCase", at: at)
+                    figure(id, "deductPerCase", at: at)
+                case .rate(let id, let target, let perPoint):
+                    percent(target, "rate", at: at)
+                    if let perPoint {
+                        positive(perPoint, "rate deductPerPoint", at: at,
+                                 hint: "write deductPerPoint=\"1\" for 每低1个百分点扣1分, or credit=\"proportional\" for credit in proportion below the target")
+                    }
+                    figure(id, "rate", at: at)
+                case .threshold(let id, let target):
+                    percent(target, "threshold", at: at)
+                    figure(id, "threshold", at: at)
+                case .bonus(let amount, let max, let id):
+                    positive(amount, "bonus amount", at: at, hint: "write the bonus points, e.g. amount=\"1\"")
+                    if let max, max < amount {
+                        d.append(.error("scoring.bad-amount", "bonus of \(name) may earn at most \(max) but one unit already earns \(amount)", at: at,
+                                        notes: ["max is the bonus cap; make it at least amount"]))
+                    }
+                    figure(id, "bonus", at: at)
+                case .cap(let max, let negative):
+                    caps += 1
+                    if caps == 2 {
+                        d.append(.error("scoring.duplicate-cap", "\(name) has more than one cap", at: at, notes: ["keep one <cap>"]))
+                    }
+                    if let max {
+                        positive(max, "cap max", at: at, hint: "write the most points the indicator can lose, e.g. max=\"3\"")
+                        if !negative, max > indicator.points {
+                            d.append(.error("scoring.cap-exceeds-points", "cap of \(name) lets it lose \(max) points but it has only \(indicator.points)", at: at,
+                                            notes: ["deductions stop at the indicator's points (扣完为止); write negative=\"true\" if it may go below zero"]))
+                        }
+                    }
+                }
+            }
         }
     }
 

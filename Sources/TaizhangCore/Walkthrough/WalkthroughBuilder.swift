@@ -105,16 +105,16 @@ public struct WalkthroughBuilder {
         }
         let quiz = questions.enumerated().map { QuizQuestion(number: $0.offset + 1, question: $0.element.0, answer: $0.element.1) }
 
-        // Scoring: every indicator with ledgers in this community.
-        var seen: Set<String> = []
-        var scores: [ScoreRow] = []
-        var total = Decimal2.zero
-        for item in unit.items where !seen.contains(item.indicator.code) {
-            seen.insert(item.indicator.code)
-            scores.append(ScoreRow(code: item.indicator.code, name: item.indicator.name, points: item.indicator.points.description,
-                                   method: item.indicator.method.chinese, veto: item.indicator.isVeto))
-            total = total + item.indicator.points
+        // Scoring: every scored indicator of the catalogue, so that the total is the catalogue's;
+        // indicators without ledgers in this community are marked as assessed elsewhere.
+        let here = Set(unit.items.map(\.indicator.code))
+        let scores = workspace.catalogue.allIndicators.filter(\.isScored).map { indicator in
+            ScoreRow(code: indicator.code, name: indicator.name, points: indicator.points.description,
+                     method: indicator.method.chinese, veto: indicator.isVeto, rule: RuleText.describe(indicator),
+                     elsewhere: !here.contains(indicator.code))
         }
+        let listed = workspace.catalogue.allIndicators.reduce(Decimal2.zero) { $0 + $1.points }
+        let total = workspace.catalogue.declaredTotal
 
         let people = street.people.filter { $0.community?.id == unit.id }
         let escort = people.first { $0.role.contains("陪调") }
@@ -138,7 +138,8 @@ public struct WalkthroughBuilder {
                 ContingencyRow(level: c.level, situation: c.situation, response: c.response,
                                group: street.group(c.group.id).map { "第\($0.number)组 \($0.name)" } ?? c.group.id)
             },
-            scores: scores, totalPoints: total.description)
+            scores: scores, totalPoints: scores.isEmpty ? "不计分" : total.description,
+            partialNote: listed == total ? nil : "目录仅列出部分指标（已列 \(listed) 分）")
     }
 
     static func whatToCheck(_ h: Household) -> String {

@@ -83,6 +83,8 @@ extension ScoreRow: MustacheParent {
         case "points": self.points
         case "method": self.method
         case "veto": self.veto
+        case "rule": self.rule
+        case "elsewhere": self.elsewhere
         default: nil
         }
     }
@@ -108,6 +110,7 @@ extension WalkthroughPage: MustacheParent {
         case "contingencies": self.contingencies
         case "scores": self.scores
         case "totalPoints": self.totalPoints
+        case "partialNote": self.partialNote
         default: nil
         }
     }

@@ -54,6 +54,10 @@ struct ScoreRow {
     var points: String
     var method: String
     var veto: Bool
+    /// The scoring rule in words.
+    var rule: String
+    /// The indicator has no ledgers in this community (assessed at the street).
+    var elsewhere: Bool
 }
 
 struct WalkthroughPage {
@@ -73,5 +77,8 @@ struct WalkthroughPage {
     var quiz: [QuizQuestion]
     var contingencies: [ContingencyRow]
     var scores: [ScoreRow]
+    /// The catalogue's total points.
     var totalPoints: String
+    /// Set when the catalogue lists only some indicators (a partial catalogue).
+    var partialNote: String?
 }

@@ -19,7 +19,8 @@ struct DashboardController: Sendable {
 
     static func model(_ tracker: Tracker) throws -> DashboardPage {
         let today = TrackerFormat.day(tracker.now())
-        let report = try StatusReport(tracker: tracker, today: today, scores: try MockScoring(tracker: tracker).estimatedScores())
+        let scoring = MockScoring(tracker: tracker)
+        let report = try StatusReport(tracker: tracker, today: today, scores: try scoring.estimatedScores())
         return DashboardPage(
             today: report.today, inspectionDate: report.inspectionDate,
             countdown: report.daysLeft >= 0 ? "距考核还有 \(report.daysLeft) 天" : "考核已过 \(-report.daysLeft) 天",
@@ -35,6 +36,11 @@ struct DashboardController: Sendable {
             overdue: report.overdue.map { t in
                 .init(id: t.id, title: t.title, owner: t.owner, due: t.due ?? "", days: t.daysOverdue)
             },
-            orphaned: report.orphaned)
+            orphaned: report.orphaned,
+            gaps: try scoring.gaps().prefix(10).map { g in
+                .init(points: "+\(g.points)", unit: g.unitName, indicator: "\(g.indicator) \(g.indicatorName)",
+                      subject: g.subject, reason: g.reason,
+                      group: g.groupName ?? g.group ?? "", task: g.task.map { "\($0.id) \($0.title)" })
+            })
     }
 }

@@ -61,6 +61,8 @@ extension DashboardPage: MustacheParent {
         case "hasOverdue": self.hasOverdue
         case "orphaned": self.orphaned
         case "hasOrphaned": self.hasOrphaned
+        case "gaps": self.gaps
+        case "hasGaps": self.hasGaps
         default: nil
         }
     }
@@ -108,6 +110,21 @@ extension DashboardPage.OverdueTask: MustacheParent {
         case "owner": self.owner
         case "due": self.due
         case "days": self.days
+        default: nil
+        }
+    }
+}
+
+extension DashboardPage.GapRow: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "points": self.points
+        case "unit": self.unit
+        case "indicator": self.indicator
+        case "subject": self.subject
+        case "reason": self.reason
+        case "group": self.group
+        case "task": self.task
         default: nil
         }
     }

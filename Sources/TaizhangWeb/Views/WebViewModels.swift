@@ -41,6 +41,8 @@ struct DashboardPage: Sendable {
     var groups: [GroupRow]
     var overdue: [OverdueTask]
     var orphaned: [String]
+    var gaps: [GapRow]
+    var hasGaps: Bool { !gaps.isEmpty }
     var hasOverdue: Bool { !overdue.isEmpty }
     var hasOrphaned: Bool { !orphaned.isEmpty }
 
@@ -75,6 +77,17 @@ struct DashboardPage: Sendable {
         var owner: String
         var due: String
         var days: Int
+    }
+
+    /// What to fix first: a gap and the points closing it would recover.
+    struct GapRow: Sendable {
+        var points: String
+        var unit: String
+        var indicator: String
+        var subject: String
+        var reason: String
+        var group: String
+        var task: String?
     }
 }
 
