@@ -209,7 +209,7 @@ public struct ScoreEstimator: Sendable {
                 }
             case let .rate(figure, target, perPoint):
                 guard let (v, source) = value(figure, nil) else {
-                    result.unknown.append("\(figure ?? "比率") 暂无数值（用 mock record --rate 记录）")
+                    result.unknown.append("\(figure.map { indicator.figureLabels[$0] ?? $0 } ?? "比率") 暂无数值（用 mock record --rate 记录）")
                     continue
                 }
                 guard v < target.doubleValue else { continue }
@@ -219,7 +219,7 @@ public struct ScoreEstimator: Sendable {
                 deduct(lost, "比率 \(percent(v))，低于目标 \(target)%（\(words)）", figure: source == "模拟检查" ? nil : source)
             case let .threshold(figure, target):
                 guard let (v, source) = value(figure, nil) else {
-                    result.unknown.append("\(figure ?? "比率") 暂无数值（用 mock record --rate 记录）")
+                    result.unknown.append("\(figure.map { indicator.figureLabels[$0] ?? $0 } ?? "比率") 暂无数值（用 mock record --rate 记录）")
                     continue
                 }
                 if v < target.doubleValue {
