@@ -47,12 +47,25 @@ public struct TaskRecord: Sendable, Equatable, Codable {
     public var state: TaskState
     public var doneBy: String?
     public var doneAt: Date?
+
+    /// Not done and past its due day (the one overdue rule, `Deadline`).
+    public func isOverdue(on today: Day) -> Bool { Deadline.isOverdue(due: due, isDone: state == .done, today: today) }
 }
 
 /// One line of the audit trail. Append-only.
 public struct TrackerEvent: Sendable, Equatable, Codable {
-    public enum Kind: String, Sendable, Codable {
+    public enum Kind: String, Sendable, Codable, CaseIterable {
         case item, task, refusal, mock, account
+
+        public var chinese: String {
+            switch self {
+            case .item: "台账"
+            case .task: "任务"
+            case .refusal: "拒绝"
+            case .mock: "模拟检查"
+            case .account: "账号"
+            }
+        }
     }
 
     public var id: Int64
@@ -66,6 +79,16 @@ public struct TrackerEvent: Sendable, Equatable, Codable {
     public var old: String?
     public var new: String?
     public var note: String?
+
+    /// An `old`/`new` value as people read it: an item status or a task state in Chinese.
+    public static func stateLabel(_ raw: String?) -> String {
+        raw.flatMap(ItemStatus.init(rawValue:))?.chinese ?? raw.flatMap(TaskState.init(rawValue:))?.chinese ?? raw ?? ""
+    }
+
+    /// `未检查 → 已确认`; empty for refusals and account changes, which change no state.
+    public var changeLabel: String {
+        kind == .refusal || kind == .account ? "" : "\(Self.stateLabel(old)) → \(Self.stateLabel(new))"
+    }
 }
 
 /// A decided change of one item: its new status and who, when and why.

@@ -106,7 +106,7 @@ struct Pages: Sendable {
         return html("web-dashboard", [
             "title": "进度总览",
             "today": report.today, "inspectionDate": report.inspectionDate,
-            "countdown": report.daysLeft >= 0 ? "距考核还有 \(report.daysLeft) 天" : "考核已过 \(-report.daysLeft) 天",
+            "countdown": report.countdown,
             "units": report.units.map { u in Self.values([
                 "id": u.id, "number": u.number, "name": u.name, "items": u.counts.items, "done": u.counts.done,
                 "filed": u.counts.filed, "verified": u.counts.verified, "percent": u.counts.percent,
@@ -144,16 +144,13 @@ struct Pages: Sendable {
             for item in binder.items where tracker.refusal(person: person, unit: unit, item: item) == nil {
                 let record = records[item.item.code]
                 let present = FileInventory.userFiles(in: unitRoot + "/" + binder.folderName + "/" + item.folderName).count
-                let status = record?.status ?? .notReviewed
-                var flag: String?
-                if present > 0 && status == .notReviewed { flag = "已有文件但未检查" }
-                if present == 0 && [.filed, .ticked, .verified].contains(status) { flag = "已勾选但无文件" }
-                if record?.flagged == true { flag = "模拟检查未通过" }
+                let readiness = ItemReadiness(present: present, expected: item.item.expectedCount, status: record?.status, failedMock: record?.flagged ?? false)
+                let status = readiness.status
                 rows.append(Self.values([
                     "code": item.item.code, "title": item.item.title, "binder": binder.category.code + " " + binder.category.name,
                     "status": status.chinese, "statusClass": status.rawValue,
                     "by": record?.by.map(personName), "at": record?.at.map(TrackerFormat.timestamp),
-                    "note": record?.note, "present": present, "expected": item.item.expectedCount, "flag": flag,
+                    "note": record?.note, "present": present, "expected": item.item.expectedCount, "flag": readiness.flagText,
                     "group": item.item.group.flatMap { street.group($0.id)?.name } ?? "",
                 ]))
             }
@@ -177,12 +174,8 @@ struct Pages: Sendable {
             if untick {
                 try tracker.untick(item: item, unit: unit, by: session.person, note: form.text("note"))
             } else {
-                let status: ItemStatus
-                switch form["status"] ?? "ticked" {
-                case "filed": status = .filed
-                case "na": status = .notApplicable
-                case "verified": status = .verified
-                default: status = .ticked
+                guard let status = ItemStatus(argument: form["status"] ?? ItemStatus.ticked.rawValue) else {
+                    return error(.badRequest, "未知的状态：\(form["status"] ?? "")", session: session)
                 }
                 try tracker.tick(item: item, unit: unit, by: session.person, status: status, note: form.text("note"))
             }
@@ -203,9 +196,9 @@ struct Pages: Sendable {
         return html("web-tasks", [
             "title": "任务清单",
             "tasks": tasks.map { t in Self.values([
-                "id": t.id, "title": t.title, "group": street.group(t.group).map { "第\($0.number)组 \($0.name)" } ?? t.group,
+                "id": t.id, "title": t.title, "group": street.group(t.group)?.label ?? t.group,
                 "owner": personName(t.owner), "due": t.due?.description ?? "—", "state": t.state.chinese,
-                "done": t.state == .done, "overdue": t.state != .done && (t.due.map { $0 < today } ?? false),
+                "done": t.state == .done, "overdue": t.isOverdue(on: today),
                 "doneBy": t.doneBy.map(personName), "doneAt": t.doneAt.map(TrackerFormat.timestamp),
             ]) },
             "count": tasks.count,
@@ -239,20 +232,17 @@ struct Pages: Sendable {
         if let kind = param("kind") { filter.kind = TrackerEvent.Kind(rawValue: kind) }
         if let since = param("since").flatMap(Day.init) { filter.since = TrackerFormat.start(of: since) }
         let events = try tracker.store.events(filter).reversed()
-        func status(_ raw: String?) -> String {
-            raw.flatMap(ItemStatus.init(rawValue:))?.chinese ?? raw.flatMap(TaskState.init(rawValue:))?.chinese ?? raw ?? ""
-        }
-        let kinds: [(String, String)] = [("item", "台账"), ("task", "任务"), ("mock", "模拟检查"), ("refusal", "拒绝"), ("account", "账号")]
+        let kinds = TrackerEvent.Kind.allCases
         return html("web-log", [
             "title": "操作记录",
             "events": events.map { e in Self.values([
-                "at": TrackerFormat.timestamp(e.at), "actor": "\(personName(e.actor))（\(e.actor)）", "kind": kinds.first { $0.0 == e.kind.rawValue }?.1 ?? e.kind.rawValue,
+                "at": TrackerFormat.timestamp(e.at), "actor": "\(personName(e.actor))（\(e.actor)）", "kind": e.kind.chinese,
                 "refusal": e.kind == .refusal, "unit": tracker.plan.unit(id: e.unit)?.name ?? e.unit, "subject": e.subject,
-                "change": e.kind == .refusal || e.kind == .account ? "" : "\(status(e.old)) → \(status(e.new))", "note": e.note,
+                "change": e.changeLabel, "note": e.note,
             ]) },
             "count": events.count,
             "units": tracker.plan.units.map { Self.values(["id": $0.id, "name": $0.name, "selected": $0.id == filter.unit]) },
-            "kinds": kinds.map { Self.values(["id": $0.0, "name": $0.1, "selected": $0.0 == filter.kind?.rawValue]) },
+            "kinds": kinds.map { Self.values(["id": $0.rawValue, "name": $0.chinese, "selected": $0 == filter.kind]) },
             "actor": filter.actor ?? "", "since": param("since") ?? "",
         ], session: session)
     }
@@ -267,11 +257,12 @@ struct Pages: Sendable {
         let binders: [[String: Any]] = unit.binders.map { binder in
             ["name": binder.category.code + " " + binder.category.name, "items": binder.items.map { item -> [String: Any] in
                 let present = FileInventory.userFiles(in: unitRoot + "/" + binder.folderName + "/" + item.folderName).count
-                total += 1
-                if present >= item.item.expectedCount { complete += 1 }
                 let record = records[item.item.code]
+                let readiness = ItemReadiness(present: present, expected: item.item.expectedCount, status: record?.status, failedMock: record?.flagged ?? false)
+                total += 1
+                if readiness.completeness.isSatisfied { complete += 1 }
                 return Self.values(["code": item.item.code, "title": item.item.title, "present": present, "expected": item.item.expectedCount,
-                        "complete": present >= item.item.expectedCount, "status": (record?.status ?? .notReviewed).chinese,
+                        "complete": readiness.completeness.isSatisfied, "status": readiness.status.chinese, "flag": readiness.flagText,
                         "by": record?.by.map(personName), "at": record?.at.map(TrackerFormat.timestamp)])
             }]
         }

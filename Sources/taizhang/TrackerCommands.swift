@@ -60,15 +60,14 @@ extension Taizhang {
         @Argument(help: "Item codes, e.g. 01.03.") var items: [String]
         @Option(name: .long, help: "Community id, or street.") var community: String
         @Option(name: .long, help: "Who is ticking (person id).") var by: String
-        @Option(name: .long, help: "filed, ticked, verified or na (not applicable; needs --note).") var status: ItemStatusArgument = .ticked
+        @Option(name: .long, help: "filed, ticked, verified or na (not applicable; needs --note).") var status: ItemStatus = .ticked
         @Option(name: .long, help: "A note (the reason, for na).") var note: String?
 
         func run() throws {
             let tracker = try options.tracker()
             for item in items {
-                let event = try options.perform { try tracker.tick(item: item, unit: community, by: by, status: status.status, note: note) }
-                Console.out(event.map { "\(item) \(community): \($0.old.flatMap(ItemStatus.init(rawValue:))?.chinese ?? "") → \(status.status.chinese)" }
-                    ?? "\(item) \(community): already \(status.status.chinese)")
+                let event = try options.perform { try tracker.tick(item: item, unit: community, by: by, status: status, note: note) }
+                Console.out(event.map { "\(item) \(community): \($0.changeLabel)" } ?? "\(item) \(community): already \(status.chinese)")
             }
         }
     }
@@ -86,9 +85,7 @@ extension Taizhang {
             let tracker = try options.tracker()
             for item in items {
                 let event = try options.perform { try tracker.untick(item: item, unit: community, by: by, note: note) }
-                Console.out(event.map { e in
-                    "\(item) \(community): \(e.old.flatMap(ItemStatus.init(rawValue:))?.chinese ?? "") → \(e.new.flatMap(ItemStatus.init(rawValue:))?.chinese ?? "")"
-                } ?? "\(item) \(community): nothing to undo")
+                Console.out(event.map { "\(item) \(community): \($0.changeLabel)" } ?? "\(item) \(community): nothing to undo")
             }
         }
     }
@@ -107,14 +104,14 @@ extension Taizhang {
             let names = Dictionary(tracker.workspace.street.people.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
             let tasks = try tracker.store.tasks().filter { task in
                 (group == nil || task.group == group)
-                    && (!overdue || (task.state != .done && (task.due.map { $0 < today } ?? false)))
+                    && (!overdue || task.isOverdue(on: today))
             }
             if format == .json {
                 Console.out(try JSONOutput.encode(tasks))
                 return
             }
             for task in tasks {
-                let late = task.state != .done && (task.due.map { $0 < today } ?? false) ? "  逾期" : ""
+                let late = task.isOverdue(on: today) ? "  逾期" : ""
                 let done = task.doneBy.map { " (\(names[$0] ?? $0) \(task.doneAt.map(TrackerFormat.timestamp) ?? ""))" } ?? ""
                 Console.out("\(task.id)  \(task.group)  \(task.due?.description ?? "—")  \(task.state.chinese)\(done)\(late)  \(task.title)  负责人 \(names[task.owner] ?? task.owner)")
             }
@@ -213,21 +210,10 @@ extension Taizhang {
     }
 }
 
-struct ItemStatusArgument: ExpressibleByArgument {
-    let status: ItemStatus
-    init(_ status: ItemStatus) { self.status = status }
-    init?(argument: String) {
-        switch argument {
-        case "filed": status = .filed
-        case "ticked": status = .ticked
-        case "verified": status = .verified
-        case "na": status = .notApplicable
-        default: return nil
-        }
-    }
-    static let ticked = ItemStatusArgument(.ticked)
-    static var allValueStrings: [String] { ["filed", "ticked", "verified", "na"] }
-    var defaultValueDescription: String { "ticked" }
+/// `--status filed|ticked|verified|na`, parsed by the core's one status parser.
+extension ItemStatus: ExpressibleByArgument {
+    public static var allValueStrings: [String] { settable.map(\.rawValue) }
+    public var defaultValueDescription: String { rawValue }
 }
 
 enum JSONOutput {
@@ -244,14 +230,11 @@ enum EventText {
         let who = "\(names[event.actor] ?? event.actor)(\(event.actor))"
         let when = TrackerFormat.timestamp(event.at)
         let note = event.note.map { "  备注：\($0)" } ?? ""
-        func status(_ raw: String?) -> String {
-            raw.flatMap(ItemStatus.init(rawValue:))?.chinese ?? raw.flatMap(TaskState.init(rawValue:))?.chinese ?? raw ?? ""
-        }
         switch event.kind {
         case .item, .mock:
-            return "\(when)  \(who)  \(event.unit) \(event.subject)  \(status(event.old)) → \(status(event.new))\(event.kind == .mock ? "  (模拟检查)" : "")\(note)"
+            return "\(when)  \(who)  \(event.unit) \(event.subject)  \(event.changeLabel)\(event.kind == .mock ? "  (模拟检查)" : "")\(note)"
         case .task:
-            return "\(when)  \(who)  任务 \(event.subject)  \(status(event.old)) → \(status(event.new))\(note)"
+            return "\(when)  \(who)  任务 \(event.subject)  \(event.changeLabel)\(note)"
         case .refusal:
             return "\(when)  \(who)  拒绝 \(event.unit.isEmpty ? "" : event.unit + " ")\(event.subject)\(note)"
         case .account:
@@ -277,8 +260,7 @@ enum StatusText {
 
     static func render(_ report: StatusReport) -> String {
         var lines: [String] = []
-        let countdown = report.daysLeft >= 0 ? "还有 \(report.daysLeft) 天" : "已过 \(-report.daysLeft) 天"
-        lines.append("\(report.street) \(report.year) · 考核日期 \(report.inspectionDate) · 今天 \(report.today) · \(countdown)")
+        lines.append("\(report.street) \(report.year) · 考核日期 \(report.inspectionDate) · 今天 \(report.today) · \(report.countdown)")
         lines.append("")
         func row(_ label: String, _ cells: [String], width: Int = 8) -> String {
             pad(label, 24) + cells.map { right($0, width) }.joined()

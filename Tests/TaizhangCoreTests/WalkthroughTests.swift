@@ -93,8 +93,9 @@ import TaizhangDiagnostics
 }
 
 @Suite struct WalkthroughSheetTests {
-    func sheet(seed: UInt64, community: String = "wutongshan") throws -> String {
-        let workspace = try #require(WorkspaceLoader(root: Paths.repository).load().validWorkspace)
+    func sheet(seed: UInt64, community: String = "wutongshan", edit: (inout Workspace) -> Void = { _ in }) throws -> String {
+        var workspace = try #require(WorkspaceLoader(root: Paths.repository).load().validWorkspace)
+        edit(&workspace)
         let unit = try #require(PackPlanner(workspace: workspace).plan().unit(id: community))
         let (data, _) = WalkthroughData.load(workspace: Paths.repository, community: community)
         let templates = try TemplateSet(directory: Paths.repository + "/templates", required: PackGenerator.walkthroughTemplates)
@@ -125,5 +126,22 @@ import TaizhangDiagnostics
         #expect(!question.isEmpty)
         #expect(html.components(separatedBy: String(question)).count - 1 == 2)
         #expect(html.contains("taizhang walkthrough --community wutongshan --seed 99"))
+    }
+
+    /// The escort and the check team come from the schema's roles, not from job titles or
+    /// group names that happen to contain 陪调 or 督导.
+    @Test func escortAndCheckTeamComeFromRoles() throws {
+        let html = try sheet(seed: 1) { workspace in
+            for i in workspace.street.people.indices where workspace.street.people[i].id == "p14" {
+                workspace.street.people[i].role = "联络员"
+            }
+            for i in workspace.street.groups.indices {
+                workspace.street.groups[i].name = "第\(i)组"
+                workspace.street.groups[i].role = workspace.street.groups[i].id == "g5" ? .checkTeam : nil
+            }
+        }
+        #expect(html.contains("罗志强（联络员）"))  // p14, roles="first-escort"
+        #expect(html.contains("郑伟、赵丽、孙浩"))  // g5: lead p07, members p11, p12
+        #expect(!html.contains("陈丽华、郑伟、刘敏"))  // g3 (lead p04) is no longer the check team
     }
 }

@@ -167,6 +167,24 @@ final class TrackerFixture: @unchecked Sendable {
         #expect(second.hasSuffix("（一票否决）"))
         #expect(throws: Tracker.Failure.self) { try scoring.record(item: "01.06", unit: "wutongshan", result: .pass, by: "p13") }
     }
+
+    /// Who may record mock results follows the schema's `role="check-team"`, not the group's
+    /// name or number (once "督导" in the name or number 3).
+    @Test func mockResultsNeedTheCheckTeamRoleNotAName() throws {
+        let f = try TrackerFixture()
+        var workspace = f.workspace
+        let index = try #require(workspace.street.groups.firstIndex { $0.id == "g3" })
+        #expect(workspace.street.groups[index].role == .checkTeam)
+        workspace.street.groups[index].name = "检查组"
+        workspace.street.groups[index].number = 8
+        let renamed = Tracker(workspace: workspace, store: f.store)
+        try MockScoring(tracker: renamed).record(item: "01.06", unit: "wutongshan", result: .pass, by: "p07")  // g3 member
+        workspace.street.groups[index].role = nil
+        workspace.street.groups[index].name = "业务督导组"
+        workspace.street.groups[index].number = 3
+        let withoutRole = Tracker(workspace: workspace, store: f.store)
+        #expect(throws: Tracker.Failure.self) { try MockScoring(tracker: withoutRole).record(item: "01.06", unit: "wutongshan", result: .pass, by: "p07") }
+    }
 }
 
 @Suite struct TrackerStoreTests {

@@ -83,7 +83,7 @@ public struct PackGenerator {
             }
             for (unit, (inventory, files)) in zip(chunk, rendered) {
                 orphans += inventory.orphans.map { (unit.folderName + "/" + $0.path, $0.files) }
-                summaries.append(inventory.summary)
+                summaries.append(inventory.summary(statuses: options.statuses))
                 guard inScope(unit) else { continue }
                 position += 1
                 options.progress?(position, scopeUnits.count, unit.name)
@@ -154,14 +154,17 @@ struct UnitInventory {
 
     func present(_ item: ItemPlan) -> Int { files[item.item.code]?.count ?? 0 }
 
-    var summary: PackGenerator.UnitSummary {
+    /// Counts by the one completeness rule: an item marked 不适用 is complete and expects no file.
+    func summary(statuses: (any ItemStatusSource)?) -> PackGenerator.UnitSummary {
         let items = unit.items
         var complete = 0, present = 0, expected = 0
         for item in items {
-            let have = self.present(item), want = item.item.expectedCount
-            if have >= want { complete += 1 }
-            present += min(have, want)
-            expected += want
+            let status = statuses?.status(unit: unit.id, item: item.item.code)
+            let readiness = ItemReadiness(present: self.present(item), expected: item.item.expectedCount,
+                                          status: status?.status, failedMock: status?.flagged ?? false)
+            if readiness.completeness.isSatisfied { complete += 1 }
+            present += readiness.progress.present
+            expected += readiness.progress.expected
         }
         return .init(id: unit.id, name: unit.name, items: items.count, completeItems: complete, present: present, expected: expected)
     }

@@ -117,15 +117,20 @@ final class ModelBuilder {
                 location: c.location)
         }
         let people = (e.child(named: "people")?.children(named: "person") ?? []).map { p in
-            Person(id: p.attribute("id") ?? "", name: p.attribute("name") ?? "", role: p.attribute("role") ?? "",
-                   community: reference(p, "community"), isPreparationTeam: flag(p, "preparation"),
-                   isSample: flag(p, "sample"), location: p.location)
+            // The schema restricts `roles` to PersonRole's values; `preparation="true"` is the
+            // older spelling of `roles="preparation"`.
+            var roles = Set((p.attribute("roles") ?? "").split(whereSeparator: \.isWhitespace).compactMap { PersonRole(rawValue: String($0)) })
+            if flag(p, "preparation") { roles.insert(.preparation) }
+            return Person(id: p.attribute("id") ?? "", name: p.attribute("name") ?? "", role: p.attribute("role") ?? "",
+                          community: reference(p, "community"), roles: roles,
+                          isSample: flag(p, "sample"), location: p.location)
         }
         let groups = (e.child(named: "groups")?.children(named: "group") ?? []).map { g in
             WorkingGroup(id: g.attribute("id") ?? "", number: Int(g.attribute("number") ?? "") ?? 0, name: g.attribute("name") ?? "",
                          lead: reference(g, "lead") ?? Reference("", at: g.location),
                          members: g.children(named: "member").compactMap { reference($0, "ref") },
                          duties: g.children(named: "duty").map { $0.text.trimmed },
+                         role: g.attribute("role").flatMap(GroupRole.init(rawValue:)),
                          location: g.location)
         }
         let contingencies = (e.child(named: "contingencies")?.children(named: "contingency") ?? []).map { c in

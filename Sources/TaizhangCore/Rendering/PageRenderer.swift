@@ -12,7 +12,7 @@ struct PageRenderer {
 
     func groupName(_ reference: Reference?) -> String {
         guard let reference, let group = street.group(reference.id) else { return reference?.id ?? "" }
-        return "第\(group.number)组 \(group.name)"
+        return group.label
     }
 
     func documents(_ item: LedgerItem) -> [DocumentRow] {
@@ -53,7 +53,7 @@ struct PageRenderer {
                 files.append((binder.folderName + "/" + plan.folderName + "/" + GeneratedName.itemSheet, templates.render("item-sheet", ItemSheetPage(
                     header: header, unitName: unit.name, binderNumber: binder.category.code, categoryName: binder.category.name,
                     code: item.code, title: item.title, level: item.level.chinese, groupName: groupName(item.group),
-                    groupLead: lead.map { "\($0.name)（\($0.role)）" },
+                    groupLead: lead?.nameWithTitle,
                     indicatorCode: indicator.code, indicatorName: indicator.name, points: indicator.points.description,
                     veto: indicator.isVeto, method: indicator.method.chinese, standard: indicator.standard,
                     documents: documents(item), expected: item.expectedCount,
@@ -79,39 +79,31 @@ struct PageRenderer {
             for plan in binder.items {
                 let files = inventory.files[plan.item.code] ?? []
                 let have = files.count, want = plan.item.expectedCount
-                present += min(have, want)
-                expected += want
                 let status = statuses?.status(unit: unit.id, item: plan.item.code)
-                var flag: String?
-                if have > 0, status == nil || status?.status == .notReviewed {
-                    flag = "已有文件但未检查"
-                } else if have == 0, let s = status?.status, s == .ticked || s == .verified || s == .filed {
-                    flag = "已勾选但无文件"
-                } else if status?.flagged == true {
-                    flag = "模拟检查未通过"
-                }
-                let state: (String, String) = status?.status == .notApplicable ? ("不适用", "na")
-                    : have >= want ? ("齐全", "complete") : have == 0 ? ("缺失", "missing") : ("不全", "partial")
+                let readiness = ItemReadiness(present: have, expected: want, status: status?.status, failedMock: status?.flagged ?? false)
+                let completeness = readiness.completeness
+                present += readiness.progress.present
+                expected += readiness.progress.expected
                 let row = IndexItemRow(
                     code: plan.item.code, title: plan.item.title,
                     href: PageFormat.href([binder.folderName, plan.folderName]),
-                    expected: want, present: have, state: state.0, stateClass: state.1,
+                    expected: want, present: have, state: completeness.chinese, stateClass: completeness.rawValue,
                     files: files.map { file in
                         FileRow(name: file.name, href: PageFormat.href([binder.folderName, plan.folderName] + file.name.split(separator: "/").map(String.init)),
                                 size: PageFormat.size(file.size), bytes: file.size,
                                 modified: PageFormat.timestamp(file.modified), modifiedISO: PageFormat.isoTimestamp(file.modified))
                     },
                     hasFiles: !files.isEmpty, groupName: groupName(plan.item.group),
-                    trackerStatus: status?.status.chinese ?? ItemStatus.notReviewed.chinese,
-                    trackerBy: status?.by, trackerAt: status?.at, flag: flag, missingMonths: missingMonths(plan.item, files))
+                    trackerStatus: readiness.status.chinese,
+                    trackerBy: status?.by, trackerAt: status?.at, flag: readiness.flagText, missingMonths: missingMonths(plan.item, files))
                 rows.append(row)
-                if have < want && status?.status != .notApplicable { missing.append(row) }
+                if !completeness.isSatisfied { missing.append(row) }
             }
             binders.append(IndexBinderRow(number: binder.category.code, name: binder.category.name,
                                           href: PageFormat.href([binder.folderName, GeneratedName.binderCatalogue]),
                                           items: rows, present: present, expected: expected))
         }
-        let summary = inventory.summary
+        let summary = inventory.summary(statuses: statuses)
         let orphanRows = orphans.map { OrphanRow(path: $0.path, href: PageFormat.href($0.path.split(separator: "/").map(String.init)), files: $0.files) }
         return UnitIndexPage(
             header: header, unitName: unit.name, isStreet: unit.kind == .street, binders: binders,

@@ -72,6 +72,11 @@ public struct WorkspaceValidator: Sendable {
         }
         for person in street.people {
             check(person.community, in: communities, "community", from: "person \(person.id)")
+            if person.community == nil, let role = [PersonRole.firstEscort, .escort].first(where: person.roles.contains) {
+                d.append(.error("checklist.escort-without-community",
+                                "person \(person.id) has role \(role.rawValue) but no community; an escort walks one community's route",
+                                at: person.location))
+            }
         }
         for group in street.groups {
             check(group.lead, in: people, "person", from: "group \(group.id)")

@@ -117,16 +117,17 @@ public struct WalkthroughBuilder {
         }
 
         let people = street.people.filter { $0.community?.id == unit.id }
-        let escort = people.first { $0.role.contains("陪调") }
+        let escort = people.first { $0.roles.contains(.firstEscort) } ?? people.first { $0.roles.contains(.escort) }
         let lead = unit.community?.lead.flatMap { street.person($0.id) }
-        let checkGroup = street.groups.first { $0.name.contains("督导") } ?? street.groups.first
-        let checkTeam = checkGroup.map { group in
-            ([group.lead] + group.members).compactMap { street.person($0.id)?.name }.joined(separator: "、")
-        } ?? ""
+        var checkTeamIDs: [String] = []
+        for group in street.groups where group.role == .checkTeam {
+            for id in [group.lead.id] + group.members.map(\.id) where !checkTeamIDs.contains(id) { checkTeamIDs.append(id) }
+        }
+        let checkTeam = checkTeamIDs.compactMap { street.person($0)?.name }.joined(separator: "、")
         return WalkthroughPage(
             header: renderer.header, communityName: unit.name,
-            escort: escort.map { "\($0.name)（\($0.role)）" } ?? "",
-            lead: lead.map { "\($0.name)（\($0.role)）" } ?? "",
+            escort: escort?.nameWithTitle ?? "",
+            lead: lead?.nameWithTitle ?? "",
             checkTeam: checkTeam, date: options.date?.chinese ?? "", seed: String(options.seed),
             command: "taizhang walkthrough --community \(unit.id) --seed \(options.seed) --households \(options.households) --documents \(options.documents)"
                 + (options.date.map { " --date \($0)" } ?? ""),
@@ -136,7 +137,7 @@ public struct WalkthroughBuilder {
             quiz: quiz,
             contingencies: street.contingencies.map { c in
                 ContingencyRow(level: c.level, situation: c.situation, response: c.response,
-                               group: street.group(c.group.id).map { "第\($0.number)组 \($0.name)" } ?? c.group.id)
+                               group: street.group(c.group.id)?.label ?? c.group.id)
             },
             scores: scores, totalPoints: total.description)
     }
