@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TaizhangCore
+import TaizhangDiagnostics
 import TaizhangTracker
 
 extension Taizhang {
@@ -19,8 +20,7 @@ extension Taizhang {
             if let community { _ = try tracking.perform { try tracker.unit(community) } }
             let packRoot = (out.map { URL(fileURLWithPath: $0).standardizedFileURL.path } ?? tracking.workspace.root + "/output") + "/" + tracker.plan.folderName
             guard FileManager.default.fileExists(atPath: packRoot) else {
-                Console.error("error: no pack at \(packRoot); run taizhang generate first")
-                throw ExitCode(65)
+                throw DiagnosticsEngine().fail("pack.missing", "no pack at \(packRoot); run taizhang generate first")
             }
             let clock = ContinuousClock()
             var report: EvidenceScanner.Report?
@@ -69,12 +69,13 @@ extension Taizhang {
             }
             let unitRoot = (out.map { URL(fileURLWithPath: $0).standardizedFileURL.path } ?? options.root + "/output") + "/" + plan.folderName + "/" + unit.folderName
             let filer = EvidenceFiler(unit: unit, unitRoot: unitRoot)
+            let diagnostics = DiagnosticsEngine(root: options.root)
             var filed = 0, unsorted = 0, failed = 0
             for outcome in filer.file(paths.map { URL(fileURLWithPath: $0).standardizedFileURL.path }, dryRun: dryRun) {
                 let name = URL(fileURLWithPath: outcome.source).lastPathComponent
                 if let error = outcome.error {
                     failed += 1
-                    Console.error("error: \(outcome.source): \(error)")
+                    diagnostics.emit(.error("evidence.file-failed", "\(error)", at: SourceLocation(file: outcome.source)))
                     continue
                 }
                 let arrow = dryRun ? "would go to" : "→"
@@ -91,7 +92,7 @@ extension Taizhang {
                 }
             }
             Console.out("\(filed) filed, \(unsorted) to \(GeneratedName.unsortedFolder), \(failed) failed\(dryRun ? " (dry run: nothing moved)" : "")")
-            if failed > 0 { throw ExitCode(65) }
+            if diagnostics.hasErrors { throw ExitCode.dataError }
         }
     }
 
@@ -110,8 +111,7 @@ extension Taizhang {
             let tracker = try tracking.tracker()
             let scans = try tracker.store.scans()
             guard let last = scans.last else {
-                Console.error("error: no scans yet; run taizhang scan")
-                throw ExitCode(65)
+                throw DiagnosticsEngine().fail("evidence.no-scans", "no scans yet; run taizhang scan")
             }
             let upper = to ?? last.id
             let lower = from ?? (scans.last { $0.id < upper }?.id ?? 0)

@@ -36,9 +36,10 @@ extension Taizhang {
             let progress = Console.progress()
             let result = PackGenerator(workspace: workspace, templates: templates).generate(.init(
                 outputRoot: outputRoot, communities: community.isEmpty ? nil : community, dryRun: dryRun,
-                progress: progress, statuses: try statuses(workspace)))
+                progress: progress, statuses: try tracking.statusSource(for: workspace)))
             Console.endProgress()
-            Console.print(result.diagnostics, relativeTo: result.packRoot)
+            let diagnostics = DiagnosticsEngine(root: result.packRoot)
+            diagnostics.emit(result.diagnostics)
             let report = result.report
             let verb = dryRun ? "would write" : "wrote"
             if dryRun {
@@ -50,24 +51,8 @@ extension Taizhang {
                 + "\(report.unchanged) unchanged, \(report.removed.count) removed, \(report.keptEdited.count) kept as edited")
             let total = result.units.reduce(into: (0, 0)) { $0.0 += $1.present; $0.1 += $1.expected }
             Console.out("documents present: \(total.0)/\(total.1) across \(result.units.count) sections")
-            if result.diagnostics.hasErrors { throw ExitCode(65) }
+            if diagnostics.hasErrors { throw ExitCode.dataError }
         }
 
-        /// The tracker's statuses for the indexes, when a tracker database exists; orphaned
-        /// records (items no longer in the catalogue) are reported, never dropped.
-        func statuses(_ workspace: Workspace) throws -> (any ItemStatusSource)? {
-            let path = tracking.databasePath
-            guard FileManager.default.fileExists(atPath: path) else { return nil }
-            do {
-                let tracker = Tracker(workspace: workspace, store: try SQLiteTrackerStore(path: path))
-                for record in try tracker.orphanedRecords() {
-                    Console.error("warning: tracker record for \(record.key.unit)/\(record.key.item) (\(record.status.chinese)) refers to an item no longer in the catalogue; it is kept [tracker.orphaned-record]")
-                }
-                return try tracker.statusSource()
-            } catch let error as SQLiteTrackerStore.OpenError {
-                Console.error("error: \(error.description)")
-                throw ExitCode(65)
-            }
-        }
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TaizhangCore
+import TaizhangDiagnostics
 import TaizhangTracker
 
 /// Options of every tracker command: the workspace, and where its database is.
@@ -17,13 +18,7 @@ struct TrackerOptions: ParsableArguments {
 
     func tracker() throws -> Tracker {
         let loaded = try workspace.load()
-        let store: SQLiteTrackerStore
-        do {
-            store = try SQLiteTrackerStore(path: databasePath)
-        } catch {
-            Console.error("error: \(error.description)")
-            throw ExitCode(65)
-        }
+        let store = try openStore()
         var tracker = Tracker(workspace: loaded, store: store)
         if let today {
             guard let day = Day(today) else { throw ValidationError("--today must be YYYY-MM-DD") }
@@ -35,13 +30,36 @@ struct TrackerOptions: ParsableArguments {
         return tracker
     }
 
-    /// Runs a tracker action, turning rule violations into `error: …` and exit 65.
+    /// Opens the tracker database; a damaged or foreign file is a diagnostic and exit 65.
+    func openStore() throws -> SQLiteTrackerStore {
+        do {
+            return try SQLiteTrackerStore(path: databasePath)
+        } catch {
+            throw DiagnosticsEngine(root: workspace.root).fail(error.diagnostic)
+        }
+    }
+
+    /// The tracker's statuses for a pack or a walkthrough sheet, when a tracker database
+    /// exists. Its errors stop the command, as everywhere else; orphaned records (items no
+    /// longer in the catalogue) are reported as warnings, never dropped.
+    func statusSource(for workspace: Workspace) throws -> (any ItemStatusSource)? {
+        guard FileManager.default.fileExists(atPath: databasePath) else { return nil }
+        let tracker = Tracker(workspace: workspace, store: try openStore())
+        let diagnostics = DiagnosticsEngine(root: self.workspace.root)
+        for record in try tracker.orphanedRecords() {
+            diagnostics.emit(.warning("tracker.orphaned-record",
+                                      "tracker record for \(record.key.unit)/\(record.key.item) (\(record.status.chinese)) refers to an item no longer in the catalogue; it is kept"))
+        }
+        return try tracker.statusSource()
+    }
+
+    /// Runs a tracker action, turning rule violations into a diagnostic and exit 65.
+    @discardableResult
     func perform<T>(_ body: () throws -> T) throws -> T {
         do {
             return try body()
         } catch let failure as Tracker.Failure {
-            Console.error("error: \(failure.description)")
-            throw ExitCode(65)
+            throw DiagnosticsEngine(root: workspace.root).fail(failure.diagnostic)
         }
     }
 }

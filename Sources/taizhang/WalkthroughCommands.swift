@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TaizhangCore
+import TaizhangDiagnostics
 import TaizhangTracker
 
 extension Taizhang {
@@ -34,19 +35,17 @@ extension Taizhang {
             guard let unit = plan.unit(id: community), unit.kind == .community else {
                 throw ValidationError("unknown community \"\(community)\"; known: \(workspace.street.communities.map(\.id).joined(separator: ", "))")
             }
-            let (data, diagnostics) = WalkthroughData.load(workspace: options.root, community: community)
-            Console.print(diagnostics, relativeTo: options.root)
+            let (data, problems) = WalkthroughData.load(workspace: options.root, community: community)
+            let diagnostics = DiagnosticsEngine(root: options.root)
+            diagnostics.emit(problems)
             guard let data else {
-                Console.summary(diagnostics)
-                throw ExitCode(65)
+                try diagnostics.exitIfFailed(summary: true)
+                throw ExitCode.dataError
             }
             let templates = try options.templates(PackGenerator.walkthroughTemplates)
             let outputRoot = out.map { URL(fileURLWithPath: $0).standardizedFileURL.path } ?? options.root + "/output"
             let unitRoot = outputRoot + "/" + plan.folderName + "/" + unit.folderName
-            var statuses: (any ItemStatusSource)?
-            if FileManager.default.fileExists(atPath: tracking.databasePath) {
-                statuses = try? Tracker(workspace: workspace, store: try SQLiteTrackerStore(path: tracking.databasePath)).statusSource()
-            }
+            let statuses = try tracking.statusSource(for: workspace)
             let chosenSeed = seed ?? UInt64.random(in: 1...999_999)
             let builder = WalkthroughBuilder(workspace: workspace, unit: unit, data: data,
                                              present: WalkthroughBuilder.presentCounts(unit: unit, unitRoot: unitRoot), statuses: statuses)
@@ -99,8 +98,7 @@ enum PDFPrinter {
 
     static func print(html: String) throws {
         guard let chromium = find() else {
-            Console.error("error: --pdf needs headless Chromium, which is not installed (Debian: apt-get install chromium fonts-noto-cjk); the HTML sheet was written and can be printed from any browser")
-            throw ExitCode(69)
+            throw DiagnosticsEngine().fail("walkthrough.no-chromium", "--pdf needs headless Chromium, which is not installed (Debian: apt-get install chromium fonts-noto-cjk); the HTML sheet was written and can be printed from any browser", exit: .unavailable)
         }
         let pdf = String(html.dropLast(".html".count)) + ".pdf"
         let process = Process()
@@ -113,8 +111,7 @@ enum PDFPrinter {
         try process.run()
         process.waitUntilExit()
         guard process.terminationStatus == 0, FileManager.default.fileExists(atPath: pdf) else {
-            Console.error("error: Chromium could not print \(html) to PDF")
-            throw ExitCode(1)
+            throw DiagnosticsEngine().fail(.error("walkthrough.pdf-failed", "Chromium could not print this sheet to PDF", at: SourceLocation(file: html)), exit: .failure)
         }
         Console.out(pdf)
     }

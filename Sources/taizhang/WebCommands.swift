@@ -42,8 +42,7 @@ extension Taizhang {
                 let tracker = try options.tracker()
                 _ = try options.perform { try tracker.person(person) }
                 if try tracker.store.passwordHash(person: person) != nil {
-                    Console.error("error: \(person) already has an account; use taizhang user passwd \(person)")
-                    throw ExitCode(65)
+                    throw DiagnosticsEngine().fail("account.exists", "\(person) already has an account; use taizhang user passwd \(person)")
                 }
                 try setPassword(tracker, person, passwordStdin)
             }
@@ -69,14 +68,12 @@ extension Taizhang {
             } else {
                 guard let first = getpass("新密码 (new password): ").map({ String(cString: $0) }),
                       let second = getpass("再输一次 (again): ").map({ String(cString: $0) }), first == second else {
-                    Console.error("error: the passwords do not match")
-                    throw ExitCode(65)
+                    throw DiagnosticsEngine().fail("account.password-mismatch", "the passwords do not match")
                 }
                 password = first
             }
             guard password.count >= Accounts.minimumPasswordLength else {
-                Console.error("error: the password needs at least \(Accounts.minimumPasswordLength) characters")
-                throw ExitCode(65)
+                throw DiagnosticsEngine().fail("account.password-too-short", "the password needs at least \(Accounts.minimumPasswordLength) characters")
             }
             try Accounts.setPassword(password, person: person, tracker: tracker)
             Console.out("password set for \(person) (\(tracker.workspace.street.person(person)?.name ?? person))")

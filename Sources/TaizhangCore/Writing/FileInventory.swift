@@ -61,8 +61,7 @@ public struct FileInventory: Sendable {
         var result: [(String, Int)] = []
         for name in names.sorted() where !expected.contains(name) && !isNoise(name) && !isGenerated(name) {
             var isDirectory: ObjCBool = false
-            fm.fileExists(atPath: folder + "/" + name, isDirectory: &isDirectory)
-            guard isDirectory.boolValue else { continue }
+            guard fm.fileExists(atPath: folder + "/" + name, isDirectory: &isDirectory), isDirectory.boolValue else { continue }
             let count = userFiles(in: folder + "/" + name).count
             if count > 0 { result.append((name, count)) }
         }
