@@ -22,7 +22,11 @@ struct Pages: Sendable {
             values["me"] = personName(session.person)
             values["isPreparation"] = (try? tracker.person(session.person))?.isPreparationTeam ?? false
         }
-        let bytes = configuration.templates.render(template, values)
+        guard let bytes = try? configuration.templates.render(template, values) else {
+            // A template name the code asks for but the set lacks: a server fault, never a blank page.
+            return Response(status: .internalServerError, headers: [.contentType: "text/plain; charset=utf-8"],
+                            body: .init(byteBuffer: ByteBuffer(string: "页面模板 \(template) 不存在")))
+        }
         return Response(status: status, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 

@@ -63,6 +63,15 @@ final class DiagnosticsEngine {
         fail(.error(id, message), exit: code)
     }
 
+    /// Runs a step whose failure is a diagnostic; on failure emits it and throws `EX_DATAERR`.
+    func check<T>(_ body: () throws(Diagnostic) -> T) throws -> T {
+        do {
+            return try body()
+        } catch {
+            throw fail(error)
+        }
+    }
+
     /// Throws `EX_DATAERR` when the command must stop (see `failed`).
     func exitIfFailed(summary: Bool = false) throws {
         if summary { printSummary() }

@@ -119,7 +119,8 @@ extension Taizhang {
             let report = ChangeReport(tracker: tracker, from: lower, to: upper, changes: changes)
             if format == .html {
                 let templates = try tracking.workspace.templates(["style", "changes"])
-                FileHandle.standardOutput.write(Data(templates.render("changes", report.page)))
+                let page = try DiagnosticsEngine(root: tracking.workspace.root).check { () throws(Diagnostic) in try templates.render("changes", report.page) }
+                FileHandle.standardOutput.write(Data(page))
             } else {
                 Console.out(report.text)
             }

@@ -49,8 +49,8 @@ extension Taizhang {
             let chosenSeed = seed ?? UInt64.random(in: 1...999_999)
             let builder = WalkthroughBuilder(workspace: workspace, unit: unit, data: data,
                                              present: WalkthroughBuilder.presentCounts(unit: unit, unitRoot: unitRoot), statuses: statuses)
-            let bytes = builder.render(.init(seed: chosenSeed, households: households, documents: documents, date: date.flatMap(Day.init)),
-                                       templates: templates)
+            let sheet = WalkthroughBuilder.Options(seed: chosenSeed, households: households, documents: documents, date: date.flatMap(Day.init))
+            let bytes = try diagnostics.check { () throws(Diagnostic) in try builder.render(sheet, templates: templates) }
             let path = try WalkthroughWriter.write(bytes, unitRoot: unitRoot, seed: chosenSeed)
             Console.out("\(path) (seed \(chosenSeed))")
             if pdf { try PDFPrinter.print(html: path) }

@@ -100,7 +100,7 @@ import TaizhangDiagnostics
         let (data, _) = WalkthroughData.load(workspace: Paths.repository, community: community)
         let templates = try TemplateSet(directory: Paths.repository + "/templates", required: PackGenerator.walkthroughTemplates)
         let builder = WalkthroughBuilder(workspace: workspace, unit: unit, data: try #require(data), present: [:], statuses: nil)
-        return String(decoding: builder.render(.init(seed: seed, households: 5, documents: 8), templates: templates), as: UTF8.self)
+        return String(decoding: try builder.render(.init(seed: seed, households: 5, documents: 8), templates: templates), as: UTF8.self)
     }
 
     @Test func theSameSeedGivesTheSameSheet() throws {

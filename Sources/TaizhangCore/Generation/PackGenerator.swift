@@ -59,6 +59,11 @@ public struct PackGenerator {
         let packRoot = options.outputRoot + "/" + plan.folderName
         let writer = PackWriter(packRoot: packRoot, dryRun: options.dryRun)
         let renderer = PageRenderer(workspace: workspace, templates: templates, statuses: options.statuses)
+        // Every page template must be there before anything is written.
+        let missingTemplates = templates.check(Self.requiredTemplates)
+        guard missingTemplates.isEmpty else {
+            return Result(packRoot: packRoot, plan: plan, report: writer.report, diagnostics: missingTemplates, units: [], orphans: [])
+        }
         let selected = options.communities.map(Set.init)
         let inScope: @Sendable (UnitPlan) -> Bool = { unit in
             guard let selected else { return true }
@@ -77,11 +82,18 @@ public struct PackGenerator {
         while start < plan.units.count {
             let chunk = Array(plan.units[start..<min(start + width, plan.units.count)])
             start += chunk.count
-            let rendered = Parallel.map(chunk) { unit -> (UnitInventory, [(String, [UInt8])]) in
+            let rendered = Parallel.map(chunk) { unit -> (UnitInventory, Swift.Result<[(String, [UInt8])], Diagnostic>) in
                 let inventory = UnitInventory(unit: unit, unitRoot: packRoot + "/" + unit.folderName)
-                return (inventory, inScope(unit) ? renderer.unitFiles(unit, inventory: inventory, orphans: inventory.orphans) : [])
+                return (inventory, Swift.Result { () throws(Diagnostic) in
+                    inScope(unit) ? try renderer.unitFiles(unit, inventory: inventory, orphans: inventory.orphans) : []
+                })
             }
-            for (unit, (inventory, files)) in zip(chunk, rendered) {
+            for (unit, (inventory, outcome)) in zip(chunk, rendered) {
+                let files: [(String, [UInt8])]
+                switch outcome {
+                case .success(let rendered): files = rendered
+                case .failure(let diagnostic): return Result(packRoot: packRoot, plan: plan, report: writer.report, diagnostics: [diagnostic], units: summaries, orphans: [])
+                }
                 orphans += inventory.orphans.map { (unit.folderName + "/" + $0.path, $0.files) }
                 summaries.append(inventory.summary(statuses: options.statuses))
                 guard inScope(unit) else { continue }
@@ -109,8 +121,12 @@ public struct PackGenerator {
         let orphanRows = orphans.sorted { $0.path < $1.path }.map { orphan in
             OrphanRow(path: orphan.path, href: PageFormat.href(orphan.path.split(separator: "/").map(String.init)), files: orphan.files)
         }
-        for (relative, bytes) in renderer.streetFiles(plan: plan, summaries: summaries, orphans: orphanRows) {
-            writer.write(relative, bytes)
+        do throws(Diagnostic) {
+            for (relative, bytes) in try renderer.streetFiles(plan: plan, summaries: summaries, orphans: orphanRows) {
+                writer.write(relative, bytes)
+            }
+        } catch {
+            return Result(packRoot: packRoot, plan: plan, report: writer.report, diagnostics: [error], units: summaries, orphans: [])
         }
         writer.writeManifest()
         var diagnostics = writer.diagnostics

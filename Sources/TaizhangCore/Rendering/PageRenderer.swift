@@ -1,4 +1,5 @@
 import Foundation
+import TaizhangDiagnostics
 
 /// Renders every page of a pack from the plan; returns (path, bytes) pairs for the writer.
 struct PageRenderer {
@@ -34,15 +35,15 @@ struct PageRenderer {
 
     // MARK: Unit pages
 
-    func unitFiles(_ unit: UnitPlan, inventory: UnitInventory, orphans: [(path: String, files: Int)]) -> [(String, [UInt8])] {
+    func unitFiles(_ unit: UnitPlan, inventory: UnitInventory, orphans: [(path: String, files: Int)]) throws(Diagnostic) -> [(String, [UInt8])] {
         var files: [(String, [UInt8])] = []
         for binder in unit.binders {
             let rows = binder.items.map { itemRow($0, hrefPrefix: []) }
             let groups = Array(Set(binder.items.map { groupName($0.item.group) })).sorted()
-            files.append((binder.folderName + "/" + GeneratedName.cover, templates.render("cover", CoverPage(
+            files.append((binder.folderName + "/" + GeneratedName.cover, try templates.render("cover", CoverPage(
                 header: header, unitName: unit.name, binderNumber: binder.category.code, categoryName: binder.category.name,
                 itemCount: binder.items.count, groups: groups.joined(separator: "、"), items: rows))))
-            files.append((binder.folderName + "/" + GeneratedName.binderCatalogue, templates.render("catalogue", CataloguePage(
+            files.append((binder.folderName + "/" + GeneratedName.binderCatalogue, try templates.render("catalogue", CataloguePage(
                 header: header, unitName: unit.name, binderNumber: binder.category.code, categoryName: binder.category.name,
                 points: binder.category.points?.description, items: rows))))
             for plan in binder.items {
@@ -50,7 +51,7 @@ struct PageRenderer {
                 let group = item.group.flatMap { street.group($0.id) }
                 let lead = group.flatMap { street.person($0.lead.id) }
                 let hints = keywordHints(item)
-                files.append((binder.folderName + "/" + plan.folderName + "/" + GeneratedName.itemSheet, templates.render("item-sheet", ItemSheetPage(
+                files.append((binder.folderName + "/" + plan.folderName + "/" + GeneratedName.itemSheet, try templates.render("item-sheet", ItemSheetPage(
                     header: header, unitName: unit.name, binderNumber: binder.category.code, categoryName: binder.category.name,
                     code: item.code, title: item.title, level: item.level.chinese, groupName: groupName(item.group),
                     groupLead: lead?.nameWithTitle,
@@ -60,12 +61,12 @@ struct PageRenderer {
                     hints: hints, hasHints: !hints.isEmpty, note: item.note))))
             }
         }
-        files.append((GeneratedName.spineLabels, templates.render("spine-labels", SpinePage(
+        files.append((GeneratedName.spineLabels, try templates.render("spine-labels", SpinePage(
             header: header, unitName: unit.name,
             labels: unit.binders.map { SpineLabel(streetName: street.name, unitName: unit.name, binderNumber: $0.category.code,
                                                    categoryName: $0.category.name, year: street.year) }))))
         let page = unitIndex(unit, inventory: inventory, orphans: orphans)
-        files.append((GeneratedName.index, templates.render("index-unit", page)))
+        files.append((GeneratedName.index, try templates.render("index-unit", page)))
         files.append((GeneratedName.indexXML, IndexXMLRenderer.unit(unit, page: page, header: header)))
         return files
     }
@@ -121,7 +122,7 @@ struct PageRenderer {
 
     // MARK: Street pages
 
-    func streetFiles(plan: PackPlan, summaries: [PackGenerator.UnitSummary], orphans: [OrphanRow]) -> [(String, [UInt8])] {
+    func streetFiles(plan: PackPlan, summaries: [PackGenerator.UnitSummary], orphans: [OrphanRow]) throws(Diagnostic) -> [(String, [UInt8])] {
         var rows: [StreetUnitRow] = []
         var items = 0, complete = 0, present = 0, expected = 0
         for (unit, summary) in zip(plan.units, summaries) {
@@ -141,7 +142,7 @@ struct PageRenderer {
                                    totalItems: items, totalComplete: complete, totalPresent: present, totalExpected: expected,
                                    percent: PageFormat.percent(present, of: expected))
         return [
-            (GeneratedName.index, templates.render("index-street", page)),
+            (GeneratedName.index, try templates.render("index-street", page)),
             (GeneratedName.indexXML, IndexXMLRenderer.street(page, plan: plan)),
         ]
     }

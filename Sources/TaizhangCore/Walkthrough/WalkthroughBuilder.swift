@@ -1,4 +1,5 @@
 import Foundation
+import TaizhangDiagnostics
 
 /// Builds the mock-inspection walkthrough sheet of one community: the route stop by stop, a
 /// spot-check sample of households and documents, an escort quiz with its answer key, the
@@ -151,8 +152,8 @@ public struct WalkthroughBuilder {
     }
 
     /// Renders the sheet (UTF-8 HTML).
-    public func render(_ options: Options, templates: TemplateSet) -> [UInt8] {
-        templates.render("walkthrough", page(options))
+    public func render(_ options: Options, templates: TemplateSet) throws(Diagnostic) -> [UInt8] {
+        try templates.render("walkthrough", page(options))
     }
 }
 
