@@ -154,7 +154,7 @@ public struct Tracker: Sendable {
         let person = try person(actor)
         guard let task = try store.tasks().first(where: { $0.id == id }) else { throw Failure.unknownTask(id) }
         if let why = refusal(person: person, task: task) { try refuse(actor, unit: "", subject: id, why: why) }
-        if task.state == state { return nil }
+        // Whether anything changes is decided inside the store's write transaction.
         return try store.setTask(id, state: state, actor: actor, at: now(), note: note)
     }
 

@@ -188,7 +188,9 @@ public protocol TrackerStore: Sendable {
     /// completion state is never touched.
     func seedTasks(_ tasks: [TaskRecord]) throws
     func tasks() throws -> [TaskRecord]
-    /// Sets a task's state and appends its event in one transaction.
+    /// Sets a task's state and appends its event in one transaction; nil, and nothing written,
+    /// when the task is unknown or already in `state` (decided inside the transaction, so two
+    /// concurrent "done" never log done → done).
     func setTask(_ id: String, state: TaskState, actor: String, at: Date, note: String?) throws -> TrackerEvent?
 
     /// Documents recorded by earlier scans, for the given units (all when nil).

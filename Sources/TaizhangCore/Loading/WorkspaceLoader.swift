@@ -196,7 +196,7 @@ final class ModelBuilder {
             level: e.attribute("level").flatMap(Level.init(rawValue:)) ?? level,
             folder: e.attribute("folder"),
             documents: e.children(named: "document").map { d in
-                ExpectedDocument(title: d.attribute("title") ?? "", quantity: Int(d.attribute("quantity") ?? "1") ?? 1,
+                ExpectedDocument(title: d.attribute("title") ?? "", quantity: min(max(Int(d.attribute("quantity") ?? "1") ?? 1, 1), ExpectedDocument.maximumQuantity),
                                  period: ExpectedDocument.Period(rawValue: d.attribute("period") ?? "once") ?? .once,
                                  date: d.attribute("date").flatMap(Day.init), location: d.location)
             },

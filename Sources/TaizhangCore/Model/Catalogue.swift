@@ -1,3 +1,4 @@
+import Foundation
 import TaizhangDiagnostics
 
 /// The indicator catalogue (考评指标体系 and 台账目录): categories → indicators → ledger items.
@@ -118,7 +119,12 @@ public struct ExpectedDocument: Sendable {
         }
     }
 
+    /// The most copies one document line may ask for (the schema's `Quantity` says the same):
+    /// enough for any ledger, small enough that no sum of them can overflow.
+    public static let maximumQuantity = 1000
+
     public var title: String
+    /// 1…`maximumQuantity`.
     public var quantity: Int
     public var period: Period
     public var date: Day?
@@ -131,6 +137,12 @@ public struct EvidenceHint: Sendable {
     public var match: Match
     public var text: String
     public var location: SourceLocation
+
+    /// The pattern of a `regex` hint, compiled as matching uses it (case-insensitive); throws
+    /// when it is not a valid regular expression. The validator and the matcher both use it.
+    public static func compile(_ pattern: String) throws -> NSRegularExpression {
+        try NSRegularExpression(pattern: pattern, options: [.caseInsensitive])
+    }
 }
 
 /// A fixed-point number with two decimals (points are 0.5 or 0.25 often; floats would drift).

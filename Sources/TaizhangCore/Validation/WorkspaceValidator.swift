@@ -1,3 +1,4 @@
+import Foundation
 import TaizhangDiagnostics
 
 /// The semantic checks the schema cannot express. Collects every problem; never stops early.
@@ -14,6 +15,7 @@ public struct WorkspaceValidator: Sendable {
         checkOwnersAndCodes(&diagnostics)
         checkDates(&diagnostics)
         checkConditions(&diagnostics)
+        checkHints(&diagnostics)
         checkNames(&diagnostics)
         return diagnostics
     }
@@ -231,6 +233,20 @@ public struct WorkspaceValidator: Sendable {
     }
 
     // MARK: Names that become folders
+
+    // MARK: Evidence hints
+
+    /// A `regex` hint that does not compile would silently never match a file.
+    private func checkHints(_ d: inout [Diagnostic]) {
+        for item in catalogue.allItems {
+            for hint in item.hints where hint.match == .regex {
+                if (try? EvidenceHint.compile(hint.text)) == nil {
+                    d.append(.error("checklist.invalid-regex",
+                                    "evidence hint of item \(item.code) is not a valid regular expression: \(hint.text)", at: hint.location))
+                }
+            }
+        }
+    }
 
     private func checkNames(_ d: inout [Diagnostic]) {
         func check(_ name: String, _ what: String, at location: SourceLocation) {
