@@ -2,7 +2,6 @@ import Foundation
 import Hummingbird
 import HTTPTypes
 import HummingbirdBcrypt
-import Mustache
 import TaizhangCore
 import TaizhangTracker
 

@@ -11,14 +11,14 @@ extension Taizhang {
             discussion: "Unchanged files (same size and time) are not read again. Items that now hold documents become 已归档.")
 
         @OptionGroup var tracking: TrackerOptions
-        @Option(name: .long, help: "Only this community (id, or street).") var community: String?
-        @Option(name: .long, help: "Where packs are (default: <workspace>/output).") var out: String?
-        @Flag(name: .long, help: "List every item's completeness, not only the incomplete ones.") var all = false
+        @Option(help: "Only this community (id, or street).") var community: String?
+        @OptionGroup var pack: PackLocationOptions
+        @Flag(help: "List every item's completeness, not only the incomplete ones.") var all = false
 
         func run() throws {
             let tracker = try tracking.tracker()
             if let community { _ = try tracking.perform { try tracker.unit(community) } }
-            let packRoot = (out.map { URL(fileURLWithPath: $0).standardizedFileURL.path } ?? tracking.workspace.root + "/output") + "/" + tracker.plan.folderName
+            let packRoot = pack.packRoot(tracking.workspace, plan: tracker.plan)
             guard FileManager.default.fileExists(atPath: packRoot) else {
                 throw DiagnosticsEngine().fail("pack.missing", "no pack at \(packRoot); run taizhang generate first")
             }
@@ -57,9 +57,9 @@ extension Taizhang {
 
         @OptionGroup var options: WorkspaceOptions
         @Argument(help: "Files to file.") var paths: [String]
-        @Option(name: .long, help: "Community id, or street.") var community: String
-        @Option(name: .long, help: "Where packs are (default: <workspace>/output).") var out: String?
-        @Flag(name: .long, help: "Show the decisions without moving anything.") var dryRun = false
+        @Option(help: "Community id, or street.") var community: String
+        @OptionGroup var pack: PackLocationOptions
+        @Flag(help: "Show the decisions without moving anything.") var dryRun = false
 
         func run() throws {
             let workspace = try options.load()
@@ -67,7 +67,7 @@ extension Taizhang {
             guard let unit = plan.unit(id: community) else {
                 throw ValidationError("unknown community \"\(community)\"; known: street, \(workspace.street.communities.map(\.id).joined(separator: ", "))")
             }
-            let unitRoot = (out.map { URL(fileURLWithPath: $0).standardizedFileURL.path } ?? options.root + "/output") + "/" + plan.folderName + "/" + unit.folderName
+            let unitRoot = pack.unitRoot(options, plan: plan, unit: unit)
             let filer = EvidenceFiler(unit: unit, unitRoot: unitRoot)
             let diagnostics = DiagnosticsEngine(root: options.root)
             var filed = 0, unsorted = 0, failed = 0
@@ -101,9 +101,9 @@ extension Taizhang {
             abstract: "What changed between two scans, per community (text or HTML).")
 
         @OptionGroup var tracking: TrackerOptions
-        @Option(name: .long, help: "From this scan (default: the one before --to).") var from: Int64?
-        @Option(name: .long, help: "To this scan (default: the latest).") var to: Int64?
-        @Option(name: .long, help: "text or html.") var format: ChangesFormat = .text
+        @Option(help: "From this scan (default: the one before --to).") var from: Int64?
+        @Option(help: "To this scan (default: the latest).") var to: Int64?
+        @Option(help: "text or html.") var format: ChangesFormat = .text
 
         enum ChangesFormat: String, ExpressibleByArgument { case text, html }
 

@@ -16,13 +16,12 @@ extension Taizhang {
         @OptionGroup var tracking: TrackerOptions
         var options: WorkspaceOptions { tracking.workspace }
 
-        @Option(name: .long, help: "Where packs are written (default: <workspace>/output).")
-        var out: String?
+        @OptionGroup var pack: PackLocationOptions
 
-        @Option(name: .long, parsing: .upToNextOption, help: "Only these communities (ids).")
+        @Option(parsing: .upToNextOption, help: "Only these communities (ids).")
         var community: [String] = []
 
-        @Flag(name: .long, help: "Show what would be written without touching the disk.")
+        @Flag(help: "Show what would be written without touching the disk.")
         var dryRun = false
 
         func run() throws {
@@ -32,7 +31,7 @@ extension Taizhang {
                 throw ValidationError("unknown community \"\(id)\"; known: \(workspace.street.communities.map(\.id).joined(separator: ", "))")
             }
             let templates = try options.templates(PackGenerator.requiredTemplates)
-            let outputRoot = out.map { URL(fileURLWithPath: $0).standardizedFileURL.path } ?? options.root + "/output"
+            let outputRoot = pack.outputRoot(options)
             let progress = Console.progress()
             let result = PackGenerator(workspace: workspace, templates: templates).generate(.init(
                 outputRoot: outputRoot, communities: community.isEmpty ? nil : community, dryRun: dryRun,

@@ -5,10 +5,10 @@ import TaizhangDiagnostics
 
 /// Options every command that reads the checklists shares.
 struct WorkspaceOptions: ParsableArguments {
-    @Option(name: .long, help: "The workspace folder (the one holding checklists/).")
+    @Option(help: "The workspace folder (the one holding checklists/).")
     var workspace: String = "."
 
-    @Flag(name: .long, help: "Treat warnings as errors.")
+    @Flag(help: "Treat warnings as errors.")
     var strict = false
 
     var root: String { URL(fileURLWithPath: workspace).standardizedFileURL.path }
@@ -22,6 +22,27 @@ struct WorkspaceOptions: ParsableArguments {
         try diagnostics.exitIfFailed(summary: printSummary || diagnostics.failed)
         guard let workspace = result.workspace else { throw ExitCode.dataError }
         return workspace
+    }
+}
+
+/// Where packs are: shared by every command that writes or reads a pack.
+struct PackLocationOptions: ParsableArguments {
+    @Option(help: "Where packs are written and read (default: <workspace>/output).")
+    var out: String?
+
+    /// The folder holding the packs (`<street>-<year>/`).
+    func outputRoot(_ workspace: WorkspaceOptions) -> String {
+        out.map { URL(fileURLWithPath: $0).standardizedFileURL.path } ?? workspace.root + "/output"
+    }
+
+    /// The pack of this plan.
+    func packRoot(_ workspace: WorkspaceOptions, plan: PackPlan) -> String {
+        outputRoot(workspace) + "/" + plan.folderName
+    }
+
+    /// One unit's section of the pack.
+    func unitRoot(_ workspace: WorkspaceOptions, plan: PackPlan, unit: UnitPlan) -> String {
+        packRoot(workspace, plan: plan) + "/" + unit.folderName
     }
 }
 

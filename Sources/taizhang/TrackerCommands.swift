@@ -8,11 +8,11 @@ import TaizhangTracker
 struct TrackerOptions: ParsableArguments {
     @OptionGroup var workspace: WorkspaceOptions
 
-    @Option(name: .long, help: "The tracker database (default: <workspace>/.taizhang/tracker.sqlite).")
+    @Option(help: "The tracker database (default: <workspace>/.taizhang/tracker.sqlite).")
     var db: String?
 
-    @Option(name: .long, help: ArgumentHelp("Pretend today is this day (YYYY-MM-DD).", visibility: .hidden))
-    var today: String?
+    @Option(help: ArgumentHelp("Pretend today is this day (YYYY-MM-DD).", visibility: .hidden))
+    var today: Day?
 
     var databasePath: String { db ?? Tracker.defaultDatabasePath(workspace: workspace.root) }
 
@@ -21,8 +21,7 @@ struct TrackerOptions: ParsableArguments {
         let store = try openStore()
         var tracker = Tracker(workspace: loaded, store: store)
         if let today {
-            guard let day = Day(today) else { throw ValidationError("--today must be YYYY-MM-DD") }
-            let fixed = TrackerFormat.start(of: day).addingTimeInterval(9 * 3600)
+            let fixed = TrackerFormat.start(of: today).addingTimeInterval(9 * 3600)
             tracker = Tracker(workspace: loaded, store: store, now: { fixed })
         }
         // The task lists may have changed since the last run: bring new tasks in once, here.
@@ -76,10 +75,10 @@ extension Taizhang {
 
         @OptionGroup var options: TrackerOptions
         @Argument(help: "Item codes, e.g. 01.03.") var items: [String]
-        @Option(name: .long, help: "Community id, or street.") var community: String
-        @Option(name: .long, help: "Who is ticking (person id).") var by: String
-        @Option(name: .long, help: "filed, ticked, verified or na (not applicable; needs --note).") var status: ItemStatus = .ticked
-        @Option(name: .long, help: "A note (the reason, for na).") var note: String?
+        @Option(help: "Community id, or street.") var community: String
+        @Option(help: "Who is ticking (person id).") var by: String
+        @Option(help: "filed, ticked, verified or na (not applicable; needs --note).") var status: ItemStatus = .ticked
+        @Option(help: "A note (the reason, for na).") var note: String?
 
         func run() throws {
             let tracker = try options.tracker()
@@ -95,9 +94,9 @@ extension Taizhang {
 
         @OptionGroup var options: TrackerOptions
         @Argument(help: "Item codes.") var items: [String]
-        @Option(name: .long, help: "Community id, or street.") var community: String
-        @Option(name: .long, help: "Who is unticking (person id).") var by: String
-        @Option(name: .long, help: "Why.") var note: String?
+        @Option(help: "Community id, or street.") var community: String
+        @Option(help: "Who is unticking (person id).") var by: String
+        @Option(help: "Why.") var note: String?
 
         func run() throws {
             let tracker = try options.tracker()
@@ -112,9 +111,9 @@ extension Taizhang {
         static let configuration = CommandConfiguration(abstract: "List the working groups' tasks.")
 
         @OptionGroup var options: TrackerOptions
-        @Option(name: .long, help: "Only this group (id).") var group: String?
-        @Flag(name: .long, help: "Only tasks past their due date and not done.") var overdue = false
-        @Option(name: .long, help: "text or json.") var format: StatusFormat = .text
+        @Option(help: "Only this group (id).") var group: String?
+        @Flag(help: "Only tasks past their due date and not done.") var overdue = false
+        @Option(help: "text or json.") var format: StatusFormat = .text
 
         func run() throws {
             let tracker = try options.tracker()
@@ -146,8 +145,8 @@ extension Taizhang {
             static let configuration = CommandConfiguration(abstract: "Mark a task done.")
             @OptionGroup var options: TrackerOptions
             @Argument var task: String
-            @Option(name: .long) var by: String
-            @Option(name: .long) var note: String?
+            @Option var by: String
+            @Option var note: String?
             func run() throws { try setTask(options, task, .done, by, note) }
         }
 
@@ -155,8 +154,8 @@ extension Taizhang {
             static let configuration = CommandConfiguration(abstract: "Reopen a task.")
             @OptionGroup var options: TrackerOptions
             @Argument var task: String
-            @Option(name: .long) var by: String
-            @Option(name: .long) var note: String?
+            @Option var by: String
+            @Option var note: String?
             func run() throws { try setTask(options, task, .open, by, note) }
         }
 
@@ -164,8 +163,8 @@ extension Taizhang {
             static let configuration = CommandConfiguration(abstract: "Mark a task blocked (say why with --note).")
             @OptionGroup var options: TrackerOptions
             @Argument var task: String
-            @Option(name: .long) var by: String
-            @Option(name: .long) var note: String?
+            @Option var by: String
+            @Option var note: String?
             func run() throws { try setTask(options, task, .blocked, by, note) }
         }
 
@@ -180,9 +179,9 @@ extension Taizhang {
         static let configuration = CommandConfiguration(abstract: "Progress per community and group, days to inspection, overdue tasks.")
 
         @OptionGroup var options: TrackerOptions
-        @Option(name: .long, help: "Only this community (id, or street).") var community: String?
-        @Option(name: .long, help: "Only this group (id).") var group: String?
-        @Option(name: .long, help: "text or json.") var format: StatusFormat = .text
+        @Option(help: "Only this community (id, or street).") var community: String?
+        @Option(help: "Only this group (id).") var group: String?
+        @Option(help: "text or json.") var format: StatusFormat = .text
 
         func run() throws {
             let tracker = try options.tracker()
@@ -203,18 +202,15 @@ extension Taizhang {
         static let configuration = CommandConfiguration(abstract: "The audit trail: who changed what, and when.")
 
         @OptionGroup var options: TrackerOptions
-        @Option(name: .long, help: "From this day on (YYYY-MM-DD).") var since: String?
-        @Option(name: .long, help: "Only this community (id, or street).") var community: String?
-        @Option(name: .long, help: "Only this person (id).") var by: String?
-        @Option(name: .long, help: "text or json.") var format: StatusFormat = .text
+        @Option(help: "From this day on (YYYY-MM-DD).") var since: Day?
+        @Option(help: "Only this community (id, or street).") var community: String?
+        @Option(help: "Only this person (id).") var by: String?
+        @Option(help: "text or json.") var format: StatusFormat = .text
 
         func run() throws {
             let tracker = try options.tracker()
             var filter = EventFilter(unit: community, actor: by)
-            if let since {
-                guard let day = Day(since) else { throw ValidationError("--since must be YYYY-MM-DD") }
-                filter.since = TrackerFormat.start(of: day)
-            }
+            if let since { filter.since = TrackerFormat.start(of: since) }
             let events = try tracker.store.events(filter)
             if format == .json {
                 Console.out(try JSONOutput.encode(events))
@@ -226,6 +222,16 @@ extension Taizhang {
             }
         }
     }
+}
+
+/// `--today`, `--since`, `--date`: a day written YYYY-MM-DD.
+extension Day: ExpressibleByArgument {
+    public init?(argument: String) { self.init(argument) }
+}
+
+/// `--result pass|fail`.
+extension MockScoring.Result: ExpressibleByArgument {
+    public static var allValueStrings: [String] { ["pass", "fail"] }
 }
 
 /// `--status filed|ticked|verified|na`, parsed by the core's one status parser.

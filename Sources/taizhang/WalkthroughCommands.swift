@@ -15,17 +15,16 @@ extension Taizhang {
                 """)
 
         @OptionGroup var tracking: TrackerOptions
-        @Option(name: .long, help: "Community id.") var community: String
-        @Option(name: .long, help: "Random seed; printed on the sheet (default: a new random one).") var seed: UInt64?
-        @Option(name: .long, help: "Households to sample.") var households = 5
-        @Option(name: .long, help: "Ledger documents to sample.") var documents = 8
-        @Option(name: .long, help: "Date of the check (YYYY-MM-DD); blank on the sheet if omitted.") var date: String?
-        @Option(name: .long, help: "Where packs are (default: <workspace>/output).") var out: String?
-        @Flag(name: .long, help: "Also print to PDF with headless Chromium.") var pdf = false
+        @Option(help: "Community id.") var community: String
+        @Option(help: "Random seed; printed on the sheet (default: a new random one).") var seed: UInt64?
+        @Option(help: "Households to sample.") var households = 5
+        @Option(help: "Ledger documents to sample.") var documents = 8
+        @Option(help: "Date of the check (YYYY-MM-DD); blank on the sheet if omitted.") var date: Day?
+        @OptionGroup var pack: PackLocationOptions
+        @Flag(help: "Also print to PDF with headless Chromium.") var pdf = false
 
         func validate() throws {
             guard households >= 0, documents >= 0 else { throw ValidationError("--households and --documents cannot be negative") }
-            if let date, Day(date) == nil { throw ValidationError("--date must be YYYY-MM-DD") }
         }
 
         func run() throws {
@@ -43,13 +42,12 @@ extension Taizhang {
                 throw ExitCode.dataError
             }
             let templates = try options.templates(PackGenerator.walkthroughTemplates)
-            let outputRoot = out.map { URL(fileURLWithPath: $0).standardizedFileURL.path } ?? options.root + "/output"
-            let unitRoot = outputRoot + "/" + plan.folderName + "/" + unit.folderName
+            let unitRoot = pack.unitRoot(options, plan: plan, unit: unit)
             let statuses = try tracking.statusSource(for: workspace)
             let chosenSeed = seed ?? UInt64.random(in: 1...999_999)
             let builder = WalkthroughBuilder(workspace: workspace, unit: unit, data: data,
                                              present: WalkthroughBuilder.presentCounts(unit: unit, unitRoot: unitRoot), statuses: statuses)
-            let sheet = WalkthroughBuilder.Options(seed: chosenSeed, households: households, documents: documents, date: date.flatMap(Day.init))
+            let sheet = WalkthroughBuilder.Options(seed: chosenSeed, households: households, documents: documents, date: date)
             let bytes = try diagnostics.check { () throws(Diagnostic) in try builder.render(sheet, templates: templates) }
             let path = try WalkthroughWriter.write(bytes, unitRoot: unitRoot, seed: chosenSeed)
             Console.out("\(path) (seed \(chosenSeed))")
@@ -67,18 +65,17 @@ extension Taizhang {
                 abstract: "Record a spot-check result: pass marks the item verified (已抽验), fail flags it.")
 
             @OptionGroup var options: TrackerOptions
-            @Option(name: .long, help: "Community id, or street.") var community: String
-            @Option(name: .long, help: "Item code.") var item: String
-            @Option(name: .long, help: "pass or fail.") var result: String
-            @Option(name: .long, help: "Who checked (person id).") var by: String
-            @Option(name: .long) var note: String?
+            @Option(help: "Community id, or street.") var community: String
+            @Option(help: "Item code.") var item: String
+            @Option(help: "pass or fail.") var result: MockScoring.Result
+            @Option(help: "Who checked (person id).") var by: String
+            @Option var note: String?
 
             func run() throws {
-                guard let outcome = MockScoring.Result(rawValue: result) else { throw ValidationError("--result must be pass or fail") }
                 let tracker = try options.tracker()
-                try options.perform { try MockScoring(tracker: tracker).record(item: item, unit: community, result: outcome, by: by, note: note) }
+                try options.perform { try MockScoring(tracker: tracker).record(item: item, unit: community, result: result, by: by, note: note) }
                 let score = try MockScoring(tracker: tracker).estimatedScores()[community] ?? "—"
-                Console.out("\(item) \(community): \(outcome == .pass ? "通过（已抽验）" : "未通过（已标记）") · 预估得分 \(score)")
+                Console.out("\(item) \(community): \(result == .pass ? "通过（已抽验）" : "未通过（已标记）") · 预估得分 \(score)")
             }
         }
     }

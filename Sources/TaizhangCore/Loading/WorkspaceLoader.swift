@@ -110,7 +110,7 @@ final class ModelBuilder {
         let communities = (e.child(named: "communities")?.children(named: "community") ?? []).map { c in
             Community(
                 id: c.attribute("id") ?? "", name: c.attribute("name") ?? "", code: c.attribute("code") ?? "",
-                lead: reference(c, "lead"), folder: c.attribute("folder"), isSample: flag(c, "sample"),
+                lead: reference(c, "lead"), folder: c.attribute("folder"),
                 values: c.children(named: "set").map {
                     Community.AttributeValue(name: $0.attribute("name") ?? "", value: $0.attribute("value") ?? "", location: $0.location)
                 },
@@ -122,8 +122,7 @@ final class ModelBuilder {
             var roles = Set((p.attribute("roles") ?? "").split(whereSeparator: \.isWhitespace).compactMap { PersonRole(rawValue: String($0)) })
             if flag(p, "preparation") { roles.insert(.preparation) }
             return Person(id: p.attribute("id") ?? "", name: p.attribute("name") ?? "", role: p.attribute("role") ?? "",
-                          community: reference(p, "community"), roles: roles,
-                          isSample: flag(p, "sample"), location: p.location)
+                          community: reference(p, "community"), roles: roles, location: p.location)
         }
         let groups = (e.child(named: "groups")?.children(named: "group") ?? []).map { g in
             WorkingGroup(id: g.attribute("id") ?? "", number: Int(g.attribute("number") ?? "") ?? 0, name: g.attribute("name") ?? "",
@@ -157,7 +156,7 @@ final class ModelBuilder {
     private func buildCategory(_ e: XMLElement) -> Category {
         let code = e.attribute("code") ?? ""
         return Category(code: code, name: e.attribute("name") ?? "", points: e.attribute("points").flatMap(Decimal2.init),
-                        folder: e.attribute("folder"), isSample: flag(e, "sample"),
+                        folder: e.attribute("folder"),
                         indicators: e.children(named: "indicator").map { buildIndicator($0, category: code) },
                         location: e.location)
     }
@@ -180,10 +179,9 @@ final class ModelBuilder {
             points: e.attribute("points").flatMap(Decimal2.init) ?? .zero,
             method: VerificationMethod(rawValue: e.attribute("method") ?? "") ?? .ledgerReview,
             level: level, group: group, isVeto: flag(e, "veto"),
-            appliesWhen: condition, appliesWhenText: conditionText,
+            appliesWhen: condition,
             appliesWhenLocation: conditionText == nil ? nil : e.location(ofAttribute: "appliesWhen"),
             standard: e.child(named: "standard")?.text.trimmed ?? "",
-            isSample: flag(e, "sample"),
             items: e.children(named: "item").map { buildItem($0, category: category, indicator: code, group: group, level: level) },
             location: e.location)
     }
@@ -205,7 +203,7 @@ final class ModelBuilder {
                              text: h.text.trimmed, location: h.location)
             },
             note: e.child(named: "note")?.text.trimmed,
-            isSample: flag(e, "sample"), location: e.location)
+            location: e.location)
     }
 
     private func buildTask(_ e: XMLElement) -> TaskDefinition {

@@ -55,7 +55,6 @@ public struct Category: Sendable {
     public var name: String
     public var points: Decimal2?
     public var folder: String?
-    public var isSample: Bool
     public var indicators: [Indicator]
     public var location: SourceLocation
 
@@ -74,11 +73,9 @@ public struct Indicator: Sendable {
     public var group: Reference?
     public var isVeto: Bool
     public var appliesWhen: Condition?
-    public var appliesWhenText: String?
     public var appliesWhenLocation: SourceLocation?
     /// The assessment standard (评估标准), deduction rule included.
     public var standard: String
-    public var isSample: Bool
     public var items: [LedgerItem]
     public var location: SourceLocation
 }
@@ -98,7 +95,6 @@ public struct LedgerItem: Sendable {
     public var documents: [ExpectedDocument]
     public var hints: [EvidenceHint]
     public var note: String?
-    public var isSample: Bool
     public var location: SourceLocation
 
     /// Documents expected in all.

@@ -71,7 +71,6 @@ public struct Community: Sendable {
     public var code: String
     public var lead: Reference?
     public var folder: String?
-    public var isSample: Bool
     /// Attribute values as written (`name` → `value`), with where each was set.
     public var values: [AttributeValue]
     public var location: SourceLocation
@@ -94,7 +93,6 @@ public struct Person: Sendable {
     public var community: Reference?
     /// What the tool's rules let this person do (`roles="…"`, and `preparation="true"`).
     public var roles: Set<PersonRole>
-    public var isSample: Bool
     public var location: SourceLocation
 
     /// A member of the preparation team, who may change anything.
