@@ -63,7 +63,11 @@ let package = Package(
             ]
         ),
         .testTarget(name: "TaizhangXMLTests", dependencies: ["TaizhangXML"], exclude: ["Fixtures"]),
-        .testTarget(name: "TaizhangCoreTests", dependencies: ["TaizhangCore"], exclude: ["Fixtures", "Golden"]),
+        .testTarget(
+            name: "TaizhangCoreTests",
+            dependencies: ["TaizhangCore", .product(name: "Mustache", package: "swift-mustache")],
+            exclude: ["Fixtures", "Golden"]
+        ),
         .testTarget(name: "TaizhangTrackerTests", dependencies: ["TaizhangTracker"]),
         .testTarget(
             name: "TaizhangWebTests",

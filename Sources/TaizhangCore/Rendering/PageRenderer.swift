@@ -38,37 +38,55 @@ struct PageRenderer {
     func unitFiles(_ unit: UnitPlan, inventory: UnitInventory, orphans: [(path: String, files: Int)]) throws(Diagnostic) -> [(String, [UInt8])] {
         var files: [(String, [UInt8])] = []
         for binder in unit.binders {
-            let rows = binder.items.map { itemRow($0, hrefPrefix: []) }
-            let groups = Array(Set(binder.items.map { groupName($0.item.group) })).sorted()
-            files.append((binder.folderName + "/" + GeneratedName.cover, try templates.render("cover", CoverPage(
-                header: header, unitName: unit.name, binderNumber: binder.category.code, categoryName: binder.category.name,
-                itemCount: binder.items.count, groups: groups.joined(separator: "、"), items: rows))))
-            files.append((binder.folderName + "/" + GeneratedName.binderCatalogue, try templates.render("catalogue", CataloguePage(
-                header: header, unitName: unit.name, binderNumber: binder.category.code, categoryName: binder.category.name,
-                points: binder.category.points?.description, items: rows))))
+            files.append((binder.folderName + "/" + GeneratedName.cover, try templates.render("cover", coverPage(unit, binder))))
+            files.append((binder.folderName + "/" + GeneratedName.binderCatalogue, try templates.render("catalogue", cataloguePage(unit, binder))))
             for plan in binder.items {
-                let item = plan.item, indicator = plan.indicator
-                let group = item.group.flatMap { street.group($0.id) }
-                let lead = group.flatMap { street.person($0.lead.id) }
-                let hints = keywordHints(item)
-                files.append((binder.folderName + "/" + plan.folderName + "/" + GeneratedName.itemSheet, try templates.render("item-sheet", ItemSheetPage(
-                    header: header, unitName: unit.name, binderNumber: binder.category.code, categoryName: binder.category.name,
-                    code: item.code, title: item.title, level: item.level.chinese, groupName: groupName(item.group),
-                    groupLead: lead?.nameWithTitle,
-                    indicatorCode: indicator.code, indicatorName: indicator.name, points: indicator.points.description,
-                    veto: indicator.isVeto, method: indicator.method.chinese, standard: indicator.standard,
-                    documents: documents(item), expected: item.expectedCount,
-                    hints: hints, hasHints: !hints.isEmpty, note: item.note))))
+                files.append((binder.folderName + "/" + plan.folderName + "/" + GeneratedName.itemSheet,
+                              try templates.render("item-sheet", itemSheetPage(unit, binder, plan))))
             }
         }
-        files.append((GeneratedName.spineLabels, try templates.render("spine-labels", SpinePage(
-            header: header, unitName: unit.name,
-            labels: unit.binders.map { SpineLabel(streetName: street.name, unitName: unit.name, binderNumber: $0.category.code,
-                                                   categoryName: $0.category.name, year: street.year) }))))
+        files.append((GeneratedName.spineLabels, try templates.render("spine-labels", spinePage(unit))))
         let page = unitIndex(unit, inventory: inventory, orphans: orphans)
         files.append((GeneratedName.index, try templates.render("index-unit", page)))
         files.append((GeneratedName.indexXML, IndexXMLRenderer.unit(unit, page: page, header: header)))
         return files
+    }
+
+    // The view model of each page, built without I/O (tests check them against the lookups).
+
+    func coverPage(_ unit: UnitPlan, _ binder: BinderPlan) -> CoverPage {
+        let groups = Array(Set(binder.items.map { groupName($0.item.group) })).sorted()
+        return CoverPage(
+            header: header, unitName: unit.name, binderNumber: binder.category.code, categoryName: binder.category.name,
+            itemCount: binder.items.count, groups: groups.joined(separator: "、"), items: binder.items.map { itemRow($0, hrefPrefix: []) })
+    }
+
+    func cataloguePage(_ unit: UnitPlan, _ binder: BinderPlan) -> CataloguePage {
+        CataloguePage(
+            header: header, unitName: unit.name, binderNumber: binder.category.code, categoryName: binder.category.name,
+            points: binder.category.points?.description, items: binder.items.map { itemRow($0, hrefPrefix: []) })
+    }
+
+    func itemSheetPage(_ unit: UnitPlan, _ binder: BinderPlan, _ plan: ItemPlan) -> ItemSheetPage {
+        let item = plan.item, indicator = plan.indicator
+        let group = item.group.flatMap { street.group($0.id) }
+        let lead = group.flatMap { street.person($0.lead.id) }
+        let hints = keywordHints(item)
+        return ItemSheetPage(
+            header: header, unitName: unit.name, binderNumber: binder.category.code, categoryName: binder.category.name,
+            code: item.code, title: item.title, level: item.level.chinese, groupName: groupName(item.group),
+            groupLead: lead?.nameWithTitle,
+            indicatorCode: indicator.code, indicatorName: indicator.name, points: indicator.points.description,
+            veto: indicator.isVeto, method: indicator.method.chinese, standard: indicator.standard,
+            documents: documents(item), expected: item.expectedCount,
+            hints: hints, hasHints: !hints.isEmpty, note: item.note)
+    }
+
+    func spinePage(_ unit: UnitPlan) -> SpinePage {
+        SpinePage(
+            header: header, unitName: unit.name,
+            labels: unit.binders.map { SpineLabel(streetName: street.name, unitName: unit.name, binderNumber: $0.category.code,
+                                                   categoryName: $0.category.name, year: street.year) })
     }
 
     func unitIndex(_ unit: UnitPlan, inventory: UnitInventory, orphans: [(path: String, files: Int)]) -> UnitIndexPage {
@@ -122,7 +140,7 @@ struct PageRenderer {
 
     // MARK: Street pages
 
-    func streetFiles(plan: PackPlan, summaries: [PackGenerator.UnitSummary], orphans: [OrphanRow]) throws(Diagnostic) -> [(String, [UInt8])] {
+    func streetIndex(plan: PackPlan, summaries: [PackGenerator.UnitSummary], orphans: [OrphanRow]) -> StreetIndexPage {
         var rows: [StreetUnitRow] = []
         var items = 0, complete = 0, present = 0, expected = 0
         for (unit, summary) in zip(plan.units, summaries) {
@@ -138,9 +156,13 @@ struct PageRenderer {
             present += summary.present
             expected += summary.expected
         }
-        let page = StreetIndexPage(header: header, units: rows, orphans: orphans, hasOrphans: !orphans.isEmpty,
-                                   totalItems: items, totalComplete: complete, totalPresent: present, totalExpected: expected,
-                                   percent: PageFormat.percent(present, of: expected))
+        return StreetIndexPage(header: header, units: rows, orphans: orphans, hasOrphans: !orphans.isEmpty,
+                               totalItems: items, totalComplete: complete, totalPresent: present, totalExpected: expected,
+                               percent: PageFormat.percent(present, of: expected))
+    }
+
+    func streetFiles(plan: PackPlan, summaries: [PackGenerator.UnitSummary], orphans: [OrphanRow]) throws(Diagnostic) -> [(String, [UInt8])] {
+        let page = streetIndex(plan: plan, summaries: summaries, orphans: orphans)
         return [
             (GeneratedName.index, try templates.render("index-street", page)),
             (GeneratedName.indexXML, IndexXMLRenderer.street(page, plan: plan)),
