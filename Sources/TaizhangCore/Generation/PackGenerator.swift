@@ -82,13 +82,15 @@ public struct PackGenerator {
         while start < plan.units.count {
             let chunk = Array(plan.units[start..<min(start + width, plan.units.count)])
             start += chunk.count
-            let rendered = Parallel.map(chunk) { unit -> (UnitInventory, Swift.Result<[(String, [UInt8])], Diagnostic>) in
-                let inventory = UnitInventory(unit: unit, unitRoot: packRoot + "/" + unit.folderName)
-                return (inventory, Swift.Result { () throws(Diagnostic) in
-                    inScope(unit) ? try renderer.unitFiles(unit, inventory: inventory, orphans: inventory.orphans) : []
-                })
+            // Read edge first: what the users put into these units' folders. Rendering below
+            // reads nothing from disk.
+            let inventories = Parallel.map(chunk) { unit in UnitInventory(unit: unit, unitRoot: packRoot + "/" + unit.folderName) }
+            let rendered = Parallel.map(inventories) { inventory -> Swift.Result<[(String, [UInt8])], Diagnostic> in
+                Swift.Result { () throws(Diagnostic) in
+                    inScope(inventory.unit) ? try renderer.unitFiles(inventory.unit, inventory: inventory, orphans: inventory.orphans) : []
+                }
             }
-            for (unit, (inventory, outcome)) in zip(chunk, rendered) {
+            for (unit, (inventory, outcome)) in zip(chunk, zip(inventories, rendered)) {
                 let files: [(String, [UInt8])]
                 switch outcome {
                 case .success(let rendered): files = rendered
