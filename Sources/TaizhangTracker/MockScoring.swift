@@ -39,11 +39,7 @@ public struct MockScoring: Sendable {
         let person = try tracker.person(actor)
         let unit = try tracker.unit(unitID)
         _ = try tracker.itemPlan(code, in: unit)
-        let allowed = person.isPreparationTeam || tracker.groups(of: person).contains { $0.number == 3 || $0.name.contains("督导") }
-        if !allowed {
-            try tracker.refuse(actor, unit: unitID, subject: code,
-                               why: "\(person.name) (\(person.id)) may not record mock-inspection results: only the check team (业务督导组) and the preparation team may")
-        }
+        if let why = tracker.mockRefusal(person: person) { try tracker.refuse(actor, unit: unitID, subject: code, why: why) }
         let at = tracker.now()
         let measured = [cases.map { "发现 \($0) 例" }, rate.map { "比率 \(Decimal2(rounding: $0))%" }].compactMap { $0 }.joined(separator: "，")
         func noted(_ fallback: String) -> String { (note ?? fallback) + (measured.isEmpty ? "" : "（\(measured)）") }

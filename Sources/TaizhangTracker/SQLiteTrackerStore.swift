@@ -568,7 +568,7 @@ public final class SQLiteTrackerStore: TrackerStore {
 
     public func setTask(_ id: String, state: TaskState, actor: String, at: Date, note: String?) throws -> TrackerEvent? {
         try write { db in
-            guard var row = try TaskRow.fetchOne(db, key: id) else { return nil }
+            guard var row = try TaskRow.fetchOne(db, key: id), row.state != state.rawValue else { return nil }
             let old = row.state
             row.state = state.rawValue
             row.doneBy = state == .done ? actor : nil

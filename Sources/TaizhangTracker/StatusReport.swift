@@ -13,7 +13,7 @@ public struct StatusReport: Codable, Sendable {
         public var notApplicable = 0
         public var flagged = 0
 
-        /// Items a lead has signed off: ticked, verified or not applicable.
+        /// Items a lead has signed off (`ItemStatus.isSignedOff`): ticked, verified or not applicable.
         public var done: Int { ticked + verified + notApplicable }
         public var percent: Int { items == 0 ? 100 : done * 100 / items }
 
@@ -79,6 +79,11 @@ public struct StatusReport: Codable, Sendable {
     /// Records on items that are no longer in the catalogue: kept, and shown here.
     public var orphaned: [String]
 
+    /// `距考核还有 10 天`, or `考核已过 3 天` after inspection day.
+    public var countdown: String {
+        daysLeft >= 0 ? "距考核还有 \(daysLeft) 天" : "考核已过 \(-daysLeft) 天"
+    }
+
     public init(tracker: Tracker, today: Day, scores: [String: String] = [:], estimate: [UnitScore] = [],
                 unitFilter: String? = nil, groupFilter: String? = nil) throws {
         let cards = Dictionary(estimate.map { ($0.unit, $0) }, uniquingKeysWith: { a, _ in a })
@@ -110,10 +115,7 @@ public struct StatusReport: Codable, Sendable {
                                     }))
         }
         units = unitRows
-        let overdueTasks = tasks.filter { task in
-            guard task.state != .done, let due = task.due else { return false }
-            return due < today
-        }
+        let overdueTasks = tasks.filter { $0.isOverdue(on: today) }
         groups = workspace.street.groups.filter { groupFilter == nil || $0.id == groupFilter }.map { group in
             GroupRow(id: group.id, number: group.number, name: group.name, counts: groupCounts[group.id] ?? Counts(),
                      openTasks: tasks.filter { $0.group == group.id && $0.state != .done }.count,
@@ -123,7 +125,7 @@ public struct StatusReport: Codable, Sendable {
         overdue = overdueTasks.filter { groupFilter == nil || $0.group == groupFilter }
             .sorted { ($0.due ?? today, $0.id) < ($1.due ?? today, $1.id) }
             .map { TaskRow(id: $0.id, group: $0.group, title: $0.title, owner: names[$0.owner] ?? $0.owner, due: $0.due?.description,
-                           state: $0.state.rawValue, daysOverdue: ($0.due ?? today).days(until: today)) }
+                           state: $0.state.rawValue, daysOverdue: Deadline.daysOverdue(due: $0.due, today: today)) }
         orphaned = try tracker.orphanedRecords().map { "\($0.key.unit)/\($0.key.item) (\($0.status.chinese))" }
     }
 }

@@ -84,6 +84,13 @@ public struct Tracker: Sendable {
         return "\(person.name) (\(person.id)) may not change task \(task.id) of group \(task.group)"
     }
 
+    /// Nil when the person may record mock-inspection results: the preparation team and the
+    /// members of a group whose schema role is `check-team`.
+    public func mockRefusal(person: Person) -> String? {
+        if person.isPreparationTeam || groups(of: person).contains(where: { $0.role == .checkTeam }) { return nil }
+        return "\(person.name) (\(person.id)) may not record mock-inspection results: only the check team (role=\"check-team\") and the preparation team may"
+    }
+
     /// Logs a refused change, then throws `forbidden`.
     func refuse(_ actor: String, unit: String, subject: String, why: String) throws -> Never {
         try store.append(TrackerEvent(id: 0, at: now(), actor: actor, kind: .refusal, unit: unit, subject: subject, old: nil, new: nil, note: why))
@@ -147,7 +154,7 @@ public struct Tracker: Sendable {
         let person = try person(actor)
         guard let task = try store.tasks().first(where: { $0.id == id }) else { throw Failure.unknownTask(id) }
         if let why = refusal(person: person, task: task) { try refuse(actor, unit: "", subject: id, why: why) }
-        if task.state == state { return nil }
+        // Whether anything changes is decided inside the store's write transaction.
         return try store.setTask(id, state: state, actor: actor, at: now(), note: note)
     }
 

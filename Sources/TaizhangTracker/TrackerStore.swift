@@ -47,6 +47,9 @@ public struct TaskRecord: Sendable, Equatable, Codable {
     public var state: TaskState
     public var doneBy: String?
     public var doneAt: Date?
+
+    /// Not done and past its due day (the one overdue rule, `Deadline`).
+    public func isOverdue(on today: Day) -> Bool { Deadline.isOverdue(due: due, isDone: state == .done, today: today) }
 }
 
 /// What the latest mock inspection of one item counted: cases found (漏登、错报 …) and a
@@ -69,8 +72,18 @@ public struct MockMeasure: Sendable, Equatable, Codable {
 
 /// One line of the audit trail. Append-only.
 public struct TrackerEvent: Sendable, Equatable, Codable {
-    public enum Kind: String, Sendable, Codable {
+    public enum Kind: String, Sendable, Codable, CaseIterable {
         case item, task, refusal, mock, account
+
+        public var chinese: String {
+            switch self {
+            case .item: "台账"
+            case .task: "任务"
+            case .refusal: "拒绝"
+            case .mock: "模拟检查"
+            case .account: "账号"
+            }
+        }
     }
 
     public var id: Int64
@@ -84,6 +97,16 @@ public struct TrackerEvent: Sendable, Equatable, Codable {
     public var old: String?
     public var new: String?
     public var note: String?
+
+    /// An `old`/`new` value as people read it: an item status or a task state in Chinese.
+    public static func stateLabel(_ raw: String?) -> String {
+        raw.flatMap(ItemStatus.init(rawValue:))?.chinese ?? raw.flatMap(TaskState.init(rawValue:))?.chinese ?? raw ?? ""
+    }
+
+    /// `未检查 → 已确认`; empty for refusals and account changes, which change no state.
+    public var changeLabel: String {
+        kind == .refusal || kind == .account ? "" : "\(Self.stateLabel(old)) → \(Self.stateLabel(new))"
+    }
 }
 
 /// A decided change of one item: its new status and who, when and why.
@@ -183,7 +206,9 @@ public protocol TrackerStore: Sendable {
     /// completion state is never touched.
     func seedTasks(_ tasks: [TaskRecord]) throws
     func tasks() throws -> [TaskRecord]
-    /// Sets a task's state and appends its event in one transaction.
+    /// Sets a task's state and appends its event in one transaction; nil, and nothing written,
+    /// when the task is unknown or already in `state` (decided inside the transaction, so two
+    /// concurrent "done" never log done → done).
     func setTask(_ id: String, state: TaskState, actor: String, at: Date, note: String?) throws -> TrackerEvent?
 
     /// Documents recorded by earlier scans, for the given units (all when nil).

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TaizhangDiagnostics
 import TaizhangTracker
 
 extension Taizhang {
@@ -9,20 +10,19 @@ extension Taizhang {
             discussion: "Uses SQLite's online backup: the copy is consistent even while people tick items. An existing file is never overwritten.")
 
         @OptionGroup var options: TrackerOptions
-        @Option(name: .long, help: "The backup file to create (must not exist yet).") var to: String
+        @Option(help: "The backup file to create (must not exist yet).") var to: String
 
         func run() throws {
             let database = options.databasePath
             guard FileManager.default.fileExists(atPath: database) else {
-                Console.error("error: \(database): no tracker database to back up")
-                throw ExitCode(65)
+                throw DiagnosticsEngine(root: options.workspace.root)
+                    .fail(.error("tracker.database", "no tracker database to back up", at: SourceLocation(file: database)))
             }
             let destination = URL(fileURLWithPath: to).standardizedFileURL.path
             do {
                 try SQLiteTrackerStore.forReading(path: database).backup(to: destination)
             } catch {
-                Console.error("error: \(error.description)")
-                throw ExitCode(65)
+                throw DiagnosticsEngine(root: options.workspace.root).fail(error.diagnostic)
             }
             Console.out("backed up \(database) to \(destination)")
         }
@@ -46,8 +46,7 @@ extension Taizhang {
             do {
                 kept = try SQLiteTrackerStore.restore(from: source, into: options.databasePath, at: Date())
             } catch {
-                Console.error("error: \(error.description)")
-                throw ExitCode(65)
+                throw DiagnosticsEngine(root: options.workspace.root).fail(error.diagnostic)
             }
             Console.out("restored \(options.databasePath) from \(source)")
             if let kept { Console.out("the replaced database was kept as \(kept)") }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TaizhangCore
+import TaizhangDiagnostics
 import TaizhangTracker
 
 extension Taizhang {
@@ -10,17 +11,16 @@ extension Taizhang {
             discussion: "Unchanged files (same size and time) are not read again. Items that now hold documents become 已归档.")
 
         @OptionGroup var tracking: TrackerOptions
-        @Option(name: .long, help: "Only this community (id, or street).") var community: String?
-        @Option(name: .long, help: "Where packs are (default: <workspace>/output).") var out: String?
-        @Flag(name: .long, help: "List every item's completeness, not only the incomplete ones.") var all = false
+        @Option(help: "Only this community (id, or street).") var community: String?
+        @OptionGroup var pack: PackLocationOptions
+        @Flag(help: "List every item's completeness, not only the incomplete ones.") var all = false
 
         func run() throws {
             let tracker = try tracking.tracker()
             if let community { _ = try tracking.perform { try tracker.unit(community) } }
-            let packRoot = (out.map { URL(fileURLWithPath: $0).standardizedFileURL.path } ?? tracking.workspace.root + "/output") + "/" + tracker.plan.folderName
+            let packRoot = pack.packRoot(tracking.workspace, plan: tracker.plan)
             guard FileManager.default.fileExists(atPath: packRoot) else {
-                Console.error("error: no pack at \(packRoot); run taizhang generate first")
-                throw ExitCode(65)
+                throw DiagnosticsEngine().fail("pack.missing", "no pack at \(packRoot); run taizhang generate first")
             }
             let clock = ContinuousClock()
             var report: EvidenceScanner.Report?
@@ -63,9 +63,9 @@ extension Taizhang {
 
         @OptionGroup var options: WorkspaceOptions
         @Argument(help: "Files to file.") var paths: [String]
-        @Option(name: .long, help: "Community id, or street.") var community: String
-        @Option(name: .long, help: "Where packs are (default: <workspace>/output).") var out: String?
-        @Flag(name: .long, help: "Show the decisions without moving anything.") var dryRun = false
+        @Option(help: "Community id, or street.") var community: String
+        @OptionGroup var pack: PackLocationOptions
+        @Flag(help: "Show the decisions without moving anything.") var dryRun = false
 
         func run() throws {
             let workspace = try options.load()
@@ -73,14 +73,15 @@ extension Taizhang {
             guard let unit = plan.unit(id: community) else {
                 throw ValidationError("unknown community \"\(community)\"; known: street, \(workspace.street.communities.map(\.id).joined(separator: ", "))")
             }
-            let unitRoot = (out.map { URL(fileURLWithPath: $0).standardizedFileURL.path } ?? options.root + "/output") + "/" + plan.folderName + "/" + unit.folderName
+            let unitRoot = pack.unitRoot(options, plan: plan, unit: unit)
             let filer = EvidenceFiler(unit: unit, unitRoot: unitRoot)
+            let diagnostics = DiagnosticsEngine(root: options.root)
             var filed = 0, unsorted = 0, failed = 0
             for outcome in filer.file(paths.map { URL(fileURLWithPath: $0).standardizedFileURL.path }, dryRun: dryRun) {
                 let name = URL(fileURLWithPath: outcome.source).lastPathComponent
                 if let error = outcome.error {
                     failed += 1
-                    Console.error("error: \(outcome.source): \(error)")
+                    diagnostics.emit(.error("evidence.file-failed", "\(error)", at: SourceLocation(file: outcome.source)))
                     continue
                 }
                 let arrow = dryRun ? "would go to" : "→"
@@ -97,7 +98,7 @@ extension Taizhang {
                 }
             }
             Console.out("\(filed) filed, \(unsorted) to \(GeneratedName.unsortedFolder), \(failed) failed\(dryRun ? " (dry run: nothing moved)" : "")")
-            if failed > 0 { throw ExitCode(65) }
+            if diagnostics.hasErrors { throw ExitCode.dataError }
         }
     }
 
@@ -106,9 +107,9 @@ extension Taizhang {
             abstract: "What changed between two scans, per community (text or HTML).")
 
         @OptionGroup var tracking: TrackerOptions
-        @Option(name: .long, help: "From this scan (default: the one before --to).") var from: Int64?
-        @Option(name: .long, help: "To this scan (default: the latest).") var to: Int64?
-        @Option(name: .long, help: "text or html.") var format: ChangesFormat = .text
+        @Option(help: "From this scan (default: the one before --to).") var from: Int64?
+        @Option(help: "To this scan (default: the latest).") var to: Int64?
+        @Option(help: "text or html.") var format: ChangesFormat = .text
 
         enum ChangesFormat: String, ExpressibleByArgument { case text, html }
 
@@ -116,8 +117,7 @@ extension Taizhang {
             let tracker = try tracking.tracker()
             let scans = try tracker.store.scans()
             guard let last = scans.last else {
-                Console.error("error: no scans yet; run taizhang scan")
-                throw ExitCode(65)
+                throw DiagnosticsEngine().fail("evidence.no-scans", "no scans yet; run taizhang scan")
             }
             let upper = to ?? last.id
             let lower = from ?? (scans.last { $0.id < upper }?.id ?? 0)
@@ -125,7 +125,8 @@ extension Taizhang {
             let report = ChangeReport(tracker: tracker, from: lower, to: upper, changes: changes)
             if format == .html {
                 let templates = try tracking.workspace.templates(["style", "changes"])
-                FileHandle.standardOutput.write(Data(templates.render("changes", report.page)))
+                let page = try DiagnosticsEngine(root: tracking.workspace.root).check { () throws(Diagnostic) in try templates.render("changes", report.page) }
+                FileHandle.standardOutput.write(Data(page))
             } else {
                 Console.out(report.text)
             }

@@ -50,7 +50,8 @@ extension Taizhang.FiguresCommand {
             let diagnostics = flags.map { $0.diagnostic() }
             switch format {
             case .text:
-                Console.print(diagnostics, relativeTo: options.root)
+                let engine = DiagnosticsEngine(root: options.root, strict: options.strict)
+                engine.emit(diagnostics)
                 let notes = diagnostics.count { $0.severity == .note }
                 Console.error("\(diagnostics.errorCount) error\(diagnostics.errorCount == 1 ? "" : "s"), "
                     + "\(diagnostics.warningCount) warning\(diagnostics.warningCount == 1 ? "" : "s"), "
@@ -58,7 +59,7 @@ extension Taizhang.FiguresCommand {
             case .json:
                 Console.out(try FigureFlagReport(flags: flags, root: options.root).json())
             }
-            if diagnostics.hasErrors || (options.strict && diagnostics.warningCount > 0) { throw ExitCode(65) }
+            if diagnostics.hasErrors || (options.strict && diagnostics.warningCount > 0) { throw ExitCode.dataError }
         }
     }
 }

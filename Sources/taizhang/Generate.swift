@@ -16,13 +16,12 @@ extension Taizhang {
         @OptionGroup var tracking: TrackerOptions
         var options: WorkspaceOptions { tracking.workspace }
 
-        @Option(name: .long, help: "Where packs are written (default: <workspace>/output).")
-        var out: String?
+        @OptionGroup var pack: PackLocationOptions
 
-        @Option(name: .long, parsing: .upToNextOption, help: "Only these communities (ids).")
+        @Option(parsing: .upToNextOption, help: "Only these communities (ids).")
         var community: [String] = []
 
-        @Flag(name: .long, help: "Show what would be written without touching the disk.")
+        @Flag(help: "Show what would be written without touching the disk.")
         var dryRun = false
 
         func run() throws {
@@ -32,15 +31,18 @@ extension Taizhang {
                 throw ValidationError("unknown community \"\(id)\"; known: \(workspace.street.communities.map(\.id).joined(separator: ", "))")
             }
             let templates = try options.templates(PackGenerator.requiredTemplates)
-            let outputRoot = out.map { URL(fileURLWithPath: $0).standardizedFileURL.path } ?? options.root + "/output"
+            let outputRoot = pack.outputRoot(options)
             let progress = Console.progress()
-            let tracked = try statuses(workspace)
             var generation = PackGenerator.Options(outputRoot: outputRoot, communities: community.isEmpty ? nil : community, dryRun: dryRun,
-                                                   progress: progress, statuses: tracked?.statuses)
-            generation.scoring = tracked?.scoring
+                                                   progress: progress)
+            if let tracker = try tracking.existingTracker(for: workspace) {
+                generation.statuses = try tracker.statusSource()
+                generation.scoring = try MockScoring(tracker: tracker).packScoring()
+            }
             let result = PackGenerator(workspace: workspace, templates: templates).generate(generation)
             Console.endProgress()
-            Console.print(result.diagnostics, relativeTo: result.packRoot)
+            let diagnostics = DiagnosticsEngine(root: result.packRoot)
+            diagnostics.emit(result.diagnostics)
             let report = result.report
             let verb = dryRun ? "would write" : "wrote"
             if dryRun {
@@ -52,24 +54,8 @@ extension Taizhang {
                 + "\(report.unchanged) unchanged, \(report.removed.count) removed, \(report.keptEdited.count) kept as edited")
             let total = result.units.reduce(into: (0, 0)) { $0.0 += $1.present; $0.1 += $1.expected }
             Console.out("documents present: \(total.0)/\(total.1) across \(result.units.count) sections")
-            if result.diagnostics.hasErrors { throw ExitCode(65) }
+            if diagnostics.hasErrors { throw ExitCode.dataError }
         }
 
-        /// The tracker's statuses for the indexes, when a tracker database exists; orphaned
-        /// records (items no longer in the catalogue) are reported, never dropped.
-        func statuses(_ workspace: Workspace) throws -> (statuses: any ItemStatusSource, scoring: PackScoring)? {
-            let path = tracking.databasePath
-            guard FileManager.default.fileExists(atPath: path) else { return nil }
-            do {
-                let tracker = Tracker(workspace: workspace, store: try SQLiteTrackerStore.forReading(path: path))
-                for record in try tracker.orphanedRecords() {
-                    Console.error("warning: tracker record for \(record.key.unit)/\(record.key.item) (\(record.status.chinese)) refers to an item no longer in the catalogue; it is kept [tracker.orphaned-record]")
-                }
-                return (try tracker.statusSource(), try MockScoring(tracker: tracker).packScoring())
-            } catch let error as SQLiteTrackerStore.OpenError {
-                Console.error("error: \(error.description)")
-                throw ExitCode(65)
-            }
-        }
     }
 }

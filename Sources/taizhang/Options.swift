@@ -5,10 +5,10 @@ import TaizhangDiagnostics
 
 /// Options every command that reads the checklists shares.
 struct WorkspaceOptions: ParsableArguments {
-    @Option(name: .long, help: "The workspace folder (the one holding checklists/).")
+    @Option(help: "The workspace folder (the one holding checklists/).")
     var workspace: String = "."
 
-    @Flag(name: .long, help: "Treat warnings as errors.")
+    @Flag(help: "Treat warnings as errors.")
     var strict = false
 
     var root: String { URL(fileURLWithPath: workspace).standardizedFileURL.path }
@@ -16,14 +16,33 @@ struct WorkspaceOptions: ParsableArguments {
     /// Loads and validates the workspace, printing every diagnostic. Exits 65 on errors
     /// (or warnings with --strict).
     func load(printSummary: Bool = false) throws -> Workspace {
+        let diagnostics = DiagnosticsEngine(root: root, strict: strict)
         let result = WorkspaceLoader(root: root).load()
-        Console.print(result.diagnostics, relativeTo: root)
-        let failed = result.diagnostics.hasErrors || (strict && result.diagnostics.warningCount > 0)
-        if printSummary || failed {
-            Console.summary(result.diagnostics)
-        }
-        guard !failed, let workspace = result.workspace else { throw ExitCode(65) }
+        diagnostics.emit(result.diagnostics)
+        try diagnostics.exitIfFailed(summary: printSummary || diagnostics.failed)
+        guard let workspace = result.workspace else { throw ExitCode.dataError }
         return workspace
+    }
+}
+
+/// Where packs are: shared by every command that writes or reads a pack.
+struct PackLocationOptions: ParsableArguments {
+    @Option(help: "Where packs are written and read (default: <workspace>/output).")
+    var out: String?
+
+    /// The folder holding the packs (`<street>-<year>/`).
+    func outputRoot(_ workspace: WorkspaceOptions) -> String {
+        out.map { URL(fileURLWithPath: $0).standardizedFileURL.path } ?? workspace.root + "/output"
+    }
+
+    /// The pack of this plan.
+    func packRoot(_ workspace: WorkspaceOptions, plan: PackPlan) -> String {
+        outputRoot(workspace) + "/" + plan.folderName
+    }
+
+    /// One unit's section of the pack.
+    func unitRoot(_ workspace: WorkspaceOptions, plan: PackPlan, unit: UnitPlan) -> String {
+        packRoot(workspace, plan: plan) + "/" + unit.folderName
     }
 }
 
@@ -33,26 +52,18 @@ extension WorkspaceOptions {
         do {
             return try TemplateSet(directory: root + "/" + TemplateSet.folder, required: required)
         } catch {
-            Console.print(error.diagnostics, relativeTo: root)
-            Console.summary(error.diagnostics)
-            throw ExitCode(65)
+            let diagnostics = DiagnosticsEngine(root: root)
+            diagnostics.emit(error.diagnostics)
+            try diagnostics.exitIfFailed(summary: true)
+            throw ExitCode.dataError
         }
     }
 }
 
-/// Where output goes: diagnostics and progress to stderr, results to stdout.
+/// Where output goes: diagnostics (through `DiagnosticsEngine`) and progress to stderr,
+/// results to stdout.
 enum Console {
-    static func print(_ diagnostics: [Diagnostic], relativeTo root: String) {
-        for diagnostic in diagnostics.sortedByLocation() {
-            error(diagnostic.rendered(relativeTo: root))
-        }
-    }
-
-    static func summary(_ diagnostics: [Diagnostic]) {
-        let errors = diagnostics.errorCount, warnings = diagnostics.warningCount
-        error("\(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s")")
-    }
-
+    /// One line on standard error; problems go through `DiagnosticsEngine` instead.
     static func error(_ line: String) {
         FileHandle.standardError.write(Data((line + "\n").utf8))
     }

@@ -1,17 +1,18 @@
 import ArgumentParser
 import Foundation
 import TaizhangCore
+import TaizhangDiagnostics
 import TaizhangTracker
 
 /// Options of every tracker command: the workspace, and where its database is.
 struct TrackerOptions: ParsableArguments {
     @OptionGroup var workspace: WorkspaceOptions
 
-    @Option(name: .long, help: "The tracker database (default: <workspace>/.taizhang/tracker.sqlite).")
+    @Option(help: "The tracker database (default: <workspace>/.taizhang/tracker.sqlite).")
     var db: String?
 
-    @Option(name: .long, help: ArgumentHelp("Pretend today is this day (YYYY-MM-DD).", visibility: .hidden))
-    var today: String?
+    @Option(help: ArgumentHelp("Pretend today is this day (YYYY-MM-DD).", visibility: .hidden))
+    var today: Day?
 
     var databasePath: String { db ?? Tracker.defaultDatabasePath(workspace: workspace.root) }
 
@@ -19,17 +20,10 @@ struct TrackerOptions: ParsableArguments {
     /// database the user may not write, opened read-only (the task lists are not brought in).
     func tracker(readOnly: Bool = false) throws -> Tracker {
         let loaded = try workspace.load()
-        let store: SQLiteTrackerStore
-        do {
-            store = try readOnly ? SQLiteTrackerStore.forReading(path: databasePath) : SQLiteTrackerStore(path: databasePath)
-        } catch {
-            Console.error("error: \(error.description)")
-            throw ExitCode(65)
-        }
+        let store = try openStore(readOnly: readOnly)
         var tracker = Tracker(workspace: loaded, store: store)
         if let today {
-            guard let day = Day(today) else { throw ValidationError("--today must be YYYY-MM-DD") }
-            let fixed = TrackerFormat.start(of: day).addingTimeInterval(9 * 3600)
+            let fixed = TrackerFormat.start(of: today).addingTimeInterval(9 * 3600)
             tracker = Tracker(workspace: loaded, store: store, now: { fixed })
         }
         // The task lists may have changed since the last run: bring new tasks in once, here.
@@ -37,13 +31,42 @@ struct TrackerOptions: ParsableArguments {
         return tracker
     }
 
-    /// Runs a tracker action, turning rule violations into `error: …` and exit 65.
+    /// Opens the tracker database; a damaged or foreign file is a diagnostic and exit 65.
+    /// With `readOnly`, a database the user may not write is opened for reading only.
+    func openStore(readOnly: Bool = false) throws -> SQLiteTrackerStore {
+        do {
+            return try readOnly ? SQLiteTrackerStore.forReading(path: databasePath) : SQLiteTrackerStore(path: databasePath)
+        } catch {
+            throw DiagnosticsEngine(root: workspace.root).fail(error.diagnostic)
+        }
+    }
+
+    /// The tracker for a pack or a walkthrough sheet, when a tracker database exists. Its
+    /// errors stop the command, as everywhere else; orphaned records (items no longer in the
+    /// catalogue) are reported as warnings, never dropped.
+    func existingTracker(for workspace: Workspace) throws -> Tracker? {
+        guard FileManager.default.fileExists(atPath: databasePath) else { return nil }
+        let tracker = Tracker(workspace: workspace, store: try openStore(readOnly: true))
+        let diagnostics = DiagnosticsEngine(root: self.workspace.root)
+        for record in try tracker.orphanedRecords() {
+            diagnostics.emit(.warning("tracker.orphaned-record",
+                                      "tracker record for \(record.key.unit)/\(record.key.item) (\(record.status.chinese)) refers to an item no longer in the catalogue; it is kept"))
+        }
+        return tracker
+    }
+
+    /// The tracker's statuses for a walkthrough sheet, when a tracker database exists.
+    func statusSource(for workspace: Workspace) throws -> (any ItemStatusSource)? {
+        try existingTracker(for: workspace)?.statusSource()
+    }
+
+    /// Runs a tracker action, turning rule violations into a diagnostic and exit 65.
+    @discardableResult
     func perform<T>(_ body: () throws -> T) throws -> T {
         do {
             return try body()
         } catch let failure as Tracker.Failure {
-            Console.error("error: \(failure.description)")
-            throw ExitCode(65)
+            throw DiagnosticsEngine(root: workspace.root).fail(failure.diagnostic)
         }
     }
 }
@@ -60,17 +83,16 @@ extension Taizhang {
 
         @OptionGroup var options: TrackerOptions
         @Argument(help: "Item codes, e.g. 01.03.") var items: [String]
-        @Option(name: .long, help: "Community id, or street.") var community: String
-        @Option(name: .long, help: "Who is ticking (person id).") var by: String
-        @Option(name: .long, help: "filed, ticked, verified or na (not applicable; needs --note).") var status: ItemStatusArgument = .ticked
-        @Option(name: .long, help: "A note (the reason, for na).") var note: String?
+        @Option(help: "Community id, or street.") var community: String
+        @Option(help: "Who is ticking (person id).") var by: String
+        @Option(help: "filed, ticked, verified or na (not applicable; needs --note).") var status: ItemStatus = .ticked
+        @Option(help: "A note (the reason, for na).") var note: String?
 
         func run() throws {
             let tracker = try options.tracker()
             for item in items {
-                let event = try options.perform { try tracker.tick(item: item, unit: community, by: by, status: status.status, note: note) }
-                Console.out(event.map { "\(item) \(community): \($0.old.flatMap(ItemStatus.init(rawValue:))?.chinese ?? "") → \(status.status.chinese)" }
-                    ?? "\(item) \(community): already \(status.status.chinese)")
+                let event = try options.perform { try tracker.tick(item: item, unit: community, by: by, status: status, note: note) }
+                Console.out(event.map { "\(item) \(community): \($0.changeLabel)" } ?? "\(item) \(community): already \(status.chinese)")
             }
         }
     }
@@ -80,17 +102,15 @@ extension Taizhang {
 
         @OptionGroup var options: TrackerOptions
         @Argument(help: "Item codes.") var items: [String]
-        @Option(name: .long, help: "Community id, or street.") var community: String
-        @Option(name: .long, help: "Who is unticking (person id).") var by: String
-        @Option(name: .long, help: "Why.") var note: String?
+        @Option(help: "Community id, or street.") var community: String
+        @Option(help: "Who is unticking (person id).") var by: String
+        @Option(help: "Why.") var note: String?
 
         func run() throws {
             let tracker = try options.tracker()
             for item in items {
                 let event = try options.perform { try tracker.untick(item: item, unit: community, by: by, note: note) }
-                Console.out(event.map { e in
-                    "\(item) \(community): \(e.old.flatMap(ItemStatus.init(rawValue:))?.chinese ?? "") → \(e.new.flatMap(ItemStatus.init(rawValue:))?.chinese ?? "")"
-                } ?? "\(item) \(community): nothing to undo")
+                Console.out(event.map { "\(item) \(community): \($0.changeLabel)" } ?? "\(item) \(community): nothing to undo")
             }
         }
     }
@@ -99,9 +119,9 @@ extension Taizhang {
         static let configuration = CommandConfiguration(abstract: "List the working groups' tasks.")
 
         @OptionGroup var options: TrackerOptions
-        @Option(name: .long, help: "Only this group (id).") var group: String?
-        @Flag(name: .long, help: "Only tasks past their due date and not done.") var overdue = false
-        @Option(name: .long, help: "text or json.") var format: StatusFormat = .text
+        @Option(help: "Only this group (id).") var group: String?
+        @Flag(help: "Only tasks past their due date and not done.") var overdue = false
+        @Option(help: "text or json.") var format: StatusFormat = .text
 
         func run() throws {
             let tracker = try options.tracker(readOnly: true)
@@ -109,14 +129,14 @@ extension Taizhang {
             let names = Dictionary(tracker.workspace.street.people.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
             let tasks = try tracker.store.tasks().filter { task in
                 (group == nil || task.group == group)
-                    && (!overdue || (task.state != .done && (task.due.map { $0 < today } ?? false)))
+                    && (!overdue || task.isOverdue(on: today))
             }
             if format == .json {
                 Console.out(try JSONOutput.encode(tasks))
                 return
             }
             for task in tasks {
-                let late = task.state != .done && (task.due.map { $0 < today } ?? false) ? "  逾期" : ""
+                let late = task.isOverdue(on: today) ? "  逾期" : ""
                 let done = task.doneBy.map { " (\(names[$0] ?? $0) \(task.doneAt.map(TrackerFormat.timestamp) ?? ""))" } ?? ""
                 Console.out("\(task.id)  \(task.group)  \(task.due?.description ?? "—")  \(task.state.chinese)\(done)\(late)  \(task.title)  负责人 \(names[task.owner] ?? task.owner)")
             }
@@ -133,8 +153,8 @@ extension Taizhang {
             static let configuration = CommandConfiguration(abstract: "Mark a task done.")
             @OptionGroup var options: TrackerOptions
             @Argument var task: String
-            @Option(name: .long) var by: String
-            @Option(name: .long) var note: String?
+            @Option var by: String
+            @Option var note: String?
             func run() throws { try setTask(options, task, .done, by, note) }
         }
 
@@ -142,8 +162,8 @@ extension Taizhang {
             static let configuration = CommandConfiguration(abstract: "Reopen a task.")
             @OptionGroup var options: TrackerOptions
             @Argument var task: String
-            @Option(name: .long) var by: String
-            @Option(name: .long) var note: String?
+            @Option var by: String
+            @Option var note: String?
             func run() throws { try setTask(options, task, .open, by, note) }
         }
 
@@ -151,8 +171,8 @@ extension Taizhang {
             static let configuration = CommandConfiguration(abstract: "Mark a task blocked (say why with --note).")
             @OptionGroup var options: TrackerOptions
             @Argument var task: String
-            @Option(name: .long) var by: String
-            @Option(name: .long) var note: String?
+            @Option var by: String
+            @Option var note: String?
             func run() throws { try setTask(options, task, .blocked, by, note) }
         }
 
@@ -167,9 +187,9 @@ extension Taizhang {
         static let configuration = CommandConfiguration(abstract: "Progress per community and group, days to inspection, overdue tasks.")
 
         @OptionGroup var options: TrackerOptions
-        @Option(name: .long, help: "Only this community (id, or street).") var community: String?
-        @Option(name: .long, help: "Only this group (id).") var group: String?
-        @Option(name: .long, help: "text or json.") var format: StatusFormat = .text
+        @Option(help: "Only this community (id, or street).") var community: String?
+        @Option(help: "Only this group (id).") var group: String?
+        @Option(help: "text or json.") var format: StatusFormat = .text
 
         func run() throws {
             let tracker = try options.tracker(readOnly: true)
@@ -190,18 +210,15 @@ extension Taizhang {
         static let configuration = CommandConfiguration(abstract: "The audit trail: who changed what, and when.")
 
         @OptionGroup var options: TrackerOptions
-        @Option(name: .long, help: "From this day on (YYYY-MM-DD).") var since: String?
-        @Option(name: .long, help: "Only this community (id, or street).") var community: String?
-        @Option(name: .long, help: "Only this person (id).") var by: String?
-        @Option(name: .long, help: "text or json.") var format: StatusFormat = .text
+        @Option(help: "From this day on (YYYY-MM-DD).") var since: Day?
+        @Option(help: "Only this community (id, or street).") var community: String?
+        @Option(help: "Only this person (id).") var by: String?
+        @Option(help: "text or json.") var format: StatusFormat = .text
 
         func run() throws {
             let tracker = try options.tracker(readOnly: true)
             var filter = EventFilter(unit: community, actor: by)
-            if let since {
-                guard let day = Day(since) else { throw ValidationError("--since must be YYYY-MM-DD") }
-                filter.since = TrackerFormat.start(of: day)
-            }
+            if let since { filter.since = TrackerFormat.start(of: since) }
             let events = try tracker.store.events(filter)
             if format == .json {
                 Console.out(try JSONOutput.encode(events))
@@ -215,21 +232,20 @@ extension Taizhang {
     }
 }
 
-struct ItemStatusArgument: ExpressibleByArgument {
-    let status: ItemStatus
-    init(_ status: ItemStatus) { self.status = status }
-    init?(argument: String) {
-        switch argument {
-        case "filed": status = .filed
-        case "ticked": status = .ticked
-        case "verified": status = .verified
-        case "na": status = .notApplicable
-        default: return nil
-        }
-    }
-    static let ticked = ItemStatusArgument(.ticked)
-    static var allValueStrings: [String] { ["filed", "ticked", "verified", "na"] }
-    var defaultValueDescription: String { "ticked" }
+/// `--today`, `--since`, `--date`: a day written YYYY-MM-DD.
+extension Day: ExpressibleByArgument {
+    public init?(argument: String) { self.init(argument) }
+}
+
+/// `--result pass|fail`.
+extension MockScoring.Result: ExpressibleByArgument {
+    public static var allValueStrings: [String] { ["pass", "fail"] }
+}
+
+/// `--status filed|ticked|verified|na`, parsed by the core's one status parser.
+extension ItemStatus: ExpressibleByArgument {
+    public static var allValueStrings: [String] { settable.map(\.rawValue) }
+    public var defaultValueDescription: String { rawValue }
 }
 
 enum JSONOutput {
@@ -246,14 +262,11 @@ enum EventText {
         let who = "\(names[event.actor] ?? event.actor)(\(event.actor))"
         let when = TrackerFormat.timestamp(event.at)
         let note = event.note.map { "  备注：\($0)" } ?? ""
-        func status(_ raw: String?) -> String {
-            raw.flatMap(ItemStatus.init(rawValue:))?.chinese ?? raw.flatMap(TaskState.init(rawValue:))?.chinese ?? raw ?? ""
-        }
         switch event.kind {
         case .item, .mock:
-            return "\(when)  \(who)  \(event.unit) \(event.subject)  \(status(event.old)) → \(status(event.new))\(event.kind == .mock ? "  (模拟检查)" : "")\(note)"
+            return "\(when)  \(who)  \(event.unit) \(event.subject)  \(event.changeLabel)\(event.kind == .mock ? "  (模拟检查)" : "")\(note)"
         case .task:
-            return "\(when)  \(who)  任务 \(event.subject)  \(status(event.old)) → \(status(event.new))\(note)"
+            return "\(when)  \(who)  任务 \(event.subject)  \(event.changeLabel)\(note)"
         case .refusal:
             return "\(when)  \(who)  拒绝 \(event.unit.isEmpty ? "" : event.unit + " ")\(event.subject)\(note)"
         case .account:
@@ -279,8 +292,7 @@ enum StatusText {
 
     static func render(_ report: StatusReport) -> String {
         var lines: [String] = []
-        let countdown = report.daysLeft >= 0 ? "还有 \(report.daysLeft) 天" : "已过 \(-report.daysLeft) 天"
-        lines.append("\(report.street) \(report.year) · 考核日期 \(report.inspectionDate) · 今天 \(report.today) · \(countdown)")
+        lines.append("\(report.street) \(report.year) · 考核日期 \(report.inspectionDate) · 今天 \(report.today) · \(report.countdown)")
         lines.append("")
         func row(_ label: String, _ cells: [String], width: Int = 8) -> String {
             pad(label, 24) + cells.map { right($0, width) }.joined()

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TaizhangCore
+import TaizhangDiagnostics
 import TaizhangTracker
 
 extension Taizhang {
@@ -14,17 +15,16 @@ extension Taizhang {
                 """)
 
         @OptionGroup var tracking: TrackerOptions
-        @Option(name: .long, help: "Community id.") var community: String
-        @Option(name: .long, help: "Random seed; printed on the sheet (default: a new random one).") var seed: UInt64?
-        @Option(name: .long, help: "Households to sample.") var households = 5
-        @Option(name: .long, help: "Ledger documents to sample.") var documents = 8
-        @Option(name: .long, help: "Date of the check (YYYY-MM-DD); blank on the sheet if omitted.") var date: String?
-        @Option(name: .long, help: "Where packs are (default: <workspace>/output).") var out: String?
-        @Flag(name: .long, help: "Also print to PDF with headless Chromium.") var pdf = false
+        @Option(help: "Community id.") var community: String
+        @Option(help: "Random seed; printed on the sheet (default: a new random one).") var seed: UInt64?
+        @Option(help: "Households to sample.") var households = 5
+        @Option(help: "Ledger documents to sample.") var documents = 8
+        @Option(help: "Date of the check (YYYY-MM-DD); blank on the sheet if omitted.") var date: Day?
+        @OptionGroup var pack: PackLocationOptions
+        @Flag(help: "Also print to PDF with headless Chromium.") var pdf = false
 
         func validate() throws {
             guard households >= 0, documents >= 0 else { throw ValidationError("--households and --documents cannot be negative") }
-            if let date, Day(date) == nil { throw ValidationError("--date must be YYYY-MM-DD") }
         }
 
         func run() throws {
@@ -34,28 +34,21 @@ extension Taizhang {
             guard let unit = plan.unit(id: community), unit.kind == .community else {
                 throw ValidationError("unknown community \"\(community)\"; known: \(workspace.street.communities.map(\.id).joined(separator: ", "))")
             }
-            let (data, diagnostics) = WalkthroughData.load(workspace: options.root, community: community)
-            Console.print(diagnostics, relativeTo: options.root)
+            let (data, problems) = WalkthroughData.load(workspace: options.root, community: community)
+            let diagnostics = DiagnosticsEngine(root: options.root)
+            diagnostics.emit(problems)
             guard let data else {
-                Console.summary(diagnostics)
-                throw ExitCode(65)
+                try diagnostics.exitIfFailed(summary: true)
+                throw ExitCode.dataError
             }
             let templates = try options.templates(PackGenerator.walkthroughTemplates)
-            let outputRoot = out.map { URL(fileURLWithPath: $0).standardizedFileURL.path } ?? options.root + "/output"
-            let unitRoot = outputRoot + "/" + plan.folderName + "/" + unit.folderName
-            var statuses: (any ItemStatusSource)?
-            if FileManager.default.fileExists(atPath: tracking.databasePath) {
-                do {
-                    statuses = try Tracker(workspace: workspace, store: try SQLiteTrackerStore.forReading(path: tracking.databasePath)).statusSource()
-                } catch {
-                    Console.error("warning: \(error); the sheet shows no tracker statuses")
-                }
-            }
+            let unitRoot = pack.unitRoot(options, plan: plan, unit: unit)
+            let statuses = try tracking.statusSource(for: workspace)
             let chosenSeed = seed ?? UInt64.random(in: 1...999_999)
             let builder = WalkthroughBuilder(workspace: workspace, unit: unit, data: data,
                                              present: WalkthroughBuilder.presentCounts(unit: unit, unitRoot: unitRoot), statuses: statuses)
-            let bytes = builder.render(.init(seed: chosenSeed, households: households, documents: documents, date: date.flatMap(Day.init)),
-                                       templates: templates)
+            let sheet = WalkthroughBuilder.Options(seed: chosenSeed, households: households, documents: documents, date: date)
+            let bytes = try diagnostics.check { () throws(Diagnostic) in try builder.render(sheet, templates: templates) }
             let path = try WalkthroughWriter.write(bytes, unitRoot: unitRoot, seed: chosenSeed)
             Console.out("\(path) (seed \(chosenSeed))")
             if pdf { try PDFPrinter.print(html: path) }
@@ -72,13 +65,13 @@ extension Taizhang {
                 abstract: "Record a spot-check result: pass marks the item verified (已抽验), fail flags it.")
 
             @OptionGroup var options: TrackerOptions
-            @Option(name: .long, help: "Community id, or street.") var community: String
-            @Option(name: .long, help: "Item code.") var item: String
-            @Option(name: .long, help: "pass or fail.") var result: String
-            @Option(name: .long, help: "Who checked (person id).") var by: String
-            @Option(name: .long) var note: String?
-            @Option(name: .long, help: "Cases found (e.g. 漏登 persons), read by the indicator's deductPerCase rules.") var cases: Int?
-            @Option(name: .long, help: "A rate measured, in percent (e.g. 93.5), read by rate and threshold rules.") var rate: Double?
+            @Option(help: "Community id, or street.") var community: String
+            @Option(help: "Item code.") var item: String
+            @Option(help: "pass or fail.") var result: MockScoring.Result
+            @Option(help: "Who checked (person id).") var by: String
+            @Option var note: String?
+            @Option(help: "Cases found (e.g. 漏登 persons), read by the indicator's deductPerCase rules.") var cases: Int?
+            @Option(help: "A rate measured, in percent (e.g. 93.5), read by rate and threshold rules.") var rate: Double?
 
             func validate() throws {
                 if let cases, cases < 0 { throw ValidationError("--cases must be 0 or more") }
@@ -86,13 +79,12 @@ extension Taizhang {
             }
 
             func run() throws {
-                guard let outcome = MockScoring.Result(rawValue: result) else { throw ValidationError("--result must be pass or fail") }
                 let tracker = try options.tracker()
-                _ = try options.perform {
-                    try MockScoring(tracker: tracker).record(item: item, unit: community, result: outcome, by: by, note: note, cases: cases, rate: rate)
+                try options.perform {
+                    try MockScoring(tracker: tracker).record(item: item, unit: community, result: result, by: by, note: note, cases: cases, rate: rate)
                 }
                 let score = try MockScoring(tracker: tracker).estimatedScores()[community] ?? "—"
-                Console.out("\(item) \(community): \(outcome == .pass ? "通过（已抽验）" : "未通过（已标记）") · 预估得分 \(score)")
+                Console.out("\(item) \(community): \(result == .pass ? "通过（已抽验）" : "未通过（已标记）") · 预估得分 \(score)")
             }
         }
     }
@@ -112,8 +104,7 @@ enum PDFPrinter {
 
     static func print(html: String) throws {
         guard let chromium = find() else {
-            Console.error("error: --pdf needs headless Chromium, which is not installed (Debian: apt-get install chromium fonts-noto-cjk); the HTML sheet was written and can be printed from any browser")
-            throw ExitCode(69)
+            throw DiagnosticsEngine().fail("walkthrough.no-chromium", "--pdf needs headless Chromium, which is not installed (Debian: apt-get install chromium fonts-noto-cjk); the HTML sheet was written and can be printed from any browser", exit: .unavailable)
         }
         let pdf = String(html.dropLast(".html".count)) + ".pdf"
         let process = Process()
@@ -126,8 +117,7 @@ enum PDFPrinter {
         try process.run()
         process.waitUntilExit()
         guard process.terminationStatus == 0, FileManager.default.fileExists(atPath: pdf) else {
-            Console.error("error: Chromium could not print \(html) to PDF")
-            throw ExitCode(1)
+            throw DiagnosticsEngine().fail(.error("walkthrough.pdf-failed", "Chromium could not print this sheet to PDF", at: SourceLocation(file: html)), exit: .failure)
         }
         Console.out(pdf)
     }

@@ -11,16 +11,15 @@ extension Taizhang {
             abstract: "Serve the web page for group leads (sign in, tick items and tasks, see progress).")
 
         @OptionGroup var tracking: TrackerOptions
-        @Option(name: .long, help: "Address to listen on (use the office network address to share).") var host = "127.0.0.1"
-        @Option(name: .long, help: "Port.") var port = 8080
-        @Option(name: .long, help: "Where packs are (default: <workspace>/output).") var out: String?
+        @Option(help: "Address to listen on (use the office network address to share).") var host = "127.0.0.1"
+        @Option(help: "Port.") var port = 8080
+        @OptionGroup var pack: PackLocationOptions
 
         func run() async throws {
             let tracker = try tracking.tracker()
             let options = tracking.workspace
             let templates = try options.templates(WebConfiguration.webTemplates)
-            let outputRoot = out.map { URL(fileURLWithPath: $0).standardizedFileURL.path } ?? options.root + "/output"
-            let packRoot = outputRoot + "/" + tracker.plan.folderName
+            let packRoot = pack.packRoot(options, plan: tracker.plan)
             let configuration = WebConfiguration(tracker: tracker, templates: templates, packRoot: packRoot)
             Console.error("taizhang: serving \(tracker.workspace.street.name) on http://\(host):\(port)/ (Ctrl-C to stop)")
             try await WebApp.application(configuration, address: .hostname(host, port: port)).runService()
@@ -36,14 +35,13 @@ extension Taizhang {
             static let configuration = CommandConfiguration(abstract: "Create a web account for a person (asks for the password).")
             @OptionGroup var options: TrackerOptions
             @Argument(help: "Person id, e.g. p13.") var person: String
-            @Flag(name: .long, help: "Read the password from standard input (for scripts).") var passwordStdin = false
+            @Flag(help: "Read the password from standard input (for scripts).") var passwordStdin = false
 
             func run() throws {
                 let tracker = try options.tracker()
                 _ = try options.perform { try tracker.person(person) }
                 if try tracker.store.passwordHash(person: person) != nil {
-                    Console.error("error: \(person) already has an account; use taizhang user passwd \(person)")
-                    throw ExitCode(65)
+                    throw DiagnosticsEngine().fail("account.exists", "\(person) already has an account; use taizhang user passwd \(person)")
                 }
                 try setPassword(tracker, person, passwordStdin)
             }
@@ -53,7 +51,7 @@ extension Taizhang {
             static let configuration = CommandConfiguration(abstract: "Set a new password for a person's web account.")
             @OptionGroup var options: TrackerOptions
             @Argument(help: "Person id.") var person: String
-            @Flag(name: .long, help: "Read the password from standard input (for scripts).") var passwordStdin = false
+            @Flag(help: "Read the password from standard input (for scripts).") var passwordStdin = false
 
             func run() throws {
                 let tracker = try options.tracker()
@@ -69,16 +67,14 @@ extension Taizhang {
             } else {
                 guard let first = getpass("新密码 (new password): ").map({ String(cString: $0) }),
                       let second = getpass("再输一次 (again): ").map({ String(cString: $0) }), first == second else {
-                    Console.error("error: the passwords do not match")
-                    throw ExitCode(65)
+                    throw DiagnosticsEngine().fail("account.password-mismatch", "the passwords do not match")
                 }
                 password = first
             }
             do {
                 try Accounts.setPassword(password, person: person, tracker: tracker)
             } catch let problem as Accounts.PasswordProblem {
-                Console.error("error: \(problem)")
-                throw ExitCode(65)
+                throw DiagnosticsEngine().fail("account.password-policy", problem.description)
             }
             Console.out("password set for \(person) (\(tracker.workspace.street.person(person)?.name ?? person))")
         }

@@ -15,21 +15,22 @@ import Testing
         try FileManager.default.createDirectory(atPath: ws.path + "/.taizhang/tracker.sqlite", withIntermediateDirectories: true)
         let result = try CLI.run(command + ["--workspace", ws.path])
         #expect(result.status == 65, "\(result.stderr)")
-        #expect(result.stderr.hasSuffix("/.taizhang/tracker.sqlite: this is a folder, not a tracker database file; it was left untouched — move it away or pass --db FILE\n"))
+        #expect(result.stderr.hasPrefix(".taizhang/tracker.sqlite: error: this is a folder, not a tracker database file; it was left untouched — move it away or pass --db FILE [tracker.database]\n"))
         var isFolder: ObjCBool = false
         #expect(FileManager.default.fileExists(atPath: ws.path + "/.taizhang/tracker.sqlite", isDirectory: &isFolder) && isFolder.boolValue)
     }
 
-    /// The walkthrough sheet does without tracker statuses, and says why.
-    @Test func theWalkthroughWarnsAboutAFolderWhereTheDatabaseBelongs() throws {
+    /// The walkthrough treats a broken tracker database as `generate` does (#16): an error, no sheet.
+    @Test func theWalkthroughRefusesAFolderWhereTheDatabaseBelongs() throws {
         let ws = try WorkspaceCopy()
         for folder in ["templates", "walkthrough"] {
             try FileManager.default.copyItem(atPath: CLI.repository + "/" + folder, toPath: ws.path + "/" + folder)
         }
         try FileManager.default.createDirectory(atPath: ws.path + "/.taizhang/tracker.sqlite", withIntermediateDirectories: true)
         let result = try CLI.run(["walkthrough", "--community", "wutongshan", "--seed", "7", "--workspace", ws.path])
-        #expect(result.status == 0, "\(result.stderr)")
-        #expect(result.stderr == "warning: \(ws.path)/.taizhang/tracker.sqlite: this is a folder, not a tracker database file; it was left untouched — move it away or pass --db FILE; the sheet shows no tracker statuses\n")
+        #expect(result.status == 65, "\(result.stderr)")
+        #expect(result.stderr == ".taizhang/tracker.sqlite: error: this is a folder, not a tracker database file; it was left untouched — move it away or pass --db FILE [tracker.database]\n")
+        #expect(!FileManager.default.fileExists(atPath: ws.path + "/output"))
     }
 
     /// #18 item 13: a database the user may only read (file and folder read-only) still
@@ -102,7 +103,7 @@ import Testing
         #expect(made.stdout == "backed up \(ws.path)/.taizhang/tracker.sqlite to \(backup)\n")
         let again = try CLI.run(["backup", "--to", backup, "--workspace", ws.path])
         #expect(again.status == 65)
-        #expect(again.stderr == "error: \(backup): already exists; a backup never overwrites a file — choose a new name\n")
+        #expect(again.stderr == "backup.sqlite: error: already exists; a backup never overwrites a file — choose a new name [tracker.database]\n")
 
         _ = try CLI.run(["tick", "01.07", "--community", "wutongshan", "--by", "p13", "--workspace", ws.path])
         let restored = try CLI.run(["restore", backup, "--workspace", ws.path])
@@ -119,6 +120,6 @@ import Testing
         let notABackup = ws.path + "/checklists/taizhang.xml"
         let refused = try CLI.run(["restore", notABackup, "--workspace", ws.path])
         #expect(refused.status == 65)
-        #expect(refused.stderr == "error: \(notABackup): not a Taizhang tracker database (not even SQLite); nothing was restored\n")
+        #expect(refused.stderr == "checklists/taizhang.xml: error: not a Taizhang tracker database (not even SQLite); nothing was restored [tracker.database]\n")
     }
 }

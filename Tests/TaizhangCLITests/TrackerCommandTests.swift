@@ -32,7 +32,7 @@ import Testing
         _ = try CLI.run(["tick", "01.06", "--community", "wutongshan", "--by", "p13", "--workspace", ws.path])
         let text = try CLI.run(["status", "--today", "2014-11-30", "--workspace", ws.path])
         #expect(text.status == 0, "\(text.stderr)")
-        #expect(text.stdout.hasPrefix("东湖街道 2014 · 考核日期 2014-12-10 · 今天 2014-11-30 · 还有 10 天"))
+        #expect(text.stdout.hasPrefix("东湖街道 2014 · 考核日期 2014-12-10 · 今天 2014-11-30 · 距考核还有 10 天"))
         #expect(text.stdout.contains("01 梧桐山社区"))
         #expect(text.stdout.contains("逾期任务"))
         let json = try CLI.run(["status", "--today", "2014-11-30", "--format", "json", "--community", "wutongshan", "--workspace", ws.path])

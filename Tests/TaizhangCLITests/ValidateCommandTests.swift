@@ -41,3 +41,19 @@ import Testing
         #expect(result.stderr.split(separator: "\n").first == "error: no workspace at /nonexistent; pass --workspace DIR, the folder that holds checklists/taizhang.xml [workspace.missing]")
     }
 }
+
+/// The commands report problems only through `DiagnosticsEngine` and name exit codes once.
+@Suite struct OneDiagnosticsPathTests {
+    @Test func noCommandFormatsAnErrorLineOrAnExitCodeItself() throws {
+        let folder = CLI.repository + "/Sources/taizhang"
+        var offenders: [String] = []
+        for name in try FileManager.default.contentsOfDirectory(atPath: folder).sorted() where name.hasSuffix(".swift") && name != "DiagnosticsEngine.swift" {
+            let text = try String(contentsOfFile: folder + "/" + name, encoding: .utf8)
+            for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated()
+            where line.contains("\"error:") || line.contains("\"warning:") || line.contains("ExitCode(") {
+                offenders.append("\(name):\(number + 1): \(line.trimmingCharacters(in: .whitespaces))")
+            }
+        }
+        #expect(offenders == [])
+    }
+}

@@ -31,6 +31,20 @@ import Testing
         #expect(html.contains("抽样种子</th><td colspan=\"3\">7"))
     }
 
+    /// A tracker database that cannot be read stops the sheet, as it stops `generate`; the
+    /// sheet used to be written without statuses, silently.
+    @Test func aDamagedTrackerDatabaseIsAnErrorNotSilence() throws {
+        let ws = try workspace()
+        try FileManager.default.createDirectory(atPath: ws.path + "/.taizhang", withIntermediateDirectories: true)
+        try "这不是数据库".write(toFile: ws.path + "/.taizhang/tracker.sqlite", atomically: true, encoding: .utf8)
+        let result = try CLI.run(["walkthrough", "--community", "wutongshan", "--seed", "7", "--workspace", ws.path])
+        #expect(result.status == 65)
+        #expect(result.stderr == ".taizhang/tracker.sqlite: error: not a Taizhang tracker database (not even SQLite); it was left untouched — move it away or pass --db [tracker.database]\n")
+        #expect(!FileManager.default.fileExists(atPath: ws.path + "/output"))
+        let generate = try CLI.run(["generate", "--workspace", ws.path])
+        #expect(generate.status == 65 && generate.stderr == result.stderr)
+    }
+
     @Test func householdDataNeverLeavesTheWalkthroughFolders() throws {
         let ws = try workspace()
         for community in ["wutongshan", "dawang", "buxin"] {

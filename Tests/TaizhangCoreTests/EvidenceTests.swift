@@ -31,7 +31,7 @@ import Testing
     func item(_ code: String, _ hints: [(EvidenceHint.Match, String)]) -> LedgerItem {
         LedgerItem(code: code, title: "条目\(code)", categoryCode: "01", indicatorCode: "1.1", group: nil, hasOwnGroup: false, level: .both,
                    folder: nil, documents: [], hints: hints.map { EvidenceHint(match: $0.0, text: $0.1, location: .init(file: "")) },
-                   note: nil, isSample: false, location: .init(file: ""))
+                   note: nil, location: .init(file: ""))
     }
 
     var matcher: EvidenceMatcher {

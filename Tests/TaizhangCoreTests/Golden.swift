@@ -15,8 +15,7 @@ enum Golden {
         var result: [String] = []
         for case let path as String in walker {
             var isDirectory: ObjCBool = false
-            fm.fileExists(atPath: root + "/" + path, isDirectory: &isDirectory)
-            if !isDirectory.boolValue { result.append(path) }
+            if fm.fileExists(atPath: root + "/" + path, isDirectory: &isDirectory), !isDirectory.boolValue { result.append(path) }
         }
         return result.sorted()
     }

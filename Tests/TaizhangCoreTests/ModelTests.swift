@@ -9,7 +9,7 @@ import Testing
     ]
 
     func community(_ values: [String: String]) -> Community {
-        Community(id: "c", name: "c", code: "C", lead: nil, folder: nil, isSample: false,
+        Community(id: "c", name: "c", code: "C", lead: nil, folder: nil,
                   values: values.sorted { $0.key < $1.key }.map { .init(name: $0.key, value: $0.value, location: .init(file: "")) },
                   location: .init(file: ""))
     }

@@ -168,6 +168,29 @@ import TaizhangDiagnostics
         }
     }
 
+    /// A template name that is not in the set is an error, never an empty page (swift-mustache
+    /// renders an unknown name as nothing).
+    @Test func aWrongTemplateNameIsAnErrorNotAnEmptyPage() throws {
+        let templates = try TemplateSet(directory: Paths.repository + "/templates", required: ["style"])
+        #expect(throws: Diagnostic.self) { _ = try templates.render("item-sheat", ["title": "x"]) }
+        #expect(try !templates.render("style", [String: String]()).isEmpty)
+    }
+
+    /// A template set without a page template stops the generator before it writes anything.
+    @Test func aTemplateSetWithoutAPageTemplateWritesNothing() throws {
+        let folder = try TemporaryDirectory("templates")
+        for name in PackGenerator.requiredTemplates where name != "spine-labels" {
+            try folder.write(name + ".mustache", "<p>{{unitName}}</p>")
+        }
+        let fixture = try PackFixture()
+        let templates = try TemplateSet(directory: folder.path, required: ["style"])
+        let result = PackGenerator(workspace: fixture.workspace, templates: templates).generate(.init(outputRoot: fixture.output.path))
+        #expect(result.diagnostics.map { $0.rendered(relativeTo: folder.path) } == [
+            "spine-labels.mustache: error: no template named spine-labels (spine-labels.mustache is not among the parsed templates) [template.unknown]",
+        ])
+        #expect(!FileManager.default.fileExists(atPath: fixture.packRoot))
+    }
+
     @Test func userTextIsEscaped() throws {
         let fixture = try PackFixture()
         var workspace = fixture.workspace

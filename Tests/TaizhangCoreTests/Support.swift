@@ -28,7 +28,7 @@ final class TemporaryDirectory {
         guard let walker = fm.enumerator(atPath: source) else { return }
         for case let relative as String in walker {
             var isDirectory: ObjCBool = false
-            fm.fileExists(atPath: source + "/" + relative, isDirectory: &isDirectory)
+            guard fm.fileExists(atPath: source + "/" + relative, isDirectory: &isDirectory) else { continue }
             let target = path + "/" + relative
             if isDirectory.boolValue {
                 try fm.createDirectory(atPath: target, withIntermediateDirectories: true)

@@ -93,13 +93,14 @@ import TaizhangDiagnostics
 }
 
 @Suite struct WalkthroughSheetTests {
-    func sheet(seed: UInt64, community: String = "wutongshan") throws -> String {
-        let workspace = try #require(WorkspaceLoader(root: Paths.repository).load().validWorkspace)
+    func sheet(seed: UInt64, community: String = "wutongshan", edit: (inout Workspace) -> Void = { _ in }) throws -> String {
+        var workspace = try #require(WorkspaceLoader(root: Paths.repository).load().validWorkspace)
+        edit(&workspace)
         let unit = try #require(PackPlanner(workspace: workspace).plan().unit(id: community))
         let (data, _) = WalkthroughData.load(workspace: Paths.repository, community: community)
         let templates = try TemplateSet(directory: Paths.repository + "/templates", required: PackGenerator.walkthroughTemplates)
         let builder = WalkthroughBuilder(workspace: workspace, unit: unit, data: try #require(data), present: [:], statuses: nil)
-        return String(decoding: builder.render(.init(seed: seed, households: 5, documents: 8), templates: templates), as: UTF8.self)
+        return String(decoding: try builder.render(.init(seed: seed, households: 5, documents: 8), templates: templates), as: UTF8.self)
     }
 
     @Test func theSameSeedGivesTheSameSheet() throws {
@@ -139,5 +140,22 @@ import TaizhangDiagnostics
         #expect(table.contains("01.06 每缺1份资料扣0.5分；01.07 每缺1项台账扣1分；扣完为止；一票否决"))
         #expect(table.contains("街道考核，本社区无台账"))
         #expect(!table.contains("0 分"))
+    }
+
+    /// The escort and the check team come from the schema's roles, not from job titles or
+    /// group names that happen to contain 陪调 or 督导.
+    @Test func escortAndCheckTeamComeFromRoles() throws {
+        let html = try sheet(seed: 1) { workspace in
+            for i in workspace.street.people.indices where workspace.street.people[i].id == "p14" {
+                workspace.street.people[i].role = "联络员"
+            }
+            for i in workspace.street.groups.indices {
+                workspace.street.groups[i].name = "第\(i)组"
+                workspace.street.groups[i].role = workspace.street.groups[i].id == "g5" ? .checkTeam : nil
+            }
+        }
+        #expect(html.contains("罗志强（联络员）"))  // p14, roles="first-escort"
+        #expect(html.contains("郑伟、赵丽、孙浩"))  // g5: lead p07, members p11, p12
+        #expect(!html.contains("陈丽华、郑伟、刘敏"))  // g3 (lead p04) is no longer the check team
     }
 }

@@ -180,6 +180,49 @@ final class TrackerFixture: @unchecked Sendable {
         #expect(second.hasSuffix("（一票否决）"))
         #expect(throws: Tracker.Failure.self) { try scoring.record(item: "01.06", unit: "wutongshan", result: .pass, by: "p13") }
     }
+
+    /// The store decides inside its write transaction whether a task changes: a second "done"
+    /// that read the task before the first one wrote (a stale read) writes and logs nothing.
+    @Test func aStaleDoneOnATaskWritesNothing() throws {
+        let f = try TrackerFixture()
+        let first = try f.store.setTask("t-g4-01", state: .done, actor: "p03", at: f.clock, note: nil)
+        #expect(first?.old == "open" && first?.new == "done")
+        #expect(try f.store.setTask("t-g4-01", state: .done, actor: "p04", at: f.clock, note: nil) == nil)
+        let events = try f.store.events(EventFilter(kind: .task)).filter { $0.subject == "t-g4-01" }
+        #expect(events.map { "\($0.old ?? "") → \($0.new ?? "")" } == ["open → done"])
+        #expect(try f.store.tasks().first { $0.id == "t-g4-01" }?.doneBy == "p03")
+    }
+
+    /// Two people marking the same task done at once: one change, one event, never done → done.
+    @Test(arguments: 0..<3) func concurrentDoneOnATaskLogsOneChange(_ round: Int) throws {
+        let f = try TrackerFixture()
+        let tracker = f.tracker
+        let failures = Mutex<[String]>([])
+        DispatchQueue.concurrentPerform(iterations: 8) { _ in
+            do { try tracker.setTask("t-g4-01", to: .done, by: "p03") } catch { failures.withLock { $0.append("\(error)") } }
+        }
+        #expect(failures.withLock { $0 } == [])
+        let events = try f.store.events(EventFilter(kind: .task)).filter { $0.subject == "t-g4-01" }
+        #expect(events.map { "\($0.old ?? "") → \($0.new ?? "")" } == ["open → done"])
+    }
+
+    /// Who may record mock results follows the schema's `role="check-team"`, not the group's
+    /// name or number (once "督导" in the name or number 3).
+    @Test func mockResultsNeedTheCheckTeamRoleNotAName() throws {
+        let f = try TrackerFixture()
+        var workspace = f.workspace
+        let index = try #require(workspace.street.groups.firstIndex { $0.id == "g3" })
+        #expect(workspace.street.groups[index].role == .checkTeam)
+        workspace.street.groups[index].name = "检查组"
+        workspace.street.groups[index].number = 8
+        let renamed = Tracker(workspace: workspace, store: f.store)
+        try MockScoring(tracker: renamed).record(item: "01.06", unit: "wutongshan", result: .pass, by: "p07")  // g3 member
+        workspace.street.groups[index].role = nil
+        workspace.street.groups[index].name = "业务督导组"
+        workspace.street.groups[index].number = 3
+        let withoutRole = Tracker(workspace: workspace, store: f.store)
+        #expect(throws: Tracker.Failure.self) { try MockScoring(tracker: withoutRole).record(item: "01.06", unit: "wutongshan", result: .pass, by: "p07") }
+    }
 }
 
 @Suite struct TrackerStoreTests {

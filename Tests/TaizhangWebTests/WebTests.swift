@@ -190,6 +190,27 @@ struct Browser {
         }
     }
 
+    /// The web shows the core's ranked readiness flags, as the printed index does; an unknown
+    /// status is refused instead of being read as "ticked".
+    @Test func itemsShowTheCoresFlagsAndAnUnknownStatusIsRefused() async throws {
+        let f = try WebFixture()
+        try f.tracker.tick(item: "01.06", unit: "wutongshan", by: "p13")
+        try MockScoring(tracker: f.tracker).record(item: "01.06", unit: "wutongshan", result: .fail, by: "p03")
+        try await Application(router: f.router).test(.router) { client in
+            var lead = Browser(client)
+            _ = try await lead.signIn("p13")
+            let items = String(buffer: try await lead.get("/items?unit=wutongshan").body)
+            let expected = try #require(ItemReadiness(present: 0, expected: 1, status: .ticked, failedMock: true).flagText)
+            #expect(expected == "模拟检查未通过；已勾选但无文件")
+            #expect(items.contains(expected))
+            let unit = String(buffer: try await lead.get("/units/wutongshan").body)
+            #expect(unit.contains(expected))
+            let response = try await lead.post("/items/tick", [("unit", "wutongshan"), ("item", "01.07"), ("status", "tickd")])
+            #expect(response.status == .badRequest)
+            #expect(try f.tracker.store.item(ItemKey(unit: "wutongshan", item: "01.07")) == nil)
+        }
+    }
+
     @Test func aFormWithoutTheCSRFTokenIsRejected() async throws {
         let f = try WebFixture()
         try await Application(router: f.router).test(.router) { client in

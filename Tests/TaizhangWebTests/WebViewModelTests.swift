@@ -35,7 +35,7 @@ import Testing
                                     note: "n", present: 1, expected: 1, flag: "f")
         let task = TasksPage.Row(id: "t", title: "t", group: "g", owner: "o", due: "d", state: "s", done: true, overdue: true, doneBy: "b", doneAt: "a")
         let event = LogPage.Row(at: "a", actor: "p", kind: "k", refusal: true, unit: "u", subject: "s", change: "c", note: "n")
-        let unitItem = UnitPage.Item(code: "c", title: "t", present: 1, expected: 1, status: "s", by: "b", at: "a")
+        let unitItem = UnitPage.Item(code: "c", title: "t", present: 1, expected: 1, status: "s", by: "b", at: "a", flag: "f", complete: true)
         let binder = UnitPage.Binder(name: "b", items: [unitItem])
         let entry = FolderPage.Entry(name: "n", href: "h", isFolder: true, size: "1 KB")
         return [

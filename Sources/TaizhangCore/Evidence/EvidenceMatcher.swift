@@ -21,8 +21,17 @@ public struct EvidenceMatcher: Sendable {
     }
 
     public let items: [LedgerItem]
+    /// Every `regex` hint compiled once, by pattern (`validate` rejects patterns that do not compile).
+    private let regexes: [String: NSRegularExpression]
 
-    public init(items: [LedgerItem]) { self.items = items }
+    public init(items: [LedgerItem]) {
+        self.items = items
+        var regexes: [String: NSRegularExpression] = [:]
+        for hint in items.flatMap(\.hints) where hint.match == .regex && regexes[hint.text] == nil {
+            regexes[hint.text] = try? EvidenceHint.compile(hint.text)
+        }
+        self.regexes = regexes
+    }
 
     public func candidates(for fileName: String) -> [Candidate] {
         let stem = (fileName as NSString).deletingPathExtension
@@ -37,7 +46,7 @@ public struct EvidenceMatcher: Sendable {
                 case .exact:
                     if name == hint.text.lowercased() { score += 100; reasons.append("文件名与“\(hint.text)”完全一致") }
                 case .regex:
-                    if let regex = try? NSRegularExpression(pattern: hint.text, options: [.caseInsensitive]),
+                    if let regex = regexes[hint.text],
                        regex.firstMatch(in: stem, range: NSRange(stem.startIndex..., in: stem)) != nil {
                         score += 50
                         reasons.append("文件名符合规则 \(hint.text)")

@@ -73,6 +73,11 @@ public struct PackGenerator {
         configured.scoring = options.scoring ?? PackScoring(inputs: ScoreInputs(figures: FigureValues(workspace.figures)))
         configured.scoring.plan = plan
         let renderer = configured
+        // Every page template must be there before anything is written.
+        let missingTemplates = templates.check(Self.requiredTemplates)
+        guard missingTemplates.isEmpty else {
+            return Result(packRoot: packRoot, plan: plan, report: writer.report, diagnostics: missingTemplates, units: [], orphans: [])
+        }
         let selected = options.communities.map(Set.init)
         let inScope: @Sendable (UnitPlan) -> Bool = { unit in
             guard let selected else { return true }
@@ -92,13 +97,24 @@ public struct PackGenerator {
         while start < plan.units.count {
             let chunk = Array(plan.units[start..<min(start + width, plan.units.count)])
             start += chunk.count
-            let rendered = Parallel.map(chunk) { unit -> (UnitInventory, [(String, [UInt8])]) in
-                let inventory = UnitInventory(unit: unit, unitRoot: packRoot + "/" + unit.folderName, generated: generated)
-                return (inventory, inScope(unit) ? renderer.unitFiles(unit, inventory: inventory, orphans: inventory.orphans) : [])
+            // Read edge first: what the users put into these units' folders. Rendering below
+            // reads nothing from disk.
+            let inventories = Parallel.map(chunk) { unit in
+                UnitInventory(unit: unit, unitRoot: packRoot + "/" + unit.folderName, generated: generated)
             }
-            for (unit, (inventory, files)) in zip(chunk, rendered) {
+            let rendered = Parallel.map(inventories) { inventory -> Swift.Result<[(String, [UInt8])], Diagnostic> in
+                Swift.Result { () throws(Diagnostic) in
+                    inScope(inventory.unit) ? try renderer.unitFiles(inventory.unit, inventory: inventory, orphans: inventory.orphans) : []
+                }
+            }
+            for (unit, (inventory, outcome)) in zip(chunk, zip(inventories, rendered)) {
+                let files: [(String, [UInt8])]
+                switch outcome {
+                case .success(let rendered): files = rendered
+                case .failure(let diagnostic): return Result(packRoot: packRoot, plan: plan, report: writer.report, diagnostics: [diagnostic], units: summaries, orphans: [])
+                }
                 orphans += inventory.orphans.map { (unit.folderName + "/" + $0.path, $0.files) }
-                summaries.append(inventory.summary)
+                summaries.append(inventory.summary(statuses: options.statuses))
                 guard inScope(unit) else { continue }
                 position += 1
                 options.progress?(position, scopeUnits.count, unit.name)
@@ -124,8 +140,12 @@ public struct PackGenerator {
         let orphanRows = orphans.sorted { $0.path < $1.path }.map { orphan in
             OrphanRow(path: orphan.path, href: PageFormat.href(orphan.path.split(separator: "/").map(String.init)), files: orphan.files)
         }
-        for (relative, bytes) in renderer.streetFiles(plan: plan, summaries: summaries, orphans: orphanRows) {
-            writer.write(relative, bytes)
+        do throws(Diagnostic) {
+            for (relative, bytes) in try renderer.streetFiles(plan: plan, summaries: summaries, orphans: orphanRows) {
+                writer.write(relative, bytes)
+            }
+        } catch {
+            return Result(packRoot: packRoot, plan: plan, report: writer.report, diagnostics: [error], units: summaries, orphans: [])
         }
         writer.writeManifest()
         var diagnostics = writer.diagnostics
@@ -176,14 +196,17 @@ struct UnitInventory {
 
     func present(_ item: ItemPlan) -> Int { files[item.item.code]?.count ?? 0 }
 
-    var summary: PackGenerator.UnitSummary {
+    /// Counts by the one completeness rule: an item marked 不适用 is complete and expects no file.
+    func summary(statuses: (any ItemStatusSource)?) -> PackGenerator.UnitSummary {
         let items = unit.items
         var complete = 0, present = 0, expected = 0
         for item in items {
-            let have = self.present(item), want = item.item.expectedCount
-            if have >= want { complete += 1 }
-            present += min(have, want)
-            expected += want
+            let status = statuses?.status(unit: unit.id, item: item.item.code)
+            let readiness = ItemReadiness(present: self.present(item), expected: item.item.expectedCount,
+                                          status: status?.status, failedMock: status?.flagged ?? false)
+            if readiness.completeness.isSatisfied { complete += 1 }
+            present += readiness.progress.present
+            expected += readiness.progress.expected
         }
         return .init(id: unit.id, name: unit.name, items: items.count, completeItems: complete, present: present, expected: expected)
     }

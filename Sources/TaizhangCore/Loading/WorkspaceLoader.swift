@@ -64,7 +64,7 @@ public struct WorkspaceLoader: Sendable {
         let builder = ModelBuilder(root: root)
         let workspace = builder.build(top)
         diagnostics += builder.diagnostics
-        diagnostics += WorkspaceValidator(workspace: workspace, knownFigures: knownFigures ?? workspace.figures.figureIDs).validate()
+        diagnostics += WorkspaceValidator(workspace: workspace, knownFigures: knownFigures ?? (workspace.figures.isEmpty ? nil : workspace.figures.figureIDs)).validate()
         diagnostics += FiguresValidator(figures: workspace.figures, street: workspace.street, root: root).validate()
         return Result(workspace: workspace, diagnostics: diagnostics)
     }
@@ -127,22 +127,26 @@ final class ModelBuilder {
         let communities = (e.child(named: "communities")?.children(named: "community") ?? []).map { c in
             Community(
                 id: c.attribute("id") ?? "", name: c.attribute("name") ?? "", code: c.attribute("code") ?? "",
-                lead: reference(c, "lead"), folder: c.attribute("folder"), isSample: flag(c, "sample"),
+                lead: reference(c, "lead"), folder: c.attribute("folder"),
                 values: c.children(named: "set").map {
                     Community.AttributeValue(name: $0.attribute("name") ?? "", value: $0.attribute("value") ?? "", location: $0.location)
                 },
                 location: c.location)
         }
         let people = (e.child(named: "people")?.children(named: "person") ?? []).map { p in
-            Person(id: p.attribute("id") ?? "", name: p.attribute("name") ?? "", role: p.attribute("role") ?? "",
-                   community: reference(p, "community"), isPreparationTeam: flag(p, "preparation"),
-                   isSample: flag(p, "sample"), location: p.location)
+            // The schema restricts `roles` to PersonRole's values; `preparation="true"` is the
+            // older spelling of `roles="preparation"`.
+            var roles = Set((p.attribute("roles") ?? "").split(whereSeparator: \.isWhitespace).compactMap { PersonRole(rawValue: String($0)) })
+            if flag(p, "preparation") { roles.insert(.preparation) }
+            return Person(id: p.attribute("id") ?? "", name: p.attribute("name") ?? "", role: p.attribute("role") ?? "",
+                          community: reference(p, "community"), roles: roles, location: p.location)
         }
         let groups = (e.child(named: "groups")?.children(named: "group") ?? []).map { g in
             WorkingGroup(id: g.attribute("id") ?? "", number: Int(g.attribute("number") ?? "") ?? 0, name: g.attribute("name") ?? "",
                          lead: reference(g, "lead") ?? Reference("", at: g.location),
                          members: g.children(named: "member").compactMap { reference($0, "ref") },
                          duties: g.children(named: "duty").map { $0.text.trimmed },
+                         role: g.attribute("role").flatMap(GroupRole.init(rawValue:)),
                          location: g.location)
         }
         let contingencies = (e.child(named: "contingencies")?.children(named: "contingency") ?? []).map { c in
@@ -192,13 +196,13 @@ final class ModelBuilder {
             }
             parents.append(IndicatorParent(code: own, name: element.attribute("name") ?? "",
                                            points: element.attribute("points").flatMap(Decimal2.init) ?? .zero,
-                                           isPartial: flag(element, "partial"), isSample: flag(element, "sample"),
+                                           isPartial: flag(element, "partial"),
                                            parentCode: parent, location: element.location))
             for child in nested { collect(child, parent: own, inheritedGroup: reference(element, "group") ?? inheritedGroup) }
         }
         for indicator in e.children(named: "indicator") { collect(indicator, parent: nil, inheritedGroup: nil) }
         var category = Category(code: code, name: e.attribute("name") ?? "", points: e.attribute("points").flatMap(Decimal2.init),
-                                folder: e.attribute("folder"), isSample: flag(e, "sample"),
+                                folder: e.attribute("folder"),
                                 indicators: indicators, location: e.location)
         category.parents = parents
         category.isPartial = flag(e, "partial")
@@ -251,10 +255,9 @@ final class ModelBuilder {
             points: e.attribute("points").flatMap(Decimal2.init) ?? .zero,
             method: VerificationMethod(rawValue: e.attribute("method") ?? "") ?? .ledgerReview,
             level: level, group: group, isVeto: flag(e, "veto"),
-            appliesWhen: condition, appliesWhenText: conditionText,
+            appliesWhen: condition,
             appliesWhenLocation: conditionText == nil ? nil : e.location(ofAttribute: "appliesWhen"),
             standard: e.child(named: "standard")?.text.trimmed ?? "",
-            isSample: flag(e, "sample"),
             items: e.children(named: "item").map { buildItem($0, category: category, indicator: code, group: group, level: level) },
             location: e.location,
             rules: e.children.compactMap(buildRule),
@@ -269,7 +272,7 @@ final class ModelBuilder {
             level: e.attribute("level").flatMap(Level.init(rawValue:)) ?? level,
             folder: e.attribute("folder"),
             documents: e.children(named: "document").map { d in
-                ExpectedDocument(title: d.attribute("title") ?? "", quantity: Int(d.attribute("quantity") ?? "1") ?? 1,
+                ExpectedDocument(title: d.attribute("title") ?? "", quantity: min(max(Int(d.attribute("quantity") ?? "1") ?? 1, 1), ExpectedDocument.maximumQuantity),
                                  period: ExpectedDocument.Period(rawValue: d.attribute("period") ?? "once") ?? .once,
                                  date: d.attribute("date").flatMap(Day.init), location: d.location)
             },
@@ -278,7 +281,7 @@ final class ModelBuilder {
                              text: h.text.trimmed, location: h.location)
             },
             note: e.child(named: "note")?.text.trimmed,
-            isSample: flag(e, "sample"), location: e.location)
+            location: e.location)
     }
 
     private func buildTask(_ e: XMLElement) -> TaskDefinition {

@@ -1,3 +1,4 @@
+import Foundation
 import TaizhangDiagnostics
 
 /// The indicator catalogue (考评指标体系 and 台账目录): categories → indicators → ledger items.
@@ -64,7 +65,6 @@ public struct Category: Sendable {
     public var name: String
     public var points: Decimal2?
     public var folder: String?
-    public var isSample: Bool
     public var indicators: [Indicator]
     public var location: SourceLocation
     /// Parent indicators whose parts are among `indicators` (nested indicators).
@@ -87,11 +87,9 @@ public struct Indicator: Sendable {
     public var group: Reference?
     public var isVeto: Bool
     public var appliesWhen: Condition?
-    public var appliesWhenText: String?
     public var appliesWhenLocation: SourceLocation?
     /// The assessment standard (评估标准), deduction rule included.
     public var standard: String
-    public var isSample: Bool
     public var items: [LedgerItem]
     public var location: SourceLocation
     /// Typed scoring rules (评分细则); empty: points in proportion to complete items.
@@ -119,7 +117,6 @@ public struct LedgerItem: Sendable {
     public var documents: [ExpectedDocument]
     public var hints: [EvidenceHint]
     public var note: String?
-    public var isSample: Bool
     public var location: SourceLocation
 
     /// Documents expected in all.
@@ -140,7 +137,12 @@ public struct ExpectedDocument: Sendable {
         }
     }
 
+    /// The most copies one document line may ask for (the schema's `Quantity` says the same):
+    /// enough for any ledger, small enough that no sum of them can overflow.
+    public static let maximumQuantity = 1000
+
     public var title: String
+    /// 1…`maximumQuantity`.
     public var quantity: Int
     public var period: Period
     public var date: Day?
@@ -153,6 +155,12 @@ public struct EvidenceHint: Sendable {
     public var match: Match
     public var text: String
     public var location: SourceLocation
+
+    /// The pattern of a `regex` hint, compiled as matching uses it (case-insensitive); throws
+    /// when it is not a valid regular expression. The validator and the matcher both use it.
+    public static func compile(_ pattern: String) throws -> NSRegularExpression {
+        try NSRegularExpression(pattern: pattern, options: [.caseInsensitive])
+    }
 }
 
 /// A fixed-point number with two decimals (points are 0.5 or 0.25 often; floats would drift).

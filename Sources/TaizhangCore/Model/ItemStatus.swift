@@ -20,6 +20,19 @@ public enum ItemStatus: String, Sendable, CaseIterable, Codable {
         case .notApplicable: "不适用"
         }
     }
+
+    /// The statuses a person sets by ticking (未检查 is reached by unticking).
+    public static let settable: [ItemStatus] = [.filed, .ticked, .verified, .notApplicable]
+
+    /// Parses a status as the command line (`--status`) and the web form (`status=`) spell
+    /// it: `filed`, `ticked`, `verified` or `na`. Anything else is nil, never a default.
+    public init?(argument: String) {
+        guard let status = ItemStatus(rawValue: argument), ItemStatus.settable.contains(status) else { return nil }
+        self = status
+    }
+
+    /// The status says the documents are there (filed, ticked or verified).
+    public var claimsDocuments: Bool { self == .filed || self == .ticked || self == .verified }
 }
 
 /// The tracker's record of one item in one unit, as the indexes show it.

@@ -58,7 +58,6 @@ public struct IndicatorParent: Sendable {
     public var points: Decimal2
     /// Whether the listed parts need not add up to `points` (the published text lists only some).
     public var isPartial: Bool
-    public var isSample: Bool
     /// The parent of this parent, when nested more than one level deep.
     public var parentCode: String?
     public var location: SourceLocation

@@ -74,7 +74,6 @@ public struct Community: Sendable {
     public var code: String
     public var lead: Reference?
     public var folder: String?
-    public var isSample: Bool
     /// Attribute values as written (`name` → `value`), with where each was set.
     public var values: [AttributeValue]
     public var location: SourceLocation
@@ -91,13 +90,19 @@ public struct Community: Sendable {
 public struct Person: Sendable {
     public var id: String
     public var name: String
+    /// The job title as printed (科长, 第一陪调 …); free text, never matched by the tool.
     public var role: String
     /// The person's community, or nil for the sub-district section.
     public var community: Reference?
-    /// A member of the preparation team, who may tick anything.
-    public var isPreparationTeam: Bool
-    public var isSample: Bool
+    /// What the tool's rules let this person do (`roles="…"`, and `preparation="true"`).
+    public var roles: Set<PersonRole>
     public var location: SourceLocation
+
+    /// A member of the preparation team, who may change anything.
+    public var isPreparationTeam: Bool { roles.contains(.preparation) }
+
+    /// `杨春梅（计生专干负责人）`
+    public var nameWithTitle: String { "\(name)（\(role)）" }
 }
 
 /// One of the seven inspection working groups (工作组).
@@ -108,7 +113,29 @@ public struct WorkingGroup: Sendable {
     public var lead: Reference
     public var members: [Reference]
     public var duties: [String]
+    /// What the tool lets this group do beyond its own items (schema attribute `role`).
+    public var role: GroupRole?
     public var location: SourceLocation
+
+    /// `第3组 业务督导组`, as every page names a group.
+    public var label: String { "第\(number)组 \(name)" }
+}
+
+/// A working group's part in the tool's rules (`<group role="…">`).
+public enum GroupRole: String, Sendable, CaseIterable {
+    /// The check team (业务督导组): records mock-inspection results and walks the escort route.
+    case checkTeam = "check-team"
+}
+
+/// A person's part in the tool's rules (`<person roles="…">`, a space-separated list). The
+/// printed job title is `Person.role`, free text that the tool never interprets.
+public enum PersonRole: String, Sendable, CaseIterable {
+    /// The preparation team: may change any item and task (also written `preparation="true"`).
+    case preparation
+    /// A community's first escort (第一陪调), named on the walkthrough sheet.
+    case firstEscort = "first-escort"
+    /// Another escort (陪调人员) of a community.
+    case escort
 }
 
 /// A situation of the escort contingency plan (陪调应急预案).

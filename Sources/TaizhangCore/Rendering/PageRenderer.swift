@@ -1,4 +1,5 @@
 import Foundation
+import TaizhangDiagnostics
 
 /// Renders every page of a pack from the plan; returns (path, bytes) pairs for the writer.
 struct PageRenderer {
@@ -16,7 +17,7 @@ struct PageRenderer {
 
     func groupName(_ reference: Reference?) -> String {
         guard let reference, let group = street.group(reference.id) else { return reference?.id ?? "" }
-        return "第\(group.number)组 \(group.name)"
+        return group.label
     }
 
     func documents(_ item: LedgerItem) -> [DocumentRow] {
@@ -38,43 +39,61 @@ struct PageRenderer {
 
     // MARK: Unit pages
 
-    func unitFiles(_ unit: UnitPlan, inventory: UnitInventory, orphans: [(path: String, files: Int)]) -> [(String, [UInt8])] {
+    func unitFiles(_ unit: UnitPlan, inventory: UnitInventory, orphans: [(path: String, files: Int)]) throws(Diagnostic) -> [(String, [UInt8])] {
         var files: [(String, [UInt8])] = []
         for binder in unit.binders {
-            let rows = binder.items.map { itemRow($0, hrefPrefix: []) }
-            let groups = Array(Set(binder.items.map { groupName($0.item.group) })).sorted()
-            files.append((binder.folderName + "/" + GeneratedName.cover, templates.render("cover", CoverPage(
-                header: header, unitName: unit.name, binderNumber: binder.category.code, categoryName: binder.category.name,
-                itemCount: binder.items.count, groups: groups.joined(separator: "、"), items: rows))))
-            files.append((binder.folderName + "/" + GeneratedName.binderCatalogue, templates.render("catalogue", CataloguePage(
-                header: header, unitName: unit.name, binderNumber: binder.category.code, categoryName: binder.category.name,
-                points: binder.category.points?.description, items: rows))))
+            files.append((binder.folderName + "/" + GeneratedName.cover, try templates.render("cover", coverPage(unit, binder))))
+            files.append((binder.folderName + "/" + GeneratedName.binderCatalogue, try templates.render("catalogue", cataloguePage(unit, binder))))
             for plan in binder.items {
-                let item = plan.item, indicator = plan.indicator
-                let group = item.group.flatMap { street.group($0.id) }
-                let lead = group.flatMap { street.person($0.lead.id) }
-                let hints = keywordHints(item)
-                files.append((binder.folderName + "/" + plan.folderName + "/" + GeneratedName.itemSheet, templates.render("item-sheet", ItemSheetPage(
-                    header: header, unitName: unit.name, binderNumber: binder.category.code, categoryName: binder.category.name,
-                    code: item.code, title: item.title, level: item.level.chinese, groupName: groupName(item.group),
-                    groupLead: lead.map { "\($0.name)（\($0.role)）" },
-                    indicatorCode: indicator.code, indicatorName: indicator.name, points: RuleText.points(indicator),
-                    rule: RuleText.describe(indicator), veto: indicator.isVeto, method: indicator.method.chinese, standard: indicator.standard,
-                    documents: documents(item), expected: item.expectedCount,
-                    hints: hints, hasHints: !hints.isEmpty, note: item.note))))
+                files.append((binder.folderName + "/" + plan.folderName + "/" + GeneratedName.itemSheet,
+                              try templates.render("item-sheet", itemSheetPage(unit, binder, plan))))
             }
         }
-        files.append((GeneratedName.spineLabels, templates.render("spine-labels", SpinePage(
-            header: header, unitName: unit.name,
-            labels: unit.binders.map { SpineLabel(streetName: street.name, unitName: unit.name, binderNumber: $0.category.code,
-                                                   categoryName: $0.category.name, year: street.year) }))))
-        let figuresPage = figuresUnitFile(unit)
+        files.append((GeneratedName.spineLabels, try templates.render("spine-labels", spinePage(unit))))
+        let figuresPage = try figuresUnitFile(unit)
         if let figuresPage { files.append(figuresPage) }
         var page = unitIndex(unit, inventory: inventory, orphans: orphans)
         page.figuresHref = figuresPage.map { PageFormat.href([$0.0]) }
-        files.append((GeneratedName.index, templates.render("index-unit", page)))
+        files.append((GeneratedName.index, try templates.render("index-unit", page)))
         files.append((GeneratedName.indexXML, IndexXMLRenderer.unit(unit, page: page, header: header, figures: indexFigures(units: [unit.id]))))
         return files
+    }
+
+    // The view model of each page, built without I/O (tests check them against the lookups).
+
+    func coverPage(_ unit: UnitPlan, _ binder: BinderPlan) -> CoverPage {
+        let groups = Array(Set(binder.items.map { groupName($0.item.group) })).sorted()
+        return CoverPage(
+            header: header, unitName: unit.name, binderNumber: binder.category.code, categoryName: binder.category.name,
+            itemCount: binder.items.count, groups: groups.joined(separator: "、"), items: binder.items.map { itemRow($0, hrefPrefix: []) })
+    }
+
+    func cataloguePage(_ unit: UnitPlan, _ binder: BinderPlan) -> CataloguePage {
+        CataloguePage(
+            header: header, unitName: unit.name, binderNumber: binder.category.code, categoryName: binder.category.name,
+            points: binder.category.points?.description, items: binder.items.map { itemRow($0, hrefPrefix: []) })
+    }
+
+    func itemSheetPage(_ unit: UnitPlan, _ binder: BinderPlan, _ plan: ItemPlan) -> ItemSheetPage {
+        let item = plan.item, indicator = plan.indicator
+        let group = item.group.flatMap { street.group($0.id) }
+        let lead = group.flatMap { street.person($0.lead.id) }
+        let hints = keywordHints(item)
+        return ItemSheetPage(
+            header: header, unitName: unit.name, binderNumber: binder.category.code, categoryName: binder.category.name,
+            code: item.code, title: item.title, level: item.level.chinese, groupName: groupName(item.group),
+            groupLead: lead?.nameWithTitle,
+            indicatorCode: indicator.code, indicatorName: indicator.name, points: RuleText.points(indicator),
+            rule: RuleText.describe(indicator), veto: indicator.isVeto, method: indicator.method.chinese, standard: indicator.standard,
+            documents: documents(item), expected: item.expectedCount,
+            hints: hints, hasHints: !hints.isEmpty, note: item.note)
+    }
+
+    func spinePage(_ unit: UnitPlan) -> SpinePage {
+        SpinePage(
+            header: header, unitName: unit.name,
+            labels: unit.binders.map { SpineLabel(streetName: street.name, unitName: unit.name, binderNumber: $0.category.code,
+                                                   categoryName: $0.category.name, year: street.year) })
     }
 
     func unitIndex(_ unit: UnitPlan, inventory: UnitInventory, orphans: [(path: String, files: Int)]) -> UnitIndexPage {
@@ -86,39 +105,31 @@ struct PageRenderer {
             for plan in binder.items {
                 let files = inventory.files[plan.item.code] ?? []
                 let have = files.count, want = plan.item.expectedCount
-                present += min(have, want)
-                expected += want
                 let status = statuses?.status(unit: unit.id, item: plan.item.code)
-                var flag: String?
-                if have > 0, status == nil || status?.status == .notReviewed {
-                    flag = "已有文件但未检查"
-                } else if have == 0, let s = status?.status, s == .ticked || s == .verified || s == .filed {
-                    flag = "已勾选但无文件"
-                } else if status?.flagged == true {
-                    flag = "模拟检查未通过"
-                }
-                let state: (String, String) = status?.status == .notApplicable ? ("不适用", "na")
-                    : have >= want ? ("齐全", "complete") : have == 0 ? ("缺失", "missing") : ("不全", "partial")
+                let readiness = ItemReadiness(present: have, expected: want, status: status?.status, failedMock: status?.flagged ?? false)
+                let completeness = readiness.completeness
+                present += readiness.progress.present
+                expected += readiness.progress.expected
                 let row = IndexItemRow(
                     code: plan.item.code, title: plan.item.title,
                     href: PageFormat.href([binder.folderName, plan.folderName]),
-                    expected: want, present: have, state: state.0, stateClass: state.1,
+                    expected: want, present: have, state: completeness.chinese, stateClass: completeness.rawValue,
                     files: files.map { file in
                         FileRow(name: file.name, href: PageFormat.href([binder.folderName, plan.folderName] + file.name.split(separator: "/").map(String.init)),
                                 size: PageFormat.size(file.size), bytes: file.size,
                                 modified: PageFormat.timestamp(file.modified), modifiedISO: PageFormat.isoTimestamp(file.modified))
                     },
                     hasFiles: !files.isEmpty, groupName: groupName(plan.item.group),
-                    trackerStatus: status?.status.chinese ?? ItemStatus.notReviewed.chinese,
-                    trackerBy: status?.by, trackerAt: status?.at, flag: flag, missingMonths: missingMonths(plan.item, files))
+                    trackerStatus: readiness.status.chinese,
+                    trackerBy: status?.by, trackerAt: status?.at, flag: readiness.flagText, missingMonths: missingMonths(plan.item, files))
                 rows.append(row)
-                if have < want && status?.status != .notApplicable { missing.append(row) }
+                if !completeness.isSatisfied { missing.append(row) }
             }
             binders.append(IndexBinderRow(number: binder.category.code, name: binder.category.name,
                                           href: PageFormat.href([binder.folderName, GeneratedName.binderCatalogue]),
                                           items: rows, present: present, expected: expected))
         }
-        let summary = inventory.summary
+        let summary = inventory.summary(statuses: statuses)
         let (score, gaps) = estimate(unit, inventory: inventory)
         let orphanRows = orphans.map { OrphanRow(path: $0.path, href: PageFormat.href($0.path.split(separator: "/").map(String.init)), files: $0.files) }
         return UnitIndexPage(
@@ -173,7 +184,7 @@ struct PageRenderer {
 
     // MARK: Street pages
 
-    func streetFiles(plan: PackPlan, summaries: [PackGenerator.UnitSummary], orphans: [OrphanRow]) -> [(String, [UInt8])] {
+    func streetIndex(plan: PackPlan, summaries: [PackGenerator.UnitSummary], orphans: [OrphanRow]) -> StreetIndexPage {
         var rows: [StreetUnitRow] = []
         var items = 0, complete = 0, present = 0, expected = 0
         for (unit, summary) in zip(plan.units, summaries) {
@@ -189,13 +200,17 @@ struct PageRenderer {
             present += summary.present
             expected += summary.expected
         }
-        let figuresPage = figuresStreetFile(plan: plan)
-        let page = StreetIndexPage(header: header, units: rows, orphans: orphans, hasOrphans: !orphans.isEmpty,
-                                   totalItems: items, totalComplete: complete, totalPresent: present, totalExpected: expected,
-                                   percent: PageFormat.percent(present, of: expected),
-                                   figuresHref: figuresPage.map { PageFormat.href([$0.0]) })
+        return StreetIndexPage(header: header, units: rows, orphans: orphans, hasOrphans: !orphans.isEmpty,
+                               totalItems: items, totalComplete: complete, totalPresent: present, totalExpected: expected,
+                               percent: PageFormat.percent(present, of: expected))
+    }
+
+    func streetFiles(plan: PackPlan, summaries: [PackGenerator.UnitSummary], orphans: [OrphanRow]) throws(Diagnostic) -> [(String, [UInt8])] {
+        var page = streetIndex(plan: plan, summaries: summaries, orphans: orphans)
+        let figuresPage = try figuresStreetFile(plan: plan)
+        page.figuresHref = figuresPage.map { PageFormat.href([$0.0]) }
         return [
-            (GeneratedName.index, templates.render("index-street", page)),
+            (GeneratedName.index, try templates.render("index-street", page)),
             (GeneratedName.indexXML, IndexXMLRenderer.street(page, plan: plan, figures: indexFigures(units: plan.units.map(\.id)))),
         ] + (figuresPage.map { [$0] } ?? [])
     }

@@ -10,6 +10,8 @@ public struct TemplateSet: Sendable {
     public static let folder = "templates"
     public let directory: String
     let library: MustacheLibrary
+    /// The templates parsed from the directory.
+    public let names: Set<String>
 
     public init(directory: String, required: [String]) throws(DiagnosticList) {
         self.directory = directory
@@ -40,6 +42,17 @@ public struct TemplateSet: Sendable {
         }
         if diagnostics.hasErrors { throw DiagnosticList(diagnostics) }
         self.library = library
+        self.names = names
+    }
+
+    /// An error for each of `names` that this set does not hold; empty when all are there.
+    public func check(_ required: [String]) -> [Diagnostic] {
+        required.filter { !names.contains($0) }.map(unknown)
+    }
+
+    private func unknown(_ name: String) -> Diagnostic {
+        .error("template.unknown", "no template named \(name) (\(name).mustache is not among the parsed templates)",
+               at: SourceLocation(file: directory + "/" + name + ".mustache"))
     }
 
     static func describe(_ error: Error) -> String {
@@ -52,9 +65,11 @@ public struct TemplateSet: Sendable {
         }
     }
 
-    /// Renders a template with a view model; UTF-8 bytes.
-    public func render(_ name: String, _ object: Any) -> [UInt8] {
-        Array((library.render(object, withTemplate: name) ?? "").utf8)
+    /// Renders a template with a view model; UTF-8 bytes. A name that is not a parsed
+    /// template is an error (swift-mustache would render it as an empty page).
+    public func render(_ name: String, _ object: Any) throws(Diagnostic) -> [UInt8] {
+        guard names.contains(name), let text = library.render(object, withTemplate: name) else { throw unknown(name) }
+        return Array(text.utf8)
     }
 }
 

@@ -1,3 +1,4 @@
+import Foundation
 import TaizhangDiagnostics
 
 /// The semantic checks the schema cannot express. Collects every problem; never stops early.
@@ -20,6 +21,7 @@ public struct WorkspaceValidator: Sendable {
         checkOwnersAndCodes(&diagnostics)
         checkDates(&diagnostics)
         checkConditions(&diagnostics)
+        checkHints(&diagnostics)
         checkNames(&diagnostics)
         return diagnostics
     }
@@ -79,6 +81,11 @@ public struct WorkspaceValidator: Sendable {
         }
         for person in street.people {
             check(person.community, in: communities, "community", from: "person \(person.id)")
+            if person.community == nil, let role = [PersonRole.firstEscort, .escort].first(where: person.roles.contains) {
+                d.append(.error("checklist.escort-without-community",
+                                "person \(person.id) has role \(role.rawValue) but no community; an escort walks one community's route",
+                                at: person.location))
+            }
         }
         for group in street.groups {
             check(group.lead, in: people, "person", from: "group \(group.id)")
@@ -327,6 +334,20 @@ public struct WorkspaceValidator: Sendable {
     static func codePoint(_ scalar: Unicode.Scalar) -> String {
         let hex = String(scalar.value, radix: 16, uppercase: true)
         return "U+" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
+    }
+
+    // MARK: Evidence hints
+
+    /// A `regex` hint that does not compile would silently never match a file.
+    private func checkHints(_ d: inout [Diagnostic]) {
+        for item in catalogue.allItems {
+            for hint in item.hints where hint.match == .regex {
+                if (try? EvidenceHint.compile(hint.text)) == nil {
+                    d.append(.error("checklist.invalid-regex",
+                                    "evidence hint of item \(item.code) is not a valid regular expression: \(hint.text)", at: hint.location))
+                }
+            }
+        }
     }
 
     private func checkNames(_ d: inout [Diagnostic]) {

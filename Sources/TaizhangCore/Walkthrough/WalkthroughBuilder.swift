@@ -1,4 +1,5 @@
 import Foundation
+import TaizhangDiagnostics
 
 /// Builds the mock-inspection walkthrough sheet of one community: the route stop by stop, a
 /// spot-check sample of households and documents, an escort quiz with its answer key, the
@@ -117,16 +118,17 @@ public struct WalkthroughBuilder {
         let total = workspace.catalogue.declaredTotal
 
         let people = street.people.filter { $0.community?.id == unit.id }
-        let escort = people.first { $0.role.contains("陪调") }
+        let escort = people.first { $0.roles.contains(.firstEscort) } ?? people.first { $0.roles.contains(.escort) }
         let lead = unit.community?.lead.flatMap { street.person($0.id) }
-        let checkGroup = street.groups.first { $0.name.contains("督导") } ?? street.groups.first
-        let checkTeam = checkGroup.map { group in
-            ([group.lead] + group.members).compactMap { street.person($0.id)?.name }.joined(separator: "、")
-        } ?? ""
+        var checkTeamIDs: [String] = []
+        for group in street.groups where group.role == .checkTeam {
+            for id in [group.lead.id] + group.members.map(\.id) where !checkTeamIDs.contains(id) { checkTeamIDs.append(id) }
+        }
+        let checkTeam = checkTeamIDs.compactMap { street.person($0)?.name }.joined(separator: "、")
         return WalkthroughPage(
             header: renderer.header, communityName: unit.name,
-            escort: escort.map { "\($0.name)（\($0.role)）" } ?? "",
-            lead: lead.map { "\($0.name)（\($0.role)）" } ?? "",
+            escort: escort?.nameWithTitle ?? "",
+            lead: lead?.nameWithTitle ?? "",
             checkTeam: checkTeam, date: options.date?.chinese ?? "", seed: String(options.seed),
             command: "taizhang walkthrough --community \(unit.id) --seed \(options.seed) --households \(options.households) --documents \(options.documents)"
                 + (options.date.map { " --date \($0)" } ?? ""),
@@ -136,7 +138,7 @@ public struct WalkthroughBuilder {
             quiz: quiz,
             contingencies: street.contingencies.map { c in
                 ContingencyRow(level: c.level, situation: c.situation, response: c.response,
-                               group: street.group(c.group.id).map { "第\($0.number)组 \($0.name)" } ?? c.group.id)
+                               group: street.group(c.group.id)?.label ?? c.group.id)
             },
             scores: scores, totalPoints: scores.isEmpty ? "不计分" : total.description,
             partialNote: listed == total ? nil : "目录仅列出部分指标（已列 \(listed) 分）")
@@ -151,8 +153,8 @@ public struct WalkthroughBuilder {
     }
 
     /// Renders the sheet (UTF-8 HTML).
-    public func render(_ options: Options, templates: TemplateSet) -> [UInt8] {
-        templates.render("walkthrough", page(options))
+    public func render(_ options: Options, templates: TemplateSet) throws(Diagnostic) -> [UInt8] {
+        try templates.render("walkthrough", page(options))
     }
 }
 

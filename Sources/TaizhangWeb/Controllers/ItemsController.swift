@@ -50,16 +50,14 @@ struct ItemsController: Sendable {
                 let record = records[item.item.code]
                 let present = FileInventory.userFiles(in: unitRoot + "/" + binder.folderName + "/" + item.folderName).count
                 let status = record?.status ?? .notReviewed
-                var flag: String?
-                if present > 0 && status == .notReviewed { flag = "已有文件但未检查" }
-                if present == 0 && [.filed, .ticked, .verified].contains(status) { flag = "已勾选但无文件" }
-                if record?.flagged == true { flag = "模拟检查未通过" }
+                let readiness = ItemReadiness(present: present, expected: item.item.expectedCount, status: record?.status,
+                                              failedMock: record?.flagged ?? false)
                 rows.append(ItemsPage.Row(
                     code: item.item.code, title: item.item.title, binder: binder.category.code + " " + binder.category.name,
                     group: item.item.group.flatMap { tracker.workspace.street.group($0.id)?.name } ?? "",
                     status: status.chinese, statusClass: status.rawValue,
                     by: record?.by.map(renderer.personName), at: record?.at.map(TrackerFormat.timestamp),
-                    note: record?.note, present: present, expected: item.item.expectedCount, flag: flag))
+                    note: record?.note, present: present, expected: item.item.expectedCount, flag: readiness.flagText))
             }
         }
         return ItemsPage(unit: .init(

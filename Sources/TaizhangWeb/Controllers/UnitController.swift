@@ -38,11 +38,14 @@ struct UnitController: Sendable {
         let binders = unit.binders.map { binder in
             UnitPage.Binder(name: binder.category.code + " " + binder.category.name, items: binder.items.map { item in
                 let record = records[item.item.code]
+                let present = FileInventory.userFiles(in: unitRoot + "/" + binder.folderName + "/" + item.folderName).count
+                let readiness = ItemReadiness(present: present, expected: item.item.expectedCount, status: record?.status,
+                                              failedMock: record?.flagged ?? false)
                 return UnitPage.Item(
-                    code: item.item.code, title: item.item.title,
-                    present: FileInventory.userFiles(in: unitRoot + "/" + binder.folderName + "/" + item.folderName).count,
-                    expected: item.item.expectedCount, status: (record?.status ?? .notReviewed).chinese,
-                    by: record?.by.map(renderer.personName), at: record?.at.map(TrackerFormat.timestamp))
+                    code: item.item.code, title: item.item.title, present: present,
+                    expected: item.item.expectedCount, status: readiness.status.chinese,
+                    by: record?.by.map(renderer.personName), at: record?.at.map(TrackerFormat.timestamp),
+                    flag: readiness.flagText, complete: readiness.completeness.isSatisfied)
             })
         }
         let items = binders.flatMap(\.items)

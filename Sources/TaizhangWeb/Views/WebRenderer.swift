@@ -11,7 +11,14 @@ struct WebRenderer: Sendable {
                               status: HTTPResponse.Status = .ok) -> Response {
         let viewer = session.map { WebPage<Body>.Viewer(name: personName($0.person), csrf: $0.csrf) }
         let model = WebPage(title: title, streetName: street.name, year: street.year, viewer: viewer, body: body)
-        let bytes = templates.render(template, model)
+        let bytes: [UInt8]
+        do {
+            bytes = try templates.render(template, model)
+        } catch {
+            // `serve` checks every web template at start-up, so this is a defect, not bad input.
+            return Response(status: .internalServerError, headers: [.contentType: "text/plain; charset=utf-8"],
+                            body: .init(byteBuffer: ByteBuffer(string: "页面模板 \(template) 不存在（\(error.message)）")))
+        }
         return Response(status: status, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 

@@ -265,6 +265,7 @@ extension UnitPage.Item: MustacheParent {
         case "status": self.status
         case "by": self.by
         case "at": self.at
+        case "flag": self.flag
         case "complete": self.complete
         default: nil
         }

@@ -181,7 +181,10 @@ struct UnitPage: Sendable {
         var status: String
         var by: String?
         var at: String?
-        var complete: Bool { present >= expected }
+        /// The core's readiness flags (`ItemReadiness`), the same as in print.
+        var flag: String?
+        /// Complete as the core counts it (不适用 included).
+        var complete: Bool
     }
 }
 
