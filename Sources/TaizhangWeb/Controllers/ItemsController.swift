@@ -56,7 +56,7 @@ struct ItemsController: Sendable {
                     code: item.item.code, title: item.item.title, binder: binder.category.code + " " + binder.category.name,
                     group: item.item.group.flatMap { tracker.workspace.street.group($0.id)?.name } ?? "",
                     status: status.chinese, statusClass: status.rawValue,
-                    by: record?.by.map(renderer.personName), at: record?.at.map(TrackerFormat.timestamp),
+                    by: record?.by.map(renderer.personName), at: record?.at.map(ChinaTime.timestamp),
                     note: record?.note, present: present, expected: item.item.expectedCount, flag: readiness.flagText))
             }
         }

@@ -44,7 +44,7 @@ struct UnitController: Sendable {
                 return UnitPage.Item(
                     code: item.item.code, title: item.item.title, present: present,
                     expected: item.item.expectedCount, status: readiness.status.chinese,
-                    by: record?.by.map(renderer.personName), at: record?.at.map(TrackerFormat.timestamp),
+                    by: record?.by.map(renderer.personName), at: record?.at.map(ChinaTime.timestamp),
                     flag: readiness.flagText, complete: readiness.completeness.isSatisfied)
             })
         }
