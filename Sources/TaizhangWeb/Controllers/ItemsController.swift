@@ -43,12 +43,12 @@ struct ItemsController: Sendable {
             return ItemsPage(unit: nil)
         }
         let records = Dictionary(try tracker.store.items().filter { $0.key.unit == unit.id }.map { ($0.key.item, $0) }, uniquingKeysWith: { a, _ in a })
-        let unitRoot = configuration.packRoot + "/" + unit.folderName
+        let paths = PackPaths(packRoot: configuration.packRoot)
         var rows: [ItemsPage.Row] = []
         for binder in unit.binders {
             for item in binder.items where tracker.refusal(person: person, unit: unit, item: item) == nil {
                 let record = records[item.item.code]
-                let present = FileInventory.userFiles(in: unitRoot + "/" + binder.folderName + "/" + item.folderName).count
+                let present = FileInventory.userFiles(in: paths.itemRoot(unit, binder, item)).count
                 let status = record?.status ?? .notReviewed
                 let readiness = ItemReadiness(present: present, expected: item.item.expectedCount, status: record?.status,
                                               failedMock: record?.flagged ?? false)
