@@ -12,8 +12,6 @@
 #include <libxml/tree.h>
 #include <libxml/xmlerror.h>
 #include <libxml/xmlschemas.h>
-#include <libxml/xpath.h>
-#include <libxml/xpathInternals.h>
 #include <libxml/xinclude.h>
 #include <libxml/xmlwriter.h>
 #include <libxml/xmlsave.h>

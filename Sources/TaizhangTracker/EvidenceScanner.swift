@@ -55,7 +55,7 @@ public struct EvidenceScanner: Sendable {
         for unit in units {
             for binder in unit.binders {
                 for item in binder.items {
-                    let folder = unit.folderName + "/" + binder.folderName + "/" + item.folderName
+                    let folder = PackPaths.relative(unit, binder, item)
                     var files: [UserFile] = []
                     if let link = FileInventory.symbolicLink(in: folder, under: packRoot) {
                         links.insert(link)

@@ -83,7 +83,7 @@ extension SQLiteTrackerStore {
         let url = URL(fileURLWithPath: path)
         let stem = url.deletingPathExtension().lastPathComponent
         let folder = url.deletingLastPathComponent().path
-        let stamp = TrackerFormat.isoTimestamp(date).replacingOccurrences(of: ":", with: "")
+        let stamp = ChinaTime.isoTimestamp(date).replacingOccurrences(of: ":", with: "")
         var candidate = "\(folder)/\(stem)-before-restore-\(stamp).sqlite"
         var number = 2
         while DatabaseFile.kind(candidate) != .missing {

@@ -390,10 +390,6 @@ public final class SQLiteTrackerStore: TrackerStore {
         try pool.read { db in try ItemRow.order(Column("unit"), Column("item")).fetchAll(db).map(\.record) }
     }
 
-    public func item(_ key: ItemKey) throws -> ItemRecord? {
-        try pool.read { db in try ItemRow.fetchOne(db, key: ["unit": key.unit, "item": key.item])?.record }
-    }
-
     public func update(_ key: ItemKey, _ decide: (ItemRecord?) throws -> ItemChange?) throws -> TrackerEvent? {
         try update([key]) { _, record in try decide(record) }.first
     }

@@ -189,9 +189,7 @@ public struct TrackerSnapshot: ItemStatusSource {
     public func status(unit: String, item: String) -> ItemStatusInfo? {
         guard let record = records[ItemKey(unit: unit, item: item)] else { return nil }
         return ItemStatusInfo(status: record.status, by: record.by.map { people[$0] ?? $0 },
-                              at: record.at.map(TrackerFormat.timestamp), flagged: record.flagged)
+                              at: record.at.map(ChinaTime.timestamp), flagged: record.flagged)
     }
 }
 
-/// Time display for the tracker (see `ChinaTime`).
-public typealias TrackerFormat = ChinaTime

@@ -192,7 +192,6 @@ public struct EventFilter: Sendable {
 public protocol TrackerStore: Sendable {
     /// All item records.
     func items() throws -> [ItemRecord]
-    func item(_ key: ItemKey) throws -> ItemRecord?
     /// In one write transaction: reads the item's record, lets `decide` compute the change
     /// (nil: nothing to do), writes the new state and appends its event, which it returns.
     func update(_ key: ItemKey, _ decide: (ItemRecord?) throws -> ItemChange?) throws -> TrackerEvent?

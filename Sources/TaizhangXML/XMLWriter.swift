@@ -33,10 +33,6 @@ public final class XMLWriter {
         _ = withXMLChar(value) { xmlTextWriterWriteString(writer, $0) }
     }
 
-    public func comment(_ value: String) {
-        _ = withXMLChar(value) { xmlTextWriterWriteComment(writer, $0) }
-    }
-
     public func endElement() {
         xmlTextWriterEndElement(writer)
     }

@@ -18,7 +18,7 @@ extension Taizhang {
         func run() throws {
             let tracker = try tracking.tracker()
             if let community { _ = try tracking.perform { try tracker.unit(community) } }
-            let packRoot = pack.packRoot(tracking.workspace, plan: tracker.plan)
+            let packRoot = pack.paths(tracking.workspace, plan: tracker.plan).packRoot
             guard FileManager.default.fileExists(atPath: packRoot) else {
                 throw DiagnosticsEngine().fail("pack.missing", "no pack at \(packRoot); run taizhang generate first")
             }
@@ -73,8 +73,7 @@ extension Taizhang {
             guard let unit = plan.unit(id: community) else {
                 throw ValidationError("unknown community \"\(community)\"; known: street, \(workspace.street.communities.map(\.id).joined(separator: ", "))")
             }
-            let unitRoot = pack.unitRoot(options, plan: plan, unit: unit)
-            let filer = EvidenceFiler(unit: unit, unitRoot: unitRoot)
+            let filer = EvidenceFiler(unit: unit, unitRoot: pack.paths(options, plan: plan).unitRoot(unit))
             let diagnostics = DiagnosticsEngine(root: options.root)
             var filed = 0, unsorted = 0, failed = 0
             for outcome in filer.file(paths.map { URL(fileURLWithPath: $0).standardizedFileURL.path }, dryRun: dryRun) {

@@ -35,14 +35,9 @@ struct PackLocationOptions: ParsableArguments {
         out.map { URL(fileURLWithPath: $0).standardizedFileURL.path } ?? workspace.root + "/output"
     }
 
-    /// The pack of this plan.
-    func packRoot(_ workspace: WorkspaceOptions, plan: PackPlan) -> String {
-        outputRoot(workspace) + "/" + plan.folderName
-    }
-
-    /// One unit's section of the pack.
-    func unitRoot(_ workspace: WorkspaceOptions, plan: PackPlan, unit: UnitPlan) -> String {
-        packRoot(workspace, plan: plan) + "/" + unit.folderName
+    /// The folders of this plan's pack.
+    func paths(_ workspace: WorkspaceOptions, plan: PackPlan) -> PackPaths {
+        PackPaths(outputRoot: outputRoot(workspace), plan: plan)
     }
 }
 

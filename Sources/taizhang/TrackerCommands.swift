@@ -23,7 +23,7 @@ struct TrackerOptions: ParsableArguments {
         let store = try openStore(readOnly: readOnly)
         var tracker = Tracker(workspace: loaded, store: store)
         if let today {
-            let fixed = TrackerFormat.start(of: today).addingTimeInterval(9 * 3600)
+            let fixed = ChinaTime.start(of: today).addingTimeInterval(9 * 3600)
             tracker = Tracker(workspace: loaded, store: store, now: { fixed })
         }
         // The task lists may have changed since the last run: bring new tasks in once, here.
@@ -125,7 +125,7 @@ extension Taizhang {
 
         func run() throws {
             let tracker = try options.tracker(readOnly: true)
-            let today = TrackerFormat.day(tracker.now())
+            let today = ChinaTime.day(tracker.now())
             let names = Dictionary(tracker.workspace.street.people.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
             let tasks = try tracker.store.tasks().filter { task in
                 (group == nil || task.group == group)
@@ -137,7 +137,7 @@ extension Taizhang {
             }
             for task in tasks {
                 let late = task.isOverdue(on: today) ? "  逾期" : ""
-                let done = task.doneBy.map { " (\(names[$0] ?? $0) \(task.doneAt.map(TrackerFormat.timestamp) ?? ""))" } ?? ""
+                let done = task.doneBy.map { " (\(names[$0] ?? $0) \(task.doneAt.map(ChinaTime.timestamp) ?? ""))" } ?? ""
                 Console.out("\(task.id)  \(task.group)  \(task.due?.description ?? "—")  \(task.state.chinese)\(done)\(late)  \(task.title)  负责人 \(names[task.owner] ?? task.owner)")
             }
             Console.out("\(tasks.count) tasks")
@@ -195,7 +195,7 @@ extension Taizhang {
             let tracker = try options.tracker(readOnly: true)
             if let community { _ = try options.perform { try tracker.unit(community) } }
             if let group, tracker.workspace.street.group(group) == nil { throw ValidationError("unknown group \"\(group)\"") }
-            let report = try StatusReport(tracker: tracker, today: TrackerFormat.day(tracker.now()),
+            let report = try StatusReport(tracker: tracker, today: ChinaTime.day(tracker.now()),
                                           estimate: try MockScoring(tracker: tracker).scores(),
                                           unitFilter: community, groupFilter: group)
             if format == .json {
@@ -218,7 +218,7 @@ extension Taizhang {
         func run() throws {
             let tracker = try options.tracker(readOnly: true)
             var filter = EventFilter(unit: community, actor: by)
-            if let since { filter.since = TrackerFormat.start(of: since) }
+            if let since { filter.since = ChinaTime.start(of: since) }
             let events = try tracker.store.events(filter)
             if format == .json {
                 Console.out(try JSONOutput.encode(events))
@@ -260,7 +260,7 @@ enum JSONOutput {
 enum EventText {
     static func line(_ event: TrackerEvent, names: [String: String]) -> String {
         let who = "\(names[event.actor] ?? event.actor)(\(event.actor))"
-        let when = TrackerFormat.timestamp(event.at)
+        let when = ChinaTime.timestamp(event.at)
         let note = event.note.map { "  备注：\($0)" } ?? ""
         switch event.kind {
         case .item, .mock:

@@ -42,14 +42,14 @@ extension Taizhang {
                 throw ExitCode.dataError
             }
             let templates = try options.templates(PackGenerator.walkthroughTemplates)
-            let unitRoot = pack.unitRoot(options, plan: plan, unit: unit)
+            let paths = pack.paths(options, plan: plan)
             let statuses = try tracking.statusSource(for: workspace)
             let chosenSeed = seed ?? UInt64.random(in: 1...999_999)
             let builder = WalkthroughBuilder(workspace: workspace, unit: unit, data: data,
-                                             present: WalkthroughBuilder.presentCounts(unit: unit, unitRoot: unitRoot), statuses: statuses)
+                                             present: WalkthroughBuilder.presentCounts(unit: unit, paths: paths), statuses: statuses)
             let sheet = WalkthroughBuilder.Options(seed: chosenSeed, households: households, documents: documents, date: date)
             let bytes = try diagnostics.check { () throws(Diagnostic) in try builder.render(sheet, templates: templates) }
-            let path = try WalkthroughWriter.write(bytes, unitRoot: unitRoot, seed: chosenSeed)
+            let path = try WalkthroughWriter.write(bytes, unitRoot: paths.unitRoot(unit), seed: chosenSeed)
             Console.out("\(path) (seed \(chosenSeed))")
             if pdf { try PDFPrinter.print(html: path) }
         }

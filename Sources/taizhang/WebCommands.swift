@@ -19,7 +19,7 @@ extension Taizhang {
             let tracker = try tracking.tracker()
             let options = tracking.workspace
             let templates = try options.templates(WebConfiguration.webTemplates)
-            let packRoot = pack.packRoot(options, plan: tracker.plan)
+            let packRoot = pack.paths(options, plan: tracker.plan).packRoot
             let configuration = WebConfiguration(tracker: tracker, templates: templates, packRoot: packRoot)
             Console.error("taizhang: serving \(tracker.workspace.street.name) on http://\(host):\(port)/ (Ctrl-C to stop)")
             try await WebApp.application(configuration, address: .hostname(host, port: port)).runService()

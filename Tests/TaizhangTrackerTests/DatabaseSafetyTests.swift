@@ -51,8 +51,8 @@ import TaizhangCore
         try FileManager.default.createDirectory(atPath: f.directory + "/alone", withIntermediateDirectories: true)
         try FileManager.default.copyItem(atPath: path, toPath: alone)
         let restarted = try SQLiteTrackerStore(path: alone)
-        #expect(try restarted.item(ItemKey(unit: "wutongshan", item: "01.06"))?.status == .ticked)
-        #expect(try restarted.item(ItemKey(unit: "wutongshan", item: "01.07")) == nil)
+        #expect(try restarted.record(ItemKey(unit: "wutongshan", item: "01.06"))?.status == .ticked)
+        #expect(try restarted.record(ItemKey(unit: "wutongshan", item: "01.07")) == nil)
     }
 
     @Test func aLogReplacedByAnotherFileIsNoticedToo() throws {
@@ -69,7 +69,7 @@ import TaizhangCore
         let path = f.directory + "/tracker.sqlite"
         let reader = try SQLiteTrackerStore(path: path, readOnly: true)
         #expect(reader.isReadOnly)
-        #expect(try reader.item(ItemKey(unit: "wutongshan", item: "01.06"))?.status == .ticked)
+        #expect(try reader.record(ItemKey(unit: "wutongshan", item: "01.06"))?.status == .ticked)
         #expect(throws: (any Error).self) { try reader.setPasswordHash("x", person: "p13", at: f.clock) }
         #expect(try f.store.passwordHash(person: "p13") == nil)
     }
@@ -104,7 +104,7 @@ import TaizhangCore
         try f.store.backup(to: backup)
         #expect(!FileManager.default.fileExists(atPath: backup + "-wal"))
         let copy = try SQLiteTrackerStore(path: backup, readOnly: true)
-        #expect(try copy.item(ItemKey(unit: "wutongshan", item: "01.06"))?.status == .ticked)
+        #expect(try copy.record(ItemKey(unit: "wutongshan", item: "01.06"))?.status == .ticked)
         #expect(try copy.events(EventFilter()).count == 1)
         let before = try Data(contentsOf: URL(fileURLWithPath: backup))
         #expect(throws: SQLiteTrackerStore.OpenError.self) { try f.store.backup(to: backup) }
@@ -125,11 +125,11 @@ import TaizhangCore
         let date = Date(timeIntervalSince1970: 1_417_000_000)
         let kept = try #require(try SQLiteTrackerStore.restore(from: backup, into: path, at: date))
         #expect(kept == f.directory + "/tracker-before-restore-2014-11-26T190640+0800.sqlite")
-        #expect(try f.store.item(ItemKey(unit: "wutongshan", item: "01.07")) == nil)
-        #expect(try f.store.item(ItemKey(unit: "wutongshan", item: "01.06"))?.status == .ticked)
+        #expect(try f.store.record(ItemKey(unit: "wutongshan", item: "01.07")) == nil)
+        #expect(try f.store.record(ItemKey(unit: "wutongshan", item: "01.06"))?.status == .ticked)
         try f.tracker.tick(item: "01.08", unit: "wutongshan", by: "p13")
         let old = try SQLiteTrackerStore(path: kept, readOnly: true)
-        #expect(try old.item(ItemKey(unit: "wutongshan", item: "01.07"))?.status == .ticked)
+        #expect(try old.record(ItemKey(unit: "wutongshan", item: "01.07"))?.status == .ticked)
         // A second restore in the same second gets its own name.
         #expect(try SQLiteTrackerStore.restore(from: backup, into: path, at: date) == f.directory + "/tracker-before-restore-2014-11-26T190640+0800-2.sqlite")
     }
@@ -148,7 +148,7 @@ import TaizhangCore
         #expect(error?.message == "this is the tracker database itself, not a backup of it")
         error = #expect(throws: SQLiteTrackerStore.OpenError.self) { _ = try SQLiteTrackerStore.restore(from: f.directory, into: path, at: Date()) }
         #expect(error?.message == "not a file; pass a backup made with taizhang backup")
-        #expect(try f.store.item(ItemKey(unit: "wutongshan", item: "01.06"))?.status == .ticked)
+        #expect(try f.store.record(ItemKey(unit: "wutongshan", item: "01.06"))?.status == .ticked)
         #expect(try FileManager.default.contentsOfDirectory(atPath: f.directory).filter { $0.contains("before-restore") }.isEmpty)
     }
 }

@@ -19,7 +19,7 @@ import TaizhangCore
         #expect(first.scan.files == 3 && first.scan.hashed == 3)
         #expect(first.changes.map(\.kind) == [.added, .added, .added])
         #expect(first.filed == [ItemKey(unit: "wutongshan", item: item.item.code)])
-        #expect(try f.store.item(ItemKey(unit: "wutongshan", item: item.item.code))?.status == .filed)
+        #expect(try f.store.record(ItemKey(unit: "wutongshan", item: item.item.code))?.status == .filed)
         let documents = try f.store.documents(units: ["wutongshan"])
         #expect(documents.count == 3 && documents.allSatisfy { $0.sha256.count == 64 })
 
@@ -53,7 +53,7 @@ import TaizhangCore
         try "x".write(toFile: folder + "/责任书.pdf", atomically: true, encoding: .utf8)
         let report = try EvidenceScanner(tracker: f.tracker, packRoot: f.directory + "/pack").scan()
         #expect(report.filed.isEmpty)
-        #expect(try f.store.item(ItemKey(unit: "wutongshan", item: "01.06"))?.status == .ticked)
+        #expect(try f.store.record(ItemKey(unit: "wutongshan", item: "01.06"))?.status == .ticked)
         let completeness = try #require(report.completeness.first { $0.unit == "wutongshan" && $0.item == "01.06" })
         #expect(completeness.present == 1 && completeness.expected == item.item.expectedCount)
     }

@@ -42,7 +42,7 @@ final class TrackerFixture: @unchecked Sendable {
         let event = try #require(try f.tracker.tick(item: "01.06", unit: "wutongshan", by: "p13", note: "已归档9份"))
         #expect(event.old == "not-reviewed" && event.new == "ticked" && event.actor == "p13")
         #expect(event.at == f.clock)
-        let record = try #require(try f.store.item(ItemKey(unit: "wutongshan", item: "01.06")))
+        let record = try #require(try f.store.record(ItemKey(unit: "wutongshan", item: "01.06")))
         #expect(record.status == .ticked && record.by == "p13" && record.note == "已归档9份")
         #expect(try f.store.events(EventFilter()).count == 1)
     }
@@ -53,7 +53,7 @@ final class TrackerFixture: @unchecked Sendable {
         let events = try f.store.events(EventFilter())
         #expect(events.map(\.kind) == [.refusal])
         #expect(events.first?.unit == "dawang" && events.first?.subject == "01.06" && events.first?.actor == "p13")
-        #expect(try f.store.item(ItemKey(unit: "dawang", item: "01.06")) == nil)
+        #expect(try f.store.record(ItemKey(unit: "dawang", item: "01.06")) == nil)
     }
 
     @Test func streetItemsNeedTheOwningGroupOrThePreparationTeam() throws {
@@ -76,9 +76,9 @@ final class TrackerFixture: @unchecked Sendable {
         try t.tick(item: "01.06", unit: "wutongshan", by: "p13")
         let undo = try #require(try t.untick(item: "01.06", unit: "wutongshan", by: "p13", note: "份数不够"))
         #expect(undo.old == "ticked" && undo.new == "filed")
-        #expect(try f.store.item(ItemKey(unit: "wutongshan", item: "01.06"))?.status == .filed)
+        #expect(try f.store.record(ItemKey(unit: "wutongshan", item: "01.06"))?.status == .filed)
         try t.untick(item: "01.06", unit: "wutongshan", by: "p13")
-        #expect(try f.store.item(ItemKey(unit: "wutongshan", item: "01.06"))?.status == .notReviewed)
+        #expect(try f.store.record(ItemKey(unit: "wutongshan", item: "01.06"))?.status == .notReviewed)
         #expect(try t.untick(item: "01.06", unit: "wutongshan", by: "p13") == nil)
         #expect(try f.store.events(EventFilter()).count == 4)
     }
@@ -87,7 +87,7 @@ final class TrackerFixture: @unchecked Sendable {
         let f = try TrackerFixture()
         #expect(throws: Tracker.Failure.reasonRequired) { try f.tracker.tick(item: "01.06", unit: "wutongshan", by: "p13", status: .notApplicable) }
         try f.tracker.tick(item: "01.06", unit: "wutongshan", by: "p13", status: .notApplicable, note: "本社区无此项")
-        #expect(try f.store.item(ItemKey(unit: "wutongshan", item: "01.06"))?.status == .notApplicable)
+        #expect(try f.store.record(ItemKey(unit: "wutongshan", item: "01.06"))?.status == .notApplicable)
     }
 
     @Test func unknownThingsAreClearErrors() throws {
@@ -149,7 +149,7 @@ final class TrackerFixture: @unchecked Sendable {
         let tracker = Tracker(workspace: shrunk, store: f.store)
         #expect(try tracker.orphanedRecords().map(\.key) == [ItemKey(unit: "wutongshan", item: "01.06")])
         #expect(try StatusReport(tracker: tracker, today: Day("2014-11-30")!).orphaned == ["wutongshan/01.06 (已确认)"])
-        #expect(try f.store.item(ItemKey(unit: "wutongshan", item: "01.06"))?.status == .ticked)
+        #expect(try f.store.record(ItemKey(unit: "wutongshan", item: "01.06"))?.status == .ticked)
     }
 
     @Test func mockResultsMarkVerifiedOrFlaggedAndGiveAnEstimatedScore() throws {
@@ -158,7 +158,7 @@ final class TrackerFixture: @unchecked Sendable {
         // The estimate needs no mock result: nothing on file yet loses points by the rules.
         #expect(try scoring.estimatedScores()["wutongshan"]?.hasSuffix("/90") == true)
         try scoring.record(item: "01.06", unit: "wutongshan", result: .pass, by: "p03")
-        #expect(try f.store.item(ItemKey(unit: "wutongshan", item: "01.06"))?.status == .verified)
+        #expect(try f.store.record(ItemKey(unit: "wutongshan", item: "01.06"))?.status == .verified)
         // Cases found in a mock inspection feed the indicator's per-case rule (6.1: 漏登 −0.1 per person).
         try scoring.record(item: "06.02", unit: "wutongshan", result: .pass, by: "p03", cases: 3)
         #expect(try f.store.mockMeasures().map { "\($0.key.unit)/\($0.key.item) \($0.cases ?? -1)" } == ["wutongshan/06.02 3"])
@@ -173,7 +173,7 @@ final class TrackerFixture: @unchecked Sendable {
         #expect(try f.store.mockMeasures().isEmpty)
         let first = try #require(try scoring.estimatedScores()["wutongshan"])
         try scoring.record(item: "01.07", unit: "wutongshan", result: .fail, by: "p03")
-        #expect(try f.store.item(ItemKey(unit: "wutongshan", item: "01.07"))?.flagged == true)
+        #expect(try f.store.record(ItemKey(unit: "wutongshan", item: "01.07"))?.flagged == true)
         let second = try #require(try scoring.estimatedScores()["wutongshan"])
         #expect(first != second)
         #expect(second.hasPrefix("0/"))  // 01.07 belongs to veto indicator 1.2: a fail zeroes the unit
@@ -283,4 +283,9 @@ final class TrackerFixture: @unchecked Sendable {
         #expect(sqlite.terminationStatus != 0)
         #expect(try f.store.events(EventFilter()).count == 1)
     }
+}
+
+extension TrackerStore {
+    /// One item's record, read through `items()`: the store needs no single-item read of its own.
+    func record(_ key: ItemKey) throws -> ItemRecord? { try items().first { $0.key == key } }
 }

@@ -61,7 +61,8 @@ public struct PackGenerator {
 
     public func generate(_ options: Options) -> Result {
         let plan = PackPlanner(workspace: workspace).plan()
-        let packRoot = options.outputRoot + "/" + plan.folderName
+        let paths = PackPaths(outputRoot: options.outputRoot, plan: plan)
+        let packRoot = paths.packRoot
         if let problem = PackWriter.folderProblem(packRoot) {
             return Result(packRoot: packRoot, plan: plan, report: .init(), diagnostics: [problem], units: [], orphans: [])
         }
@@ -100,7 +101,7 @@ public struct PackGenerator {
             // Read edge first: what the users put into these units' folders. Rendering below
             // reads nothing from disk.
             let inventories = Parallel.map(chunk) { unit in
-                UnitInventory(unit: unit, unitRoot: packRoot + "/" + unit.folderName, generated: generated)
+                UnitInventory(unit: unit, unitRoot: paths.unitRoot(unit), generated: generated)
             }
             let rendered = Parallel.map(inventories) { inventory -> Swift.Result<[(String, [UInt8])], Diagnostic> in
                 Swift.Result { () throws(Diagnostic) in
@@ -186,7 +187,7 @@ struct UnitInventory {
                 files[item.item.code] = FileInventory.userFiles(in: binderRoot + "/" + item.folderName)
             }
             for orphan in FileInventory.orphans(in: binderRoot, expected: Set(binder.items.map(\.folderName)),
-                                                 skip: { generated.isUnmodified(unit.folderName + "/" + binder.folderName + "/" + $0) }) {
+                                                 skip: { generated.isUnmodified(PackPaths.relative(unit, binder) + "/" + $0) }) {
                 orphans.append((binder.folderName + "/" + orphan.name, orphan.files))
             }
         }

@@ -53,7 +53,6 @@ public struct Street: Sendable {
     public func community(_ id: String) -> Community? { communities.first { $0.id == id } }
     public func person(_ id: String) -> Person? { people.first { $0.id == id } }
     public func group(_ id: String) -> WorkingGroup? { groups.first { $0.id == id } }
-    public func attributeDefinition(_ name: String) -> AttributeDefinition? { attributeDefinitions.first { $0.name == name } }
 }
 
 /// A community attribute that conditions can test, e.g. `hasUrbanVillage`.

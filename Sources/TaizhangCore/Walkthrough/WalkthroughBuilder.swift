@@ -36,11 +36,11 @@ public struct WalkthroughBuilder {
     }
 
     /// The user files now in each of the unit's item folders.
-    public static func presentCounts(unit: UnitPlan, unitRoot: String) -> [String: Int] {
+    public static func presentCounts(unit: UnitPlan, paths: PackPaths) -> [String: Int] {
         var counts: [String: Int] = [:]
         for binder in unit.binders {
             for item in binder.items {
-                counts[item.item.code] = FileInventory.userFiles(in: unitRoot + "/" + binder.folderName + "/" + item.folderName).count
+                counts[item.item.code] = FileInventory.userFiles(in: paths.itemRoot(unit, binder, item)).count
             }
         }
         return counts

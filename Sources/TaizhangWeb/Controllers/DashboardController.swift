@@ -18,7 +18,7 @@ struct DashboardController: Sendable {
     }
 
     static func model(_ tracker: Tracker) throws -> DashboardPage {
-        let today = TrackerFormat.day(tracker.now())
+        let today = ChinaTime.day(tracker.now())
         let scoring = MockScoring(tracker: tracker)
         let report = try StatusReport(tracker: tracker, today: today, scores: try scoring.estimatedScores())
         return DashboardPage(

@@ -43,12 +43,12 @@ struct ItemsController: Sendable {
             return ItemsPage(unit: nil)
         }
         let records = Dictionary(try tracker.store.items().filter { $0.key.unit == unit.id }.map { ($0.key.item, $0) }, uniquingKeysWith: { a, _ in a })
-        let unitRoot = configuration.packRoot + "/" + unit.folderName
+        let paths = PackPaths(packRoot: configuration.packRoot)
         var rows: [ItemsPage.Row] = []
         for binder in unit.binders {
             for item in binder.items where tracker.refusal(person: person, unit: unit, item: item) == nil {
                 let record = records[item.item.code]
-                let present = FileInventory.userFiles(in: unitRoot + "/" + binder.folderName + "/" + item.folderName).count
+                let present = FileInventory.userFiles(in: paths.itemRoot(unit, binder, item)).count
                 let status = record?.status ?? .notReviewed
                 let readiness = ItemReadiness(present: present, expected: item.item.expectedCount, status: record?.status,
                                               failedMock: record?.flagged ?? false)
@@ -56,7 +56,7 @@ struct ItemsController: Sendable {
                     code: item.item.code, title: item.item.title, binder: binder.category.code + " " + binder.category.name,
                     group: item.item.group.flatMap { tracker.workspace.street.group($0.id)?.name } ?? "",
                     status: status.chinese, statusClass: status.rawValue,
-                    by: record?.by.map(renderer.personName), at: record?.at.map(TrackerFormat.timestamp),
+                    by: record?.by.map(renderer.personName), at: record?.at.map(ChinaTime.timestamp),
                     note: record?.note, present: present, expected: item.item.expectedCount, flag: readiness.flagText))
             }
         }

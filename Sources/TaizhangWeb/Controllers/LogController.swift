@@ -22,7 +22,7 @@ struct LogController: Sendable {
         }
         var filter = EventFilter(unit: param("unit"), actor: param("actor"), limit: 500)
         if let kind = param("kind") { filter.kind = TrackerEvent.Kind(rawValue: kind) }
-        if let since = param("since").flatMap(Day.init) { filter.since = TrackerFormat.start(of: since) }
+        if let since = param("since").flatMap(Day.init) { filter.since = ChinaTime.start(of: since) }
         let (tracker, renderer, since, eventFilter) = (configuration.tracker, self.renderer, param("since") ?? "", filter)
         let page = try await Blocking.run { try Self.model(tracker, renderer: renderer, filter: eventFilter, since: since) }
         return renderer.page("web-log", title: "操作记录", page, session: session)
@@ -35,7 +35,7 @@ struct LogController: Sendable {
         }
         return LogPage(
             events: events.map { e in
-                .init(at: TrackerFormat.timestamp(e.at), actor: "\(renderer.personName(e.actor))（\(e.actor)）",
+                .init(at: ChinaTime.timestamp(e.at), actor: "\(renderer.personName(e.actor))（\(e.actor)）",
                       kind: kinds.first { $0.id == e.kind.rawValue }?.name ?? e.kind.rawValue, refusal: e.kind == .refusal,
                       unit: tracker.plan.unit(id: e.unit)?.name ?? e.unit, subject: e.subject,
                       change: e.kind == .refusal || e.kind == .account ? "" : "\(status(e.old)) → \(status(e.new))", note: e.note)

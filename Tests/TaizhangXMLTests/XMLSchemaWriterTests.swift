@@ -44,21 +44,6 @@ import TaizhangDiagnostics
     }
 }
 
-@Suite struct XPathTests {
-    @Test func selectsElementsAndEvaluatesExpressions() throws {
-        let document = try #require(XMLDocument.parse(string: "<c><i code=\"1\"/><i code=\"2\"><i code=\"3\"/></i></c>", file: "x.xml").document)
-        #expect(try document.select("//i[@code > 1]").compactMap { $0.attribute("code") } == ["2", "3"])
-        #expect(try document.evaluate("count(//i)") == "3")
-        let second = try #require(try document.select("/c/i[2]").first)
-        #expect(try document.select("i", from: second).count == 1)
-    }
-
-    @Test func invalidExpressionsThrow() throws {
-        let document = try #require(XMLDocument.parse(string: "<c/>", file: "x.xml").document)
-        #expect(throws: XPathError.self) { try document.select("//i[") }
-    }
-}
-
 @Suite struct XMLWriterTests {
     @Test func writesIndentedEscapedUTF8ThatParsesBack() throws {
         let writer = XMLWriter()
