@@ -1,4 +1,5 @@
 import Foundation
+import TaizhangTestSupport
 import Testing
 
 /// The explicit Mustache lookups (`*+Mustache.swift`) are generated from the view models by
