@@ -70,23 +70,26 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "TaizhangXMLTests", dependencies: ["TaizhangXML"], exclude: ["Fixtures"]),
+        // Helpers shared by the test targets (paths, temporary folders); used only by tests.
+        .target(name: "TaizhangTestSupport", path: "Tests/TaizhangTestSupport"),
+        .testTarget(name: "TaizhangXMLTests", dependencies: ["TaizhangXML", "TaizhangTestSupport"], exclude: ["Fixtures"]),
         .testTarget(
             name: "TaizhangCoreTests",
-            dependencies: ["TaizhangCore", .product(name: "Mustache", package: "swift-mustache")],
+            dependencies: ["TaizhangCore", "TaizhangTestSupport", .product(name: "Mustache", package: "swift-mustache")],
             exclude: ["Fixtures", "Golden"]
         ),
-        .testTarget(name: "TaizhangTrackerTests", dependencies: ["TaizhangTracker"]),
+        .testTarget(name: "TaizhangTrackerTests", dependencies: ["TaizhangTracker", "TaizhangTestSupport"]),
         .testTarget(
             name: "TaizhangWebTests",
             dependencies: [
                 "TaizhangWeb",
+                "TaizhangTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
-        .testTarget(name: "TaizhangCLITests", dependencies: ["taizhang"], exclude: ["Golden", "Help"]),
+        .testTarget(name: "TaizhangCLITests", dependencies: ["taizhang", "TaizhangTestSupport"], exclude: ["Golden", "Help"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,9 +1,9 @@
 import Foundation
+import TaizhangTestSupport
 
 /// Runs the built `taizhang` executable, as a user would.
 enum CLI {
-    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent().path
+    static let repository = Repository.root
 
     /// The executable next to the test bundle (`swift test` builds every product first).
     static var executable: String {
@@ -68,15 +68,13 @@ enum CLI {
 
 /// A temporary copy of a workspace (checklists only) that a test may break.
 final class WorkspaceCopy {
-    let path: String
+    let temporary: TemporaryDirectory
+    var path: String { temporary.path }
 
     init(of source: String = CLI.repository) throws {
-        path = NSTemporaryDirectory() + "taizhang-cli-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        temporary = try TemporaryDirectory("cli")
         try FileManager.default.copyItem(atPath: source + "/checklists", toPath: path + "/checklists")
     }
-
-    deinit { try? FileManager.default.removeItem(atPath: path) }
 
     func edit(_ relative: String, replacing old: String, with new: String) throws {
         let file = path + "/" + relative

@@ -1,4 +1,5 @@
 import Foundation
+import TaizhangTestSupport
 import Testing
 @testable import TaizhangCore
 import TaizhangDiagnostics

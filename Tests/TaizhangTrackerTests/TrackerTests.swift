@@ -2,26 +2,26 @@ import Foundation
 import Synchronization
 import Testing
 import TaizhangCore
+import TaizhangTestSupport
 @testable import TaizhangTracker
 
-let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+let repository = Repository.root
 
 /// A tracker over the shipped workspace and a fresh database, with a settable clock.
 final class TrackerFixture: @unchecked Sendable {
-    let directory: String
+    let temporary: TemporaryDirectory
+    var directory: String { temporary.path }
     let workspace: Workspace
     let store: SQLiteTrackerStore
     var clock = Date(timeIntervalSince1970: 1_417_000_000)  // 2014-11-26 19:06 +08:00
 
     init() throws {
-        directory = NSTemporaryDirectory() + "taizhang-tracker-\(UUID().uuidString)"
+        temporary = try TemporaryDirectory("tracker")
         let result = WorkspaceLoader(root: repository).load()
         workspace = try #require(result.validWorkspace)
-        store = try SQLiteTrackerStore(path: directory + "/tracker.sqlite")
+        store = try SQLiteTrackerStore(path: temporary.path + "/tracker.sqlite")
         try Tracker(workspace: workspace, store: store).seedTasks()  // as the command line does on opening
     }
-
-    deinit { try? FileManager.default.removeItem(atPath: directory) }
 
     var tracker: Tracker { Tracker(workspace: workspace, store: store, now: { [unowned self] in self.clock }) }
 }

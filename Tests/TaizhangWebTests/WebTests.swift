@@ -5,30 +5,30 @@ import HTTPTypes
 import Testing
 import TaizhangCore
 import TaizhangTracker
+import TaizhangTestSupport
 @testable import TaizhangWeb
 
-let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+let repository = Repository.root
 
 /// The shipped workspace with a fresh tracker database and two accounts:
 /// p13 (梧桐山 community lead) and p03 (preparation team), password "password-1".
 final class WebFixture: @unchecked Sendable {
-    let directory: String
+    let temporary: TemporaryDirectory
+    var directory: String { temporary.path }
     let tracker: Tracker
     var configuration: WebConfiguration
     static let password = "password-1"
 
     init() throws {
-        directory = NSTemporaryDirectory() + "taizhang-web-\(UUID().uuidString)"
+        temporary = try TemporaryDirectory("web")
         let workspace = try #require(WorkspaceLoader(root: repository).load().validWorkspace)
-        let store = try SQLiteTrackerStore(path: directory + "/tracker.sqlite")
+        let store = try SQLiteTrackerStore(path: temporary.path + "/tracker.sqlite")
         tracker = Tracker(workspace: workspace, store: store)
         try tracker.seedTasks()  // as `taizhang serve` does on start
-        let templates = try TemplateSet(directory: repository + "/templates", required: WebConfiguration.webTemplates)
-        configuration = WebConfiguration(tracker: tracker, templates: templates, packRoot: directory + "/pack")
+        let templates = try TemplateSet(directory: Repository.templates, required: WebConfiguration.webTemplates)
+        configuration = WebConfiguration(tracker: tracker, templates: templates, packRoot: temporary.path + "/pack")
         for person in ["p13", "p03"] { try Accounts.setPassword(Self.password, person: person, tracker: tracker) }
     }
-
-    deinit { try? FileManager.default.removeItem(atPath: directory) }
 
     /// Router tests have no socket address: tests that need several machines name them in
     /// this header, which the configuration is told to trust.

@@ -1,4 +1,5 @@
 import Foundation
+import TaizhangTestSupport
 import Testing
 import TaizhangDiagnostics
 @testable import TaizhangXML
@@ -66,8 +67,8 @@ let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appen
     }
 
     @Test func oversizedFilesAreRefusedBeforeParsing() throws {
-        let path = NSTemporaryDirectory() + "taizhang-huge-\(UUID().uuidString).xml"
-        defer { try? FileManager.default.removeItem(atPath: path) }
+        let folder = try TemporaryDirectory("huge")
+        let path = folder.path + "/huge.xml"
         #expect(FileManager.default.createFile(atPath: path, contents: nil))
         let handle = try #require(FileHandle(forWritingAtPath: path))
         try handle.truncate(atOffset: UInt64(XMLDocument.maximumFileSize + 1))

@@ -1,7 +1,8 @@
 import Foundation
 
-// View models for the Mustache templates. Plain stored properties only (swift-mustache reads
-// them through Mirror); every text is final, in Chinese, ready to print.
+// View models for the Mustache templates; every text is final, in Chinese, ready to print.
+// Their explicit Mustache lookups (PageModels+Mustache.swift) are generated from this file:
+// run Scripts/generate-mustache-lookups.py after changing a model.
 
 struct PageHeader {
     var streetName: String

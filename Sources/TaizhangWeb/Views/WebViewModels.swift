@@ -1,15 +1,23 @@
 /// Typed view models of the web templates (`templates/web-*.mustache`). Their explicit
-/// Mustache lookups are in WebViewModels+Mustache.swift.
+/// Mustache lookups in WebViewModels+Mustache.swift are generated from this file by
+/// Scripts/generate-mustache-lookups.py (`// mustache:` comments steer it).
 
 /// What every page's layout shows (`web-layout-head`), around the page's own model.
 struct WebPage<Body: Sendable>: Sendable {
     var title: String
     var streetName: String
     var year: Int
+    // mustache: skip
     var viewer: Viewer?
+    /// The page's own model: names the layout does not know are looked up in it.
+    // mustache: fallback
     var body: Body
+    var signedIn: Bool { viewer != nil }
+    var me: String? { viewer?.name }
+    var csrf: String? { viewer?.csrf }
 
     /// The signed-in person, for the header and the forms' CSRF token.
+    // mustache: skip
     struct Viewer: Sendable {
         var name: String
         var csrf: String
@@ -92,7 +100,9 @@ struct DashboardPage: Sendable {
 }
 
 struct ItemsPage: Sendable {
-    /// nil when the person may change nothing (the page says so).
+    /// nil when the person may change nothing (the page says so); the template reads the
+    /// unit's fields directly.
+    // mustache: fallback
     var unit: Unit?
     var empty: Bool { unit == nil }
 
