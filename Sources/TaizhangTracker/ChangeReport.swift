@@ -35,8 +35,10 @@ public struct ChangeReport: Sendable {
             "from": String(from), "to": String(to), "empty": groups.isEmpty,
             "groups": groups.map { group -> [String: Any] in
                 let counts = Dictionary(grouping: group.changes, by: \.kind).mapValues(\.count)
-                return ["name": group.name, "added": counts[.added] ?? 0, "changed": counts[.changed] ?? 0, "removed": counts[.removed] ?? 0,
-                        "rows": group.changes.map { ["kind": Self.labels[$0.kind] ?? "", "kindClass": $0.kind.rawValue, "path": $0.path, "item": $0.item] }]
+                return [
+                    "name": group.name, "added": counts[.added] ?? 0, "changed": counts[.changed] ?? 0, "removed": counts[.removed] ?? 0,
+                    "rows": group.changes.map { ["kind": Self.labels[$0.kind] ?? "", "kindClass": $0.kind.rawValue, "path": $0.path, "item": $0.item] },
+                ]
             },
         ]
     }

@@ -68,15 +68,20 @@ public struct EvidenceScanner: Sendable {
                         if let old = previous[path], old.size == file.size, old.modified == modified {
                             found.append(Found(record: old, needsHash: false))
                         } else {
-                            found.append(Found(record: DocumentRecord(path: path, unit: unit.id, item: item.item.code, size: file.size,
-                                                                      modified: modified, sha256: ""), needsHash: true))
+                            found.append(
+                                Found(
+                                    record: DocumentRecord(
+                                        path: path, unit: unit.id, item: item.item.code, size: file.size,
+                                        modified: modified, sha256: ""), needsHash: true))
                         }
                     }
                     if !files.isEmpty { itemsWithFiles.append(ItemKey(unit: unit.id, item: item.item.code)) }
                     let monthly = item.item.documents.contains { $0.period == .monthly }
                     let missing = monthly ? PeriodCoverage(names: files.map(\.name), start: street.periodStart, end: street.periodEnd).missing.map(\.chinese) : []
-                    completeness.append(Completeness(unit: unit.id, unitName: unit.name, item: item.item.code, title: item.item.title,
-                                                     present: files.count, expected: item.item.expectedCount, missingMonths: missing))
+                    completeness.append(
+                        Completeness(
+                            unit: unit.id, unitName: unit.name, item: item.item.code, title: item.item.title,
+                            present: files.count, expected: item.item.expectedCount, missingMonths: missing))
                 }
             }
         }
@@ -115,9 +120,10 @@ public struct EvidenceScanner: Sendable {
         // Only re-read documents are written (new, changed, or merely touched: their new time
         // must be kept or they would be re-read every time); unchanged ones are already recorded.
         let touched = Set(toHash.map { found[$0].record.path }).subtracting(unreadable)
-        let scan = try tracker.store.recordScan(at: tracker.now(), scope: community, files: present.count,
-                                                upserts: present.filter { touched.contains($0.path) },
-                                                removed: removed.map(\.path), changes: changes, hashed: toHash.count)
+        let scan = try tracker.store.recordScan(
+            at: tracker.now(), scope: community, files: present.count,
+            upserts: present.filter { touched.contains($0.path) },
+            removed: removed.map(\.path), changes: changes, hashed: toHash.count)
 
         // Items with documents are at least filed (已归档); ticks and verifications stay.
         let at = tracker.now()
@@ -127,8 +133,9 @@ public struct EvidenceScanner: Sendable {
             guard (current?.status ?? .notReviewed) == .notReviewed else { return nil }
             return ItemChange(status: .filed, actor: Self.actor, at: at, note: "扫描发现文件")
         }.map { ItemKey(unit: $0.unit, item: $0.subject) }
-        return Report(scan: scan, changes: changes, unchanged: present.count - touched.count, filed: filed, completeness: completeness,
-                      unreadable: unreadable.sorted(), links: links.sorted())
+        return Report(
+            scan: scan, changes: changes, unchanged: present.count - touched.count, filed: filed, completeness: completeness,
+            unreadable: unreadable.sorted(), links: links.sorted())
     }
 
     /// The net difference between two scans (after `from`, up to and including `to`).

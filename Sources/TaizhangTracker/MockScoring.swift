@@ -32,8 +32,10 @@ public struct MockScoring: Sendable {
     }
 
     @discardableResult
-    public func record(item code: String, unit unitID: String, result: Result, by actor: String, note: String? = nil,
-                       cases: Int? = nil, rate: Double? = nil) throws -> TrackerEvent? {
+    public func record(
+        item code: String, unit unitID: String, result: Result, by actor: String, note: String? = nil,
+        cases: Int? = nil, rate: Double? = nil
+    ) throws -> TrackerEvent? {
         if let cases, cases < 0 { throw Failure.badCases(cases) }
         if let rate, !(0...100).contains(rate) { throw Failure.badRate(rate) }
         let person = try tracker.person(actor)

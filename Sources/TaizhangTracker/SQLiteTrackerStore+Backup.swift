@@ -102,9 +102,11 @@ extension SQLiteTrackerStore {
         do {
             let queue = try openBackup(source)
             let (id, migrations, check) = try queue.read { db in
-                (try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0,
-                 try migrator.appliedIdentifiers(db),
-                 try String.fetchAll(db, sql: "PRAGMA quick_check"))
+                (
+                    try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0,
+                    try migrator.appliedIdentifiers(db),
+                    try String.fetchAll(db, sql: "PRAGMA quick_check")
+                )
             }
             try queue.close()
             guard id == applicationID, !migrations.isEmpty else {

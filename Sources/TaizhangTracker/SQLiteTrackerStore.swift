@@ -126,8 +126,10 @@ public final class SQLiteTrackerStore: TrackerStore {
             throw OpenError(path: path, message: "the tracker database is damaged or unreadable: \(error)")
         }
         guard current else {
-            throw OpenError(path: path, message: "the tracker database needs an upgrade, which a read-only command cannot make; "
-                + "run a command that writes (such as taizhang tick) once as a user who may write the file and its folder")
+            throw OpenError(
+                path: path,
+                message: "the tracker database needs an upgrade, which a read-only command cannot make; "
+                    + "run a command that writes (such as taizhang tick) once as a user who may write the file and its folder")
         }
         return queue
     }
@@ -190,8 +192,10 @@ public final class SQLiteTrackerStore: TrackerStore {
         do {
             let queue = try openForReading(path)
             let (id, tables) = try queue.read { db in
-                (try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0,
-                 try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master WHERE type = 'table'") ?? 0)
+                (
+                    try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0,
+                    try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master WHERE type = 'table'") ?? 0
+                )
             }
             try queue.close()
             if id != applicationID && !(id == 0 && tables == 0) {
@@ -219,8 +223,10 @@ public final class SQLiteTrackerStore: TrackerStore {
         }
         do {
             return try open(path)
-        } catch let error as DatabaseError where DatabaseFile.kind(path + "-wal") == .missing
-            && (error.resultCode == .SQLITE_READONLY || error.resultCode == .SQLITE_CANTOPEN) {
+        } catch let error as DatabaseError
+            where DatabaseFile.kind(path + "-wal") == .missing
+            && (error.resultCode == .SQLITE_READONLY || error.resultCode == .SQLITE_CANTOPEN)
+        {
             return try open(DatabaseFile.uri(path, "immutable=1"))
         }
     }
@@ -270,10 +276,11 @@ public final class SQLiteTrackerStore: TrackerStore {
                 t.column("doneAt", .datetime)
             }
             // The audit trail is append-only: refuse updates and deletes at the database level.
-            try db.execute(sql: """
-                CREATE TRIGGER event_no_update BEFORE UPDATE ON event BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
-                CREATE TRIGGER event_no_delete BEFORE DELETE ON event BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TRIGGER event_no_update BEFORE UPDATE ON event BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+                    CREATE TRIGGER event_no_delete BEFORE DELETE ON event BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+                    """)
         }
         migrator.registerMigration("v2: web accounts") { db in
             try db.create(table: "account") { t in
@@ -337,8 +344,9 @@ public final class SQLiteTrackerStore: TrackerStore {
         var flagged: Bool
 
         var record: ItemRecord {
-            ItemRecord(key: ItemKey(unit: unit, item: item), status: ItemStatus(rawValue: status) ?? .notReviewed,
-                       by: by, at: at, note: note, flagged: flagged)
+            ItemRecord(
+                key: ItemKey(unit: unit, item: item), status: ItemStatus(rawValue: status) ?? .notReviewed,
+                by: by, at: at, note: note, flagged: flagged)
         }
     }
 
@@ -362,8 +370,9 @@ public final class SQLiteTrackerStore: TrackerStore {
         }
 
         var event: TrackerEvent {
-            TrackerEvent(id: id ?? 0, at: at, actor: actor, kind: TrackerEvent.Kind(rawValue: kind) ?? .item, unit: unit,
-                         subject: subject, old: old, new: new, note: note)
+            TrackerEvent(
+                id: id ?? 0, at: at, actor: actor, kind: TrackerEvent.Kind(rawValue: kind) ?? .item, unit: unit,
+                subject: subject, old: old, new: new, note: note)
         }
     }
 
@@ -379,8 +388,9 @@ public final class SQLiteTrackerStore: TrackerStore {
         var doneAt: Date?
 
         var record: TaskRecord {
-            TaskRecord(id: id, group: groupId, title: title, owner: owner, due: due.flatMap(Day.init),
-                       state: TaskState(rawValue: state) ?? .open, doneBy: doneBy, doneAt: doneAt)
+            TaskRecord(
+                id: id, group: groupId, title: title, owner: owner, due: due.flatMap(Day.init),
+                state: TaskState(rawValue: state) ?? .open, doneBy: doneBy, doneAt: doneAt)
         }
     }
 
@@ -401,10 +411,14 @@ public final class SQLiteTrackerStore: TrackerStore {
                 let current = try ItemRow.fetchOne(db, key: ["unit": key.unit, "item": key.item])
                 guard let change = try decide(key, current?.record) else { continue }
                 let old = current?.status ?? ItemStatus.notReviewed.rawValue
-                try ItemRow(unit: key.unit, item: key.item, status: change.status.rawValue,
-                            by: change.actor, at: change.at, note: change.note, flagged: change.flagged).save(db)
-                var event = EventRow(TrackerEvent(id: 0, at: change.at, actor: change.actor, kind: change.kind, unit: key.unit,
-                                                  subject: key.item, old: old, new: change.status.rawValue, note: change.note))
+                try ItemRow(
+                    unit: key.unit, item: key.item, status: change.status.rawValue,
+                    by: change.actor, at: change.at, note: change.note, flagged: change.flagged
+                ).save(db)
+                var event = EventRow(
+                    TrackerEvent(
+                        id: 0, at: change.at, actor: change.actor, kind: change.kind, unit: key.unit,
+                        subject: key.item, old: old, new: change.status.rawValue, note: change.note))
                 try event.insert(db)
                 events.append(event.event)
             }
@@ -432,8 +446,9 @@ public final class SQLiteTrackerStore: TrackerStore {
 
     public func setMockMeasure(_ measure: MockMeasure) throws {
         try pool.write { db in
-            let row = MockMeasureRow(unit: measure.key.unit, item: measure.key.item, cases: measure.cases, rate: measure.rate,
-                                     actor: measure.actor, at: measure.at)
+            let row = MockMeasureRow(
+                unit: measure.key.unit, item: measure.key.item, cases: measure.cases, rate: measure.rate,
+                actor: measure.actor, at: measure.at)
             if measure.cases == nil && measure.rate == nil {
                 _ = try MockMeasureRow.deleteOne(db, key: ["unit": row.unit, "item": row.item])
             } else {
@@ -478,8 +493,10 @@ public final class SQLiteTrackerStore: TrackerStore {
                         try existing.update(db)
                     }
                 } else {
-                    try TaskRow(id: task.id, groupId: task.group, title: task.title, owner: task.owner, due: task.due?.description,
-                                state: TaskState.open.rawValue, doneBy: nil, doneAt: nil).insert(db)
+                    try TaskRow(
+                        id: task.id, groupId: task.group, title: task.title, owner: task.owner, due: task.due?.description,
+                        state: TaskState.open.rawValue, doneBy: nil, doneAt: nil
+                    ).insert(db)
                 }
             }
         }
@@ -516,8 +533,9 @@ public final class SQLiteTrackerStore: TrackerStore {
             try db.execute(sql: "INSERT INTO scan (at, scope, files, hashed) VALUES (?, ?, ?, ?)", arguments: [at, scope, files, hashed])
             let id = db.lastInsertedRowID
             for c in changes {
-                try db.execute(sql: "INSERT INTO scanChange (scan, path, unit, item, kind, size, sha256) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                               arguments: [id, c.path, c.unit, c.item, c.kind.rawValue, c.size, c.sha256])
+                try db.execute(
+                    sql: "INSERT INTO scanChange (scan, path, unit, item, kind, size, sha256) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    arguments: [id, c.path, c.unit, c.item, c.kind.rawValue, c.size, c.sha256])
             }
             return ScanRecord(id: id, at: at, scope: scope, files: files, hashed: hashed)
         }
@@ -534,8 +552,9 @@ public final class SQLiteTrackerStore: TrackerStore {
     public func changes(scan: Int64) throws -> [ScanChange] {
         try pool.read { db in
             try Row.fetchAll(db, sql: "SELECT path, unit, item, kind, size, sha256 FROM scanChange WHERE scan = ? ORDER BY unit, path", arguments: [scan]).map {
-                ScanChange(path: $0["path"], unit: $0["unit"], item: $0["item"], kind: ScanChange.Kind(rawValue: $0["kind"]) ?? .changed,
-                           size: $0["size"], sha256: $0["sha256"])
+                ScanChange(
+                    path: $0["path"], unit: $0["unit"], item: $0["item"], kind: ScanChange.Kind(rawValue: $0["kind"]) ?? .changed,
+                    size: $0["size"], sha256: $0["sha256"])
             }
         }
     }
@@ -548,12 +567,15 @@ public final class SQLiteTrackerStore: TrackerStore {
 
     public func setPasswordHash(_ hash: String, person: String, at: Date) throws {
         try write { db in
-            try db.execute(sql: """
-                INSERT INTO account (person, passwordHash, updatedAt) VALUES (?, ?, ?)
-                ON CONFLICT(person) DO UPDATE SET passwordHash = excluded.passwordHash, updatedAt = excluded.updatedAt
-                """, arguments: [person, hash, at])
-            var event = EventRow(TrackerEvent(id: 0, at: at, actor: person, kind: .account, unit: "", subject: person,
-                                              old: nil, new: "password set", note: nil))
+            try db.execute(
+                sql: """
+                    INSERT INTO account (person, passwordHash, updatedAt) VALUES (?, ?, ?)
+                    ON CONFLICT(person) DO UPDATE SET passwordHash = excluded.passwordHash, updatedAt = excluded.updatedAt
+                    """, arguments: [person, hash, at])
+            var event = EventRow(
+                TrackerEvent(
+                    id: 0, at: at, actor: person, kind: .account, unit: "", subject: person,
+                    old: nil, new: "password set", note: nil))
             try event.insert(db)
         }
     }
@@ -570,8 +592,10 @@ public final class SQLiteTrackerStore: TrackerStore {
             row.doneBy = state == .done ? actor : nil
             row.doneAt = state == .done ? at : nil
             try row.update(db)
-            var event = EventRow(TrackerEvent(id: 0, at: at, actor: actor, kind: .task, unit: "", subject: id,
-                                              old: old, new: state.rawValue, note: note))
+            var event = EventRow(
+                TrackerEvent(
+                    id: 0, at: at, actor: actor, kind: .task, unit: "", subject: id,
+                    old: old, new: state.rawValue, note: note))
             try event.insert(db)
             return event.event
         }

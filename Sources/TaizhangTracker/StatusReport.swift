@@ -84,8 +84,10 @@ public struct StatusReport: Codable, Sendable {
         daysLeft >= 0 ? "距考核还有 \(daysLeft) 天" : "考核已过 \(-daysLeft) 天"
     }
 
-    public init(tracker: Tracker, today: Day, scores: [String: String] = [:], estimate: [UnitScore] = [],
-                unitFilter: String? = nil, groupFilter: String? = nil) throws {
+    public init(
+        tracker: Tracker, today: Day, scores: [String: String] = [:], estimate: [UnitScore] = [],
+        unitFilter: String? = nil, groupFilter: String? = nil
+    ) throws {
         let cards = Dictionary(estimate.map { ($0.unit, $0) }, uniquingKeysWith: { a, _ in a })
         let workspace = tracker.workspace
         let records = Dictionary(try tracker.store.items().map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
@@ -108,24 +110,30 @@ public struct StatusReport: Codable, Sendable {
                 }
             }
             let card = cards[unit.id].flatMap { $0.maximum > .zero ? $0 : nil }
-            unitRows.append(UnitRow(id: unit.id, number: unit.number, name: unit.name, counts: counts,
-                                    estimatedScore: card?.summary ?? scores[unit.id],
-                                    topDeductions: (card?.deductions ?? []).filter { $0.lost > .zero }.prefix(3).map {
-                                        DeductionRow(indicator: $0.indicator, item: $0.item, reason: $0.reason, points: $0.lost)
-                                    }))
+            unitRows.append(
+                UnitRow(
+                    id: unit.id, number: unit.number, name: unit.name, counts: counts,
+                    estimatedScore: card?.summary ?? scores[unit.id],
+                    topDeductions: (card?.deductions ?? []).filter { $0.lost > .zero }.prefix(3).map {
+                        DeductionRow(indicator: $0.indicator, item: $0.item, reason: $0.reason, points: $0.lost)
+                    }))
         }
         units = unitRows
         let overdueTasks = tasks.filter { $0.isOverdue(on: today) }
         groups = workspace.street.groups.filter { groupFilter == nil || $0.id == groupFilter }.map { group in
-            GroupRow(id: group.id, number: group.number, name: group.name, counts: groupCounts[group.id] ?? Counts(),
-                     openTasks: tasks.filter { $0.group == group.id && $0.state != .done }.count,
-                     overdueTasks: overdueTasks.filter { $0.group == group.id }.count)
+            GroupRow(
+                id: group.id, number: group.number, name: group.name, counts: groupCounts[group.id] ?? Counts(),
+                openTasks: tasks.filter { $0.group == group.id && $0.state != .done }.count,
+                overdueTasks: overdueTasks.filter { $0.group == group.id }.count)
         }
         let names = Dictionary(workspace.street.people.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
         overdue = overdueTasks.filter { groupFilter == nil || $0.group == groupFilter }
             .sorted { ($0.due ?? today, $0.id) < ($1.due ?? today, $1.id) }
-            .map { TaskRow(id: $0.id, group: $0.group, title: $0.title, owner: names[$0.owner] ?? $0.owner, due: $0.due?.description,
-                           state: $0.state.rawValue, daysOverdue: Deadline.daysOverdue(due: $0.due, today: today)) }
+            .map {
+                TaskRow(
+                    id: $0.id, group: $0.group, title: $0.title, owner: names[$0.owner] ?? $0.owner, due: $0.due?.description,
+                    state: $0.state.rawValue, daysOverdue: Deadline.daysOverdue(due: $0.due, today: today))
+            }
         orphaned = try tracker.orphanedRecords().map { "\($0.key.unit)/\($0.key.item) (\($0.status.chinese))" }
     }
 }

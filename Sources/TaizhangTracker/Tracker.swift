@@ -143,10 +143,12 @@ public struct Tracker: Sendable {
     /// when a tracker is opened (command line, web server), not on every read.
     public func seedTasks() throws {
         let inspection = workspace.street.inspectionDate
-        try store.seedTasks(workspace.tasks.map {
-            TaskRecord(id: $0.id, group: $0.group.id, title: $0.title, owner: $0.owner.id, due: $0.dueDay(inspection: inspection),
-                       state: .open, doneBy: nil, doneAt: nil)
-        })
+        try store.seedTasks(
+            workspace.tasks.map {
+                TaskRecord(
+                    id: $0.id, group: $0.group.id, title: $0.title, owner: $0.owner.id, due: $0.dueDay(inspection: inspection),
+                    state: .open, doneBy: nil, doneAt: nil)
+            })
     }
 
     @discardableResult
@@ -188,8 +190,8 @@ public struct TrackerSnapshot: ItemStatusSource {
 
     public func status(unit: String, item: String) -> ItemStatusInfo? {
         guard let record = records[ItemKey(unit: unit, item: item)] else { return nil }
-        return ItemStatusInfo(status: record.status, by: record.by.map { people[$0] ?? $0 },
-                              at: record.at.map(ChinaTime.timestamp), flagged: record.flagged)
+        return ItemStatusInfo(
+            status: record.status, by: record.by.map { people[$0] ?? $0 },
+            at: record.at.map(ChinaTime.timestamp), flagged: record.flagged)
     }
 }
-

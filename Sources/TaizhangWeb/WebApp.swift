@@ -1,7 +1,7 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import HummingbirdCore
-import HTTPTypes
 import NIOCore
 import TaizhangCore
 import TaizhangTracker
@@ -16,10 +16,12 @@ public struct WebConfiguration: Sendable {
     public var throttle: any SignInThrottle
     public var clientAddress: ClientAddress
 
-    public init(tracker: Tracker, templates: TemplateSet, packRoot: String,
-                sessions: any WebSessionStore = InMemorySessionStore(),
-                throttle: any SignInThrottle = InMemorySignInThrottle(),
-                clientAddress: ClientAddress = .socket) {
+    public init(
+        tracker: Tracker, templates: TemplateSet, packRoot: String,
+        sessions: any WebSessionStore = InMemorySessionStore(),
+        throttle: any SignInThrottle = InMemorySignInThrottle(),
+        clientAddress: ClientAddress = .socket
+    ) {
         self.tracker = tracker
         self.templates = templates
         self.packRoot = packRoot
@@ -28,8 +30,10 @@ public struct WebConfiguration: Sendable {
         self.clientAddress = clientAddress
     }
 
-    public static let webTemplates = ["style", "web-layout-head", "web-layout-foot", "web-login", "web-dashboard", "web-items", "web-tasks",
-                                      "web-log", "web-unit", "web-folder", "web-error"]
+    public static let webTemplates = [
+        "style", "web-layout-head", "web-layout-foot", "web-login", "web-dashboard", "web-items", "web-tasks",
+        "web-log", "web-unit", "web-folder", "web-error",
+    ]
 }
 
 /// Where the sign-in throttle takes a client's address from.
@@ -63,15 +67,19 @@ public enum WebApp {
     static let sessionCookie = "taizhang_session"
     static let loginCookie = "taizhang_login"
 
-    public static func application(_ configuration: WebConfiguration, address: BindAddress, limits: ServerLimits = ServerLimits(),
-                                   onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }) -> some ApplicationProtocol {
+    public static func application(
+        _ configuration: WebConfiguration, address: BindAddress, limits: ServerLimits = ServerLimits(),
+        onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
+    ) -> some ApplicationProtocol {
         Application(
             router: router(configuration),
-            server: .http1(configuration: .init(
-                additionalChannelHandlers: [RequestReadTimeoutHandler(timeout: limits.readTimeout)],
-                idleTimeout: limits.idleTimeout)),
-            configuration: .init(address: address, serverName: "taizhang",
-                                 availableConnectionsDelegate: MaximumAvailableConnections(limits.maxConnections)),
+            server: .http1(
+                configuration: .init(
+                    additionalChannelHandlers: [RequestReadTimeoutHandler(timeout: limits.readTimeout)],
+                    idleTimeout: limits.idleTimeout)),
+            configuration: .init(
+                address: address, serverName: "taizhang",
+                availableConnectionsDelegate: MaximumAvailableConnections(limits.maxConnections)),
             onServerRunning: onServerRunning)
     }
 

@@ -56,9 +56,10 @@ final class SourceTextCache {
         while i + needle.count <= scalars.count {
             if scalars[i] == ">" { return nil }
             if Array(scalars[i..<i + needle.count]) == needle,
-               i == 0 || scalars[i - 1] == " " || scalars[i - 1] == "\t",
-               i + needle.count < scalars.count,
-               scalars[i + needle.count] == "=" || scalars[i + needle.count] == " " {
+                i == 0 || scalars[i - 1] == " " || scalars[i - 1] == "\t",
+                i + needle.count < scalars.count,
+                scalars[i + needle.count] == "=" || scalars[i + needle.count] == " "
+            {
                 return i + 1
             }
             i += 1

@@ -161,12 +161,14 @@ extension XMLDocument {
                     total.elements += part.elements
                     total.bytes += part.bytes
                     if total.elements > XMLDocument.maximumExpandedElements || total.bytes > XMLDocument.maximumExpandedBytes {
-                        let limit = total.elements > XMLDocument.maximumExpandedElements
+                        let limit =
+                            total.elements > XMLDocument.maximumExpandedElements
                             ? "\(XMLDocument.maximumExpandedElements) elements"
                             : "\(XMLDocument.maximumExpandedBytes / 1024 / 1024) MiB"
-                        failure = .error("xml.xinclude-too-large",
-                                         "xi:include of \"\(include.href)\" makes the expanded checklists larger than \(limit); include fewer copies or split the files differently",
-                                         at: include.location)
+                        failure = .error(
+                            "xml.xinclude-too-large",
+                            "xi:include of \"\(include.href)\" makes the expanded checklists larger than \(limit); include fewer copies or split the files differently",
+                            at: include.location)
                         break
                     }
                 }

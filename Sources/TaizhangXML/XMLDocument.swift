@@ -44,10 +44,14 @@ public final class XMLDocument {
         }
         let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
         if size > maximumFileSize {
-            return ParseResult(document: nil, diagnostics: [.error(
-                "xml.too-large",
-                "file is too large (\(size / 1024 / 1024) MiB; the limit is \(maximumFileSize / 1024 / 1024) MiB)",
-                at: location)])
+            return ParseResult(
+                document: nil,
+                diagnostics: [
+                    .error(
+                        "xml.too-large",
+                        "file is too large (\(size / 1024 / 1024) MiB; the limit is \(maximumFileSize / 1024 / 1024) MiB)",
+                        at: location)
+                ])
         }
         // Bytes that are valid UTF-8 are UTF-8, whatever the declaration says: editors often keep
         // `encoding="GBK"` on a file they saved as UTF-8, and honouring it shows mojibake.
@@ -102,10 +106,11 @@ public final class XMLDocument {
             guard let box = ctxt.pointee._private else { return }
             let collector = Unmanaged<ErrorCollector>.fromOpaque(box).takeUnretainedValue()
             let line = Int(ctxt.pointee.input?.pointee.line ?? 0)
-            collector.diagnostics.append(.error(
-                "xml.doctype-forbidden",
-                "DOCTYPE declarations are not allowed (entities could read other files or expand without limit)",
-                at: SourceLocation(file: collector.fallbackFile, line: line, column: 1)))
+            collector.diagnostics.append(
+                .error(
+                    "xml.doctype-forbidden",
+                    "DOCTYPE declarations are not allowed (entities could read other files or expand without limit)",
+                    at: SourceLocation(file: collector.fallbackFile, line: line, column: 1)))
             collector.stopped = true
             xmlStopParser(ctxt)
         }

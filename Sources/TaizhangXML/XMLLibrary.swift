@@ -15,8 +15,9 @@ enum XMLLibrary {
     /// Parser flags used for every document: no network, big line numbers, no `xml:base`
     /// fix-ups from XInclude (they would fail schema validation). Never `XML_PARSE_NOENT`
     /// (entity substitution is how XXE happens) and never DTD loading.
-    static let parseOptions: Int32 = Int32(bitPattern:
-        XML_PARSE_NONET.rawValue | XML_PARSE_BIG_LINES.rawValue | XML_PARSE_NOBASEFIX.rawValue
+    static let parseOptions: Int32 = Int32(
+        bitPattern:
+            XML_PARSE_NONET.rawValue | XML_PARSE_BIG_LINES.rawValue | XML_PARSE_NOBASEFIX.rawValue
             | XML_PARSE_NOCDATA.rawValue)
 
     /// Added for files whose bytes are valid UTF-8: their encoding declaration is ignored.
@@ -82,11 +83,13 @@ func consumeXMLString(_ pointer: UnsafeMutablePointer<xmlChar>?) -> String? {
 func withThreadErrors<R>(_ collector: ErrorCollector, id: String, _ body: () throws -> R) rethrows -> R {
     let box = ErrorBox(collector: collector, id: id)
     let unmanaged = Unmanaged.passRetained(box)
-    taizhang_setStructuredErrorHandler(unmanaged.toOpaque(), { context, error in
-        guard let context, let error else { return }
-        let box = Unmanaged<ErrorBox>.fromOpaque(context).takeUnretainedValue()
-        box.collector.add(error, id: box.id)
-    })
+    taizhang_setStructuredErrorHandler(
+        unmanaged.toOpaque(),
+        { context, error in
+            guard let context, let error else { return }
+            let box = Unmanaged<ErrorBox>.fromOpaque(context).takeUnretainedValue()
+            box.collector.add(error, id: box.id)
+        })
     defer {
         taizhang_setStructuredErrorHandler(nil, { _, _ in })
         unmanaged.release()

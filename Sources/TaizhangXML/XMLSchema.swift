@@ -27,11 +27,13 @@ public final class XMLSchema: @unchecked Sendable {
         let collector = ErrorCollector(fallbackFile: path)
         let unmanaged = Unmanaged.passRetained(ErrorBox(collector: collector, id: "xml.schema-invalid"))
         defer { unmanaged.release() }
-        xmlSchemaSetParserStructuredErrors(parser, { context, error in
-            guard let context, let error else { return }
-            let box = Unmanaged<ErrorBox>.fromOpaque(context).takeUnretainedValue()
-            box.collector.add(error, id: box.id)
-        }, unmanaged.toOpaque())
+        xmlSchemaSetParserStructuredErrors(
+            parser,
+            { context, error in
+                guard let context, let error else { return }
+                let box = Unmanaged<ErrorBox>.fromOpaque(context).takeUnretainedValue()
+                box.collector.add(error, id: box.id)
+            }, unmanaged.toOpaque())
         let compiled = withThreadErrors(collector, id: "xml.schema-invalid") { xmlSchemaParse(parser) }
         guard let compiled, !collector.diagnostics.hasErrors else {
             if let compiled { xmlSchemaFree(compiled) }
@@ -55,11 +57,13 @@ public final class XMLSchema: @unchecked Sendable {
         }
         let unmanaged = Unmanaged.passRetained(ErrorBox(collector: collector, id: "xml.schema"))
         defer { unmanaged.release() }
-        xmlSchemaSetValidStructuredErrors(context, { context, error in
-            guard let context, let error else { return }
-            let box = Unmanaged<ErrorBox>.fromOpaque(context).takeUnretainedValue()
-            box.collector.add(error, id: box.id)
-        }, unmanaged.toOpaque())
+        xmlSchemaSetValidStructuredErrors(
+            context,
+            { context, error in
+                guard let context, let error else { return }
+                let box = Unmanaged<ErrorBox>.fromOpaque(context).takeUnretainedValue()
+                box.collector.add(error, id: box.id)
+            }, unmanaged.toOpaque())
         let result = xmlSchemaValidateDoc(context, document.doc)
         var diagnostics = collector.diagnostics
         if result != 0 && !diagnostics.hasErrors {

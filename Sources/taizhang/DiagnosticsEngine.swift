@@ -82,14 +82,15 @@ final class DiagnosticsEngine {
 extension Tracker.Failure {
     /// The refusal or unknown name as the tool reports it.
     var diagnostic: Diagnostic {
-        let id = switch self {
-        case .unknownPerson: "tracker.unknown-person"
-        case .unknownUnit: "tracker.unknown-community"
-        case .unknownItem: "tracker.unknown-item"
-        case .unknownTask: "tracker.unknown-task"
-        case .forbidden: "tracker.forbidden"
-        case .reasonRequired: "tracker.reason-required"
-        }
+        let id =
+            switch self {
+            case .unknownPerson: "tracker.unknown-person"
+            case .unknownUnit: "tracker.unknown-community"
+            case .unknownItem: "tracker.unknown-item"
+            case .unknownTask: "tracker.unknown-task"
+            case .forbidden: "tracker.forbidden"
+            case .reasonRequired: "tracker.reason-required"
+            }
         return .error(id, description)
     }
 }

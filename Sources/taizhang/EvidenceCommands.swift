@@ -49,9 +49,10 @@ extension Taizhang {
             }
             if empty > 0 && !all { Console.out("\(empty) items have no documents yet (--all lists them)") }
             let counts = Dictionary(grouping: report.changes, by: \.kind).mapValues(\.count)
-            Console.out("scan \(report.scan.id): \(report.scan.files) documents, \(counts[.added] ?? 0) new, \(counts[.changed] ?? 0) changed, "
-                + "\(counts[.removed] ?? 0) missing; \(report.scan.hashed) hashed, \(report.unchanged) unchanged not re-read; "
-                + "\(report.filed.count) items now 已归档 (\(elapsed.formatted(.units(allowed: [.seconds, .milliseconds]))))")
+            Console.out(
+                "scan \(report.scan.id): \(report.scan.files) documents, \(counts[.added] ?? 0) new, \(counts[.changed] ?? 0) changed, "
+                    + "\(counts[.removed] ?? 0) missing; \(report.scan.hashed) hashed, \(report.unchanged) unchanged not re-read; "
+                    + "\(report.filed.count) items now 已归档 (\(elapsed.formatted(.units(allowed: [.seconds, .milliseconds]))))")
         }
     }
 

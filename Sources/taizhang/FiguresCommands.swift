@@ -53,9 +53,10 @@ extension Taizhang.FiguresCommand {
                 let engine = DiagnosticsEngine(root: options.root, strict: options.strict)
                 engine.emit(diagnostics)
                 let notes = diagnostics.count { $0.severity == .note }
-                Console.error("\(diagnostics.errorCount) error\(diagnostics.errorCount == 1 ? "" : "s"), "
-                    + "\(diagnostics.warningCount) warning\(diagnostics.warningCount == 1 ? "" : "s"), "
-                    + "\(notes) note\(notes == 1 ? "" : "s")")
+                Console.error(
+                    "\(diagnostics.errorCount) error\(diagnostics.errorCount == 1 ? "" : "s"), "
+                        + "\(diagnostics.warningCount) warning\(diagnostics.warningCount == 1 ? "" : "s"), "
+                        + "\(notes) note\(notes == 1 ? "" : "s")")
             case .json:
                 Console.out(try FigureFlagReport(flags: flags, root: options.root).json())
             }

@@ -33,8 +33,9 @@ extension Taizhang {
             let templates = try options.templates(PackGenerator.requiredTemplates)
             let outputRoot = pack.outputRoot(options)
             let progress = Console.progress()
-            var generation = PackGenerator.Options(outputRoot: outputRoot, communities: community.isEmpty ? nil : community, dryRun: dryRun,
-                                                   progress: progress)
+            var generation = PackGenerator.Options(
+                outputRoot: outputRoot, communities: community.isEmpty ? nil : community, dryRun: dryRun,
+                progress: progress)
             if let tracker = try tracking.existingTracker(for: workspace) {
                 generation.statuses = try tracker.statusSource()
                 generation.scoring = try MockScoring(tracker: tracker).packScoring()
@@ -50,9 +51,12 @@ extension Taizhang {
                 for path in report.updated { Console.out("update  \(path)") }
                 for path in report.removed { Console.out("remove  \(path)") }
             }
-            Console.out("\(result.packRoot): \(verb) \(report.written) files (\(report.created.count) new, \(report.updated.count) changed), "
-                + "\(report.unchanged) unchanged, \(report.removed.count) removed, \(report.keptEdited.count) kept as edited")
-            let total = result.units.reduce(into: (0, 0)) { $0.0 += $1.present; $0.1 += $1.expected }
+            Console.out(
+                "\(result.packRoot): \(verb) \(report.written) files (\(report.created.count) new, \(report.updated.count) changed), "
+                    + "\(report.unchanged) unchanged, \(report.removed.count) removed, \(report.keptEdited.count) kept as edited")
+            let total = result.units.reduce(into: (0, 0)) {
+                $0.0 += $1.present; $0.1 += $1.expected
+            }
             Console.out("documents present: \(total.0)/\(total.1) across \(result.units.count) sections")
             if diagnostics.hasErrors { throw ExitCode.dataError }
         }

@@ -16,8 +16,9 @@ extension Taizhang {
             let tracker = try options.tracker()
             if let community { _ = try options.perform { try tracker.unit(community) } }
             let scores = try MockScoring(tracker: tracker).scores().filter { community == nil || $0.unit == community }
-            let report = ScoreReport(street: tracker.workspace.street.name, year: tracker.workspace.street.year,
-                                     catalogueTotal: tracker.workspace.catalogue.totalPoints, units: scores)
+            let report = ScoreReport(
+                street: tracker.workspace.street.name, year: tracker.workspace.street.year,
+                catalogueTotal: tracker.workspace.catalogue.totalPoints, units: scores)
             Console.out(format == .json ? try JSONOutput.encode(report) : ScoreText.render(report))
         }
     }
@@ -60,8 +61,9 @@ enum ScoreText {
             lines.append("\(report.street) \(report.year) · \(unit.name) · 预估自评分 \(unit.summary)")
             lines.append(StatusText.pad("指标", 10) + StatusText.pad("名称", 28) + StatusText.right("分值", 6) + StatusText.right("自评分", 8) + "  评分细则")
             for indicator in unit.indicators {
-                lines.append(StatusText.pad(indicator.code, 10) + StatusText.pad(indicator.name, 28) + StatusText.right(indicator.points.description, 6)
-                             + StatusText.right(indicator.earned.description, 8) + "  " + indicator.rule)
+                lines.append(
+                    StatusText.pad(indicator.code, 10) + StatusText.pad(indicator.name, 28) + StatusText.right(indicator.points.description, 6)
+                        + StatusText.right(indicator.earned.description, 8) + "  " + indicator.rule)
                 for deduction in indicator.deductions {
                     let subject = deduction.subject
                     lines.append("          −\(deduction.amount)  \(subject.isEmpty ? "" : subject + "：")\(deduction.reason)")

@@ -49,8 +49,10 @@ struct TrackerOptions: ParsableArguments {
         let tracker = Tracker(workspace: workspace, store: try openStore(readOnly: true))
         let diagnostics = DiagnosticsEngine(root: self.workspace.root)
         for record in try tracker.orphanedRecords() {
-            diagnostics.emit(.warning("tracker.orphaned-record",
-                                      "tracker record for \(record.key.unit)/\(record.key.item) (\(record.status.chinese)) refers to an item no longer in the catalogue; it is kept"))
+            diagnostics.emit(
+                .warning(
+                    "tracker.orphaned-record",
+                    "tracker record for \(record.key.unit)/\(record.key.item) (\(record.status.chinese)) refers to an item no longer in the catalogue; it is kept"))
         }
         return tracker
     }
@@ -195,9 +197,10 @@ extension Taizhang {
             let tracker = try options.tracker(readOnly: true)
             if let community { _ = try options.perform { try tracker.unit(community) } }
             if let group, tracker.workspace.street.group(group) == nil { throw ValidationError("unknown group \"\(group)\"") }
-            let report = try StatusReport(tracker: tracker, today: ChinaTime.day(tracker.now()),
-                                          estimate: try MockScoring(tracker: tracker).scores(),
-                                          unitFilter: community, groupFilter: group)
+            let report = try StatusReport(
+                tracker: tracker, today: ChinaTime.day(tracker.now()),
+                estimate: try MockScoring(tracker: tracker).scores(),
+                unitFilter: community, groupFilter: group)
             if format == .json {
                 Console.out(try JSONOutput.encode(report))
             } else {
@@ -300,8 +303,9 @@ enum StatusText {
         lines.append(row("单位", ["条目", "未检查", "已归档", "已确认", "已抽验", "不适用", "完成率"]) + "  预估得分")
         for unit in report.units {
             let c = unit.counts
-            lines.append(row("\(unit.number) \(unit.name)", [c.items, c.notReviewed, c.filed, c.ticked, c.verified, c.notApplicable].map(String.init) + ["\(c.percent)%"])
-                + "  " + (unit.estimatedScore ?? "—") + (c.flagged > 0 ? "  ⚑\(c.flagged)" : ""))
+            lines.append(
+                row("\(unit.number) \(unit.name)", [c.items, c.notReviewed, c.filed, c.ticked, c.verified, c.notApplicable].map(String.init) + ["\(c.percent)%"])
+                    + "  " + (unit.estimatedScore ?? "—") + (c.flagged > 0 ? "  ⚑\(c.flagged)" : ""))
             for deduction in unit.topDeductions {
                 lines.append("    −\(deduction.points)  \(deduction.indicator)\(deduction.item.map { " · \($0)" } ?? "")：\(deduction.reason)")
             }

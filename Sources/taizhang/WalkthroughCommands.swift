@@ -45,8 +45,9 @@ extension Taizhang {
             let paths = pack.paths(options, plan: plan)
             let statuses = try tracking.statusSource(for: workspace)
             let chosenSeed = seed ?? UInt64.random(in: 1...999_999)
-            let builder = WalkthroughBuilder(workspace: workspace, unit: unit, data: data,
-                                             present: WalkthroughBuilder.presentCounts(unit: unit, paths: paths), statuses: statuses)
+            let builder = WalkthroughBuilder(
+                workspace: workspace, unit: unit, data: data,
+                present: WalkthroughBuilder.presentCounts(unit: unit, paths: paths), statuses: statuses)
             let sheet = WalkthroughBuilder.Options(seed: chosenSeed, households: households, documents: documents, date: date)
             let bytes = try diagnostics.check { () throws(Diagnostic) in try builder.render(sheet, templates: templates) }
             let path = try WalkthroughWriter.write(bytes, unitRoot: paths.unitRoot(unit), seed: chosenSeed)
@@ -104,7 +105,10 @@ enum PDFPrinter {
 
     static func print(html: String) throws {
         guard let chromium = find() else {
-            throw DiagnosticsEngine().fail("walkthrough.no-chromium", "--pdf needs headless Chromium, which is not installed (Debian: apt-get install chromium fonts-noto-cjk); the HTML sheet was written and can be printed from any browser", exit: .unavailable)
+            throw DiagnosticsEngine().fail(
+                "walkthrough.no-chromium",
+                "--pdf needs headless Chromium, which is not installed (Debian: apt-get install chromium fonts-noto-cjk); the HTML sheet was written and can be printed from any browser",
+                exit: .unavailable)
         }
         let pdf = String(html.dropLast(".html".count)) + ".pdf"
         let process = Process()

@@ -66,7 +66,8 @@ extension Taizhang {
                 password = readLine(strippingNewline: true) ?? ""
             } else {
                 guard let first = getpass("新密码 (new password): ").map({ String(cString: $0) }),
-                      let second = getpass("再输一次 (again): ").map({ String(cString: $0) }), first == second else {
+                    let second = getpass("再输一次 (again): ").map({ String(cString: $0) }), first == second
+                else {
                     throw DiagnosticsEngine().fail("account.password-mismatch", "the passwords do not match")
                 }
                 password = first

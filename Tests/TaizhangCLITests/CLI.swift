@@ -34,8 +34,10 @@ enum CLI {
     }
 
     /// `launcher` runs the executable through another program, e.g. `setpriv` to run as another user.
-    static func run(_ arguments: [String], in directory: String = repository, environment: [String: String] = [:], stdin: String? = nil,
-                    launcher: [String] = []) throws -> Result {
+    static func run(
+        _ arguments: [String], in directory: String = repository, environment: [String: String] = [:], stdin: String? = nil,
+        launcher: [String] = []
+    ) throws -> Result {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: launcher.first ?? executable)
         process.arguments = launcher.isEmpty ? arguments : Array(launcher.dropFirst()) + [executable] + arguments
@@ -57,12 +59,15 @@ enum CLI {
         let group = DispatchGroup()
         nonisolated(unsafe) var outData = Data(), errData = Data()
         group.enter()
-        DispatchQueue.global().async { outData = out.fileHandleForReading.readDataToEndOfFile(); group.leave() }
+        DispatchQueue.global().async {
+            outData = out.fileHandleForReading.readDataToEndOfFile(); group.leave()
+        }
         errData = err.fileHandleForReading.readDataToEndOfFile()
         group.wait()
         process.waitUntilExit()
-        return Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                      stderr: String(decoding: errData, as: UTF8.self))
+        return Result(
+            status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+            stderr: String(decoding: errData, as: UTF8.self))
     }
 }
 

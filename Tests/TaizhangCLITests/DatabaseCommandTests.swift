@@ -80,8 +80,11 @@ import Testing
         _ = try web.curl(jar + ["--data-urlencode", "csrf=\(loginToken)", "--data-urlencode", "person=p13", "--data-urlencode", "password=s3cret-pass", base + "/login"])
         let token = try #require(web.csrf(in: try web.curl(jar + [base + "/items"])))
         func tick(_ item: String) throws -> String {
-            try web.curl(jar + ["-o", "/dev/null", "-w", "%{http_code}", "--data-urlencode", "csrf=\(token)", "--data-urlencode", "unit=wutongshan",
-                                "--data-urlencode", "item=\(item)", "--data-urlencode", "status=ticked", base + "/items/tick"])
+            try web.curl(
+                jar + [
+                    "-o", "/dev/null", "-w", "%{http_code}", "--data-urlencode", "csrf=\(token)", "--data-urlencode", "unit=wutongshan",
+                    "--data-urlencode", "item=\(item)", "--data-urlencode", "status=ticked", base + "/items/tick",
+                ])
         }
         #expect(try tick("01.06") == "303")
         try FileManager.default.removeItem(atPath: ws.path + "/.taizhang/tracker.sqlite-wal")

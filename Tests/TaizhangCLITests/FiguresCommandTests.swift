@@ -30,14 +30,18 @@ import Testing
 
     @Test func anExplanationTurnsTheFlagIntoANote() throws {
         let copy = try WorkspaceCopy()
-        try copy.edit("checklists/figures.xml", replacing: "<part figure=\"staff-community-assistants\"/>\n", with:
-            "<part figure=\"staff-community-assistants\"/>\n    <explanation unit=\"street\">10名协管员同时担任计生专干，两项都计入</explanation>\n")
+        try copy.edit(
+            "checklists/figures.xml", replacing: "<part figure=\"staff-community-assistants\"/>\n",
+            with:
+                "<part figure=\"staff-community-assistants\"/>\n    <explanation unit=\"street\">10名协管员同时担任计生专干，两项都计入</explanation>\n")
         let result = try CLI.run(["figures", "check", "--workspace", copy.path])
         #expect(result.status == 65)
-        #expect(result.stderr.contains("""
-            checklists/figures.xml:196:5: note: 东湖街道 社区计生专兼职工作人员 (staff-community): 11 + 47 = 58, reported 48 (差 -10); rule staff-parts [figures.sum-mismatch]
-                note: 说明: 10名协管员同时担任计生专干，两项都计入
-            """))
+        #expect(
+            result.stderr.contains(
+                """
+                checklists/figures.xml:196:5: note: 东湖街道 社区计生专兼职工作人员 (staff-community): 11 + 47 = 58, reported 48 (差 -10); rule staff-parts [figures.sum-mismatch]
+                    note: 说明: 10名协管员同时担任计生专干，两项都计入
+                """))
         #expect(result.stderr.hasSuffix("4 errors, 0 warnings, 1 note\n"))
     }
 
@@ -70,9 +74,11 @@ import Testing
         try copy.edit("checklists/figures.xml", replacing: ">1479<", with: ">１４７９<")
         let result = try CLI.run(["figures", "check", "--workspace", copy.path])
         #expect(result.status == 65)
-        #expect(result.stderr.hasPrefix("""
-            checklists/figures.xml:189:5: error: births-resident (street): "１４７９" contains full-width characters; write half-width digits: 1479 [figures.full-width]
-            """))
+        #expect(
+            result.stderr.hasPrefix(
+                """
+                checklists/figures.xml:189:5: error: births-resident (street): "１４７９" contains full-width characters; write half-width digits: 1479 [figures.full-width]
+                """))
     }
 
     @Test func generateShowsTheContradictionsAsWarningsAndStillBuildsThePack() throws {
@@ -82,7 +88,10 @@ import Testing
         #expect(result.status == 0, "\(result.stderr)")
         let warnings = result.stderr.split(separator: "\n").filter { $0.contains(": warning: ") && $0.contains("[figures.") }
         #expect(warnings.count == 5)
-        #expect(warnings.contains { $0.hasSuffix("checklists/figures.xml:189:5: warning: 东湖街道 常住人口出生数 (births-resident): 459 + 890 = 1349, reported 1479 (差 130); rule births-parts [figures.sum-mismatch]") })
+        #expect(
+            warnings.contains {
+                $0.hasSuffix("checklists/figures.xml:189:5: warning: 东湖街道 常住人口出生数 (births-resident): 459 + 890 = 1349, reported 1479 (差 130); rule births-parts [figures.sum-mismatch]")
+            })
         let pack = workspace.path + "/output/东湖街道-2014"
         let street = try String(contentsOfFile: pack + "/数据统计.html", encoding: .utf8)
         #expect(street.contains("459 + 890 = 1349，上报 1479（差 130）"))

@@ -59,20 +59,26 @@ import Testing
         let jar = ws.path + "/cookies.txt"
         let login = try curl(["-c", jar, "-b", jar, base + "/login"])
         let loginToken = try #require(csrf(in: login))
-        let signIn = try curl(["-c", jar, "-b", jar, "-o", "/dev/null", "-w", "%{http_code} %{redirect_url}",
-                               "--data-urlencode", "csrf=\(loginToken)", "--data-urlencode", "person=p13", "--data-urlencode", "password=s3cret-pass",
-                               base + "/login"])
+        let signIn = try curl([
+            "-c", jar, "-b", jar, "-o", "/dev/null", "-w", "%{http_code} %{redirect_url}",
+            "--data-urlencode", "csrf=\(loginToken)", "--data-urlencode", "person=p13", "--data-urlencode", "password=s3cret-pass",
+            base + "/login",
+        ])
         #expect(signIn == "303 \(base)/")
         let items = try curl(["-c", jar, "-b", jar, base + "/items"])
         #expect(items.contains("我的台账 · 梧桐山社区"))
         let token = try #require(csrf(in: items))
-        let tick = try curl(["-c", jar, "-b", jar, "-o", "/dev/null", "-w", "%{http_code}",
-                             "--data-urlencode", "csrf=\(token)", "--data-urlencode", "unit=wutongshan", "--data-urlencode", "item=01.06",
-                             "--data-urlencode", "status=ticked", "--data-urlencode", "note=网页勾选", base + "/items/tick"])
+        let tick = try curl([
+            "-c", jar, "-b", jar, "-o", "/dev/null", "-w", "%{http_code}",
+            "--data-urlencode", "csrf=\(token)", "--data-urlencode", "unit=wutongshan", "--data-urlencode", "item=01.06",
+            "--data-urlencode", "status=ticked", "--data-urlencode", "note=网页勾选", base + "/items/tick",
+        ])
         #expect(tick == "303")
-        let forbidden = try curl(["-c", jar, "-b", jar, "-o", "/dev/null", "-w", "%{http_code}",
-                                  "--data-urlencode", "csrf=\(token)", "--data-urlencode", "unit=dawang", "--data-urlencode", "item=01.06",
-                                  base + "/items/tick"])
+        let forbidden = try curl([
+            "-c", jar, "-b", jar, "-o", "/dev/null", "-w", "%{http_code}",
+            "--data-urlencode", "csrf=\(token)", "--data-urlencode", "unit=dawang", "--data-urlencode", "item=01.06",
+            base + "/items/tick",
+        ])
         #expect(forbidden == "403")
         let dashboard = try curl(["-b", jar, base + "/"])
         #expect(dashboard.contains("进度总览"))

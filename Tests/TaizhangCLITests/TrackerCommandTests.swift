@@ -72,7 +72,9 @@ import Testing
         let ws = try workspace()
         let root = ws.path
         let communities = ["wutongshan", "dawang", "buxin", "dongle", "shilijia", "shiliyi", "shilibing", "shiliding"]
-        let items = ["01.03", "01.04", "01.05", "02.02", "03.02", "04.02", "05.02", "06.02", "06.03", "06.04", "07.03", "07.04", "07.05", "06.12", "06.13", "06.14", "06.15", "04.19", "04.18", "04.17"]
+        let items = [
+            "01.03", "01.04", "01.05", "02.02", "03.02", "04.02", "05.02", "06.02", "06.03", "06.04", "07.03", "07.04", "07.05", "06.12", "06.13", "06.14", "06.15", "04.19", "04.18", "04.17",
+        ]
         let group = DispatchGroup()
         nonisolated(unsafe) var results: [CLI.Result?] = Array(repeating: nil, count: communities.count)
         let lock = NSLock()

@@ -88,8 +88,9 @@ import Testing
 
     @Test func pdfNeedsChromiumAndSaysSoWhenItIsMissing() throws {
         let ws = try workspace()
-        let missing = try CLI.run(["walkthrough", "--community", "dongle", "--seed", "5", "--pdf", "--workspace", ws.path],
-                                  environment: ["PATH": "/nonexistent"])
+        let missing = try CLI.run(
+            ["walkthrough", "--community", "dongle", "--seed", "5", "--pdf", "--workspace", ws.path],
+            environment: ["PATH": "/nonexistent"])
         #expect(missing.status == 69)
         #expect(missing.stderr.contains("not installed"))
         #expect(missing.stdout.contains("模拟检查单-种子5.html"))

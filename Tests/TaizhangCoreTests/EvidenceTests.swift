@@ -1,6 +1,7 @@
 import Foundation
 import TaizhangTestSupport
 import Testing
+
 @testable import TaizhangCore
 
 @Suite struct PeriodCoverageTests {
@@ -30,9 +31,10 @@ import Testing
 
 @Suite struct EvidenceMatcherTests {
     func item(_ code: String, _ hints: [(EvidenceHint.Match, String)]) -> LedgerItem {
-        LedgerItem(code: code, title: "条目\(code)", categoryCode: "01", indicatorCode: "1.1", group: nil, hasOwnGroup: false, level: .both,
-                   folder: nil, documents: [], hints: hints.map { EvidenceHint(match: $0.0, text: $0.1, location: .init(file: "")) },
-                   note: nil, location: .init(file: ""))
+        LedgerItem(
+            code: code, title: "条目\(code)", categoryCode: "01", indicatorCode: "1.1", group: nil, hasOwnGroup: false, level: .both,
+            folder: nil, documents: [], hints: hints.map { EvidenceHint(match: $0.0, text: $0.1, location: .init(file: "")) },
+            note: nil, location: .init(file: ""))
     }
 
     var matcher: EvidenceMatcher {

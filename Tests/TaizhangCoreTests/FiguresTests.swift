@@ -1,8 +1,8 @@
 import Foundation
-import TaizhangTestSupport
-import Testing
 import TaizhangCore
 import TaizhangDiagnostics
+import TaizhangTestSupport
+import Testing
 
 @Suite struct FigureNumberTests {
     @Test(arguments: [

@@ -1,9 +1,10 @@
 import Foundation
-import TaizhangTestSupport
-import Testing
-@testable import TaizhangCore
 import TaizhangDiagnostics
+import TaizhangTestSupport
 import TaizhangXML
+import Testing
+
+@testable import TaizhangCore
 
 /// Generates a pack for a workspace into a temporary output folder.
 struct PackFixture {

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import TaizhangCore
 
 @Suite struct ConditionTests {
@@ -9,16 +10,18 @@ import Testing
     ]
 
     func community(_ values: [String: String]) -> Community {
-        Community(id: "c", name: "c", code: "C", lead: nil, folder: nil,
-                  values: values.sorted { $0.key < $1.key }.map { .init(name: $0.key, value: $0.value, location: .init(file: "")) },
-                  location: .init(file: ""))
+        Community(
+            id: "c", name: "c", code: "C", lead: nil, folder: nil,
+            values: values.sorted { $0.key < $1.key }.map { .init(name: $0.key, value: $0.value, location: .init(file: "")) },
+            location: .init(file: ""))
     }
 
     @Test func parsesClauses() throws {
         #expect(try Condition(parsing: "hasUrbanVillage").clauses == [.flag(name: "hasUrbanVillage", negated: false)])
-        #expect(try Condition(parsing: "not hasUrbanVillage and enterpriseAssociations >= 2").clauses == [
-            .flag(name: "hasUrbanVillage", negated: true), .compare(name: "enterpriseAssociations", op: .greaterOrEqual, value: "2"),
-        ])
+        #expect(
+            try Condition(parsing: "not hasUrbanVillage and enterpriseAssociations >= 2").clauses == [
+                .flag(name: "hasUrbanVillage", negated: true), .compare(name: "enterpriseAssociations", op: .greaterOrEqual, value: "2"),
+            ])
         #expect(try Condition(parsing: "selfGovernance != 无").clauses == [.compare(name: "selfGovernance", op: .notEqual, value: "无")])
         #expect(throws: Condition.ParseError.self) { try Condition(parsing: "a and") }
         #expect(throws: Condition.ParseError.self) { try Condition(parsing: "a ~ b") }

@@ -15,7 +15,8 @@ import Testing
     /// python3 from PATH, else from the usual places (CI has it on PATH).
     static func python() throws -> String {
         let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
-        let candidates = path.split(separator: ":").map { $0 + "/python3" }
+        let candidates =
+            path.split(separator: ":").map { $0 + "/python3" }
             + ["/usr/bin/python3", "/usr/local/bin/python3", "/opt/homebrew/bin/python3"]
         guard let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
             throw CocoaError(.fileNoSuchFile, userInfo: [NSLocalizedDescriptionKey: "python3 not found on PATH"])

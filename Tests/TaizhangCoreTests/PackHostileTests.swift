@@ -1,8 +1,9 @@
 import Foundation
+import TaizhangDiagnostics
 import TaizhangTestSupport
 import Testing
+
 @testable import TaizhangCore
-import TaizhangDiagnostics
 
 /// Hostile packs from the hardening review (issue #18 items 2, 3 and 7; #16 "removals that failed").
 @Suite struct PackHostileTests {
@@ -25,11 +26,12 @@ import TaizhangDiagnostics
         let result = fixture.generate()
         #expect(try String(contentsOfFile: victim, encoding: .utf8) == "precious")
         #expect(result.report.removed.isEmpty)
-        #expect(result.diagnostics.filter { $0.id == "pack.manifest-path-refused" }.map(\.message) == [
-            "ignored \"../victim/victim.txt\" in taizhang-manifest.tsv: not a path inside the pack; nothing there was touched",
-            "ignored \"\(victim)\" in taizhang-manifest.tsv: not a path inside the pack; nothing there was touched",
-            "ignored \"01 东社区/./x\" in taizhang-manifest.tsv: not a path inside the pack; nothing there was touched",
-        ])
+        #expect(
+            result.diagnostics.filter { $0.id == "pack.manifest-path-refused" }.map(\.message) == [
+                "ignored \"../victim/victim.txt\" in taizhang-manifest.tsv: not a path inside the pack; nothing there was touched",
+                "ignored \"\(victim)\" in taizhang-manifest.tsv: not a path inside the pack; nothing there was touched",
+                "ignored \"01 东社区/./x\" in taizhang-manifest.tsv: not a path inside the pack; nothing there was touched",
+            ])
         #expect(!(try String(contentsOfFile: manifestPath, encoding: .utf8)).contains("victim"))
     }
 
@@ -86,9 +88,10 @@ import TaizhangDiagnostics
         let result = generate(fixture, changedStandards(fixture))
         #expect(try FileManager.default.contentsOfDirectory(atPath: outside.path) == [])
         #expect(result.report.refusedLinks == ["01 东社区/01 组织保障/01.03 股份公司责任书/00 说明.html"])
-        #expect(result.diagnostics.filter { $0.id == "pack.symbolic-link" }.map { $0.rendered(relativeTo: fixture.packRoot) } == [
-            "01 东社区/01 组织保障/01.03 股份公司责任书: warning: did not write 01 东社区/01 组织保障/01.03 股份公司责任书/00 说明.html: 01 东社区/01 组织保障/01.03 股份公司责任书 is a symbolic link, and Taizhang never follows links in a pack; replace it with a real folder [pack.symbolic-link]",
-        ])
+        #expect(
+            result.diagnostics.filter { $0.id == "pack.symbolic-link" }.map { $0.rendered(relativeTo: fixture.packRoot) } == [
+                "01 东社区/01 组织保障/01.03 股份公司责任书: warning: did not write 01 东社区/01 组织保障/01.03 股份公司责任书/00 说明.html: 01 东社区/01 组织保障/01.03 股份公司责任书 is a symbolic link, and Taizhang never follows links in a pack; replace it with a real folder [pack.symbolic-link]"
+            ])
     }
 
     @Test func aRemovalThatFailsIsReported() throws {
@@ -110,9 +113,10 @@ import TaizhangDiagnostics
         var workspace = fixture.workspace
         workspace.catalogue.categories.removeLast()
         let result = generate(fixture, workspace)
-        #expect(result.diagnostics.filter { $0.id == "pack.orphaned-folder" }.map(\.message) == [
-            "01 东社区/02 数据管理 is no longer in the catalogue but holds 1 of your files; it was kept",
-        ])
+        #expect(
+            result.diagnostics.filter { $0.id == "pack.orphaned-folder" }.map(\.message) == [
+                "01 东社区/02 数据管理 is no longer in the catalogue but holds 1 of your files; it was kept"
+            ])
     }
 
     @Test func anOutputThatIsAFileGivesOneError() throws {
@@ -120,9 +124,10 @@ import TaizhangDiagnostics
         try fixture.output.write("not-a-folder", "x")
         let result = PackGenerator(workspace: fixture.workspace, templates: fixture.templates)
             .generate(.init(outputRoot: fixture.output.path + "/not-a-folder"))
-        #expect(result.diagnostics.map { $0.rendered(relativeTo: fixture.output.path) } == [
-            "not-a-folder: error: \(fixture.output.path)/not-a-folder is a file, not a folder, so the pack cannot be written there; choose another --out [pack.not-a-folder]",
-        ])
+        #expect(
+            result.diagnostics.map { $0.rendered(relativeTo: fixture.output.path) } == [
+                "not-a-folder: error: \(fixture.output.path)/not-a-folder is a file, not a folder, so the pack cannot be written there; choose another --out [pack.not-a-folder]"
+            ])
         #expect(result.report.written == 0)
     }
 }

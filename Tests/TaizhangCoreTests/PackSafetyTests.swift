@@ -1,8 +1,9 @@
 import Foundation
+import TaizhangDiagnostics
 import TaizhangTestSupport
 import Testing
+
 @testable import TaizhangCore
-import TaizhangDiagnostics
 
 @Suite struct PackSafetyTests {
     let userFile = "01 东社区/01 组织保障/01.03 股份公司责任书/签字版.pdf"
@@ -48,8 +49,10 @@ import TaizhangDiagnostics
         text.removeSubrange(start.lowerBound..<end.upperBound)
         text = text.replacingOccurrences(of: "points=\"20\"", with: "points=\"12\"")
         try text.write(toFile: catalogue, atomically: true, encoding: .utf8)
-        try workspace.write("checklists/taizhang.xml", try String(contentsOfFile: Paths.small + "/checklists/taizhang.xml", encoding: .utf8)
-            .replacingOccurrences(of: "totalPoints=\"30\"", with: "totalPoints=\"22\""))
+        try workspace.write(
+            "checklists/taizhang.xml",
+            try String(contentsOfFile: Paths.small + "/checklists/taizhang.xml", encoding: .utf8)
+                .replacingOccurrences(of: "totalPoints=\"30\"", with: "totalPoints=\"22\""))
         let changed = try #require(load(workspace.path).validWorkspace)
         let result = PackGenerator(workspace: changed, templates: fixture.templates).generate(.init(outputRoot: fixture.output.path))
         #expect(result.report.removed == ["01 东社区/01 组织保障/01.03 股份公司责任书/00 说明.html"])
@@ -150,7 +153,7 @@ import TaizhangDiagnostics
         } throws: { error in
             let diagnostics = (error as? DiagnosticList)?.diagnostics ?? []
             return diagnostics.map { $0.rendered(relativeTo: folder.path) } == [
-                "cover.mustache:3:34: error: template syntax: a section is closed with the wrong name [template.syntax]",
+                "cover.mustache:3:34: error: template syntax: a section is closed with the wrong name [template.syntax]"
             ]
         }
     }
@@ -164,7 +167,7 @@ import TaizhangDiagnostics
             _ = try TemplateSet(directory: folder.path, required: PackGenerator.requiredTemplates)
         } throws: { error in
             (error as? DiagnosticList)?.diagnostics.map { $0.rendered(relativeTo: folder.path) } == [
-                "item-sheet.mustache: error: template item-sheet.mustache not found [template.missing]",
+                "item-sheet.mustache: error: template item-sheet.mustache not found [template.missing]"
             ]
         }
     }
@@ -186,9 +189,10 @@ import TaizhangDiagnostics
         let fixture = try PackFixture()
         let templates = try TemplateSet(directory: folder.path, required: ["style"])
         let result = PackGenerator(workspace: fixture.workspace, templates: templates).generate(.init(outputRoot: fixture.output.path))
-        #expect(result.diagnostics.map { $0.rendered(relativeTo: folder.path) } == [
-            "spine-labels.mustache: error: no template named spine-labels (spine-labels.mustache is not among the parsed templates) [template.unknown]",
-        ])
+        #expect(
+            result.diagnostics.map { $0.rendered(relativeTo: folder.path) } == [
+                "spine-labels.mustache: error: no template named spine-labels (spine-labels.mustache is not among the parsed templates) [template.unknown]"
+            ])
         #expect(!FileManager.default.fileExists(atPath: fixture.packRoot))
     }
 

@@ -1,5 +1,5 @@
-import Testing
 import TaizhangCore
+import Testing
 
 /// The readiness rules every output reads (printed index, web pages, `status`).
 @Suite struct ReadinessTests {

@@ -1,8 +1,8 @@
 import Foundation
-import TaizhangTestSupport
-import Testing
 import TaizhangCore
 import TaizhangDiagnostics
+import TaizhangTestSupport
+import Testing
 
 /// The estimator's arithmetic, rule kind by rule kind, on the small workspace with category 02
 /// replaced. Category 01 (20 points) stays: 1.1 (12, veto) and 1.2 (8, communities with an urban village).
@@ -42,7 +42,9 @@ func master(_ attributes: String, includes: [String]) -> String {
         try directory.overlay(Paths.small)
         let total = (Decimal2(points) ?? .zero) + Decimal2(hundredths: 2000)
         try directory.write("checklists/taizhang.xml", master("totalPoints=\"\(total)\"", includes: ["01-org", "02-data"]))
-        try directory.write("checklists/catalogue/02-data.xml", """
+        try directory.write(
+            "checklists/catalogue/02-data.xml",
+            """
             <?xml version="1.0" encoding="UTF-8"?>
             <category code="02" name="数据管理" points="\(points)">
             \(indicators)
@@ -53,8 +55,9 @@ func master(_ attributes: String, includes: [String]) -> String {
         let result = loader.load()
         #expect(!result.diagnostics.hasErrors, "\(rendered(result.diagnostics, root: directory.path))")
         let workspace = try #require(result.validWorkspace)
-        return Loaded(directory: directory, workspace: workspace,
-                      estimator: ScoreEstimator(plan: PackPlanner(workspace: workspace).plan(), catalogue: workspace.catalogue))
+        return Loaded(
+            directory: directory, workspace: workspace,
+            estimator: ScoreEstimator(plan: PackPlanner(workspace: workspace).plan(), catalogue: workspace.catalogue))
     }
 
     static func items(_ codes: ClosedRange<Int>) -> String {
@@ -176,7 +179,9 @@ func master(_ attributes: String, includes: [String]) -> String {
     }
 
     @Test func casesCanComeFromAFigureAndAPartialCategoryMayFallShort() throws {
-        let w = try Self.workspace(points: "10", """
+        let w = try Self.workspace(
+            points: "10",
+            """
             <indicator code="2.1" name="错报" points="6" method="system-check" level="street" group="g1">
               <standard>错报每例扣3分。</standard>
               <deductPerCase amount="3" label="错报" figure="misreported"/>
@@ -195,7 +200,9 @@ func master(_ attributes: String, includes: [String]) -> String {
 
         let directory = try TemporaryDirectory("partial")
         try directory.overlay(w.directory.path)
-        try directory.write("checklists/catalogue/02-data.xml", """
+        try directory.write(
+            "checklists/catalogue/02-data.xml",
+            """
             <?xml version="1.0" encoding="UTF-8"?>
             <category code="02" name="数据管理" points="10" partial="true">
               <indicator code="2.1" name="信息排查" points="4" method="system-check" level="street" group="g1">
@@ -242,7 +249,9 @@ func master(_ attributes: String, includes: [String]) -> String {
     }
 
     @Test func nestedIndicatorsAddUpAtEveryLevel() throws {
-        let w = try Self.workspace(points: "10", """
+        let w = try Self.workspace(
+            points: "10",
+            """
             <indicator code="2.1" name="流动人口" points="10" method="system-check" level="street" group="g1">
               <standard>五率7分，资料报表3分。</standard>
               <indicator code="2.1.1" name="五率" points="7" method="system-check" level="street">
@@ -259,14 +268,18 @@ func master(_ attributes: String, includes: [String]) -> String {
         #expect(w.workspace.catalogue.categories[1].parents.map(\.code) == ["2.1"])
         #expect(w.workspace.catalogue.categories[1].indicators.map { $0.parentCode } == ["2.1", "2.1"])
         #expect(w.workspace.catalogue.categories[1].indicators.map { $0.group?.id } == ["g1", "g1"])
-        let evidence = [UnitItem(unit: "street", item: "02.01"): ItemEvidence(status: .filed, present: 1),
-                        UnitItem(unit: "street", item: "02.02"): ItemEvidence(status: .ticked)]
+        let evidence = [
+            UnitItem(unit: "street", item: "02.01"): ItemEvidence(status: .filed, present: 1),
+            UnitItem(unit: "street", item: "02.02"): ItemEvidence(status: .ticked),
+        ]
         let score = try w.score("street", ScoreInputs(items: evidence))
         #expect(score.parents.map { "\($0.code) \($0.name) \($0.earned)/\($0.points) \($0.parts)" } == ["2.1 流动人口 8/10 [\"2.1.1\", \"2.1.2\"]"])
     }
 
     @Test func unscoredIndicatorsShowNoPoints() throws {
-        let w = try Self.workspace(points: "10", """
+        let w = try Self.workspace(
+            points: "10",
+            """
             <indicator code="2.1" name="信息排查" points="10" method="system-check" level="both" group="g1">
               <standard>每月排查。</standard>
               <item code="02.01" title="排查记录"><document title="记录"/></item>
@@ -284,7 +297,9 @@ func master(_ attributes: String, includes: [String]) -> String {
     }
 
     @Test func perCommunityRulesCountCommunitiesOnTheStreetsScore() throws {
-        let w = try Self.workspace(points: "4", """
+        let w = try Self.workspace(
+            points: "4",
+            """
             <indicator code="2.1" name="挂钩帮扶" points="4" method="document-review" level="both" group="g1">
               <standard>挂钩帮扶记录缺一个社区扣0.5分。</standard>
               <deductPerMissing amount="0.5" per="community" item="02.01"/>
@@ -292,8 +307,10 @@ func master(_ attributes: String, includes: [String]) -> String {
               <item code="02.02" title="帮扶安排" level="street"><document title="安排表"/></item>
             </indicator>
             """)
-        let evidence = [UnitItem(unit: "east", item: "02.01"): ItemEvidence(status: .ticked),
-                        UnitItem(unit: "street", item: "02.02"): ItemEvidence(status: .ticked)]
+        let evidence = [
+            UnitItem(unit: "east", item: "02.01"): ItemEvidence(status: .ticked),
+            UnitItem(unit: "street", item: "02.02"): ItemEvidence(status: .ticked),
+        ]
         let street = try w.indicator("2.1", unit: "street", ScoreInputs(items: evidence))
         #expect(street.deductions.map(\.community) == ["west"])
         #expect(street.earned == Decimal2("3.5"))
@@ -304,13 +321,16 @@ func master(_ attributes: String, includes: [String]) -> String {
         var evidence: [UnitItem: ItemEvidence] = [:]
         for n in 1...6 { evidence[UnitItem(unit: "street", item: String(format: "02.%02d", n))] = ItemEvidence(status: .ticked) }
         let scores = w.estimator.estimate(ScoreInputs(items: evidence))
-        let tasks = [GapTask(id: "t9", title: "补齐机构7文件", group: "g1", due: "2014-12-01"),
-                     GapTask(id: "t8", title: "补齐 02.07 的文件", group: "g1", due: "2014-11-20"),
-                     GapTask(id: "t1", title: "其他", group: "g1", due: "2014-11-01")]
+        let tasks = [
+            GapTask(id: "t9", title: "补齐机构7文件", group: "g1", due: "2014-12-01"),
+            GapTask(id: "t8", title: "补齐 02.07 的文件", group: "g1", due: "2014-11-20"),
+            GapTask(id: "t1", title: "其他", group: "g1", due: "2014-11-01"),
+        ]
         let gaps = GapRanker.rank(scores, groups: w.workspace.street.groups, openTasks: tasks)
         // Communities hold one item of 1.1 (12 points), east also 01.03 (8); the street two
         // items of 1.1 at 6 points each, where 01.01 (3 documents) is cheaper than 01.02 (4).
-        #expect(gaps.prefix(5).map { "\($0.unit) \($0.item ?? "") \($0.points)" }
+        #expect(
+            gaps.prefix(5).map { "\($0.unit) \($0.item ?? "") \($0.points)" }
                 == ["east 01.01 12", "west 01.01 12", "east 01.03 8", "street 01.01 6", "street 01.02 6"])
         let seventh = try #require(gaps.first { $0.item == "02.07" })
         #expect(seventh.task?.id == "t8")  // both name it; t8 is due first
@@ -321,7 +341,9 @@ func master(_ attributes: String, includes: [String]) -> String {
     @Test func aRateMustNameAKnownFigure() throws {
         let directory = try TemporaryDirectory("scoring")
         try directory.overlay(Paths.small)
-        try directory.write("checklists/catalogue/02-data.xml", """
+        try directory.write(
+            "checklists/catalogue/02-data.xml",
+            """
             <?xml version="1.0" encoding="UTF-8"?>
             <category code="02" name="数据管理" points="10">
               <indicator code="2.1" name="符合政策生育率" points="10" method="system-check" level="street" group="g1">
@@ -335,9 +357,10 @@ func master(_ attributes: String, includes: [String]) -> String {
         // By default the workspace's own figures (checklists/figures.xml) are the known ones.
         #expect(loader.load().diagnostics.map(\.id) == ["scoring.unknown-figure"])
         loader.knownFigures = ["policy-birth-rate", "sex-ratio"]
-        #expect(rendered(loader.load().diagnostics, root: directory.path) == [
-            "checklists/catalogue/02-data.xml:5:5: error: rate of indicator 2.1 reads unknown figure \"policy-birth-rat\" [scoring.unknown-figure]\n    note: known figures: policy-birth-rate, sex-ratio",
-        ])
+        #expect(
+            rendered(loader.load().diagnostics, root: directory.path) == [
+                "checklists/catalogue/02-data.xml:5:5: error: rate of indicator 2.1 reads unknown figure \"policy-birth-rat\" [scoring.unknown-figure]\n    note: known figures: policy-birth-rate, sex-ratio"
+            ])
     }
 }
 
@@ -347,7 +370,9 @@ func master(_ attributes: String, includes: [String]) -> String {
         let directory = try TemporaryDirectory("unscored")
         try directory.overlay(Paths.small)
         try directory.write("checklists/taizhang.xml", master("", includes: ["02-data"]))
-        try directory.write("checklists/catalogue/02-data.xml", """
+        try directory.write(
+            "checklists/catalogue/02-data.xml",
+            """
             <?xml version="1.0" encoding="UTF-8"?>
             <category code="02" name="登记簿">
               <indicator code="2.1" name="宣传栏登记" method="site-visit" level="both" group="g1">

@@ -1,6 +1,7 @@
 import Foundation
 import Mustache
 import Testing
+
 @testable import TaizhangCore
 
 /// Every field of every view model must be reachable through its explicit Mustache lookup
@@ -93,9 +94,10 @@ import Testing
 
     /// The check itself notices a forgotten lookup entry and a model without a lookup.
     @Test func theCheckNoticesAForgottenField() {
-        #expect(Self.unresolved(Page(), path: "page", module: "TaizhangCoreTests.") == [
-            "page: TaizhangCoreTests.TemplateModelTests.Page has no Mustache lookup",
-        ])
+        #expect(
+            Self.unresolved(Page(), path: "page", module: "TaizhangCoreTests.") == [
+                "page: TaizhangCoreTests.TemplateModelTests.Page has no Mustache lookup"
+            ])
         #expect(Self.unresolved([Row()], path: "rows", module: "TaizhangCoreTests.") == ["rows[0].added"])
     }
 }

@@ -1,7 +1,7 @@
 import Foundation
-import Testing
 import TaizhangCore
 import TaizhangDiagnostics
+import Testing
 
 /// Each folder under Fixtures/invalid overlays the small workspace with broken files and
 /// holds `expected.txt`: the exact diagnostics, one per line, paths relative to the workspace.
@@ -45,8 +45,9 @@ import TaizhangDiagnostics
 
     @Test func aMissingWorkspaceGetsAOneLineHint() {
         let result = WorkspaceLoader(root: "/nonexistent/ws").load()
-        #expect(result.diagnostics.map { $0.rendered() } == [
-            "error: no workspace at /nonexistent/ws; pass --workspace DIR, the folder that holds checklists/taizhang.xml [workspace.missing]",
-        ])
+        #expect(
+            result.diagnostics.map { $0.rendered() } == [
+                "error: no workspace at /nonexistent/ws; pass --workspace DIR, the folder that holds checklists/taizhang.xml [workspace.missing]"
+            ])
     }
 }

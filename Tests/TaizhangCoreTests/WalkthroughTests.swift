@@ -1,8 +1,9 @@
 import Foundation
+import TaizhangDiagnostics
 import TaizhangTestSupport
 import Testing
+
 @testable import TaizhangCore
-import TaizhangDiagnostics
 
 @Suite struct CSVTests {
     func table(_ bytes: [UInt8]) throws -> (CSVTable?, [Diagnostic]) {
@@ -112,9 +113,11 @@ import TaizhangDiagnostics
 
     @Test func theSheetHasEverySectionInOrderWithTheAnswerKeyOnItsOwnPage() throws {
         let html = try sheet(seed: 99)
-        let markers = ["内部资料", "第一陪调", "抽样种子", "99", "一、陪调路线", "台账室", "要求出示", "入户路线",
-                       "二、随机抽查户", "三、第一陪调问答", "四、陪调应急预案", "五、评分表", "六、签字",
-                       "<div class=\"page-break\"></div>\n<h2>答案页"]
+        let markers = [
+            "内部资料", "第一陪调", "抽样种子", "99", "一、陪调路线", "台账室", "要求出示", "入户路线",
+            "二、随机抽查户", "三、第一陪调问答", "四、陪调应急预案", "五、评分表", "六、签字",
+            "<div class=\"page-break\"></div>\n<h2>答案页",
+        ]
         var cursor = html.startIndex
         for marker in markers {
             let found = html.range(of: marker, range: cursor..<html.endIndex)

@@ -1,7 +1,8 @@
 import Foundation
 import GRDB
-import Testing
 import TaizhangCore
+import Testing
+
 @testable import TaizhangTracker
 
 /// The store's own defences: what sits at its path, files changed under it, read-only

@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import TaizhangCore
+import Testing
+
 @testable import TaizhangTracker
 
 @Suite struct EvidenceScannerTests {

@@ -1,8 +1,9 @@
 import Foundation
 import Synchronization
-import Testing
 import TaizhangCore
 import TaizhangTestSupport
+import Testing
+
 @testable import TaizhangTracker
 
 let repository = Repository.root
@@ -60,9 +61,10 @@ final class TrackerFixture: @unchecked Sendable {
         let f = try TrackerFixture()
         let street = f.tracker.plan.units[0]
         let item = try #require(street.items.first { $0.item.group?.id == "g1" })
-        let outsider = try #require(f.workspace.street.people.first { p in
-            !p.isPreparationTeam && !f.tracker.groups(of: p).contains { $0.id == "g1" }
-        })
+        let outsider = try #require(
+            f.workspace.street.people.first { p in
+                !p.isPreparationTeam && !f.tracker.groups(of: p).contains { $0.id == "g1" }
+            })
         #expect(throws: Tracker.Failure.self) { try f.tracker.tick(item: item.item.code, unit: "street", by: outsider.id) }
         let member = try #require(f.workspace.street.group("g1")?.members.first?.id)
         #expect(try f.tracker.tick(item: item.item.code, unit: "street", by: member) != nil)
@@ -115,9 +117,10 @@ final class TrackerFixture: @unchecked Sendable {
         try t.setTask(task.id, to: .open, by: "p03")
         #expect(try f.store.tasks().first { $0.id == task.id }?.doneBy == nil)
         #expect(try f.store.events(EventFilter(kind: .task)).count == 2)
-        let outsider = try #require(f.workspace.street.people.first { p in
-            !p.isPreparationTeam && p.id != task.owner && !t.groups(of: p).contains { $0.id == task.group }
-        })
+        let outsider = try #require(
+            f.workspace.street.people.first { p in
+                !p.isPreparationTeam && p.id != task.owner && !t.groups(of: p).contains { $0.id == task.group }
+            })
         #expect(throws: Tracker.Failure.self) { try t.setTask(task.id, to: .done, by: outsider.id) }
     }
 
@@ -265,8 +268,7 @@ final class TrackerFixture: @unchecked Sendable {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let failures = Mutex<[String]>([])
         DispatchQueue.concurrentPerform(iterations: 8) { _ in
-            do { _ = try SQLiteTrackerStore(path: directory + "/tracker.sqlite") }
-            catch { failures.withLock { $0.append("\(error)") } }
+            do { _ = try SQLiteTrackerStore(path: directory + "/tracker.sqlite") } catch { failures.withLock { $0.append("\(error)") } }
         }
         #expect(failures.withLock { $0 } == [])
     }

@@ -1,9 +1,10 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
-import Testing
 import TaizhangCore
 import TaizhangTracker
+import Testing
+
 @testable import TaizhangWeb
 
 /// #16: the links inside the generated index, served by the web page, returned 404 (the back
@@ -39,7 +40,8 @@ import TaizhangTracker
     /// Resolves a link found on a page, keeping its percent-encoding.
     static func resolve(_ href: String, on page: String) -> String? {
         guard let base = URL(string: "http://pack.test" + page), let url = URL(string: href, relativeTo: base),
-              let components = URLComponents(url: url, resolvingAgainstBaseURL: true) else { return nil }
+            let components = URLComponents(url: url, resolvingAgainstBaseURL: true)
+        else { return nil }
         return components.percentEncodedPath
     }
 

@@ -2,9 +2,11 @@ import Foundation
 import Hummingbird
 import NIOCore
 import Testing
+
 @testable import TaizhangWeb
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// #18.6: 1,100 half-sent requests starved a normal GET: there was no read or idle timeout and
@@ -14,8 +16,9 @@ import Glibc
     func withServer(_ limits: ServerLimits, _ body: @escaping @Sendable (Int) async throws -> Void) async throws {
         let f = try WebFixture()
         let (ports, continuation) = AsyncStream<Int>.makeStream()
-        let app = WebApp.application(f.configuration, address: .hostname("127.0.0.1", port: 0), limits: limits,
-                                     onServerRunning: { channel in continuation.yield(channel.localAddress?.port ?? 0) })
+        let app = WebApp.application(
+            f.configuration, address: .hostname("127.0.0.1", port: 0), limits: limits,
+            onServerRunning: { channel in continuation.yield(channel.localAddress?.port ?? 0) })
         let server = Task { try await app.runService(gracefulShutdownSignals: []) }
         var iterator = ports.makeAsyncIterator()
         let port = try #require(await iterator.next())
@@ -129,7 +132,7 @@ import Glibc
     @Test func connectionsBeyondTheCapWait() async throws {
         try await withServer(Self.limits(read: .seconds(30), idle: .seconds(30), connections: 2)) { port in
             let held = try (0..<2).map { _ in try Connection(port: port) }
-            held.forEach { $0.send("GET /login HTTP/1.1\r\nHost: x\r\n\r\n") }
+            for connection in held { connection.send("GET /login HTTP/1.1\r\nHost: x\r\n\r\n") }
             // Both are accepted and served (and kept alive) before the third knocks: NIO accepts
             // several pending connections in one go, so the cap holds from the next accept on.
             let served = await Self.offThread { held.map { $0.readSome(within: 5)?.hasPrefix("HTTP/1.1 200") == true } }
@@ -142,7 +145,7 @@ import Glibc
             // means no connection is still queued when the server shuts down: NIO traps
             // ("Deinited NIOAsyncWriter without calling finish()") when a connection is
             // accepted while the server is being torn down.
-            held.forEach { $0.hangUp() }
+            for connection in held { connection.hangUp() }
             let servedLater = await Self.offThread { third.readUntilClosed(within: 5) }
             #expect(servedLater?.hasPrefix("HTTP/1.1 200") == true, "the waiting connection was not served after the others ended")
         }

@@ -1,9 +1,10 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
-import Testing
 import TaizhangCore
 import TaizhangTracker
+import Testing
+
 @testable import TaizhangWeb
 
 /// Issue #18 items 4, 5 and 13 (404 headers); issue #16's unknown status and password policy.
@@ -170,8 +171,9 @@ import TaizhangTracker
             let missing = try await browser.get("/no-such-page")
             #expect(missing.status == .notFound)
             #expect(String(buffer: missing.body).contains("没有这个页面"))
-            let huge = try await client.execute(uri: "/login", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"],
-                                                body: ByteBuffer(string: String(repeating: "a", count: 100 * 1024)))
+            let huge = try await client.execute(
+                uri: "/login", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"],
+                body: ByteBuffer(string: String(repeating: "a", count: 100 * 1024)))
             #expect(huge.status == .contentTooLarge)
             _ = try await browser.signIn("p13")
             let unit = try await browser.get("/units/nowhere")

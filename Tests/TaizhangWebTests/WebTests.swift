@@ -1,11 +1,12 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
-import HTTPTypes
-import Testing
 import TaizhangCore
-import TaizhangTracker
 import TaizhangTestSupport
+import TaizhangTracker
+import Testing
+
 @testable import TaizhangWeb
 
 let repository = Repository.root

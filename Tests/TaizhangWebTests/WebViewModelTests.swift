@@ -1,6 +1,7 @@
 import Foundation
 import Mustache
 import Testing
+
 @testable import TaizhangWeb
 
 /// Every name a web template uses must be answered by the explicit lookups of its view models
@@ -31,8 +32,9 @@ import Testing
         let groupRow = DashboardPage.GroupRow(number: 1, name: "g", items: 1, done: 1, percent: 1, openTasks: 1, overdueTasks: 1)
         let overdue = DashboardPage.OverdueTask(id: "t", title: "t", owner: "o", due: "d", days: 1)
         let gap = DashboardPage.GapRow(points: "+1", unit: "u", indicator: "i", subject: "s", reason: "r", group: "g", task: "t")
-        let itemRow = ItemsPage.Row(code: "01.01", title: "t", binder: "b", group: "g", status: "s", statusClass: "ticked", by: "b", at: "a",
-                                    note: "n", present: 1, expected: 1, flag: "f")
+        let itemRow = ItemsPage.Row(
+            code: "01.01", title: "t", binder: "b", group: "g", status: "s", statusClass: "ticked", by: "b", at: "a",
+            note: "n", present: 1, expected: 1, flag: "f")
         let task = TasksPage.Row(id: "t", title: "t", group: "g", owner: "o", due: "d", state: "s", done: true, overdue: true, doneBy: "b", doneAt: "a")
         let event = LogPage.Row(at: "a", actor: "p", kind: "k", refusal: true, unit: "u", subject: "s", change: "c", note: "n")
         let unitItem = UnitPage.Item(code: "c", title: "t", present: 1, expected: 1, status: "s", by: "b", at: "a", flag: "f", complete: true)
@@ -41,8 +43,15 @@ import Testing
         return [
             ("web-login", [page(LoginPage(loginToken: "t", error: "e"))]),
             ("web-error", [page(ErrorPage(message: "m", code: 404))]),
-            ("web-dashboard", [page(DashboardPage(today: "d", inspectionDate: "d", countdown: "c", units: [unitRow], groups: [groupRow],
-                                                  overdue: [overdue], orphaned: ["o"], gaps: [gap])), unitRow, groupRow, overdue, gap]),
+            (
+                "web-dashboard",
+                [
+                    page(
+                        DashboardPage(
+                            today: "d", inspectionDate: "d", countdown: "c", units: [unitRow], groups: [groupRow],
+                            overdue: [overdue], orphaned: ["o"], gaps: [gap])), unitRow, groupRow, overdue, gap,
+                ]
+            ),
             ("web-items", [page(ItemsPage(unit: .init(unitID: "u", unitName: "n", units: [option], rows: [itemRow]))), option, itemRow]),
             ("web-tasks", [page(TasksPage(tasks: [task])), task]),
             ("web-log", [page(LogPage(events: [event], units: [option], kinds: [option], actor: "a", since: "s")), event, option]),

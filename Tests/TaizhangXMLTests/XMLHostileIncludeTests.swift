@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import TaizhangDiagnostics
+import Testing
+
 @testable import TaizhangXML
 
 /// Hostile includes from the hardening review (issue #18 items 1, 8 and 11).
@@ -33,9 +34,10 @@ import TaizhangDiagnostics
         let started = Date()
         let rendered = document.processXIncludes(within: root).map { $0.rendered(relativeTo: root) }
         #expect(Date().timeIntervalSince(started) < 1)
-        #expect(rendered == [
-            "bomb/l3.xml:11:15: error: xi:include of \"l4.xml\" makes the expanded checklists larger than 1000000 elements; include fewer copies or split the files differently [xml.xinclude-too-large]",
-        ])
+        #expect(
+            rendered == [
+                "bomb/l3.xml:11:15: error: xi:include of \"l4.xml\" makes the expanded checklists larger than 1000000 elements; include fewer copies or split the files differently [xml.xinclude-too-large]"
+            ])
         #expect(document.root?.children.first?.name == "include", "nothing was expanded")
     }
 
@@ -59,9 +61,10 @@ import TaizhangDiagnostics
         try FileManager.default.createSymbolicLink(atPath: root + "/ws/link", withDestinationPath: root + "/elsewhere")
         try FileManager.default.createSymbolicLink(atPath: root + "/ws/inner", withDestinationPath: "parts")
         let (rendered, document) = try Self.expand(root + "/ws/main.xml", within: root + "/ws")
-        #expect(rendered == [
-            "main.xml:2:15: error: xi:include href \"link/secret.xml\" points outside the workspace (through a symbolic link) [xml.xinclude-outside]",
-        ])
+        #expect(
+            rendered == [
+                "main.xml:2:15: error: xi:include href \"link/secret.xml\" points outside the workspace (through a symbolic link) [xml.xinclude-outside]"
+            ])
         #expect(!document.serialized().contains("do not read"))
     }
 
@@ -72,10 +75,11 @@ import TaizhangDiagnostics
         ])
         defer { try? FileManager.default.removeItem(atPath: root) }
         let (rendered, _) = try Self.expand(root + "/ws/main.xml", within: root + "/ws")
-        #expect(rendered == [
-            "main.xml:2:3: error: xml:base is not allowed in checklists (it would change where xi:include reads from) [xml.xinclude-outside]",
-            "main.xml:3:3: error: xml:base is not allowed in checklists (it would change where xi:include reads from) [xml.xinclude-outside]",
-        ])
+        #expect(
+            rendered == [
+                "main.xml:2:3: error: xml:base is not allowed in checklists (it would change where xi:include reads from) [xml.xinclude-outside]",
+                "main.xml:3:3: error: xml:base is not allowed in checklists (it would change where xi:include reads from) [xml.xinclude-outside]",
+            ])
     }
 
     @Test func percentEncodedDotsAreRefusedEvenBesideAFolderOfThatName() throws {
@@ -86,9 +90,10 @@ import TaizhangDiagnostics
         ])
         defer { try? FileManager.default.removeItem(atPath: root) }
         let (rendered, document) = try Self.expand(root + "/ws/main.xml", within: root + "/ws")
-        #expect(rendered == [
-            "main.xml:2:15: error: xi:include href \"%2e%2e/%2e%2e/secret.xml\" uses %-escapes; write the file name as it is [xml.xinclude-outside]",
-        ])
+        #expect(
+            rendered == [
+                "main.xml:2:15: error: xi:include href \"%2e%2e/%2e%2e/secret.xml\" uses %-escapes; write the file name as it is [xml.xinclude-outside]"
+            ])
         #expect(!document.serialized().contains("do not read"))
     }
 

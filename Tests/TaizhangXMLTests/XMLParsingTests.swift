@@ -1,7 +1,8 @@
 import Foundation
+import TaizhangDiagnostics
 import TaizhangTestSupport
 import Testing
-import TaizhangDiagnostics
+
 @testable import TaizhangXML
 
 /// The fixtures folder next to this file.

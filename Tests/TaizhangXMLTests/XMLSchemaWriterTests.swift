@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import TaizhangDiagnostics
+import Testing
+
 @testable import TaizhangXML
 
 @Suite struct XMLSchemaTests {
@@ -52,13 +53,14 @@ import TaizhangDiagnostics
         writer.element("item", ["code": "01.01"], text: "综合治理责任书 \"19\"")
         writer.endElement()
         let text = String(decoding: writer.finish(), as: UTF8.self)
-        #expect(text == """
-            <?xml version="1.0" encoding="UTF-8"?>
-            <index street="东湖街道 &amp; &lt;测试&gt;">
-              <item code="01.01">综合治理责任书 &quot;19&quot;</item>
-            </index>
+        #expect(
+            text == """
+                <?xml version="1.0" encoding="UTF-8"?>
+                <index street="东湖街道 &amp; &lt;测试&gt;">
+                  <item code="01.01">综合治理责任书 &quot;19&quot;</item>
+                </index>
 
-            """)
+                """)
         let back = try #require(XMLDocument.parse(string: text, file: "w.xml").document?.root)
         #expect(back.attribute("street") == "东湖街道 & <测试>")
     }

@@ -1,7 +1,8 @@
 import Foundation
 import TaizhangDiagnostics
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// `taizhang file`: moves incoming documents into the item folder their names point to.
@@ -38,8 +39,9 @@ public struct EvidenceFiler {
 
     func folder(for decision: EvidenceMatcher.Decision) -> String {
         if case .file(let candidate) = decision,
-           let binder = unit.binders.first(where: { $0.items.contains { $0.item.code == candidate.code } }),
-           let item = binder.items.first(where: { $0.item.code == candidate.code }) {
+            let binder = unit.binders.first(where: { $0.items.contains { $0.item.code == candidate.code } }),
+            let item = binder.items.first(where: { $0.item.code == candidate.code })
+        {
             return binder.folderName + "/" + item.folderName
         }
         return Self.unsortedFolder

@@ -47,7 +47,8 @@ public struct EvidenceMatcher: Sendable {
                     if name == hint.text.lowercased() { score += 100; reasons.append("文件名与“\(hint.text)”完全一致") }
                 case .regex:
                     if let regex = regexes[hint.text],
-                       regex.firstMatch(in: stem, range: NSRange(stem.startIndex..., in: stem)) != nil {
+                        regex.firstMatch(in: stem, range: NSRange(stem.startIndex..., in: stem)) != nil
+                    {
                         score += 50
                         reasons.append("文件名符合规则 \(hint.text)")
                     }

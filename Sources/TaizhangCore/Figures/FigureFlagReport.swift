@@ -29,11 +29,12 @@ public struct FigureFlagReport: Encodable, Sendable {
 
     public init(flags: [FigureFlag], root: String) {
         self.flags = flags.map { flag in
-            Entry(rule: flag.rule, kind: flag.kind, severity: flag.severity.rawValue, id: flag.diagnosticID,
-                  unit: flag.unit, unitName: flag.unitName, figure: flag.figure, label: flag.label,
-                  file: Diagnostic.displayPath(flag.location.file, relativeTo: root),
-                  line: flag.location.line, column: max(flag.location.column, 1), arithmetic: flag.arithmetic,
-                  reported: flag.reported, computed: flag.computed, difference: flag.difference, explanation: flag.explanation)
+            Entry(
+                rule: flag.rule, kind: flag.kind, severity: flag.severity.rawValue, id: flag.diagnosticID,
+                unit: flag.unit, unitName: flag.unitName, figure: flag.figure, label: flag.label,
+                file: Diagnostic.displayPath(flag.location.file, relativeTo: root),
+                line: flag.location.line, column: max(flag.location.column, 1), arithmetic: flag.arithmetic,
+                reported: flag.reported, computed: flag.computed, difference: flag.difference, explanation: flag.explanation)
         }
         errors = flags.count { $0.severity == .error }
         warnings = flags.count { $0.severity == .warning }

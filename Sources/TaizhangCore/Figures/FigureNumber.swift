@@ -57,7 +57,8 @@ public enum FigureNumber {
         }
         let parts = text.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count <= 2, let whole = parts.first, !whole.isEmpty,
-              text.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == "," || $0 == ".") }) else { return .failure(.notANumber) }
+            text.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == "," || $0 == ".") })
+        else { return .failure(.notANumber) }
         let fraction = parts.count == 2 ? parts[1] : ""
         if parts.count == 2 && (fraction.isEmpty || fraction.contains(",")) {
             return .failure(fraction.contains(",") ? .misplacedSeparator : .notANumber)

@@ -29,7 +29,8 @@ public struct FigureValues: FigureValueSource {
     /// The reported numerator and denominator of a formula, if both exist and the denominator is not 0.
     func operands(_ formula: FigureRule.Formula, unit: String) -> (ReportedFigure, ReportedFigure)? {
         guard let numerator = reported(formula.numerator, unit: unit),
-              let denominator = reported(formula.denominator, unit: unit), denominator.value != 0 else { return nil }
+            let denominator = reported(formula.denominator, unit: unit), denominator.value != 0
+        else { return nil }
         return (numerator, denominator)
     }
 

@@ -11,9 +11,10 @@ struct FiguresBuilder {
         for child in element.children {
             switch child.name {
             case "figure":
-                figures.definitions.append(FigureDefinition(
-                    id: child.attribute("id") ?? "", label: child.attribute("label") ?? "",
-                    unit: child.attribute("unit") ?? "", location: child.location))
+                figures.definitions.append(
+                    FigureDefinition(
+                        id: child.attribute("id") ?? "", label: child.attribute("label") ?? "",
+                        unit: child.attribute("unit") ?? "", location: child.location))
             case "formula", "sum", "range", "same":
                 if let rule = rule(child) { figures.rules.append(rule) }
             case "unit":
@@ -35,9 +36,10 @@ struct FiguresBuilder {
             let text = element.text
             switch FigureNumber.parse(text, percentAllowed: percent.contains(figure)) {
             case .success(let number):
-                figures.values.append(ReportedFigure(
-                    figure: figure, unit: unit, value: number.value, decimals: number.decimals,
-                    source: element.attribute("source"), location: element.location))
+                figures.values.append(
+                    ReportedFigure(
+                        figure: figure, unit: unit, value: number.value, decimals: number.decimals,
+                        source: element.attribute("source"), location: element.location))
             case .failure(let problem):
                 diagnostics.append(.error(problem.id, "\(figure) (\(unit)): \(problem.message(text))", at: element.location))
             }
@@ -53,10 +55,12 @@ struct FiguresBuilder {
         let kind: FigureRule.Kind
         switch e.name {
         case "formula":
-            kind = .formula(.init(figure: e.attribute("figure") ?? "", numerator: e.attribute("numerator") ?? "",
-                                  denominator: e.attribute("denominator") ?? "",
-                                  scale: e.attribute("scale").flatMap(Double.init) ?? 100,
-                                  decimals: e.attribute("decimals").flatMap(Int.init) ?? 2))
+            kind = .formula(
+                .init(
+                    figure: e.attribute("figure") ?? "", numerator: e.attribute("numerator") ?? "",
+                    denominator: e.attribute("denominator") ?? "",
+                    scale: e.attribute("scale").flatMap(Double.init) ?? 100,
+                    decimals: e.attribute("decimals").flatMap(Int.init) ?? 2))
         case "sum":
             let parts = e.children(named: "part").map { $0.attribute("figure") ?? "" }
             let total = e.attribute("total") ?? ""

@@ -45,8 +45,9 @@ public struct FigureFlag: Sendable {
 
     /// The flag as a diagnostic; `severity` lets `generate` show errors as warnings.
     public func diagnostic(severity: Diagnostic.Severity? = nil) -> Diagnostic {
-        Diagnostic(severity ?? self.severity, diagnosticID, message, at: location,
-                   notes: explanation.map { ["说明: \($0)"] } ?? [])
+        Diagnostic(
+            severity ?? self.severity, diagnosticID, message, at: location,
+            notes: explanation.map { ["说明: \($0)"] } ?? [])
     }
 }
 
@@ -84,7 +85,8 @@ public struct FiguresChecker: Sendable {
         switch rule.kind {
         case .formula(let formula):
             guard let rate = values.reported(formula.figure, unit: unit),
-                  let (numerator, denominator) = values.operands(formula, unit: unit) else { return [] }
+                let (numerator, denominator) = values.operands(formula, unit: unit)
+            else { return [] }
             let exact = numerator.value / denominator.value * formula.scale
             let rounded = FigureNumber.rounded(exact, decimals: formula.decimals)
             let difference = rate.value - rounded
@@ -103,12 +105,14 @@ public struct FiguresChecker: Sendable {
             guard unit == FigureUnit.street, let reported = values.reported(figure, unit: unit) else { return [] }
             let operands = workspace.street.communities.compactMap { values.reported(figure, unit: $0.id) }
             guard !operands.isEmpty, operands.count == workspace.street.communities.count else { return [] }
-            return sumFlag(rule, .communitySum, unit: unit, total: reported, operands: operands,
-                           prefix: ("Σ \(operands.count) 个社区: ", "\(operands.count)个社区合计 "))
+            return sumFlag(
+                rule, .communitySum, unit: unit, total: reported, operands: operands,
+                prefix: ("Σ \(operands.count) 个社区: ", "\(operands.count)个社区合计 "))
         case .range(let figure, let min, let max):
             var candidates = figures.reported(figure, unit: unit).map { ($0, $0.value, show($0)) }
             if candidates.isEmpty, let exact = values.recomputed(figure, unit: unit),
-               let (_, formula) = figures.formula(for: figure), let (numerator, _) = values.operands(formula, unit: unit) {
+                let (_, formula) = figures.formula(for: figure), let (numerator, _) = values.operands(formula, unit: unit)
+            {
                 candidates = [(numerator, exact, FigureNumber.format(exact, decimals: formula.decimals))]
             }
             let recomputed = figures.reported(figure, unit: unit).isEmpty
@@ -124,8 +128,9 @@ public struct FiguresChecker: Sendable {
                 } else {
                     return nil
                 }
-                var result = flag(rule, .range, unit: unit, value: value, figure: figure, text: text,
-                                  computed: recomputed ? number : nil, difference: difference)
+                var result = flag(
+                    rule, .range, unit: unit, value: value, figure: figure, text: text,
+                    computed: recomputed ? number : nil, difference: difference)
                 if recomputed { result.reported = nil }
                 return result
             }
@@ -143,8 +148,10 @@ public struct FiguresChecker: Sendable {
         }
     }
 
-    private func sumFlag(_ rule: FigureRule, _ kind: FigureFlag.Kind, unit: String, total: ReportedFigure,
-                         operands: [ReportedFigure], prefix: (String, String)) -> [FigureFlag] {
+    private func sumFlag(
+        _ rule: FigureRule, _ kind: FigureFlag.Kind, unit: String, total: ReportedFigure,
+        operands: [ReportedFigure], prefix: (String, String)
+    ) -> [FigureFlag] {
         let sum = operands.reduce(0) { $0 + $1.value }
         let difference = total.value - sum
         guard abs(difference) > rule.tolerance + Self.epsilon else { return [] }
@@ -155,16 +162,19 @@ public struct FiguresChecker: Sendable {
         return [flag(rule, kind, unit: unit, value: total, text: text, computed: sum, difference: difference)]
     }
 
-    private func flag(_ rule: FigureRule, _ kind: FigureFlag.Kind, unit: String, value: ReportedFigure, figure: String? = nil,
-                      text: (String, String), computed: Double?, difference: Double) -> FigureFlag {
+    private func flag(
+        _ rule: FigureRule, _ kind: FigureFlag.Kind, unit: String, value: ReportedFigure, figure: String? = nil,
+        text: (String, String), computed: Double?, difference: Double
+    ) -> FigureFlag {
         let id = figure ?? value.figure
         let explanation = rule.explanation(for: unit)
         let severity: Diagnostic.Severity = explanation != nil ? .note : rule.severity == .warning ? .warning : .error
-        return FigureFlag(rule: rule.id, kind: kind, unit: unit, unitName: unitName(unit), figure: id,
-                          label: figures.definition(id)?.label ?? id, severity: severity, arithmetic: text.0, arithmeticChinese: text.1,
-                          reported: value.value, computed: computed.map { FigureNumber.rounded($0, decimals: 6) },
-                          difference: FigureNumber.rounded(difference, decimals: 6),
-                          explanation: explanation, location: value.location)
+        return FigureFlag(
+            rule: rule.id, kind: kind, unit: unit, unitName: unitName(unit), figure: id,
+            label: figures.definition(id)?.label ?? id, severity: severity, arithmetic: text.0, arithmeticChinese: text.1,
+            reported: value.value, computed: computed.map { FigureNumber.rounded($0, decimals: 6) },
+            difference: FigureNumber.rounded(difference, decimals: 6),
+            explanation: explanation, location: value.location)
     }
 
     /// A reported value as written, without separators.

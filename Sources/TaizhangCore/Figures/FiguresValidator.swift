@@ -12,8 +12,9 @@ struct FiguresValidator {
         var diagnostics: [Diagnostic] = []
         var definitions: [String: SourceLocation] = [:]
         for definition in figures.definitions {
-            diagnostics += firstOf(definition.id, at: definition.location, in: &definitions, id: "figures.duplicate-figure",
-                                   "figure \(definition.id) is defined twice", note: "first defined at")
+            diagnostics += firstOf(
+                definition.id, at: definition.location, in: &definitions, id: "figures.duplicate-figure",
+                "figure \(definition.id) is defined twice", note: "first defined at")
         }
         var unitIDs = [FigureUnit.street]
         for community in street.communities where !unitIDs.contains(community.id) { unitIDs.append(community.id) }
@@ -22,14 +23,16 @@ struct FiguresValidator {
         var ruleIDs: [String: SourceLocation] = [:]
         var formulas: [String: SourceLocation] = [:]
         for rule in figures.rules {
-            diagnostics += firstOf(rule.id, at: rule.location, in: &ruleIDs, id: "figures.duplicate-rule",
-                                   "rule id \(rule.id) is used twice", note: "first used at")
+            diagnostics += firstOf(
+                rule.id, at: rule.location, in: &ruleIDs, id: "figures.duplicate-rule",
+                "rule id \(rule.id) is used twice", note: "first used at")
             for figure in rule.figures where definitions[figure] == nil {
                 diagnostics.append(.error("figures.unknown-figure", "rule \(rule.id) names figure \(figure), which is not defined", at: rule.location))
             }
             if case .formula(let formula) = rule.kind {
-                diagnostics += firstOf(formula.figure, at: rule.location, in: &formulas, id: "figures.duplicate-formula",
-                                       "figure \(formula.figure) already has a formula; rule \(rule.id) defines it again", note: "first formula at")
+                diagnostics += firstOf(
+                    formula.figure, at: rule.location, in: &formulas, id: "figures.duplicate-formula",
+                    "figure \(formula.figure) already has a formula; rule \(rule.id) defines it again", note: "first formula at")
             }
             for explanation in rule.explanations {
                 if let unit = explanation.unit, !units.contains(unit) {
@@ -40,10 +43,11 @@ struct FiguresValidator {
         for unit in figures.units where !units.contains(unit.id) {
             diagnostics.append(.error("figures.unknown-unit", "unknown unit \(unit.id); units are \(unitList)", at: unit.location))
         }
-        let sameFigures = Set(figures.rules.compactMap { rule -> String? in
-            if case .same(let figure) = rule.kind { return figure }
-            return nil
-        })
+        let sameFigures = Set(
+            figures.rules.compactMap { rule -> String? in
+                if case .same(let figure) = rule.kind { return figure }
+                return nil
+            })
         var seen: [String: [ReportedFigure]] = [:]
         for value in figures.values {
             guard definitions[value.figure] != nil else {
@@ -54,11 +58,20 @@ struct FiguresValidator {
             if let earlier = seen[key], let first = earlier.first {
                 let notes = ["first reported at \(position(first.location))"]
                 if !sameFigures.contains(value.figure) {
-                    diagnostics.append(.error("figures.duplicate-value", "\(value.figure) is reported twice for \(value.unit); to compare two reports, give each a source and add <same figure=\"\(value.figure)\"/>", at: value.location, notes: notes))
+                    diagnostics.append(
+                        .error(
+                            "figures.duplicate-value", "\(value.figure) is reported twice for \(value.unit); to compare two reports, give each a source and add <same figure=\"\(value.figure)\"/>",
+                            at: value.location, notes: notes))
                 } else if value.source == nil || earlier.contains(where: { $0.source == nil }) {
-                    diagnostics.append(.error("figures.duplicate-value", "\(value.figure) is reported twice for \(value.unit), once without a source; give each report its source=\"…\"", at: value.location, notes: notes))
+                    diagnostics.append(
+                        .error(
+                            "figures.duplicate-value", "\(value.figure) is reported twice for \(value.unit), once without a source; give each report its source=\"…\"", at: value.location, notes: notes
+                        ))
                 } else if earlier.contains(where: { $0.source == value.source }) {
-                    diagnostics.append(.error("figures.duplicate-value", "\(value.figure) is reported twice for \(value.unit) from the same source; give each report its own source=\"…\"", at: value.location, notes: notes))
+                    diagnostics.append(
+                        .error(
+                            "figures.duplicate-value", "\(value.figure) is reported twice for \(value.unit) from the same source; give each report its own source=\"…\"", at: value.location,
+                            notes: notes))
                 }
             }
             seen[key, default: []].append(value)
@@ -71,13 +84,17 @@ struct FiguresValidator {
                 let numerator = figures.reported(formula.numerator, unit: unit).first
                 let notes = ["\(formula.denominator) reported at \(position(denominator.location))"]
                 if let rate {
-                    diagnostics.append(.error("figures.division-by-zero",
-                        "\(formula.figure) (\(unit)) cannot be recomputed: its denominator \(formula.denominator) is 0; correct the denominator or leave the rate out",
-                        at: rate.location, notes: notes))
+                    diagnostics.append(
+                        .error(
+                            "figures.division-by-zero",
+                            "\(formula.figure) (\(unit)) cannot be recomputed: its denominator \(formula.denominator) is 0; correct the denominator or leave the rate out",
+                            at: rate.location, notes: notes))
                 } else if let numerator, numerator.value > 0 {
-                    diagnostics.append(.error("figures.division-by-zero",
-                        "\(formula.numerator) (\(unit)) is not 0 but \(formula.denominator) is, so \(formula.figure) cannot be computed; correct \(formula.denominator)",
-                        at: numerator.location, notes: notes))
+                    diagnostics.append(
+                        .error(
+                            "figures.division-by-zero",
+                            "\(formula.numerator) (\(unit)) is not 0 but \(formula.denominator) is, so \(formula.figure) cannot be computed; correct \(formula.denominator)",
+                            at: numerator.location, notes: notes))
                 }
             }
         }
@@ -85,8 +102,10 @@ struct FiguresValidator {
     }
 
     /// Remembers the first place of `key`; a second one is an error pointing back to the first.
-    private func firstOf(_ key: String, at location: SourceLocation, in seen: inout [String: SourceLocation],
-                         id: String, _ message: String, note: String) -> [Diagnostic] {
+    private func firstOf(
+        _ key: String, at location: SourceLocation, in seen: inout [String: SourceLocation],
+        id: String, _ message: String, note: String
+    ) -> [Diagnostic] {
         guard let first = seen[key] else {
             seen[key] = location
             return []

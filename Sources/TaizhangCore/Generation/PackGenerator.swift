@@ -5,8 +5,10 @@ import TaizhangDiagnostics
 /// summary and the manifest. One unit is in memory at a time, so a city of hundreds of
 /// communities streams through.
 public struct PackGenerator {
-    public static let requiredTemplates = ["style", "cover", "catalogue", "item-sheet", "spine-labels", "index-unit", "index-street",
-                                           "figures-unit", "figures-street"]
+    public static let requiredTemplates = [
+        "style", "cover", "catalogue", "item-sheet", "spine-labels", "index-unit", "index-street",
+        "figures-unit", "figures-street",
+    ]
     public static let walkthroughTemplates = ["style", "walkthrough"]
 
     public struct Options {
@@ -23,8 +25,10 @@ public struct PackGenerator {
         /// Inputs of the estimated score beyond the files on disk; nil: files only.
         public var scoring: PackScoring?
 
-        public init(outputRoot: String, communities: [String]? = nil, dryRun: Bool = false,
-                    progress: ((Int, Int, String) -> Void)? = nil, statuses: (any ItemStatusSource)? = nil) {
+        public init(
+            outputRoot: String, communities: [String]? = nil, dryRun: Bool = false,
+            progress: ((Int, Int, String) -> Void)? = nil, statuses: (any ItemStatusSource)? = nil
+        ) {
             self.outputRoot = outputRoot
             self.communities = communities
             self.dryRun = dryRun
@@ -156,9 +160,11 @@ public struct PackGenerator {
             diagnostics.append(flag.diagnostic(severity: .warning))
         }
         for orphan in orphanRows {
-            diagnostics.append(.warning("pack.orphaned-folder",
-                                        "\(orphan.path) is no longer in the catalogue but holds \(orphan.files) of your files; it was kept",
-                                        at: SourceLocation(file: packRoot + "/" + orphan.path)))
+            diagnostics.append(
+                .warning(
+                    "pack.orphaned-folder",
+                    "\(orphan.path) is no longer in the catalogue but holds \(orphan.files) of your files; it was kept",
+                    at: SourceLocation(file: packRoot + "/" + orphan.path)))
         }
         return Result(packRoot: packRoot, plan: plan, report: writer.report, diagnostics: diagnostics, units: summaries, orphans: orphanRows.map(\.path))
     }
@@ -177,8 +183,10 @@ struct UnitInventory {
         var files: [String: [UserFile]] = [:]
         var orphans: [(String, Int)] = []
         let binderNames = Set(unit.binders.map(\.folderName))
-        for orphan in FileInventory.orphans(in: unitRoot, expected: binderNames.union([GeneratedName.walkthroughFolder, GeneratedName.unsortedFolder]),
-                                             skip: { generated.isUnmodified(unit.folderName + "/" + $0) }) {
+        for orphan in FileInventory.orphans(
+            in: unitRoot, expected: binderNames.union([GeneratedName.walkthroughFolder, GeneratedName.unsortedFolder]),
+            skip: { generated.isUnmodified(unit.folderName + "/" + $0) })
+        {
             orphans.append((orphan.name, orphan.files))
         }
         for binder in unit.binders {
@@ -186,8 +194,10 @@ struct UnitInventory {
             for item in binder.items {
                 files[item.item.code] = FileInventory.userFiles(in: binderRoot + "/" + item.folderName)
             }
-            for orphan in FileInventory.orphans(in: binderRoot, expected: Set(binder.items.map(\.folderName)),
-                                                 skip: { generated.isUnmodified(PackPaths.relative(unit, binder) + "/" + $0) }) {
+            for orphan in FileInventory.orphans(
+                in: binderRoot, expected: Set(binder.items.map(\.folderName)),
+                skip: { generated.isUnmodified(PackPaths.relative(unit, binder) + "/" + $0) })
+            {
                 orphans.append((binder.folderName + "/" + orphan.name, orphan.files))
             }
         }
@@ -203,8 +213,9 @@ struct UnitInventory {
         var complete = 0, present = 0, expected = 0
         for item in items {
             let status = statuses?.status(unit: unit.id, item: item.item.code)
-            let readiness = ItemReadiness(present: self.present(item), expected: item.item.expectedCount,
-                                          status: status?.status, failedMock: status?.flagged ?? false)
+            let readiness = ItemReadiness(
+                present: self.present(item), expected: item.item.expectedCount,
+                status: status?.status, failedMock: status?.flagged ?? false)
             if readiness.completeness.isSatisfied { complete += 1 }
             present += readiness.progress.present
             expected += readiness.progress.expected

@@ -36,16 +36,27 @@ public struct WorkspaceLoader: Sendable {
     public func load() -> Result {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: root, isDirectory: &isDirectory), isDirectory.boolValue else {
-            return Result(workspace: nil, diagnostics: [.error(
-                "workspace.missing", "no workspace at \(root); pass --workspace DIR, the folder that holds checklists/taizhang.xml")])
+            return Result(
+                workspace: nil,
+                diagnostics: [
+                    .error(
+                        "workspace.missing", "no workspace at \(root); pass --workspace DIR, the folder that holds checklists/taizhang.xml")
+                ])
         }
         guard FileManager.default.fileExists(atPath: masterFile) else {
-            return Result(workspace: nil, diagnostics: [.error(
-                "workspace.missing", "\(WorkspaceLoader.masterPath) not found in \(root); run taizhang in a workspace or pass --workspace DIR")])
+            return Result(
+                workspace: nil,
+                diagnostics: [
+                    .error(
+                        "workspace.missing", "\(WorkspaceLoader.masterPath) not found in \(root); run taizhang in a workspace or pass --workspace DIR")
+                ])
         }
         guard FileManager.default.fileExists(atPath: schemaFile) else {
-            return Result(workspace: nil, diagnostics: [
-                .error("workspace.missing", "\(WorkspaceLoader.schemaPath) not found in \(root); copy checklists/schema/ from the Taizhang repository")])
+            return Result(
+                workspace: nil,
+                diagnostics: [
+                    .error("workspace.missing", "\(WorkspaceLoader.schemaPath) not found in \(root); copy checklists/schema/ from the Taizhang repository")
+                ])
         }
         let (schema, schemaDiagnostics) = XMLSchema.load(file: schemaFile)
         guard let schema else { return Result(workspace: nil, diagnostics: schemaDiagnostics) }
@@ -81,7 +92,8 @@ final class ModelBuilder {
 
     func build(_ top: XMLElement) -> Workspace {
         let street = top.child(named: "street").map(buildStreet) ?? emptyStreet(at: top.location)
-        var catalogue = top.child(named: "catalogue").map(buildCatalogue)
+        var catalogue =
+            top.child(named: "catalogue").map(buildCatalogue)
             ?? Catalogue(name: nil, totalPoints: nil, categories: [], location: top.location)
         let tasks = top.children(named: "tasks").flatMap { $0.children(named: "task").map(buildTask) }
         var figures = Figures()
@@ -101,8 +113,9 @@ final class ModelBuilder {
     }
 
     private func emptyStreet(at location: SourceLocation) -> Street {
-        Street(id: "", name: "", year: 0, periodStart: Day(ordinal: 0), periodEnd: Day(ordinal: 0), inspectionDate: Day(ordinal: 0),
-               attributeDefinitions: [], communities: [], people: [], groups: [], contingencies: [], location: location)
+        Street(
+            id: "", name: "", year: 0, periodStart: Day(ordinal: 0), periodEnd: Day(ordinal: 0), inspectionDate: Day(ordinal: 0),
+            attributeDefinitions: [], communities: [], people: [], groups: [], contingencies: [], location: location)
     }
 
     private func reference(_ element: XMLElement, _ attribute: String) -> Reference? {
@@ -138,23 +151,26 @@ final class ModelBuilder {
             // older spelling of `roles="preparation"`.
             var roles = Set((p.attribute("roles") ?? "").split(whereSeparator: \.isWhitespace).compactMap { PersonRole(rawValue: String($0)) })
             if flag(p, "preparation") { roles.insert(.preparation) }
-            return Person(id: p.attribute("id") ?? "", name: p.attribute("name") ?? "", role: p.attribute("role") ?? "",
-                          community: reference(p, "community"), roles: roles, location: p.location)
+            return Person(
+                id: p.attribute("id") ?? "", name: p.attribute("name") ?? "", role: p.attribute("role") ?? "",
+                community: reference(p, "community"), roles: roles, location: p.location)
         }
         let groups = (e.child(named: "groups")?.children(named: "group") ?? []).map { g in
-            WorkingGroup(id: g.attribute("id") ?? "", number: Int(g.attribute("number") ?? "") ?? 0, name: g.attribute("name") ?? "",
-                         lead: reference(g, "lead") ?? Reference("", at: g.location),
-                         members: g.children(named: "member").compactMap { reference($0, "ref") },
-                         duties: g.children(named: "duty").map { $0.text.trimmed },
-                         role: g.attribute("role").flatMap(GroupRole.init(rawValue:)),
-                         location: g.location)
+            WorkingGroup(
+                id: g.attribute("id") ?? "", number: Int(g.attribute("number") ?? "") ?? 0, name: g.attribute("name") ?? "",
+                lead: reference(g, "lead") ?? Reference("", at: g.location),
+                members: g.children(named: "member").compactMap { reference($0, "ref") },
+                duties: g.children(named: "duty").map { $0.text.trimmed },
+                role: g.attribute("role").flatMap(GroupRole.init(rawValue:)),
+                location: g.location)
         }
         let contingencies = (e.child(named: "contingencies")?.children(named: "contingency") ?? []).map { c in
-            Contingency(id: c.attribute("id") ?? "", level: c.attribute("level") ?? "",
-                        group: reference(c, "group") ?? Reference("", at: c.location),
-                        situation: c.child(named: "situation")?.text.trimmed ?? "",
-                        response: c.child(named: "response")?.text.trimmed ?? "",
-                        location: c.location)
+            Contingency(
+                id: c.attribute("id") ?? "", level: c.attribute("level") ?? "",
+                group: reference(c, "group") ?? Reference("", at: c.location),
+                situation: c.child(named: "situation")?.text.trimmed ?? "",
+                response: c.child(named: "response")?.text.trimmed ?? "",
+                location: c.location)
         }
         return Street(
             id: e.attribute("id") ?? "", name: e.attribute("name") ?? "", office: e.attribute("office"),
@@ -166,8 +182,9 @@ final class ModelBuilder {
     }
 
     private func buildCatalogue(_ e: XMLElement) -> Catalogue {
-        var catalogue = Catalogue(name: e.attribute("name"), totalPoints: e.attribute("totalPoints").flatMap(Decimal2.init),
-                                  categories: e.children(named: "category").map(buildCategory), location: e.location)
+        var catalogue = Catalogue(
+            name: e.attribute("name"), totalPoints: e.attribute("totalPoints").flatMap(Decimal2.init),
+            categories: e.children(named: "category").map(buildCategory), location: e.location)
         catalogue.isPartial = flag(e, "partial")
         return catalogue
     }
@@ -187,23 +204,30 @@ final class ModelBuilder {
             }
             let own = element.attribute("code") ?? ""
             if let rule = element.children.first(where: { ScoringRule.elementNames.contains($0.name) }) {
-                diagnostics.append(.error("scoring.rules-on-parent", "indicator \(own) is made of parts, so its own scoring rules would not count",
-                                          at: rule.location, notes: ["put the rules on its parts (the nested <indicator> elements)"]))
+                diagnostics.append(
+                    .error(
+                        "scoring.rules-on-parent", "indicator \(own) is made of parts, so its own scoring rules would not count",
+                        at: rule.location, notes: ["put the rules on its parts (the nested <indicator> elements)"]))
             }
             if flag(element, "veto") {
-                diagnostics.append(.error("scoring.rules-on-parent", "indicator \(own) is made of parts, so veto=\"true\" on it would not count",
-                                          at: element.location(ofAttribute: "veto"), notes: ["set veto=\"true\" on the part whose failure vetoes the unit"]))
+                diagnostics.append(
+                    .error(
+                        "scoring.rules-on-parent", "indicator \(own) is made of parts, so veto=\"true\" on it would not count",
+                        at: element.location(ofAttribute: "veto"), notes: ["set veto=\"true\" on the part whose failure vetoes the unit"]))
             }
-            parents.append(IndicatorParent(code: own, name: element.attribute("name") ?? "",
-                                           points: element.attribute("points").flatMap(Decimal2.init) ?? .zero,
-                                           isPartial: flag(element, "partial"),
-                                           parentCode: parent, location: element.location))
+            parents.append(
+                IndicatorParent(
+                    code: own, name: element.attribute("name") ?? "",
+                    points: element.attribute("points").flatMap(Decimal2.init) ?? .zero,
+                    isPartial: flag(element, "partial"),
+                    parentCode: parent, location: element.location))
             for child in nested { collect(child, parent: own, inheritedGroup: reference(element, "group") ?? inheritedGroup) }
         }
         for indicator in e.children(named: "indicator") { collect(indicator, parent: nil, inheritedGroup: nil) }
-        var category = Category(code: code, name: e.attribute("name") ?? "", points: e.attribute("points").flatMap(Decimal2.init),
-                                folder: e.attribute("folder"),
-                                indicators: indicators, location: e.location)
+        var category = Category(
+            code: code, name: e.attribute("name") ?? "", points: e.attribute("points").flatMap(Decimal2.init),
+            folder: e.attribute("folder"),
+            indicators: indicators, location: e.location)
         category.parents = parents
         category.isPartial = flag(e, "partial")
         return category
@@ -217,14 +241,16 @@ final class ModelBuilder {
         let kind: ScoringRule.Kind
         switch e.name {
         case "deductPerMissing":
-            kind = .perMissing(amount: amount(e, "amount") ?? .zero,
-                               per: ScoringRule.MissingUnit(rawValue: e.attribute("per") ?? "document") ?? .document,
-                               item: e.attribute("item"))
+            kind = .perMissing(
+                amount: amount(e, "amount") ?? .zero,
+                per: ScoringRule.MissingUnit(rawValue: e.attribute("per") ?? "document") ?? .document,
+                item: e.attribute("item"))
         case "deductPerCase":
             kind = .perCase(amount: amount(e, "amount") ?? .zero, label: e.attribute("label"), item: e.attribute("item"), figure: e.attribute("figure"))
         case "rate":
-            kind = .rate(figure: e.attribute("figure"), target: amount(e, "target") ?? .zero,
-                         perPoint: e.attribute("credit") == "proportional" ? nil : amount(e, "deductPerPoint") ?? .zero)
+            kind = .rate(
+                figure: e.attribute("figure"), target: amount(e, "target") ?? .zero,
+                perPoint: e.attribute("credit") == "proportional" ? nil : amount(e, "deductPerPoint") ?? .zero)
         case "threshold":
             kind = .threshold(figure: e.attribute("figure"), target: amount(e, "target") ?? .zero)
         case "bonus":
@@ -272,13 +298,15 @@ final class ModelBuilder {
             level: e.attribute("level").flatMap(Level.init(rawValue:)) ?? level,
             folder: e.attribute("folder"),
             documents: e.children(named: "document").map { d in
-                ExpectedDocument(title: d.attribute("title") ?? "", quantity: min(max(Int(d.attribute("quantity") ?? "1") ?? 1, 1), ExpectedDocument.maximumQuantity),
-                                 period: ExpectedDocument.Period(rawValue: d.attribute("period") ?? "once") ?? .once,
-                                 date: d.attribute("date").flatMap(Day.init), location: d.location)
+                ExpectedDocument(
+                    title: d.attribute("title") ?? "", quantity: min(max(Int(d.attribute("quantity") ?? "1") ?? 1, 1), ExpectedDocument.maximumQuantity),
+                    period: ExpectedDocument.Period(rawValue: d.attribute("period") ?? "once") ?? .once,
+                    date: d.attribute("date").flatMap(Day.init), location: d.location)
             },
             hints: e.children(named: "hint").map { h in
-                EvidenceHint(match: EvidenceHint.Match(rawValue: h.attribute("match") ?? "any") ?? .any,
-                             text: h.text.trimmed, location: h.location)
+                EvidenceHint(
+                    match: EvidenceHint.Match(rawValue: h.attribute("match") ?? "any") ?? .any,
+                    text: h.text.trimmed, location: h.location)
             },
             note: e.child(named: "note")?.text.trimmed,
             location: e.location)

@@ -17,7 +17,8 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible, Coda
         let core = text.prefix(10)
         let parts = core.split(separator: "-")
         guard core.count == 10, parts.count == 3,
-              let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]) else { return nil }
+            let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2])
+        else { return nil }
         self.init(year: y, month: m, day: d)
     }
 

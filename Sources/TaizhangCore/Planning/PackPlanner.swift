@@ -38,34 +38,38 @@ public struct PackPlanner: Sendable {
         let street = workspace.street
         let name = street.name + (street.section ?? "")
         let number = Self.pad(0, max(2, String(street.communities.count).count))
-        return UnitPlan(kind: .street, id: "street", name: name, number: number,
-                        folderName: Self.folderName(prefix: number, name: street.folder ?? name, cap: Self.unitCap),
-                        community: nil, binders: binders { $0.item.level.includesStreet })
+        return UnitPlan(
+            kind: .street, id: "street", name: name, number: number,
+            folderName: Self.folderName(prefix: number, name: street.folder ?? name, cap: Self.unitCap),
+            community: nil, binders: binders { $0.item.level.includesStreet })
     }
 
     private func communityUnit(_ community: Community, number: String) -> UnitPlan {
         let definitions = workspace.street.attributeDefinitions
-        return UnitPlan(kind: .community, id: community.id, name: community.name, number: number,
-                        folderName: Self.folderName(prefix: number, name: community.folder ?? community.name, cap: Self.unitCap),
-                        community: community,
-                        binders: binders { candidate in
-                            candidate.item.level.includesCommunities
-                                && (candidate.indicator.appliesWhen?.matches(community, definitions: definitions) ?? true)
-                        })
+        return UnitPlan(
+            kind: .community, id: community.id, name: community.name, number: number,
+            folderName: Self.folderName(prefix: number, name: community.folder ?? community.name, cap: Self.unitCap),
+            community: community,
+            binders: binders { candidate in
+                candidate.item.level.includesCommunities
+                    && (candidate.indicator.appliesWhen?.matches(community, definitions: definitions) ?? true)
+            })
     }
 
     private func binders(including include: (ItemPlan) -> Bool) -> [BinderPlan] {
         workspace.catalogue.categories.compactMap { category in
             let items = category.indicators.flatMap { indicator in
                 indicator.items.map { item in
-                    ItemPlan(item: item, indicator: indicator,
-                             folderName: Self.folderName(prefix: item.code, name: item.folder ?? item.title, cap: Self.itemCap))
+                    ItemPlan(
+                        item: item, indicator: indicator,
+                        folderName: Self.folderName(prefix: item.code, name: item.folder ?? item.title, cap: Self.itemCap))
                 }
             }.filter(include)
             guard !items.isEmpty else { return nil }
-            return BinderPlan(category: category,
-                              folderName: Self.folderName(prefix: category.code, name: category.folder ?? category.name, cap: Self.binderCap),
-                              items: items)
+            return BinderPlan(
+                category: category,
+                folderName: Self.folderName(prefix: category.code, name: category.folder ?? category.name, cap: Self.binderCap),
+                items: items)
         }
     }
 }

@@ -15,8 +15,12 @@ enum IndexXMLRenderer {
         start(writer, scope: unit.kind == .street ? "street-section" : "community", header: header)
         writer.attribute("unit", unit.id)
         writer.attribute("unitName", unit.name)
-        writer.element("summary", ["items": String(page.itemCount), "complete": String(page.completeItems),
-                                   "present": String(page.present), "expected": String(page.expected)])
+        writer.element(
+            "summary",
+            [
+                "items": String(page.itemCount), "complete": String(page.completeItems),
+                "present": String(page.present), "expected": String(page.expected),
+            ])
         if let score = page.score {
             writer.startElement("score")
             writer.attribute("total", score.total)
@@ -79,12 +83,20 @@ enum IndexXMLRenderer {
     static func street(_ page: StreetIndexPage, plan: PackPlan, figures: IndexFigures? = nil) -> [UInt8] {
         let writer = XMLWriter()
         start(writer, scope: "street", header: page.header)
-        writer.element("summary", ["items": String(page.totalItems), "complete": String(page.totalComplete),
-                                   "present": String(page.totalPresent), "expected": String(page.totalExpected)])
+        writer.element(
+            "summary",
+            [
+                "items": String(page.totalItems), "complete": String(page.totalComplete),
+                "present": String(page.totalPresent), "expected": String(page.totalExpected),
+            ])
         for (unit, row) in zip(plan.units, page.units) {
-            writer.element("unit", ["id": unit.id, "number": unit.number, "name": unit.name, "folder": unit.folderName,
-                                    "items": String(row.items), "complete": String(row.completeItems),
-                                    "present": String(row.present), "expected": String(row.expected)])
+            writer.element(
+                "unit",
+                [
+                    "id": unit.id, "number": unit.number, "name": unit.name, "folder": unit.folderName,
+                    "items": String(row.items), "complete": String(row.completeItems),
+                    "present": String(row.present), "expected": String(row.expected),
+                ])
         }
         if let figures { write(figures, to: writer) }
         for orphan in page.orphans {

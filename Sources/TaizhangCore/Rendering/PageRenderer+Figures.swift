@@ -16,10 +16,11 @@ extension PageRenderer {
             let recomputed = recomputation(definition.id, unit: unit.id)
             guard !reported.isEmpty || recomputed != nil else { return nil }
             let own = flags.filter { $0.figure == definition.id }
-            return FigureRow(label: definition.label, measure: definition.unit,
-                             reported: reported.isEmpty ? nil : reported.map(Self.reportedText).joined(separator: "；"),
-                             recomputed: recomputed, flags: own.map(flagRow),
-                             rowClass: own.map(\.severity).min().map(Self.severityClass) ?? "")
+            return FigureRow(
+                label: definition.label, measure: definition.unit,
+                reported: reported.isEmpty ? nil : reported.map(Self.reportedText).joined(separator: "；"),
+                recomputed: recomputed, flags: own.map(flagRow),
+                rowClass: own.map(\.severity).min().map(Self.severityClass) ?? "")
         }
         let flagRows = flags.map(flagRow)
         let page = FiguresUnitPage(
@@ -42,8 +43,9 @@ extension PageRenderer {
                 return FigureCell(text: cellText(definition.id, unit: unit) ?? "—", cellClass: severity.map(Self.severityClass) ?? "")
             }
             guard cells.contains(where: { $0.text != "—" }) else { return nil }
-            return FigureComparisonRow(label: definition.label, measure: definition.unit,
-                                       cells: cells + [FigureCell(text: communityTotal(definition.id, communities: communities) ?? "—", cellClass: "")])
+            return FigureComparisonRow(
+                label: definition.label, measure: definition.unit,
+                cells: cells + [FigureCell(text: communityTotal(definition.id, communities: communities) ?? "—", cellClass: "")])
         }
         let page = FiguresStreetPage(
             header: header, columns: plan.units.map(\.name) + ["社区合计"], rows: rows,
@@ -77,7 +79,8 @@ extension PageRenderer {
     /// `425 / 459 × 100 = 92.59` when the unit reports both counts of a rate.
     private func recomputation(_ figure: String, unit: String) -> String? {
         guard let (_, formula) = figures.formula(for: figure), let (numerator, denominator) = values.operands(formula, unit: unit),
-              let rounded = recomputedRounded(figure, unit: unit) else { return nil }
+            let rounded = recomputedRounded(figure, unit: unit)
+        else { return nil }
         return "\(Self.plain(numerator)) / \(Self.plain(denominator)) × \(FiguresChecker.limit(formula.scale)) = \(rounded)"
     }
 
@@ -107,9 +110,10 @@ extension PageRenderer {
     }
 
     private func flagRow(_ flag: FigureFlag) -> FigureFlagRow {
-        FigureFlagRow(unitName: flag.unitName, label: flag.label, severity: Self.severityText(flag.severity),
-                      severityClass: Self.severityClass(flag.severity), arithmetic: flag.arithmeticChinese,
-                      rule: flag.rule, explanation: flag.explanation)
+        FigureFlagRow(
+            unitName: flag.unitName, label: flag.label, severity: Self.severityText(flag.severity),
+            severityClass: Self.severityClass(flag.severity), arithmetic: flag.arithmeticChinese,
+            rule: flag.rule, explanation: flag.explanation)
     }
 
     static func reportedText(_ value: ReportedFigure) -> String {

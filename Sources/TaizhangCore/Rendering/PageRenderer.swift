@@ -25,11 +25,12 @@ struct PageRenderer {
     }
 
     func itemRow(_ plan: ItemPlan, hrefPrefix: [String]) -> ItemRow {
-        ItemRow(code: plan.item.code, title: plan.item.title, folder: plan.folderName,
-                href: PageFormat.href(hrefPrefix + [plan.folderName, GeneratedName.itemSheet]),
-                indicatorCode: plan.indicator.code, indicatorName: plan.indicator.name,
-                points: RuleText.points(plan.indicator), rule: RuleText.describe(plan.indicator), method: plan.indicator.method.chinese,
-                group: groupName(plan.item.group), documents: documents(plan.item), expected: plan.item.expectedCount)
+        ItemRow(
+            code: plan.item.code, title: plan.item.title, folder: plan.folderName,
+            href: PageFormat.href(hrefPrefix + [plan.folderName, GeneratedName.itemSheet]),
+            indicatorCode: plan.indicator.code, indicatorName: plan.indicator.name,
+            points: RuleText.points(plan.indicator), rule: RuleText.describe(plan.indicator), method: plan.indicator.method.chinese,
+            group: groupName(plan.item.group), documents: documents(plan.item), expected: plan.item.expectedCount)
     }
 
     /// Keyword hints worth printing (regular expressions mean nothing to the people filing).
@@ -45,8 +46,11 @@ struct PageRenderer {
             files.append((binder.folderName + "/" + GeneratedName.cover, try templates.render("cover", coverPage(unit, binder))))
             files.append((binder.folderName + "/" + GeneratedName.binderCatalogue, try templates.render("catalogue", cataloguePage(unit, binder))))
             for plan in binder.items {
-                files.append((binder.folderName + "/" + plan.folderName + "/" + GeneratedName.itemSheet,
-                              try templates.render("item-sheet", itemSheetPage(unit, binder, plan))))
+                files.append(
+                    (
+                        binder.folderName + "/" + plan.folderName + "/" + GeneratedName.itemSheet,
+                        try templates.render("item-sheet", itemSheetPage(unit, binder, plan))
+                    ))
             }
         }
         files.append((GeneratedName.spineLabels, try templates.render("spine-labels", spinePage(unit))))
@@ -92,8 +96,11 @@ struct PageRenderer {
     func spinePage(_ unit: UnitPlan) -> SpinePage {
         SpinePage(
             header: header, unitName: unit.name,
-            labels: unit.binders.map { SpineLabel(streetName: street.name, unitName: unit.name, binderNumber: $0.category.code,
-                                                   categoryName: $0.category.name, year: street.year) })
+            labels: unit.binders.map {
+                SpineLabel(
+                    streetName: street.name, unitName: unit.name, binderNumber: $0.category.code,
+                    categoryName: $0.category.name, year: street.year)
+            })
     }
 
     func unitIndex(_ unit: UnitPlan, inventory: UnitInventory, orphans: [(path: String, files: Int)]) -> UnitIndexPage {
@@ -115,9 +122,10 @@ struct PageRenderer {
                     href: PageFormat.href([binder.folderName, plan.folderName]),
                     expected: want, present: have, state: completeness.chinese, stateClass: completeness.rawValue,
                     files: files.map { file in
-                        FileRow(name: file.name, href: PageFormat.href([binder.folderName, plan.folderName] + file.name.split(separator: "/").map(String.init)),
-                                size: PageFormat.size(file.size), bytes: file.size,
-                                modified: PageFormat.timestamp(file.modified), modifiedISO: PageFormat.isoTimestamp(file.modified))
+                        FileRow(
+                            name: file.name, href: PageFormat.href([binder.folderName, plan.folderName] + file.name.split(separator: "/").map(String.init)),
+                            size: PageFormat.size(file.size), bytes: file.size,
+                            modified: PageFormat.timestamp(file.modified), modifiedISO: PageFormat.isoTimestamp(file.modified))
                     },
                     hasFiles: !files.isEmpty, groupName: groupName(plan.item.group),
                     trackerStatus: readiness.status.chinese,
@@ -125,9 +133,11 @@ struct PageRenderer {
                 rows.append(row)
                 if !completeness.isSatisfied { missing.append(row) }
             }
-            binders.append(IndexBinderRow(number: binder.category.code, name: binder.category.name,
-                                          href: PageFormat.href([binder.folderName, GeneratedName.binderCatalogue]),
-                                          items: rows, present: present, expected: expected))
+            binders.append(
+                IndexBinderRow(
+                    number: binder.category.code, name: binder.category.name,
+                    href: PageFormat.href([binder.folderName, GeneratedName.binderCatalogue]),
+                    items: rows, present: present, expected: expected))
         }
         let summary = inventory.summary(statuses: statuses)
         let (score, gaps) = estimate(unit, inventory: inventory)
@@ -160,17 +170,19 @@ struct PageRenderer {
         let section = ScoreSection(
             total: card.total.description, maximum: card.maximum.description, vetoed: card.vetoed,
             indicators: card.indicators.map { indicator in
-                ScoreIndicatorRow(code: indicator.code, name: indicator.name, points: indicator.points.description,
-                                  earned: indicator.earned.description, rule: indicator.rule,
-                                  deductions: indicator.deductions.map {
-                                      ScoreDeductionRow(amount: "−\($0.amount)", subject: $0.subject, reason: $0.reason)
-                                  })
+                ScoreIndicatorRow(
+                    code: indicator.code, name: indicator.name, points: indicator.points.description,
+                    earned: indicator.earned.description, rule: indicator.rule,
+                    deductions: indicator.deductions.map {
+                        ScoreDeductionRow(amount: "−\($0.amount)", subject: $0.subject, reason: $0.reason)
+                    })
             })
         let gaps = GapRanker.rank([card], groups: street.groups, openTasks: scoring.openTasks).prefix(10).enumerated().map { index, gap in
-            GapRow(rank: index + 1, points: "+\(gap.points)", indicator: "\(gap.indicator) \(gap.indicatorName)",
-                   subject: gap.subject, reason: gap.reason,
-                   group: groupName(gap.group.map { Reference($0, at: workspace.catalogue.location) }),
-                   task: gap.task.map { "\($0.id)\($0.due.map { "（\($0) 到期）" } ?? "")：\($0.title)" })
+            GapRow(
+                rank: index + 1, points: "+\(gap.points)", indicator: "\(gap.indicator) \(gap.indicatorName)",
+                subject: gap.subject, reason: gap.reason,
+                group: groupName(gap.group.map { Reference($0, at: workspace.catalogue.location) }),
+                task: gap.task.map { "\($0.id)\($0.due.map { "（\($0) 到期）" } ?? "")：\($0.title)" })
         }
         return (section, gaps)
     }
@@ -189,20 +201,22 @@ struct PageRenderer {
         var items = 0, complete = 0, present = 0, expected = 0
         for (unit, summary) in zip(plan.units, summaries) {
             let percent = PageFormat.percent(summary.present, of: summary.expected)
-            rows.append(StreetUnitRow(
-                number: unit.number, name: unit.name, href: PageFormat.href([unit.folderName, GeneratedName.index]),
-                binders: unit.binders.count, items: summary.items, completeItems: summary.completeItems,
-                missingItems: summary.items - summary.completeItems,
-                missingClass: summary.items > summary.completeItems ? "missing" : "complete", present: summary.present, expected: summary.expected,
-                percent: percent, barWidth: percent))
+            rows.append(
+                StreetUnitRow(
+                    number: unit.number, name: unit.name, href: PageFormat.href([unit.folderName, GeneratedName.index]),
+                    binders: unit.binders.count, items: summary.items, completeItems: summary.completeItems,
+                    missingItems: summary.items - summary.completeItems,
+                    missingClass: summary.items > summary.completeItems ? "missing" : "complete", present: summary.present, expected: summary.expected,
+                    percent: percent, barWidth: percent))
             items += summary.items
             complete += summary.completeItems
             present += summary.present
             expected += summary.expected
         }
-        return StreetIndexPage(header: header, units: rows, orphans: orphans, hasOrphans: !orphans.isEmpty,
-                               totalItems: items, totalComplete: complete, totalPresent: present, totalExpected: expected,
-                               percent: PageFormat.percent(present, of: expected))
+        return StreetIndexPage(
+            header: header, units: rows, orphans: orphans, hasOrphans: !orphans.isEmpty,
+            totalItems: items, totalComplete: complete, totalPresent: present, totalExpected: expected,
+            percent: PageFormat.percent(present, of: expected))
     }
 
     func streetFiles(plan: PackPlan, summaries: [PackGenerator.UnitSummary], orphans: [OrphanRow]) throws(Diagnostic) -> [(String, [UInt8])] {

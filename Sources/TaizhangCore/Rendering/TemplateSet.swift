@@ -26,16 +26,20 @@ public struct TemplateSet: Sendable {
             let path = directory + "/" + name + ".mustache"
             guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
                 let exists = fm.fileExists(atPath: path)
-                diagnostics.append(.error(exists ? "template.unreadable" : "template.missing",
-                                          exists ? "template is not readable UTF-8 text" : "template \(name).mustache not found",
-                                          at: SourceLocation(file: path)))
+                diagnostics.append(
+                    .error(
+                        exists ? "template.unreadable" : "template.missing",
+                        exists ? "template is not readable UTF-8 text" : "template \(name).mustache not found",
+                        at: SourceLocation(file: path)))
                 continue
             }
             do {
                 library.register(try MustacheTemplate(string: text), named: name)
             } catch let error as MustacheTemplate.ParserError {
-                diagnostics.append(.error("template.syntax", "template syntax: \(Self.describe(error.error))",
-                                          at: SourceLocation(file: path, line: error.context.lineNumber, column: error.context.columnNumber + 1)))
+                diagnostics.append(
+                    .error(
+                        "template.syntax", "template syntax: \(Self.describe(error.error))",
+                        at: SourceLocation(file: path, line: error.context.lineNumber, column: error.context.columnNumber + 1)))
             } catch {
                 diagnostics.append(.error("template.syntax", "template syntax: \(error)", at: SourceLocation(file: path)))
             }
@@ -51,8 +55,9 @@ public struct TemplateSet: Sendable {
     }
 
     private func unknown(_ name: String) -> Diagnostic {
-        .error("template.unknown", "no template named \(name) (\(name).mustache is not among the parsed templates)",
-               at: SourceLocation(file: directory + "/" + name + ".mustache"))
+        .error(
+            "template.unknown", "no template named \(name) (\(name).mustache is not among the parsed templates)",
+            at: SourceLocation(file: directory + "/" + name + ".mustache"))
     }
 
     static func describe(_ error: Error) -> String {

@@ -43,11 +43,13 @@ public enum GapRanker {
         var gaps: [Gap] = []
         for score in scores {
             for deduction in score.indicators.flatMap(\.deductions) where deduction.lost > .zero {
-                gaps.append(Gap(unit: score.unit, unitName: score.name, indicator: deduction.indicator, indicatorName: deduction.indicatorName,
-                                item: deduction.item, itemTitle: deduction.itemTitle, figure: deduction.figure, figureLabel: deduction.figureLabel, reason: deduction.reason,
-                                points: deduction.lost, missingDocuments: deduction.missingDocuments, group: deduction.group,
-                                groupName: deduction.group.flatMap { names[$0] },
-                                task: task(for: deduction, in: openTasks)))
+                gaps.append(
+                    Gap(
+                        unit: score.unit, unitName: score.name, indicator: deduction.indicator, indicatorName: deduction.indicatorName,
+                        item: deduction.item, itemTitle: deduction.itemTitle, figure: deduction.figure, figureLabel: deduction.figureLabel, reason: deduction.reason,
+                        points: deduction.lost, missingDocuments: deduction.missingDocuments, group: deduction.group,
+                        groupName: deduction.group.flatMap { names[$0] },
+                        task: task(for: deduction, in: openTasks)))
             }
         }
         return gaps.sorted {

@@ -34,11 +34,12 @@ public enum RuleText {
         func item(_ code: String?) -> String { code.map { "\($0) " } ?? "" }
         switch kind {
         case let .perMissing(amount, per, code):
-            let what = switch per {
-            case .document: "1份资料"
-            case .item: "1项台账"
-            case .community: "1个社区"
-            }
+            let what =
+                switch per {
+                case .document: "1份资料"
+                case .item: "1项台账"
+                case .community: "1个社区"
+                }
             return "\(item(code))每缺\(what)扣\(amount)分"
         case let .perCase(amount, label, code, id):
             return "\(item(code))每发现1例\(label ?? "问题")\(figure(id))扣\(amount)分"

@@ -87,11 +87,13 @@ public struct ScoreEstimator: Sendable {
         let parents = catalogue.categories.flatMap(\.parents).compactMap { parent -> ParentScore? in
             let parts = indicators.filter { isPart($0.code, of: parent.code) }
             guard !parts.isEmpty else { return nil }
-            return ParentScore(code: parent.code, name: parent.name, points: parent.points,
-                               earned: parts.reduce(Decimal2.zero) { $0 + $1.earned }, parts: parts.map(\.code))
+            return ParentScore(
+                code: parent.code, name: parent.name, points: parent.points,
+                earned: parts.reduce(Decimal2.zero) { $0 + $1.earned }, parts: parts.map(\.code))
         }
-        return UnitScore(unit: unit.id, name: unit.name, maximum: maximum, total: veto == nil ? earned : .zero,
-                         vetoed: veto, indicators: indicators, parents: parents)
+        return UnitScore(
+            unit: unit.id, name: unit.name, maximum: maximum, total: veto == nil ? earned : .zero,
+            vetoed: veto, indicators: indicators, parents: parents)
     }
 
     /// Whether indicator `code` lies under parent `parent`, at any depth.
@@ -134,16 +136,18 @@ public struct ScoreEstimator: Sendable {
 
     private func score(_ indicator: Indicator, items: [ItemPlan], unit: UnitPlan, _ inputs: ScoreInputs) -> IndicatorScore {
         let facts = items.map { self.facts($0, unit: unit.id, inputs) }
-        var result = IndicatorScore(code: indicator.code, name: indicator.name, parent: indicator.parentCode, points: indicator.points,
-                                    earned: indicator.points, rule: RuleText.describe(indicator), isVeto: indicator.isVeto)
+        var result = IndicatorScore(
+            code: indicator.code, name: indicator.name, parent: indicator.parentCode, points: indicator.points,
+            earned: indicator.points, rule: RuleText.describe(indicator), isVeto: indicator.isVeto)
         func deduct(_ amount: Decimal2, _ reason: String, item: ItemFacts? = nil, figure: String? = nil, community: String? = nil) {
             guard amount > .zero else { return }
-            result.deductions.append(Deduction(
-                unit: unit.id, indicator: indicator.code, indicatorName: indicator.name, item: item?.plan.item.code,
-                itemTitle: item?.plan.item.title, figure: figure, figureLabel: figure.flatMap { indicator.figureLabels[$0] },
-                community: community, amount: amount, lost: amount,
-                reason: reason, missingDocuments: item?.missingDocuments ?? 0,
-                group: (item?.plan.item.group ?? indicator.group)?.id))
+            result.deductions.append(
+                Deduction(
+                    unit: unit.id, indicator: indicator.code, indicatorName: indicator.name, item: item?.plan.item.code,
+                    itemTitle: item?.plan.item.title, figure: figure, figureLabel: figure.flatMap { indicator.figureLabels[$0] },
+                    community: community, amount: amount, lost: amount,
+                    reason: reason, missingDocuments: item?.missingDocuments ?? 0,
+                    group: (item?.plan.item.group ?? indicator.group)?.id))
         }
 
         if indicator.rules.isEmpty {
@@ -214,7 +218,8 @@ public struct ScoreEstimator: Sendable {
                 }
                 guard v < target.doubleValue else { continue }
                 let below = target.doubleValue - v
-                let lost = perPoint.map { Decimal2(rounding: below * $0.doubleValue) }
+                let lost =
+                    perPoint.map { Decimal2(rounding: below * $0.doubleValue) }
                     ?? Decimal2(rounding: indicator.points.doubleValue * below / max(target.doubleValue, 0.01))
                 deduct(lost, "比率 \(percent(v))，低于目标 \(target)%（\(words)）", figure: source == "模拟检查" ? nil : source)
             case let .threshold(figure, target):

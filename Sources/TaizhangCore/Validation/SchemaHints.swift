@@ -18,7 +18,8 @@ enum SchemaHints {
     /// `Element 'indicator', attribute 'points': '15分' is not a valid value of …`
     private static func numberHint(_ message: String) -> String? {
         guard let attribute = quoted(after: "attribute '", in: message), numberAttributes.contains(attribute),
-              let value = quoted(after: "': '", in: message) else { return nil }
+            let value = quoted(after: "': '", in: message)
+        else { return nil }
         let number = String(value.filter { $0.isASCII && ($0.isNumber || $0 == ".") })
         guard Decimal2(number) != nil, !number.isEmpty, number != value else {
             return "\(attribute) is a plain number with at most two decimals, e.g. \(attribute)=\"2.5\""

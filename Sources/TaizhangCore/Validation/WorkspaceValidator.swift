@@ -39,11 +39,14 @@ public struct WorkspaceValidator: Sendable {
             for (key, location) in entries {
                 let folded = namesFolders ? key.lowercased() : key
                 if let earlier = first[folded] {
-                    let message = earlier.key == key
+                    let message =
+                        earlier.key == key
                         ? "duplicate \(what) \(key)"
                         : "\(what) \(key) differs from \(earlier.key) only in letter case; Windows would make them one folder"
-                    d.append(.error("checklist.duplicate-code", message, at: location,
-                                    notes: ["first defined at \(Diagnostic.displayPath(earlier.location.file, relativeTo: workspace.root)):\(earlier.location.line)"]))
+                    d.append(
+                        .error(
+                            "checklist.duplicate-code", message, at: location,
+                            notes: ["first defined at \(Diagnostic.displayPath(earlier.location.file, relativeTo: workspace.root)):\(earlier.location.line)"]))
                 } else {
                     first[folded] = (key, location)
                 }
@@ -57,8 +60,10 @@ public struct WorkspaceValidator: Sendable {
         unique("attribute", street.attributeDefinitions.map { ($0.name, $0.location) })
         unique("contingency id", street.contingencies.map { ($0.id, $0.location) })
         unique("category code", catalogue.categories.map { ($0.code, $0.location) }, namesFolders: true)
-        unique("indicator code", (catalogue.allIndicators.map { ($0.code, $0.location) }
-                                  + catalogue.categories.flatMap { $0.parents.map { ($0.code, $0.location) } }))
+        unique(
+            "indicator code",
+            (catalogue.allIndicators.map { ($0.code, $0.location) }
+                + catalogue.categories.flatMap { $0.parents.map { ($0.code, $0.location) } }))
         unique("item code", catalogue.allItems.map { ($0.code, $0.location) }, namesFolders: true)
         unique("task id", workspace.tasks.map { ($0.id, $0.location) })
         for community in street.communities {
@@ -82,9 +87,11 @@ public struct WorkspaceValidator: Sendable {
         for person in street.people {
             check(person.community, in: communities, "community", from: "person \(person.id)")
             if person.community == nil, let role = [PersonRole.firstEscort, .escort].first(where: person.roles.contains) {
-                d.append(.error("checklist.escort-without-community",
-                                "person \(person.id) has role \(role.rawValue) but no community; an escort walks one community's route",
-                                at: person.location))
+                d.append(
+                    .error(
+                        "checklist.escort-without-community",
+                        "person \(person.id) has role \(role.rawValue) but no community; an escort walks one community's route",
+                        at: person.location))
             }
         }
         for group in street.groups {
@@ -113,8 +120,10 @@ public struct WorkspaceValidator: Sendable {
         func compare(_ what: String, declared: Decimal2, parts: Decimal2, partsName: String, partial: Bool, at location: SourceLocation) {
             if partial {
                 if parts > declared {
-                    d.append(.error("checklist.points-mismatch", "\(what) declares \(declared) points but its listed \(partsName) already add up to \(parts)",
-                                    at: location, notes: ["partial=\"true\" lets the listed parts fall short of the declared points, never exceed them"]))
+                    d.append(
+                        .error(
+                            "checklist.points-mismatch", "\(what) declares \(declared) points but its listed \(partsName) already add up to \(parts)",
+                            at: location, notes: ["partial=\"true\" lets the listed parts fall short of the declared points, never exceed them"]))
                 }
             } else if declared != parts {
                 d.append(.error("checklist.points-mismatch", "\(what) declares \(declared) points but its \(partsName) add up to \(parts)", at: location))
@@ -123,11 +132,13 @@ public struct WorkspaceValidator: Sendable {
         var total = Decimal2.zero
         for category in catalogue.categories {
             for parent in category.parents {
-                let parts = category.indicators.filter { $0.parentCode == parent.code }.reduce(Decimal2.zero) { $0 + $1.points }
+                let parts =
+                    category.indicators.filter { $0.parentCode == parent.code }.reduce(Decimal2.zero) { $0 + $1.points }
                     + category.parents.filter { $0.parentCode == parent.code }.reduce(Decimal2.zero) { $0 + $1.points }
                 compare("indicator \(parent.code)", declared: parent.points, parts: parts, partsName: "parts", partial: parent.isPartial, at: parent.location)
             }
-            let sum = category.indicators.filter { $0.parentCode == nil }.reduce(Decimal2.zero) { $0 + $1.points }
+            let sum =
+                category.indicators.filter { $0.parentCode == nil }.reduce(Decimal2.zero) { $0 + $1.points }
                 + category.parents.filter { $0.parentCode == nil }.reduce(Decimal2.zero) { $0 + $1.points }
             if let declared = category.points {
                 compare("category \(category.code)", declared: declared, parts: sum, partsName: "indicators", partial: category.isPartial, at: category.location)
@@ -145,8 +156,10 @@ public struct WorkspaceValidator: Sendable {
         for indicator in catalogue.allIndicators {
             let name = "indicator \(indicator.code)"
             if !indicator.isScored, let rule = indicator.rules.first {
-                d.append(.error("scoring.rules-without-points", "\(name) has scoring rules but no points", at: rule.location,
-                                notes: ["give the indicator points=\"…\", or remove the rules: an unscored indicator is not scored"]))
+                d.append(
+                    .error(
+                        "scoring.rules-without-points", "\(name) has scoring rules but no points", at: rule.location,
+                        notes: ["give the indicator points=\"…\", or remove the rules: an unscored indicator is not scored"]))
                 continue
             }
             let items = Set(indicator.items.map(\.code))
@@ -156,20 +169,26 @@ public struct WorkspaceValidator: Sendable {
             }
             func percent(_ value: Decimal2, _ what: String, at location: SourceLocation) {
                 guard value < .zero || value > Decimal2(hundredths: 10000) else { return }
-                d.append(.error("scoring.bad-target", "\(what) target of \(name) is \(value); a target is a percentage from 0 to 100", at: location,
-                                notes: ["write 95 for 95%"]))
+                d.append(
+                    .error(
+                        "scoring.bad-target", "\(what) target of \(name) is \(value); a target is a percentage from 0 to 100", at: location,
+                        notes: ["write 95 for 95%"]))
             }
             func figure(_ id: String?, _ what: String, at location: SourceLocation) {
                 guard let id, let known = knownFigures, !known.contains(id) else { return }
                 let list = known.sorted().joined(separator: ", ")
-                d.append(.error("scoring.unknown-figure", "\(what) of \(name) reads unknown figure \"\(id)\"", at: location,
-                                notes: [known.isEmpty ? "no figures are defined" : "known figures: \(list)"]))
+                d.append(
+                    .error(
+                        "scoring.unknown-figure", "\(what) of \(name) reads unknown figure \"\(id)\"", at: location,
+                        notes: [known.isEmpty ? "no figures are defined" : "known figures: \(list)"]))
             }
             func item(_ code: String?, _ what: String, at location: SourceLocation) {
                 guard let code, !items.contains(code) else { return }
                 let list = indicator.items.map(\.code).joined(separator: ", ")
-                d.append(.error("scoring.unknown-item", "\(what) of \(name) names item \(code), which is not one of its items", at: location,
-                                notes: [list.isEmpty ? "the indicator has no items" : "its items: \(list)"]))
+                d.append(
+                    .error(
+                        "scoring.unknown-item", "\(what) of \(name) names item \(code), which is not one of its items", at: location,
+                        notes: [list.isEmpty ? "the indicator has no items" : "its items: \(list)"]))
             }
             var caps = 0
             for rule in indicator.rules {
@@ -185,8 +204,9 @@ public struct WorkspaceValidator: Sendable {
                 case .rate(let id, let target, let perPoint):
                     percent(target, "rate", at: at)
                     if let perPoint {
-                        positive(perPoint, "rate deductPerPoint", at: at,
-                                 hint: "write deductPerPoint=\"1\" for 每低1个百分点扣1分, or credit=\"proportional\" for credit in proportion below the target")
+                        positive(
+                            perPoint, "rate deductPerPoint", at: at,
+                            hint: "write deductPerPoint=\"1\" for 每低1个百分点扣1分, or credit=\"proportional\" for credit in proportion below the target")
                     }
                     figure(id, "rate", at: at)
                 case .threshold(let id, let target):
@@ -195,8 +215,10 @@ public struct WorkspaceValidator: Sendable {
                 case .bonus(let amount, let max, let id):
                     positive(amount, "bonus amount", at: at, hint: "write the bonus points, e.g. amount=\"1\"")
                     if let max, max < amount {
-                        d.append(.error("scoring.bad-amount", "bonus of \(name) may earn at most \(max) but one unit already earns \(amount)", at: at,
-                                        notes: ["max is the bonus cap; make it at least amount"]))
+                        d.append(
+                            .error(
+                                "scoring.bad-amount", "bonus of \(name) may earn at most \(max) but one unit already earns \(amount)", at: at,
+                                notes: ["max is the bonus cap; make it at least amount"]))
                     }
                     figure(id, "bonus", at: at)
                 case .cap(let max, let negative):
@@ -207,8 +229,10 @@ public struct WorkspaceValidator: Sendable {
                     if let max {
                         positive(max, "cap max", at: at, hint: "write the most points the indicator can lose, e.g. max=\"3\"")
                         if !negative, max > indicator.points {
-                            d.append(.error("scoring.cap-exceeds-points", "cap of \(name) lets it lose \(max) points but it has only \(indicator.points)", at: at,
-                                            notes: ["deductions stop at the indicator's points (扣完为止); write negative=\"true\" if it may go below zero"]))
+                            d.append(
+                                .error(
+                                    "scoring.cap-exceeds-points", "cap of \(name) lets it lose \(max) points but it has only \(indicator.points)", at: at,
+                                    notes: ["deductions stop at the indicator's points (扣完为止); write negative=\"true\" if it may go below zero"]))
                         }
                     }
                 }
@@ -229,14 +253,18 @@ public struct WorkspaceValidator: Sendable {
                         d.append(.error("checklist.no-owner", "item \(item.code) has no owner group; set group=\"…\" on the item or on its indicator", at: item.location))
                     }
                     if !item.code.hasPrefix(category.code + ".") {
-                        d.append(.error("checklist.code-prefix",
-                                        "item code \(item.code) must start with its category code \(category.code) and a dot, e.g. \(category.code).01",
-                                        at: item.location))
+                        d.append(
+                            .error(
+                                "checklist.code-prefix",
+                                "item code \(item.code) must start with its category code \(category.code) and a dot, e.g. \(category.code).01",
+                                at: item.location))
                     }
                     if indicator.level != .both, item.level != indicator.level {
-                        d.append(.warning("checklist.level-mismatch",
-                                          "item \(item.code) is kept at \(item.level.rawValue) level but its indicator \(indicator.code) is \(indicator.level.rawValue)-level only",
-                                          at: item.location))
+                        d.append(
+                            .warning(
+                                "checklist.level-mismatch",
+                                "item \(item.code) is kept at \(item.level.rawValue) level but its indicator \(indicator.code) is \(indicator.level.rawValue)-level only",
+                                at: item.location))
                     }
                 }
             }
@@ -249,9 +277,11 @@ public struct WorkspaceValidator: Sendable {
         let start = street.periodStart, end = street.periodEnd
         let expectedEnd = start.addingYears(1).adding(days: -1)
         if end != expectedEnd {
-            d.append(.error("checklist.bad-period",
-                            "the statistical period \(start) to \(end) is not one year; with that start it ends on \(expectedEnd)",
-                            at: street.location))
+            d.append(
+                .error(
+                    "checklist.bad-period",
+                    "the statistical period \(start) to \(end) is not one year; with that start it ends on \(expectedEnd)",
+                    at: street.location))
         }
         if start.month != 10 || start.day != 1 {
             d.append(.warning("checklist.bad-period", "the statistical year usually starts on 1 October, not \(start)", at: street.location))
@@ -260,27 +290,35 @@ public struct WorkspaceValidator: Sendable {
             d.append(.warning("checklist.bad-period", "assessment year \(street.year) but the statistical period ends in \(end.year)", at: street.location))
         }
         if street.inspectionDate <= start {
-            d.append(.error("checklist.date-outside-period",
-                            "inspection date \(street.inspectionDate) is before the statistical year starts (\(start))",
-                            at: street.location))
+            d.append(
+                .error(
+                    "checklist.date-outside-period",
+                    "inspection date \(street.inspectionDate) is before the statistical year starts (\(start))",
+                    at: street.location))
         }
         for item in catalogue.allItems {
             for document in item.documents {
                 if let date = document.date, date < start || date > end {
-                    d.append(.error("checklist.date-outside-period",
-                                    "document date \(date) of item \(item.code) is outside the statistical year \(start) to \(end)",
-                                    at: document.location))
+                    d.append(
+                        .error(
+                            "checklist.date-outside-period",
+                            "document date \(date) of item \(item.code) is outside the statistical year \(start) to \(end)",
+                            at: document.location))
                 }
             }
         }
         for task in workspace.tasks {
             guard let due = task.dueDay(inspection: street.inspectionDate) else { continue }
             if due < start {
-                d.append(.error("checklist.date-outside-period",
-                                "task \(task.id) is due \(due), before the statistical year starts (\(start))", at: task.location))
+                d.append(
+                    .error(
+                        "checklist.date-outside-period",
+                        "task \(task.id) is due \(due), before the statistical year starts (\(start))", at: task.location))
             } else if due > street.inspectionDate {
-                d.append(.error("checklist.date-outside-period",
-                                "task \(task.id) is due \(due), after inspection day (\(street.inspectionDate))", at: task.location))
+                d.append(
+                    .error(
+                        "checklist.date-outside-period",
+                        "task \(task.id) is due \(due), after inspection day (\(street.inspectionDate))", at: task.location))
             }
         }
     }
@@ -294,15 +332,19 @@ public struct WorkspaceValidator: Sendable {
             for clause in condition.clauses {
                 guard let definition = definitions[clause.attributeName] else {
                     let known = street.attributeDefinitions.map(\.name).sorted().joined(separator: ", ")
-                    d.append(.error("checklist.unknown-attribute",
-                                    "appliesWhen of indicator \(indicator.code) names unknown attribute \"\(clause.attributeName)\"",
-                                    at: location, notes: known.isEmpty ? ["no community attributes are defined in street.xml"] : ["known attributes: \(known)"]))
+                    d.append(
+                        .error(
+                            "checklist.unknown-attribute",
+                            "appliesWhen of indicator \(indicator.code) names unknown attribute \"\(clause.attributeName)\"",
+                            at: location, notes: known.isEmpty ? ["no community attributes are defined in street.xml"] : ["known attributes: \(known)"]))
                     continue
                 }
                 if case .flag = clause, definition.kind != .boolean {
-                    d.append(.error("checklist.bad-condition",
-                                    "appliesWhen of indicator \(indicator.code) tests \(definition.name) as a flag, but it is \(definition.kind.rawValue); compare it, e.g. \(definition.name) >= 1",
-                                    at: location))
+                    d.append(
+                        .error(
+                            "checklist.bad-condition",
+                            "appliesWhen of indicator \(indicator.code) tests \(definition.name) as a flag, but it is \(definition.kind.rawValue); compare it, e.g. \(definition.name) >= 1",
+                            at: location))
                 }
             }
         }
@@ -313,9 +355,11 @@ public struct WorkspaceValidator: Sendable {
                     continue
                 }
                 if !Self.fits(value.value, definition.kind) {
-                    d.append(.error("checklist.bad-attribute-value",
-                                    "attribute \(value.name) of community \(community.id) must be \(definition.kind.rawValue), not \"\(value.value)\"",
-                                    at: value.location))
+                    d.append(
+                        .error(
+                            "checklist.bad-attribute-value",
+                            "attribute \(value.name) of community \(community.id) must be \(definition.kind.rawValue), not \"\(value.value)\"",
+                            at: value.location))
                 }
             }
         }
@@ -343,8 +387,10 @@ public struct WorkspaceValidator: Sendable {
         for item in catalogue.allItems {
             for hint in item.hints where hint.match == .regex {
                 if (try? EvidenceHint.compile(hint.text)) == nil {
-                    d.append(.error("checklist.invalid-regex",
-                                    "evidence hint of item \(item.code) is not a valid regular expression: \(hint.text)", at: hint.location))
+                    d.append(
+                        .error(
+                            "checklist.invalid-regex",
+                            "evidence hint of item \(item.code) is not a valid regular expression: \(hint.text)", at: hint.location))
                 }
             }
         }
@@ -356,8 +402,10 @@ public struct WorkspaceValidator: Sendable {
             if !hidden.isEmpty {
                 let shown = name.unicodeScalars.map { WindowsName.isInvisibleOrReordering($0) ? "<\(Self.codePoint($0))>" : String($0) }.joined()
                 let codes = hidden.map(Self.codePoint).joined(separator: ", ")
-                d.append(.error("name.invisible-character",
-                                "\(what) \"\(shown)\" contains \(codes), which hides or reorders text; remove it", at: location))
+                d.append(
+                    .error(
+                        "name.invisible-character",
+                        "\(what) \"\(shown)\" contains \(codes), which hides or reorders text; remove it", at: location))
             } else if WindowsName.escapesFolder(name) {
                 d.append(.error("name.escapes-pack", "\(what) \"\(name)\" would escape its folder in the pack (no /, \\, .. or drive letters)", at: location))
             } else if !WindowsName.isValid(name) {

@@ -1,7 +1,8 @@
 import Foundation
 import TaizhangDiagnostics
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A CSV table read for validation: every field knows its line and column, so mistakes in a
@@ -127,9 +128,11 @@ public struct CSVTable: Sendable {
         }
         for row in rows.dropFirst() where row.fields.count > header.fields.count {
             if let extra = row.fields[header.fields.count...].first(where: { !$0.value.isEmpty }) {
-                diagnostics.append(.warning("csv.extra-fields",
-                                            "this line has \(row.fields.count) fields but the first line names \(header.fields.count) columns; the extra fields are ignored",
-                                            at: SourceLocation(file: file, line: extra.line, column: extra.column)))
+                diagnostics.append(
+                    .warning(
+                        "csv.extra-fields",
+                        "this line has \(row.fields.count) fields but the first line names \(header.fields.count) columns; the extra fields are ignored",
+                        at: SourceLocation(file: file, line: extra.line, column: extra.column)))
             }
         }
         return (CSVTable(file: file, header: header, rows: Array(rows.dropFirst()), encoding: encoding), diagnostics)
@@ -140,8 +143,9 @@ public struct CSVTable: Sendable {
         let known = Set(used.compactMap { $0 })
         return header.fields.indices.filter { !known.contains($0) && !header.fields[$0].value.isEmpty }.map { index in
             let field = header.fields[index]
-            return .warning("csv.extra-column", "column \"\(field.value)\" is not one Taizhang reads; it is ignored",
-                            at: SourceLocation(file: file, line: field.line, column: field.column))
+            return .warning(
+                "csv.extra-column", "column \"\(field.value)\" is not one Taizhang reads; it is ignored",
+                at: SourceLocation(file: file, line: field.line, column: field.column))
         }
     }
 

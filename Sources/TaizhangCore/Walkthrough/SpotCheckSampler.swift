@@ -39,7 +39,11 @@ public struct SpotCheckSampler {
             let total = pool.reduce(0) { $0 + $1.1 }
             guard total > 0 else { break }
             var ticket = generator.below(total)
-            guard let index = pool.firstIndex(where: { ticket -= $0.1; return ticket < 0 }) else { break }
+            guard
+                let index = pool.firstIndex(where: {
+                    ticket -= $0.1; return ticket < 0
+                })
+            else { break }
             chosen.append(pool[index].0)
             pool.remove(at: index)
         }

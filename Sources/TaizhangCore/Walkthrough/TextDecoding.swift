@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Decodes text files as Excel on Chinese Windows writes them: UTF-8 with or without a BOM,

@@ -59,7 +59,9 @@ public struct WalkthroughBuilder {
             return SpotCheckSampler.weight(hasFiles: (present[item.item.code] ?? 0) > 0, signedOff: signedOff)
         }
         let documents = sampledItems.map { binder, item -> WalkthroughDocument in
-            let document = item.item.documents.isEmpty ? item.item.title
+            let document =
+                item.item.documents.isEmpty
+                ? item.item.title
                 : item.item.documents[sampler.generator.below(item.item.documents.count)].title
             return WalkthroughDocument(
                 binder: binder.category.code, binderName: binder.category.name,
@@ -71,8 +73,9 @@ public struct WalkthroughBuilder {
         // Households an inspector would pick, on the route or not.
         let sampledIDs = Set(sampler.sample(data.households, count: options.households, weight: SpotCheckSampler.weight).map(\.id))
         func row(_ h: Household) -> WalkthroughHousehold {
-            WalkthroughHousehold(id: h.id, address: h.address, head: h.head, category: h.category.rawValue, isKey: h.category == .key,
-                                 patchStaff: h.patchStaff, facts: h.facts, check: Self.whatToCheck(h), sampled: sampledIDs.contains(h.id))
+            WalkthroughHousehold(
+                id: h.id, address: h.address, head: h.head, category: h.category.rawValue, isKey: h.category == .key,
+                patchStaff: h.patchStaff, facts: h.facts, check: Self.whatToCheck(h), sampled: sampledIDs.contains(h.id))
         }
         let stops = data.route.map { stop -> WalkthroughStop in
             WalkthroughStop(
@@ -110,9 +113,10 @@ public struct WalkthroughBuilder {
         // indicators without ledgers in this community are marked as assessed elsewhere.
         let here = Set(unit.items.map(\.indicator.code))
         let scores = workspace.catalogue.allIndicators.filter(\.isScored).map { indicator in
-            ScoreRow(code: indicator.code, name: indicator.name, points: indicator.points.description,
-                     method: indicator.method.chinese, veto: indicator.isVeto, rule: RuleText.describe(indicator),
-                     elsewhere: !here.contains(indicator.code))
+            ScoreRow(
+                code: indicator.code, name: indicator.name, points: indicator.points.description,
+                method: indicator.method.chinese, veto: indicator.isVeto, rule: RuleText.describe(indicator),
+                elsewhere: !here.contains(indicator.code))
         }
         let listed = workspace.catalogue.allIndicators.reduce(Decimal2.zero) { $0 + $1.points }
         let total = workspace.catalogue.declaredTotal
@@ -137,8 +141,9 @@ public struct WalkthroughBuilder {
             trustedHouseholds: data.households.filter { $0.category == .trusted }.count,
             quiz: quiz,
             contingencies: street.contingencies.map { c in
-                ContingencyRow(level: c.level, situation: c.situation, response: c.response,
-                               group: street.group(c.group.id)?.label ?? c.group.id)
+                ContingencyRow(
+                    level: c.level, situation: c.situation, response: c.response,
+                    group: street.group(c.group.id)?.label ?? c.group.id)
             },
             scores: scores, totalPoints: scores.isEmpty ? "不计分" : total.description,
             partialNote: listed == total ? nil : "目录仅列出部分指标（已列 \(listed) 分）")

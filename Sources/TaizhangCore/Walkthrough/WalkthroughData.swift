@@ -53,8 +53,14 @@ public struct WalkthroughData: Sendable {
         let folder = root + "/" + folder + "/" + community
         var diagnostics: [Diagnostic] = []
         guard FileManager.default.fileExists(atPath: folder) else {
-            return (nil, [.error("walkthrough.missing", "no walkthrough data for \(community): put households.csv and route.csv into \(WalkthroughData.folder)/\(community)/",
-                                 at: SourceLocation(file: folder))])
+            return (
+                nil,
+                [
+                    .error(
+                        "walkthrough.missing", "no walkthrough data for \(community): put households.csv and route.csv into \(WalkthroughData.folder)/\(community)/",
+                        at: SourceLocation(file: folder))
+                ]
+            )
         }
         let households = readHouseholds(folder + "/households.csv", &diagnostics)
         let route = readRoute(folder + "/route.csv", households: households, &diagnostics)
@@ -83,7 +89,8 @@ public struct WalkthroughData: Sendable {
             head: required(table, ["户主", "head"], label: "户主", &d),
             category: required(table, ["类别", "category"], label: "类别", &d),
             staff: required(table, ["包片人员", "包片", "patch"], label: "包片人员", &d),
-            facts: table.column(["须知情况", "情况", "facts"]))
+            facts: table.column(["须知情况", "情况", "facts"])
+        )
         guard columns.id != nil, columns.address != nil, columns.head != nil, columns.category != nil, columns.staff != nil else { return [] }
         d += table.unusedColumns([columns.id, columns.address, columns.head, columns.category, columns.staff, columns.facts])
         var households: [Household] = []
@@ -97,25 +104,32 @@ public struct WalkthroughData: Sendable {
                 return f.value
             }
             guard let id = field(columns.id, "户号"), let address = field(columns.address, "地址"), let head = field(columns.head, "户主"),
-                  let categoryText = field(columns.category, "类别"), let staff = field(columns.staff, "包片人员") else { continue }
+                let categoryText = field(columns.category, "类别"), let staff = field(columns.staff, "包片人员")
+            else { continue }
             let category: Household.Category
             switch categoryText {
             case "放心户": category = .trusted
             case "重点户": category = .key
             case "一般户", "普通户", "": category = .ordinary
             default:
-                d.append(.error("walkthrough.bad-category", "类别 must be 放心户, 重点户 or 一般户, not \"\(categoryText)\"",
-                                at: SourceLocation(file: file, line: row.line, column: value(row, columns.category)?.column ?? 1)))
+                d.append(
+                    .error(
+                        "walkthrough.bad-category", "类别 must be 放心户, 重点户 or 一般户, not \"\(categoryText)\"",
+                        at: SourceLocation(file: file, line: row.line, column: value(row, columns.category)?.column ?? 1)))
                 continue
             }
             if let first = seen[id] {
-                d.append(.error("walkthrough.duplicate", "户号 \(id) appears twice (first on line \(first))",
-                                at: SourceLocation(file: file, line: row.line, column: value(row, columns.id)?.column ?? 1)))
+                d.append(
+                    .error(
+                        "walkthrough.duplicate", "户号 \(id) appears twice (first on line \(first))",
+                        at: SourceLocation(file: file, line: row.line, column: value(row, columns.id)?.column ?? 1)))
                 continue
             }
             seen[id] = row.line
-            households.append(Household(id: id, address: address, head: head, category: category, patchStaff: staff,
-                                        facts: value(row, columns.facts)?.value ?? "", line: row.line))
+            households.append(
+                Household(
+                    id: id, address: address, head: head, category: category, patchStaff: staff,
+                    facts: value(row, columns.facts)?.value ?? "", line: row.line))
         }
         return households
     }
@@ -129,7 +143,8 @@ public struct WalkthroughData: Sendable {
             name: required(table, ["站点", "stop"], label: "站点", &d),
             kind: required(table, ["类型", "kind"], label: "类型", &d),
             household: table.column(["户号", "household"]),
-            notes: table.column(["说明", "备注", "notes"]))
+            notes: table.column(["说明", "备注", "notes"])
+        )
         guard columns.order != nil, columns.name != nil, columns.kind != nil else { return [] }
         d += table.unusedColumns([columns.order, columns.name, columns.kind, columns.household, columns.notes])
         let known = Set(households.map(\.id))
@@ -142,8 +157,10 @@ public struct WalkthroughData: Sendable {
             }
             let kindField = value(row, columns.kind)
             guard let kind = kindField.flatMap({ RouteStop.Kind(rawValue: $0.value) }) else {
-                d.append(.error("walkthrough.bad-kind", "类型 must be 台账室, 住户 or 其他, not \"\(kindField?.value ?? "")\"",
-                                at: SourceLocation(file: file, line: row.line, column: kindField?.column ?? 1)))
+                d.append(
+                    .error(
+                        "walkthrough.bad-kind", "类型 must be 台账室, 住户 or 其他, not \"\(kindField?.value ?? "")\"",
+                        at: SourceLocation(file: file, line: row.line, column: kindField?.column ?? 1)))
                 continue
             }
             let householdField = value(row, columns.household)
@@ -154,13 +171,17 @@ public struct WalkthroughData: Sendable {
                     continue
                 }
                 if !known.contains(household) {
-                    d.append(.error("walkthrough.unknown-household", "户号 \(household) is not in households.csv",
-                                    at: SourceLocation(file: file, line: row.line, column: householdField?.column ?? 1)))
+                    d.append(
+                        .error(
+                            "walkthrough.unknown-household", "户号 \(household) is not in households.csv",
+                            at: SourceLocation(file: file, line: row.line, column: householdField?.column ?? 1)))
                     continue
                 }
             }
-            stops.append(RouteStop(order: order, name: value(row, columns.name)?.value ?? "", kind: kind, householdID: household,
-                                   notes: value(row, columns.notes)?.value ?? "", line: row.line))
+            stops.append(
+                RouteStop(
+                    order: order, name: value(row, columns.name)?.value ?? "", kind: kind, householdID: household,
+                    notes: value(row, columns.notes)?.value ?? "", line: row.line))
         }
         if let first = stops.min(by: { $0.order < $1.order }), first.kind != .ledgerRoom {
             d.append(.warning("walkthrough.route-start", "the route usually starts in the ledger room (台账室)", at: SourceLocation(file: file, line: first.line, column: 1)))

@@ -1,7 +1,8 @@
 import Foundation
 import TaizhangDiagnostics
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Writes generated files into a pack without ever losing a user's file.
@@ -77,9 +78,11 @@ public final class PackWriter {
         }
         self.journaled = journaled
         for path in refused {
-            diagnostics.append(.warning("pack.manifest-path-refused",
-                                        "ignored \"\(path)\" in \(GeneratedName.manifest): not a path inside the pack; nothing there was touched",
-                                        at: SourceLocation(file: packRoot + "/" + GeneratedName.manifest)))
+            diagnostics.append(
+                .warning(
+                    "pack.manifest-path-refused",
+                    "ignored \"\(path)\" in \(GeneratedName.manifest): not a path inside the pack; nothing there was touched",
+                    at: SourceLocation(file: packRoot + "/" + GeneratedName.manifest)))
         }
     }
 
@@ -93,8 +96,9 @@ public final class PackWriter {
             var info = stat()
             if stat(current, &info) == 0 {
                 guard info.st_mode & S_IFMT != S_IFDIR else { return nil }
-                return .error("pack.not-a-folder", "\(current) is a file, not a folder, so the pack cannot be written there; choose another --out",
-                              at: SourceLocation(file: current))
+                return .error(
+                    "pack.not-a-folder", "\(current) is a file, not a folder, so the pack cannot be written there; choose another --out",
+                    at: SourceLocation(file: current))
             }
             current = (current as NSString).deletingLastPathComponent
         }
@@ -128,9 +132,11 @@ public final class PackWriter {
             }
             guard isOurs(relative, hash: Manifest.sha256(existing)) else {
                 report.keptEdited.append(relative)
-                diagnostics.append(.warning("pack.kept-user-file",
-                                            "kept \(relative): it was changed by hand or is not Taizhang's, so the new version was not written",
-                                            at: SourceLocation(file: path)))
+                diagnostics.append(
+                    .warning(
+                        "pack.kept-user-file",
+                        "kept \(relative): it was changed by hand or is not Taizhang's, so the new version was not written",
+                        at: SourceLocation(file: path)))
                 return
             }
             if commit(bytes, hash: hash, to: relative) {
@@ -180,9 +186,11 @@ public final class PackWriter {
     private func refuseLink(in relative: String, while action: String) -> Bool {
         guard let link = symbolicLink(in: relative) else { return false }
         report.refusedLinks.append(relative)
-        diagnostics.append(.warning("pack.symbolic-link",
-                                    "did not \(action) \(relative): \(link) is a symbolic link, and Taizhang never follows links in a pack; replace it with a real folder",
-                                    at: SourceLocation(file: absolute(link))))
+        diagnostics.append(
+            .warning(
+                "pack.symbolic-link",
+                "did not \(action) \(relative): \(link) is a symbolic link, and Taizhang never follows links in a pack; replace it with a real folder",
+                at: SourceLocation(file: absolute(link))))
         return true
     }
 
@@ -231,8 +239,10 @@ public final class PackWriter {
             guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
                 close(fd)
                 stopped = true
-                diagnostics.append(.error("pack.busy", "another taizhang is writing this pack; nothing was written, try again when it has finished",
-                                          at: SourceLocation(file: packRoot)))
+                diagnostics.append(
+                    .error(
+                        "pack.busy", "another taizhang is writing this pack; nothing was written, try again when it has finished",
+                        at: SourceLocation(file: packRoot)))
                 throw CocoaError(.fileWriteUnknown)
             }
             journal = fd
@@ -247,7 +257,8 @@ public final class PackWriter {
     /// only while this run holds the journal lock, so no other writer's files are touched).
     private func sweepTemporaryFiles(in folder: String) {
         guard journal >= 0, sweptFolders.insert(folder).inserted,
-              let names = try? fileManager.contentsOfDirectory(atPath: folder) else { return }
+            let names = try? fileManager.contentsOfDirectory(atPath: folder)
+        else { return }
         for name in names where name.hasPrefix(Self.temporaryPrefix) || name.hasPrefix(Self.foundationTemporaryPrefix) {
             unlink(folder + "/" + name)
         }
@@ -279,8 +290,10 @@ public final class PackWriter {
             guard let existing = Self.contents(of: path) else { continue }
             guard isOurs(relative, hash: Manifest.sha256(existing)) else {
                 report.keptEdited.append(relative)
-                diagnostics.append(.warning("pack.kept-user-file",
-                                            "kept \(relative): it is no longer generated but was changed by hand", at: SourceLocation(file: path)))
+                diagnostics.append(
+                    .warning(
+                        "pack.kept-user-file",
+                        "kept \(relative): it is no longer generated but was changed by hand", at: SourceLocation(file: path)))
                 continue
             }
             if dryRun {
@@ -292,9 +305,11 @@ public final class PackWriter {
                 try removeFile(path)
             } catch {
                 report.removalsFailed.append(relative)
-                diagnostics.append(.warning("pack.remove-failed",
-                                            "could not remove \(relative), which is no longer generated: \(error.localizedDescription)",
-                                            at: SourceLocation(file: path)))
+                diagnostics.append(
+                    .warning(
+                        "pack.remove-failed",
+                        "could not remove \(relative), which is no longer generated: \(error.localizedDescription)",
+                        at: SourceLocation(file: path)))
                 continue
             }
             report.removed.append(relative)

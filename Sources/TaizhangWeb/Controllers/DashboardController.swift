@@ -25,22 +25,25 @@ struct DashboardController: Sendable {
             today: report.today, inspectionDate: report.inspectionDate,
             countdown: report.daysLeft >= 0 ? "距考核还有 \(report.daysLeft) 天" : "考核已过 \(-report.daysLeft) 天",
             units: report.units.map { u in
-                .init(id: u.id, number: u.number, name: u.name, items: u.counts.items, done: u.counts.done, filed: u.counts.filed,
-                      verified: u.counts.verified, percent: u.counts.percent,
-                      flagged: u.counts.flagged > 0 ? String(u.counts.flagged) : nil, score: u.estimatedScore ?? "—")
+                .init(
+                    id: u.id, number: u.number, name: u.name, items: u.counts.items, done: u.counts.done, filed: u.counts.filed,
+                    verified: u.counts.verified, percent: u.counts.percent,
+                    flagged: u.counts.flagged > 0 ? String(u.counts.flagged) : nil, score: u.estimatedScore ?? "—")
             },
             groups: report.groups.map { g in
-                .init(number: g.number, name: g.name, items: g.counts.items, done: g.counts.done, percent: g.counts.percent,
-                      openTasks: g.openTasks, overdueTasks: g.overdueTasks)
+                .init(
+                    number: g.number, name: g.name, items: g.counts.items, done: g.counts.done, percent: g.counts.percent,
+                    openTasks: g.openTasks, overdueTasks: g.overdueTasks)
             },
             overdue: report.overdue.map { t in
                 .init(id: t.id, title: t.title, owner: t.owner, due: t.due ?? "", days: t.daysOverdue)
             },
             orphaned: report.orphaned,
             gaps: try scoring.gaps().prefix(10).map { g in
-                .init(points: "+\(g.points)", unit: g.unitName, indicator: "\(g.indicator) \(g.indicatorName)",
-                      subject: g.subject, reason: g.reason,
-                      group: g.groupName ?? g.group ?? "", task: g.task.map { "\($0.id) \($0.title)" })
+                .init(
+                    points: "+\(g.points)", unit: g.unitName, indicator: "\(g.indicator) \(g.indicatorName)",
+                    subject: g.subject, reason: g.reason,
+                    group: g.groupName ?? g.group ?? "", task: g.task.map { "\($0.id) \($0.title)" })
             })
     }
 }

@@ -38,8 +38,10 @@ struct ItemsController: Sendable {
         let tracker = configuration.tracker
         let person = try tracker.person(id)
         let mine = units(for: person, tracker: tracker)
-        guard let unit = requested.flatMap({ id in mine.first { $0.id == id } })
-            ?? mine.first(where: { $0.id == person.community?.id }) ?? mine.first else {
+        guard
+            let unit = requested.flatMap({ id in mine.first { $0.id == id } })
+                ?? mine.first(where: { $0.id == person.community?.id }) ?? mine.first
+        else {
             return ItemsPage(unit: nil)
         }
         let records = Dictionary(try tracker.store.items().filter { $0.key.unit == unit.id }.map { ($0.key.item, $0) }, uniquingKeysWith: { a, _ in a })
@@ -50,20 +52,23 @@ struct ItemsController: Sendable {
                 let record = records[item.item.code]
                 let present = FileInventory.userFiles(in: paths.itemRoot(unit, binder, item)).count
                 let status = record?.status ?? .notReviewed
-                let readiness = ItemReadiness(present: present, expected: item.item.expectedCount, status: record?.status,
-                                              failedMock: record?.flagged ?? false)
-                rows.append(ItemsPage.Row(
-                    code: item.item.code, title: item.item.title, binder: binder.category.code + " " + binder.category.name,
-                    group: item.item.group.flatMap { tracker.workspace.street.group($0.id)?.name } ?? "",
-                    status: status.chinese, statusClass: status.rawValue,
-                    by: record?.by.map(renderer.personName), at: record?.at.map(ChinaTime.timestamp),
-                    note: record?.note, present: present, expected: item.item.expectedCount, flag: readiness.flagText))
+                let readiness = ItemReadiness(
+                    present: present, expected: item.item.expectedCount, status: record?.status,
+                    failedMock: record?.flagged ?? false)
+                rows.append(
+                    ItemsPage.Row(
+                        code: item.item.code, title: item.item.title, binder: binder.category.code + " " + binder.category.name,
+                        group: item.item.group.flatMap { tracker.workspace.street.group($0.id)?.name } ?? "",
+                        status: status.chinese, statusClass: status.rawValue,
+                        by: record?.by.map(renderer.personName), at: record?.at.map(ChinaTime.timestamp),
+                        note: record?.note, present: present, expected: item.item.expectedCount, flag: readiness.flagText))
             }
         }
-        return ItemsPage(unit: .init(
-            unitID: unit.id, unitName: unit.name,
-            units: mine.map { SelectOption(id: $0.id, name: "\($0.number) \($0.name)", selected: $0.id == unit.id) },
-            rows: rows))
+        return ItemsPage(
+            unit: .init(
+                unitID: unit.id, unitName: unit.name,
+                units: mine.map { SelectOption(id: $0.id, name: "\($0.number) \($0.name)", selected: $0.id == unit.id) },
+                rows: rows))
     }
 
     func change(_ context: WebContext, untick: Bool) async throws -> Response {

@@ -35,10 +35,11 @@ struct LogController: Sendable {
         }
         return LogPage(
             events: events.map { e in
-                .init(at: ChinaTime.timestamp(e.at), actor: "\(renderer.personName(e.actor))（\(e.actor)）",
-                      kind: kinds.first { $0.id == e.kind.rawValue }?.name ?? e.kind.rawValue, refusal: e.kind == .refusal,
-                      unit: tracker.plan.unit(id: e.unit)?.name ?? e.unit, subject: e.subject,
-                      change: e.kind == .refusal || e.kind == .account ? "" : "\(status(e.old)) → \(status(e.new))", note: e.note)
+                .init(
+                    at: ChinaTime.timestamp(e.at), actor: "\(renderer.personName(e.actor))（\(e.actor)）",
+                    kind: kinds.first { $0.id == e.kind.rawValue }?.name ?? e.kind.rawValue, refusal: e.kind == .refusal,
+                    unit: tracker.plan.unit(id: e.unit)?.name ?? e.unit, subject: e.subject,
+                    change: e.kind == .refusal || e.kind == .account ? "" : "\(status(e.old)) → \(status(e.new))", note: e.note)
             },
             units: tracker.plan.units.map { SelectOption(id: $0.id, name: $0.name, selected: $0.id == filter.unit) },
             kinds: kinds.map { SelectOption(id: $0.id, name: $0.name, selected: $0.id == filter.kind?.rawValue) },

@@ -43,8 +43,9 @@ struct PackController: Sendable {
                 path: components.isEmpty ? "台账包" : components.joined(separator: " / "),
                 parentHref: components.isEmpty ? nil : PackFiles.href(Array(components.dropLast()), folder: true),
                 entries: entries.map { entry in
-                    .init(name: entry.name, href: PackFiles.encode(entry.name) + (entry.isFolder ? "/" : ""), isFolder: entry.isFolder,
-                          size: entry.isFolder ? "" : Self.size(entry.size))
+                    .init(
+                        name: entry.name, href: PackFiles.encode(entry.name) + (entry.isFolder ? "/" : ""), isFolder: entry.isFolder,
+                        size: entry.isFolder ? "" : Self.size(entry.size))
                 })
             return renderer.page("web-folder", title: components.last ?? "台账包", page, session: context.session)
         case .file(let path, _):

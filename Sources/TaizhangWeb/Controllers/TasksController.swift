@@ -25,12 +25,14 @@ struct TasksController: Sendable {
         let groups = Set(tracker.groups(of: person).map(\.id))
         let today = ChinaTime.day(tracker.now())
         let tasks = try tracker.store.tasks().filter { person.isPreparationTeam || groups.contains($0.group) || $0.owner == person.id }
-        return TasksPage(tasks: tasks.map { t in
-            .init(id: t.id, title: t.title, group: tracker.workspace.street.group(t.group).map { "第\($0.number)组 \($0.name)" } ?? t.group,
-                  owner: renderer.personName(t.owner), due: t.due?.description ?? "—", state: t.state.chinese,
-                  done: t.state == .done, overdue: t.state != .done && (t.due.map { $0 < today } ?? false),
-                  doneBy: t.doneBy.map(renderer.personName), doneAt: t.doneAt.map(ChinaTime.timestamp))
-        })
+        return TasksPage(
+            tasks: tasks.map { t in
+                .init(
+                    id: t.id, title: t.title, group: tracker.workspace.street.group(t.group).map { "第\($0.number)组 \($0.name)" } ?? t.group,
+                    owner: renderer.personName(t.owner), due: t.due?.description ?? "—", state: t.state.chinese,
+                    done: t.state == .done, overdue: t.state != .done && (t.due.map { $0 < today } ?? false),
+                    doneBy: t.doneBy.map(renderer.personName), doneAt: t.doneAt.map(ChinaTime.timestamp))
+            })
     }
 
     func change(_ context: WebContext, to state: TaskState) async throws -> Response {

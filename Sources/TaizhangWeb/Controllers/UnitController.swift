@@ -36,23 +36,27 @@ struct UnitController: Sendable {
         let records = Dictionary(try tracker.store.items().filter { $0.key.unit == unit.id }.map { ($0.key.item, $0) }, uniquingKeysWith: { a, _ in a })
         let paths = PackPaths(packRoot: configuration.packRoot)
         let binders = unit.binders.map { binder in
-            UnitPage.Binder(name: binder.category.code + " " + binder.category.name, items: binder.items.map { item in
-                let record = records[item.item.code]
-                let present = FileInventory.userFiles(in: paths.itemRoot(unit, binder, item)).count
-                let readiness = ItemReadiness(present: present, expected: item.item.expectedCount, status: record?.status,
-                                              failedMock: record?.flagged ?? false)
-                return UnitPage.Item(
-                    code: item.item.code, title: item.item.title, present: present,
-                    expected: item.item.expectedCount, status: readiness.status.chinese,
-                    by: record?.by.map(renderer.personName), at: record?.at.map(ChinaTime.timestamp),
-                    flag: readiness.flagText, complete: readiness.completeness.isSatisfied)
-            })
+            UnitPage.Binder(
+                name: binder.category.code + " " + binder.category.name,
+                items: binder.items.map { item in
+                    let record = records[item.item.code]
+                    let present = FileInventory.userFiles(in: paths.itemRoot(unit, binder, item)).count
+                    let readiness = ItemReadiness(
+                        present: present, expected: item.item.expectedCount, status: record?.status,
+                        failedMock: record?.flagged ?? false)
+                    return UnitPage.Item(
+                        code: item.item.code, title: item.item.title, present: present,
+                        expected: item.item.expectedCount, status: readiness.status.chinese,
+                        by: record?.by.map(renderer.personName), at: record?.at.map(ChinaTime.timestamp),
+                        flag: readiness.flagText, complete: readiness.completeness.isSatisfied)
+                })
         }
         let items = binders.flatMap(\.items)
         let index = [unit.folderName, GeneratedName.index]
         let hasIndex = (try? PackFiles(root: configuration.packRoot).resolve(index)) != nil
-        return UnitPage(unitID: unit.id, unitName: unit.name, binders: binders,
-                        complete: items.filter(\.complete).count, total: items.count,
-                        indexHref: hasIndex ? PackFiles.href(index) : nil)
+        return UnitPage(
+            unitID: unit.id, unitName: unit.name, binders: binders,
+            complete: items.filter(\.complete).count, total: items.count,
+            indexHref: hasIndex ? PackFiles.href(index) : nil)
     }
 }

@@ -24,10 +24,11 @@ struct CSRFMiddleware: RouterMiddleware {
         } catch is Form.TooLong {
             return renderer.error(.badRequest, "提交的内容过长，请缩短后重试。", session: context.session)
         }
-        let expected: String? = switch source {
-        case .session: context.session?.csrf
-        case .signInCookie: request.cookies[WebApp.loginCookie]?.value
-        }
+        let expected: String? =
+            switch source {
+            case .session: context.session?.csrf
+            case .signInCookie: request.cookies[WebApp.loginCookie]?.value
+            }
         guard let expected, let token = form["csrf"], token == expected else {
             return rejected(context)
         }

@@ -1,5 +1,5 @@
-import Hummingbird
 import HTTPTypes
+import Hummingbird
 
 /// Adds headers that keep pages from being framed, sniffed or cached, and forbids scripts.
 /// It is the outermost middleware: an error thrown anywhere inside (an unknown path, a body
@@ -21,12 +21,13 @@ struct SecurityHeadersMiddleware: RouterMiddleware {
             response = try await next(request, context)
         } catch let error as HTTPResponseError {
             let status = error.status
-            let message = switch status {
-            case .notFound: "没有这个页面。"
-            case .contentTooLarge: "提交的内容过大。"
-            case .methodNotAllowed: "不支持这种请求方式。"
-            default: "请求无法处理（\(status.code)）。"
-            }
+            let message =
+                switch status {
+                case .notFound: "没有这个页面。"
+                case .contentTooLarge: "提交的内容过大。"
+                case .methodNotAllowed: "不支持这种请求方式。"
+                default: "请求无法处理（\(status.code)）。"
+                }
             response = renderer.error(status, message, session: nil)
         } catch {
             context.logger.warning("request failed: \(error)")
