@@ -16,7 +16,7 @@ public struct FigureValues: FigureValueSource {
 
     /// The first value the unit reports.
     public func reported(_ figure: String, unit: String) -> ReportedFigure? {
-        figures.values.first { $0.figure == figure && $0.unit == unit }
+        figures.reported(figure, unit: unit).first
     }
 
     /// numerator / denominator × scale, unrounded, when the figure has a formula and the unit

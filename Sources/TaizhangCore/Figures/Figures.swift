@@ -7,7 +7,12 @@ import TaizhangDiagnostics
 public struct Figures: Sendable {
     public var definitions: [FigureDefinition]
     public var rules: [FigureRule]
-    public var values: [ReportedFigure]
+    public var values: [ReportedFigure] {
+        didSet { positions = Self.positions(of: values) }
+    }
+    /// Where each (figure, unit) pair stands in `values`: pages and checks look values up per
+    /// unit and figure, which a linear search made quadratic in the number of communities.
+    private var positions: [Key: [Int]]
     /// The `<unit>` elements, in document order (a unit may be split over several).
     public var units: [Entry]
 
@@ -23,6 +28,18 @@ public struct Figures: Sendable {
         self.rules = rules
         self.values = values
         self.units = units
+        self.positions = Self.positions(of: values)
+    }
+
+    private struct Key: Hashable {
+        var figure: String
+        var unit: String
+    }
+
+    private static func positions(of values: [ReportedFigure]) -> [Key: [Int]] {
+        var positions: [Key: [Int]] = [:]
+        for (index, value) in values.enumerated() { positions[Key(figure: value.figure, unit: value.unit), default: []].append(index) }
+        return positions
     }
 
     /// No figures defined: packs get no 数据统计 pages.
@@ -35,7 +52,7 @@ public struct Figures: Sendable {
 
     /// Every value a unit reports for a figure, in document order (more than one only under a `same` rule).
     public func reported(_ figure: String, unit: String) -> [ReportedFigure] {
-        values.filter { $0.figure == figure && $0.unit == unit }
+        (positions[Key(figure: figure, unit: unit)] ?? []).map { values[$0] }
     }
 
     /// The formula that defines a figure, if it is a rate.

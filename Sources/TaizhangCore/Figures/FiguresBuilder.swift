@@ -32,11 +32,12 @@ struct FiguresBuilder {
             }
         }
         let percent = Set(figures.definitions.filter(\.isPercent).map(\.id))
+        var values: [ReportedFigure] = []
         for (figure, unit, element) in pending {
             let text = element.text
             switch FigureNumber.parse(text, percentAllowed: percent.contains(figure)) {
             case .success(let number):
-                figures.values.append(
+                values.append(
                     ReportedFigure(
                         figure: figure, unit: unit, value: number.value, decimals: number.decimals,
                         source: element.attribute("source"), location: element.location))
@@ -44,6 +45,7 @@ struct FiguresBuilder {
                 diagnostics.append(.error(problem.id, "\(figure) (\(unit)): \(problem.message(text))", at: element.location))
             }
         }
+        figures.values = values  // once: assigning re-indexes the values
         return figures
     }
 
