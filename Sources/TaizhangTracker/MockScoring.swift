@@ -93,9 +93,11 @@ public struct MockScoring: Sendable {
         Dictionary(try scores().filter { $0.maximum > .zero }.map { ($0.unit, $0.summary) }, uniquingKeysWith: { a, _ in a })
     }
 
-    /// Open gaps ranked by points at stake, with owner group and the task due for them.
-    public func gaps(unit: String? = nil) throws -> [Gap] {
-        GapRanker.rank(try scores().filter { unit == nil || $0.unit == unit }, groups: tracker.workspace.street.groups, openTasks: try openTasks())
+    /// Open gaps ranked by points at stake, with owner group and the task due for them;
+    /// `scores` when the caller has already estimated them.
+    public func gaps(unit: String? = nil, scores: [UnitScore]? = nil) throws -> [Gap] {
+        let cards = try scores ?? self.scores()
+        return GapRanker.rank(cards.filter { unit == nil || $0.unit == unit }, groups: tracker.workspace.street.groups, openTasks: try openTasks())
     }
 
     /// Tasks not done yet, which may close a gap.

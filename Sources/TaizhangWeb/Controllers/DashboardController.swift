@@ -20,10 +20,12 @@ struct DashboardController: Sendable {
     static func model(_ tracker: Tracker) throws -> DashboardPage {
         let today = ChinaTime.day(tracker.now())
         let scoring = MockScoring(tracker: tracker)
-        let report = try StatusReport(tracker: tracker, today: today, scores: try scoring.estimatedScores())
+        // One estimate for the scores column and the gaps: it reads every record and document.
+        let cards = try scoring.scores()
+        let report = try StatusReport(tracker: tracker, today: today, estimate: cards)
         return DashboardPage(
             today: report.today, inspectionDate: report.inspectionDate,
-            countdown: report.daysLeft >= 0 ? "距考核还有 \(report.daysLeft) 天" : "考核已过 \(-report.daysLeft) 天",
+            countdown: report.countdown,
             units: report.units.map { u in
                 .init(
                     id: u.id, number: u.number, name: u.name, items: u.counts.items, done: u.counts.done, filed: u.counts.filed,
@@ -39,7 +41,7 @@ struct DashboardController: Sendable {
                 .init(id: t.id, title: t.title, owner: t.owner, due: t.due ?? "", days: t.daysOverdue)
             },
             orphaned: report.orphaned,
-            gaps: try scoring.gaps().prefix(10).map { g in
+            gaps: try scoring.gaps(scores: cards).prefix(10).map { g in
                 .init(
                     points: "+\(g.points)", unit: g.unitName, indicator: "\(g.indicator) \(g.indicatorName)",
                     subject: g.subject, reason: g.reason,
