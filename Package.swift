@@ -19,12 +19,19 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.81.0"),
         .package(url: "https://github.com/apple/swift-nio-extras", from: "1.24.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.25.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
     ],
     targets: [
         .systemLibrary(
             name: "CLibXML2",
             pkgConfig: "libxml-2.0",
             providers: [.apt(["libxml2-dev"]), .brew(["libxml2"])]
+        ),
+        .systemLibrary(
+            name: "CLibXLSXWriter",
+            pkgConfig: "xlsxwriter",
+            providers: [.apt(["libxlsxwriter-dev"]), .brew(["libxlsxwriter"])]
         ),
         /// The one `Diagnostic` type (`file:line:col: error: message [id]`).
         .target(name: "TaizhangDiagnostics"),
@@ -45,6 +52,17 @@ let package = Package(
             dependencies: [
                 "TaizhangCore",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ]
+        ),
+        /// Excel and USB: XLSX/CSV export, catalogue import, the hand-over zip.
+        .target(
+            name: "TaizhangOffice",
+            dependencies: [
+                "TaizhangCore",
+                "TaizhangXML",
+                "CLibXLSXWriter",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ]
         ),
         /// The web page for group leads: sign-in, ticking, dashboard, audit log.
@@ -65,6 +83,7 @@ let package = Package(
             name: "taizhang",
             dependencies: [
                 "TaizhangCore",
+                "TaizhangOffice",
                 "TaizhangTracker",
                 "TaizhangWeb",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -78,6 +97,7 @@ let package = Package(
             dependencies: ["TaizhangCore", "TaizhangTestSupport", .product(name: "Mustache", package: "swift-mustache")],
             exclude: ["Fixtures", "Golden"]
         ),
+        .testTarget(name: "TaizhangOfficeTests", dependencies: ["TaizhangOffice", "TaizhangTestSupport"]),
         .testTarget(name: "TaizhangTrackerTests", dependencies: ["TaizhangTracker", "TaizhangTestSupport"]),
         .testTarget(
             name: "TaizhangWebTests",
