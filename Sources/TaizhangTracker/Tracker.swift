@@ -195,3 +195,11 @@ public struct TrackerSnapshot: ItemStatusSource {
             at: record.at.map(ChinaTime.timestamp), flagged: record.flagged)
     }
 }
+
+extension Tracker {
+    /// Logs a change refused by a rule checked outside `tick` (an upload the web page refused),
+    /// as `tick` logs its own refusals.
+    public func logRefusal(by actor: String, unit: String, subject: String, why: String) throws {
+        try store.append(TrackerEvent(id: 0, at: now(), actor: actor, kind: .refusal, unit: unit, subject: subject, old: nil, new: nil, note: why))
+    }
+}

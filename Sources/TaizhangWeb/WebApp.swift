@@ -15,12 +15,14 @@ public struct WebConfiguration: Sendable {
     public var sessions: any WebSessionStore
     public var throttle: any SignInThrottle
     public var clientAddress: ClientAddress
+    public var uploads: UploadLimits
 
     public init(
         tracker: Tracker, templates: TemplateSet, packRoot: String,
         sessions: any WebSessionStore = InMemorySessionStore(),
         throttle: any SignInThrottle = InMemorySignInThrottle(),
-        clientAddress: ClientAddress = .socket
+        clientAddress: ClientAddress = .socket,
+        uploads: UploadLimits = UploadLimits()
     ) {
         self.tracker = tracker
         self.templates = templates
@@ -28,12 +30,26 @@ public struct WebConfiguration: Sendable {
         self.sessions = sessions
         self.throttle = throttle
         self.clientAddress = clientAddress
+        self.uploads = uploads
     }
 
     public static let webTemplates = [
         "style", "web-layout-head", "web-layout-foot", "web-login", "web-dashboard", "web-items", "web-tasks",
-        "web-log", "web-unit", "web-folder", "web-error",
+        "web-log", "web-unit", "web-folder", "web-error", "web-duban", "web-item", "web-result",
     ]
+}
+
+/// How much one evidence upload may carry.
+public struct UploadLimits: Sendable {
+    /// Each file (default 50 MB).
+    public var maximumFileBytes: Int
+    /// The whole request, every file together (default 200 MB).
+    public var maximumTotalBytes: Int
+
+    public init(maximumFileBytes: Int = 50 * 1024 * 1024, maximumTotalBytes: Int = 200 * 1024 * 1024) {
+        self.maximumFileBytes = maximumFileBytes
+        self.maximumTotalBytes = maximumTotalBytes
+    }
 }
 
 /// Where the sign-in throttle takes a client's address from.
@@ -100,6 +116,7 @@ public enum WebApp {
         LogController(configuration: c, renderer: renderer).addRoutes(to: members)
         UnitController(configuration: c, renderer: renderer).addRoutes(to: members)
         PackController(configuration: c, renderer: renderer).addRoutes(to: members)
+        UploadController(configuration: c, renderer: renderer).addRoutes(to: members)
         return router
     }
 }

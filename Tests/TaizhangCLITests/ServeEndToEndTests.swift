@@ -6,9 +6,14 @@ import Testing
     static var curlPath: String? { FileManager.default.isExecutableFile(atPath: "/usr/bin/curl") ? "/usr/bin/curl" : nil }
 
     func curl(_ arguments: [String]) throws -> String {
+        try output(of: Self.curlPath!, ["-s", "--max-time", "10"] + arguments)
+    }
+
+    /// What a program prints on standard output (its errors are dropped).
+    func output(of executable: String, _ arguments: [String]) throws -> String {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.curlPath!)
-        process.arguments = ["-s", "--max-time", "10"] + arguments
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
         let out = Pipe()
         process.standardOutput = out
         process.standardError = FileHandle.nullDevice
@@ -20,6 +25,39 @@ import Testing
 
     func csrf(in page: String) -> String? {
         page.range(of: "name=\"csrf\" value=\"").map { String(page[$0.upperBound...].prefix { $0 != "\"" }) }
+    }
+
+    /// The width of a page's content in a 390 px wide frame (a phone), measured by headless
+    /// Chromium: the page (fetched with its cookie) goes into the `srcdoc` of a 390 px iframe
+    /// of a local wrapper, whose script writes the frame's `scrollWidth` into the dumped DOM
+    /// (the served pages allow no script; their styles are inline, so the copy renders the
+    /// same), with the number of tables, forms and scroll boxes that scroll sideways. A
+    /// screenshot of each is left next to the workspace for a person to look at.
+    func phoneWidth(of page: String, name: String, in folder: String) throws -> (content: Int, screen: Int, scrolling: Int) {
+        func escaped(_ text: String) -> String {
+            text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "\"", with: "&quot;")
+                .replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
+        }
+        let wrapper = folder + "/phone-\(name).html"
+        let html = """
+            <!DOCTYPE html><html><body style="margin:0"><iframe id="f" style="width:390px;height:1400px;border:0" srcdoc="\(escaped(page))"></iframe>
+            <script>window.addEventListener("load", function () { var d = document.getElementById("f").contentDocument.documentElement;
+            document.body.setAttribute("data-phone-width", String(d.scrollWidth));
+            document.body.setAttribute("data-phone-screen", String(d.clientWidth));
+            var wide = Array.prototype.filter.call(d.querySelectorAll(".scroll, table, form"), function (e) { return e.scrollWidth > e.clientWidth + 1; });
+            document.body.setAttribute("data-phone-scrolling", String(wide.length)); });</script></body></html>
+            """
+        try Data(html.utf8).write(to: URL(fileURLWithPath: wrapper))
+        func chromium(_ arguments: [String]) throws -> String {
+            try output(of: "/usr/bin/chromium", ["--headless", "--no-sandbox", "--disable-gpu", "--window-size=500,1400"] + arguments + ["file://" + wrapper])
+        }
+        _ = try chromium(["--screenshot=" + folder + "/phone-\(name).png"])
+        let dom = try chromium(["--virtual-time-budget=5000", "--dump-dom"])
+        func attribute(_ name: String) -> Int {
+            guard let range = dom.range(of: name + "=\"") else { return -1 }
+            return Int(dom[range.upperBound...].prefix { $0.isNumber }) ?? -1
+        }
+        return (attribute("data-phone-width"), attribute("data-phone-screen"), attribute("data-phone-scrolling"))
     }
 
     @Test(.enabled(if: curlPath != nil))
@@ -82,6 +120,32 @@ import Testing
         #expect(forbidden == "403")
         let dashboard = try curl(["-b", jar, base + "/"])
         #expect(dashboard.contains("进度总览"))
+
+        // A scanned PDF uploaded from the browser is filed into the item and counted.
+        let scanned = ws.path + "/会议纪要 2014.pdf"
+        try Data("%PDF-1.4 scanned minutes".utf8).write(to: URL(fileURLWithPath: scanned))
+        let upload = try curl([
+            "-c", jar, "-b", jar, "-w", "\n%{http_code}", "-F", "csrf=\(token)", "-F", "unit=wutongshan", "-F", "item=01.06",
+            "-F", "files=@\(scanned);type=application/pdf", base + "/upload",
+        ])
+        #expect(upload.hasSuffix("\n200") && upload.contains("1 个已保存"), "\(upload)")
+        let counted = try curl(["-b", jar, base + "/items?unit=wutongshan&status=ticked"])
+        #expect(counted.contains("data-label=\"文件\">1/"))
+        let item = try curl(["-b", jar, base + "/items/wutongshan/01.06"])
+        #expect(item.contains("会议纪要 2014.pdf"))
+
+        // Phones: at 390 px the pages fit the screen, with no horizontal scroll.
+        if FileManager.default.isExecutableFile(atPath: "/usr/bin/chromium") {
+            for (name, path) in [("dashboard", "/"), ("tasks", "/tasks"), ("log", "/log"), ("items", "/items")] {
+                let html = try curl(["-b", jar, base + path])
+                let (content, screen, scrolling) = try phoneWidth(of: html, name: name, in: ws.path)
+                // Nor does a table scroll sideways inside the page: lists become cards.
+                #expect(scrolling == 0, "\(path): \(scrolling) boxes scroll sideways")
+                // The screen is 390 px less a vertical scroll bar, if the page is long.
+                #expect(screen > 300 && screen <= 390, "\(path): \(screen)")
+                #expect(content <= screen, "\(path) is \(content) px wide on a \(screen) px screen")
+            }
+        }
 
         // The store, read back through the command line, has the tick and the refusal.
         let log = try CLI.run(["log", "--workspace", ws.path])

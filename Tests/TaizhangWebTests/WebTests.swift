@@ -20,11 +20,11 @@ final class WebFixture: @unchecked Sendable {
     var configuration: WebConfiguration
     static let password = "password-1"
 
-    init() throws {
+    init(now: @escaping @Sendable () -> Date = { Date() }) throws {
         temporary = try TemporaryDirectory("web")
         let workspace = try #require(WorkspaceLoader(root: repository).load().validWorkspace)
         let store = try SQLiteTrackerStore(path: temporary.path + "/tracker.sqlite")
-        tracker = Tracker(workspace: workspace, store: store)
+        tracker = Tracker(workspace: workspace, store: store, now: now)
         try tracker.seedTasks()  // as `taizhang serve` does on start
         let templates = try TemplateSet(directory: Repository.templates, required: WebConfiguration.webTemplates)
         configuration = WebConfiguration(tracker: tracker, templates: templates, packRoot: temporary.path + "/pack")
@@ -160,7 +160,7 @@ struct Browser {
             #expect(dashboard.contains("距考核") || dashboard.contains("考核已过"))
             #expect(dashboard.contains("01 梧桐山社区"))
             // The estimate from the scoring rules, and what to fix first.
-            #expect(dashboard.contains("/90</td>"))
+            #expect(dashboard.contains("/90</a></td>"))
             #expect(dashboard.contains("<h2>先补这些缺口</h2>"))
             #expect(dashboard.contains("缺 ") && dashboard.contains("可挽回"))
             let log = String(buffer: try await lead.get("/log?unit=wutongshan").body)

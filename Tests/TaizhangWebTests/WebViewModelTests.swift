@@ -28,15 +28,26 @@ import Testing
 
     /// Each web template with its page model and the rows its sections open.
     static var cases: [(template: String, objects: [Any])] {
-        let unitRow = DashboardPage.UnitRow(id: "u", number: "01", name: "n", items: 1, done: 1, filed: 1, verified: 1, percent: 1, flagged: "1", score: "9")
-        let groupRow = DashboardPage.GroupRow(number: 1, name: "g", items: 1, done: 1, percent: 1, openTasks: 1, overdueTasks: 1)
-        let overdue = DashboardPage.OverdueTask(id: "t", title: "t", owner: "o", due: "d", days: 1)
+        let figure = Figure(value: "1", href: "/items")
+        let unitRow = DashboardPage.UnitRow(
+            id: "u", number: "01", name: "n", href: "/units/u", items: figure, done: figure, filed: figure, percent: 1, complete: figure,
+            filesPercent: 1, claimedIncomplete: figure, failedMocks: figure, score: "9")
+        let groupRow = DashboardPage.GroupRow(
+            id: "g", number: 1, name: "g", items: figure, done: figure, percent: 1, openTasks: figure, overdueTasks: figure, behind: true,
+            dubanHref: "/groups/g/duban")
+        let taskRow = DashboardPage.TaskRow(id: "t", title: "t", group: "g", owner: "o", due: "d", days: 1, reason: "r", href: "/tasks")
+        let veto = DashboardPage.VetoRow(unit: "u", code: "c", title: "t", indicator: "i", reason: "r", href: "/items/u/c")
         let gap = DashboardPage.GapRow(points: "+1", unit: "u", indicator: "i", subject: "s", reason: "r", group: "g", task: "t")
         let itemRow = ItemsPage.Row(
-            code: "01.01", title: "t", binder: "b", group: "g", status: "s", statusClass: "ticked", by: "b", at: "a",
-            note: "n", present: 1, expected: 1, flag: "f")
-        let task = TasksPage.Row(id: "t", title: "t", group: "g", owner: "o", due: "d", state: "s", done: true, overdue: true, doneBy: "b", doneAt: "a")
-        let event = LogPage.Row(at: "a", actor: "p", kind: "k", refusal: true, unit: "u", subject: "s", change: "c", note: "n")
+            anchor: "item-01.01", unitID: "u", unitName: "n", code: "01.01", title: "t", binder: "b", group: "g", status: "s",
+            statusClass: "ticked", by: "b", at: "a", note: "n", present: 1, expected: 1, flag: "f", changeable: true, canUndo: true,
+            detailHref: "/items/u/01.01", sheetHref: "/pack/s")
+        let document = ItemPage.Document(name: "n", href: "/pack/n", size: "1 KB")
+        let result = ResultPage.Row(subject: "s", outcome: "o", refused: true)
+        let task = TasksPage.Row(
+            id: "t", title: "t", group: "g", owner: "o", due: "d", state: "s", stateClass: "open", done: true, blocked: true, reason: "r",
+            overdue: true, doneBy: "b", doneAt: "a", changeable: true)
+        let event = LogPage.Row(at: "a", actor: "p", kind: "k", refusal: true, unit: "u", subject: "s", title: "t", change: "c", note: "n")
         let unitItem = UnitPage.Item(code: "c", title: "t", present: 1, expected: 1, status: "s", by: "b", at: "a", flag: "f", complete: true)
         let binder = UnitPage.Binder(name: "b", items: [unitItem])
         let entry = FolderPage.Entry(name: "n", href: "h", isFolder: true, size: "1 KB")
@@ -48,13 +59,46 @@ import Testing
                 [
                     page(
                         DashboardPage(
-                            today: "d", inspectionDate: "d", countdown: "c", units: [unitRow], groups: [groupRow],
-                            overdue: [overdue], orphaned: ["o"], gaps: [gap])), unitRow, groupRow, overdue, gap,
+                            today: "d", inspectionDate: "d", countdown: "c", total: unitRow, units: [unitRow], groups: [groupRow],
+                            overdue: [taskRow], dueSoon: [taskRow], blocked: [taskRow], veto: [veto], orphaned: ["o"], gaps: [gap])),
+                    unitRow, figure, groupRow, taskRow, veto, gap,
                 ]
             ),
-            ("web-items", [page(ItemsPage(unit: .init(unitID: "u", unitName: "n", units: [option], rows: [itemRow]))), option, itemRow]),
-            ("web-tasks", [page(TasksPage(tasks: [task])), task]),
-            ("web-log", [page(LogPage(events: [event], units: [option], kinds: [option], actor: "a", since: "s")), event, option]),
+            (
+                "web-duban",
+                [
+                    page(
+                        DubanPage(
+                            group: "g", lead: "l", today: "d", countdown: "c", overdue: [taskRow], dueSoon: [taskRow], blocked: [taskRow],
+                            openItems: 1, openItemsHref: "/items")), taskRow,
+                ]
+            ),
+            (
+                "web-items",
+                [
+                    page(
+                        ItemsPage(
+                            units: [option], binders: [option], groups: [option], statuses: [option], flags: [option], text: "q", all: true,
+                            query: "unit=u", mineHref: "/items", allHref: "/items?scope=all", flash: "f", rows: [itemRow], unitID: "u",
+                            unitName: "n", canUpload: true, noneOfMine: true)), option, itemRow,
+                ]
+            ),
+            (
+                "web-item",
+                [
+                    page(
+                        ItemPage(
+                            unitID: "u", unitName: "n", code: "c", itemTitle: "t", binder: "b", group: "g", status: "s", flag: "f", present: 1,
+                            expected: 1, documents: [document], sheetHref: "/pack/s", folderHref: "/pack/f/", changeable: true, limit: "50.0 MB")),
+                    document,
+                ]
+            ),
+            ("web-result", [page(ResultPage(heading: "h", summary: "s", rows: [result], backHref: "/items")), result]),
+            (
+                "web-tasks",
+                [page(TasksPage(tasks: [task], groups: [option], states: [option], mine: true, flash: "f", query: "state=open")), task, option]
+            ),
+            ("web-log", [page(LogPage(events: [event], units: [option], kinds: [option], actor: "a", since: "s", csvHref: "/log.csv")), event, option]),
             ("web-unit", [page(UnitPage(unitID: "u", unitName: "n", binders: [binder], complete: 1, total: 1, indexHref: "/pack/x")), binder, unitItem]),
             ("web-folder", [page(FolderPage(path: "p", parentHref: "/pack/", entries: [entry])), entry]),
         ]

@@ -52,8 +52,21 @@ public struct EvidenceFiler {
     static let maximumNameLength = 80
 
     func file(_ source: String, dryRun: Bool) -> Outcome {
+        file(source, decision: decision(for: source), dryRun: dryRun)
+    }
+
+    /// Where a file would go: into the item `code` when one is named (an upload to that item),
+    /// else where the matcher decides from its name (`file`'s rule; 待分拣 when unsure).
+    public func decision(for source: String, into code: String? = nil) -> EvidenceMatcher.Decision {
+        if let code, let item = unit.items.first(where: { $0.item.code == code }) {
+            return .file(EvidenceMatcher.Candidate(code: code, title: item.item.title, score: 0, reasons: []))
+        }
+        return matcher.decide(Self.incomingName(source))
+    }
+
+    /// Files one document as decided (see `decision(for:into:)`), with `file`'s guarantees.
+    public func file(_ source: String, decision: EvidenceMatcher.Decision, dryRun: Bool) -> Outcome {
         let name = Self.incomingName(source)
-        let decision = matcher.decide(name)
         var outcome = Outcome(source: source, decision: decision, destination: nil, error: nil)
         var info = stat()
         guard lstat(source, &info) == 0 else {
@@ -114,6 +127,13 @@ public struct EvidenceFiler {
         let last = URL(fileURLWithPath: source).lastPathComponent
         let name = last.split(separator: "\\", omittingEmptySubsequences: false).last.map(String.init) ?? last
         return String(String.UnicodeScalarView(name.unicodeScalars.filter { !WindowsName.isInvisibleOrReordering($0) }))
+    }
+
+    /// The name an uploaded file gets on disk: its last path component (either slash), without
+    /// characters that hide or reorder text, made safe as `file` makes names safe.
+    public static func uploadName(_ raw: String) -> String {
+        let last = raw.split(whereSeparator: { $0 == "/" || $0 == "\\" }).last.map(String.init) ?? ""
+        return safeName(incomingName(last.replacingOccurrences(of: "\0", with: "")))
     }
 
     /// A Windows-safe name of at most `maximumNameLength` units that does not start with a dot

@@ -16,7 +16,7 @@ struct PackController: Sendable {
     }
 
     @Sendable func serve(_ request: Request, context: WebContext) async throws -> Response {
-        let notFound = renderer.error(.notFound, "台账包中没有这个文件或文件夹（或不对外提供）。请先运行 taizhang generate。", session: context.session)
+        let notFound = renderer.error(.notFound, "台账包中没有这个文件或文件夹（或不对外提供）。如台账包尚未生成，请联系计生科。", session: context.session)
         let raw = request.uri.path
         guard raw == Self.prefix || raw.hasPrefix(Self.prefix + "/") else { return notFound }
         let rest = raw.dropFirst(Self.prefix.count)

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import TaizhangCore
 import TaizhangTracker
 
 /// Sign-in and sign-out. Password checks run on the thread pool; every attempt, for any
@@ -27,7 +28,8 @@ struct SignInController: Sendable {
 
     @Sendable func signIn(_ request: Request, context: WebContext) async throws -> Response {
         let form = context.form ?? Form(fields: [:])
-        let person = form.text("person") ?? ""
+        let typed = form.text("person") ?? ""
+        let person = Self.personID(typed, people: configuration.tracker.workspace.street.people) ?? typed
         let password = form["password"] ?? ""
         let address = configuration.clientAddress.of(request, context: context)
         let tracker = configuration.tracker
@@ -42,13 +44,20 @@ struct SignInController: Sendable {
         let verified = try await Blocking.run { try Accounts.verify(password, person: person, tracker: tracker) }
         guard verified else {
             await throttle.recordFailure(person: person, address: address, now: tracker.now())
-            return Self.signInPage(renderer, error: "工号或密码不正确。", status: .unauthorized)
+            return Self.signInPage(renderer, error: "姓名（或工号）或密码不正确。", status: .unauthorized)
         }
         await throttle.recordSuccess(person: person, address: address)
         let (sessionToken, _) = await configuration.sessions.create(person: person, now: tracker.now())
         var response = WebRenderer.redirect("/")
         response.setCookie(Cookie(name: WebApp.sessionCookie, value: sessionToken, path: "/", httpOnly: true, sameSite: .strict))
         return response
+    }
+
+    /// The person a sign-in names: by person id, or by name when exactly one person has it.
+    static func personID(_ typed: String, people: [Person]) -> String? {
+        if let person = people.first(where: { $0.id == typed }) { return person.id }
+        let named = people.filter { $0.name == typed }
+        return named.count == 1 ? named[0].id : nil
     }
 
     @Sendable func signOut(_ request: Request, context: WebContext) async throws -> Response {

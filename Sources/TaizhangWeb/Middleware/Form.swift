@@ -3,14 +3,19 @@ import Hummingbird
 
 /// An `application/x-www-form-urlencoded` body, with every field length capped.
 public struct Form: Sendable {
+    /// The first value of each field.
     var fields: [String: String]
+    /// Every value of each field, in order (check boxes of a bulk change).
+    var lists: [String: [String]] = [:]
 
     /// The longest value each field may have, in characters; any other field gets `otherField`.
     static let limits: [String: Int] = [
         "csrf": 128, "person": 64, "password": 256, "unit": 64, "item": 64, "task": 64, "status": 32, "note": 500,
+        "pick": 140, "return": 512,
     ]
     static let otherField = 256
-    static let maximumFields = 32
+    /// Enough for a bulk change of every item of a unit (`pick` once per item).
+    static let maximumFields = 1_000
     /// The whole body.
     static let maximumBytes = 64 * 1024
 
@@ -21,6 +26,9 @@ public struct Form: Sendable {
 
     subscript(_ name: String) -> String? { fields[name] }
 
+    /// Every value of a field, in the order sent.
+    func values(_ name: String) -> [String] { lists[name] ?? [] }
+
     /// Trimmed, nil when empty.
     func text(_ name: String) -> String? {
         guard let value = fields[name]?.trimmingCharacters(in: .whitespacesAndNewlines), !value.isEmpty else { return nil }
@@ -29,6 +37,7 @@ public struct Form: Sendable {
 
     static func parse(_ body: String) throws(TooLong) -> Form {
         var fields: [String: String] = [:]
+        var lists: [String: [String]] = [:]
         let pairs = body.split(separator: "&")
         guard pairs.count <= maximumFields else { throw TooLong(field: "(\(pairs.count) fields)") }
         for pair in pairs {
@@ -41,8 +50,9 @@ public struct Form: Sendable {
             guard key.count <= otherField else { throw TooLong(field: String(key.prefix(32))) }
             guard value.count <= limits[key] ?? otherField else { throw TooLong(field: key) }
             if fields[key] == nil { fields[key] = value }
+            lists[key, default: []].append(value)
         }
-        return Form(fields: fields)
+        return Form(fields: fields, lists: lists)
     }
 
     static func read(_ request: Request) async throws -> Form {

@@ -53,19 +53,36 @@ extension ErrorPage: MustacheParent {
     }
 }
 
+extension Figure: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "value": self.value
+        case "href": self.href
+        default: nil
+        }
+    }
+}
+
 extension DashboardPage: MustacheParent {
     func child(named name: String) -> Any? {
         switch name {
         case "today": self.today
         case "inspectionDate": self.inspectionDate
         case "countdown": self.countdown
+        case "total": self.total
         case "units": self.units
         case "groups": self.groups
         case "overdue": self.overdue
+        case "dueSoon": self.dueSoon
+        case "blocked": self.blocked
+        case "veto": self.veto
         case "orphaned": self.orphaned
         case "gaps": self.gaps
         case "hasGaps": self.hasGaps
         case "hasOverdue": self.hasOverdue
+        case "hasDueSoon": self.hasDueSoon
+        case "hasBlocked": self.hasBlocked
+        case "hasVeto": self.hasVeto
         case "hasOrphaned": self.hasOrphaned
         default: nil
         }
@@ -78,12 +95,15 @@ extension DashboardPage.UnitRow: MustacheParent {
         case "id": self.id
         case "number": self.number
         case "name": self.name
+        case "href": self.href
         case "items": self.items
         case "done": self.done
         case "filed": self.filed
-        case "verified": self.verified
         case "percent": self.percent
-        case "flagged": self.flagged
+        case "complete": self.complete
+        case "filesPercent": self.filesPercent
+        case "claimedIncomplete": self.claimedIncomplete
+        case "failedMocks": self.failedMocks
         case "score": self.score
         default: nil
         }
@@ -93,6 +113,7 @@ extension DashboardPage.UnitRow: MustacheParent {
 extension DashboardPage.GroupRow: MustacheParent {
     func child(named name: String) -> Any? {
         switch name {
+        case "id": self.id
         case "number": self.number
         case "name": self.name
         case "items": self.items
@@ -101,19 +122,37 @@ extension DashboardPage.GroupRow: MustacheParent {
         case "openTasks": self.openTasks
         case "overdueTasks": self.overdueTasks
         case "behind": self.behind
+        case "dubanHref": self.dubanHref
         default: nil
         }
     }
 }
 
-extension DashboardPage.OverdueTask: MustacheParent {
+extension DashboardPage.TaskRow: MustacheParent {
     func child(named name: String) -> Any? {
         switch name {
         case "id": self.id
         case "title": self.title
+        case "group": self.group
         case "owner": self.owner
         case "due": self.due
         case "days": self.days
+        case "reason": self.reason
+        case "href": self.href
+        default: nil
+        }
+    }
+}
+
+extension DashboardPage.VetoRow: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "unit": self.unit
+        case "code": self.code
+        case "title": self.title
+        case "indicator": self.indicator
+        case "reason": self.reason
+        case "href": self.href
         default: nil
         }
     }
@@ -134,23 +173,46 @@ extension DashboardPage.GapRow: MustacheParent {
     }
 }
 
-extension ItemsPage: MustacheParent {
+extension DubanPage: MustacheParent {
     func child(named name: String) -> Any? {
         switch name {
-        case "empty": self.empty
-        default: self.unit?.child(named: name)
+        case "group": self.group
+        case "lead": self.lead
+        case "today": self.today
+        case "countdown": self.countdown
+        case "overdue": self.overdue
+        case "dueSoon": self.dueSoon
+        case "blocked": self.blocked
+        case "openItems": self.openItems
+        case "openItemsHref": self.openItemsHref
+        case "isEmpty": self.isEmpty
+        default: nil
         }
     }
 }
 
-extension ItemsPage.Unit: MustacheParent {
+extension ItemsPage: MustacheParent {
     func child(named name: String) -> Any? {
         switch name {
+        case "units": self.units
+        case "binders": self.binders
+        case "groups": self.groups
+        case "statuses": self.statuses
+        case "flags": self.flags
+        case "text": self.text
+        case "all": self.all
+        case "query": self.query
+        case "mineHref": self.mineHref
+        case "allHref": self.allHref
+        case "flash": self.flash
+        case "rows": self.rows
         case "unitID": self.unitID
         case "unitName": self.unitName
-        case "units": self.units
-        case "rows": self.rows
+        case "canUpload": self.canUpload
+        case "noneOfMine": self.noneOfMine
         case "count": self.count
+        case "isEmpty": self.isEmpty
+        case "canBulk": self.canBulk
         default: nil
         }
     }
@@ -159,6 +221,9 @@ extension ItemsPage.Unit: MustacheParent {
 extension ItemsPage.Row: MustacheParent {
     func child(named name: String) -> Any? {
         switch name {
+        case "anchor": self.anchor
+        case "unitID": self.unitID
+        case "unitName": self.unitName
         case "code": self.code
         case "title": self.title
         case "binder": self.binder
@@ -171,6 +236,69 @@ extension ItemsPage.Row: MustacheParent {
         case "present": self.present
         case "expected": self.expected
         case "flag": self.flag
+        case "changeable": self.changeable
+        case "canUndo": self.canUndo
+        case "detailHref": self.detailHref
+        case "sheetHref": self.sheetHref
+        default: nil
+        }
+    }
+}
+
+extension ItemPage: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "unitID": self.unitID
+        case "unitName": self.unitName
+        case "code": self.code
+        case "itemTitle": self.itemTitle
+        case "binder": self.binder
+        case "group": self.group
+        case "status": self.status
+        case "flag": self.flag
+        case "present": self.present
+        case "expected": self.expected
+        case "documents": self.documents
+        case "sheetHref": self.sheetHref
+        case "folderHref": self.folderHref
+        case "changeable": self.changeable
+        case "limit": self.limit
+        case "hasDocuments": self.hasDocuments
+        default: nil
+        }
+    }
+}
+
+extension ItemPage.Document: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "name": self.name
+        case "href": self.href
+        case "size": self.size
+        default: nil
+        }
+    }
+}
+
+extension ResultPage: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "heading": self.heading
+        case "summary": self.summary
+        case "rows": self.rows
+        case "backHref": self.backHref
+        case "hasRows": self.hasRows
+        default: nil
+        }
+    }
+}
+
+extension ResultPage.Row: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "subject": self.subject
+        case "outcome": self.outcome
+        case "refused": self.refused
         default: nil
         }
     }
@@ -180,6 +308,11 @@ extension TasksPage: MustacheParent {
     func child(named name: String) -> Any? {
         switch name {
         case "tasks": self.tasks
+        case "groups": self.groups
+        case "states": self.states
+        case "mine": self.mine
+        case "flash": self.flash
+        case "query": self.query
         case "count": self.count
         default: nil
         }
@@ -195,10 +328,14 @@ extension TasksPage.Row: MustacheParent {
         case "owner": self.owner
         case "due": self.due
         case "state": self.state
+        case "stateClass": self.stateClass
         case "done": self.done
+        case "blocked": self.blocked
+        case "reason": self.reason
         case "overdue": self.overdue
         case "doneBy": self.doneBy
         case "doneAt": self.doneAt
+        case "changeable": self.changeable
         default: nil
         }
     }
@@ -212,6 +349,7 @@ extension LogPage: MustacheParent {
         case "kinds": self.kinds
         case "actor": self.actor
         case "since": self.since
+        case "csvHref": self.csvHref
         case "count": self.count
         default: nil
         }
@@ -227,6 +365,7 @@ extension LogPage.Row: MustacheParent {
         case "refusal": self.refusal
         case "unit": self.unit
         case "subject": self.subject
+        case "title": self.title
         case "change": self.change
         case "note": self.note
         default: nil

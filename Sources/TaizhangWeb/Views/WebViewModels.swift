@@ -41,50 +41,82 @@ struct ErrorPage: Sendable {
     var code: Int
 }
 
+/// A number on the dashboard and the filtered list behind it.
+struct Figure: Sendable {
+    var value: String
+    var href: String
+}
+
 struct DashboardPage: Sendable {
     var today: String
     var inspectionDate: String
     var countdown: String
+    var total: UnitRow
     var units: [UnitRow]
     var groups: [GroupRow]
-    var overdue: [OverdueTask]
+    var overdue: [TaskRow]
+    var dueSoon: [TaskRow]
+    var blocked: [TaskRow]
+    var veto: [VetoRow]
     var orphaned: [String]
     var gaps: [GapRow]
     var hasGaps: Bool { !gaps.isEmpty }
     var hasOverdue: Bool { !overdue.isEmpty }
+    var hasDueSoon: Bool { !dueSoon.isEmpty }
+    var hasBlocked: Bool { !blocked.isEmpty }
+    var hasVeto: Bool { !veto.isEmpty }
     var hasOrphaned: Bool { !orphaned.isEmpty }
 
+    /// A unit, or the street total: status progress and document completeness side by side.
     struct UnitRow: Sendable {
         var id: String
         var number: String
         var name: String
-        var items: Int
-        var done: Int
-        var filed: Int
-        var verified: Int
+        var href: String
+        var items: Figure
+        var done: Figure
+        var filed: Figure
         var percent: Int
-        /// The count of flagged items, nil when none (the template hides the flag).
-        var flagged: String?
+        var complete: Figure
+        var filesPercent: Int
+        var claimedIncomplete: Figure
+        var failedMocks: Figure
         var score: String
     }
 
     struct GroupRow: Sendable {
+        var id: String
         var number: Int
         var name: String
-        var items: Int
-        var done: Int
+        var items: Figure
+        var done: Figure
         var percent: Int
-        var openTasks: Int
-        var overdueTasks: Int
-        var behind: Bool { overdueTasks > 0 }
+        var openTasks: Figure
+        var overdueTasks: Figure
+        var behind: Bool
+        var dubanHref: String
     }
 
-    struct OverdueTask: Sendable {
+    struct TaskRow: Sendable {
         var id: String
         var title: String
+        var group: String
         var owner: String
         var due: String
+        /// Days overdue, or days left for tasks due soon.
         var days: Int
+        var reason: String?
+        var href: String
+    }
+
+    /// A 一票否决 item that is not yet safe.
+    struct VetoRow: Sendable {
+        var unit: String
+        var code: String
+        var title: String
+        var indicator: String
+        var reason: String
+        var href: String
     }
 
     /// What to fix first: a gap and the points closing it would recover.
@@ -99,22 +131,48 @@ struct DashboardPage: Sendable {
     }
 }
 
-struct ItemsPage: Sendable {
-    /// nil when the person may change nothing (the page says so); the template reads the
-    /// unit's fields directly.
-    // mustache: fallback
-    var unit: Unit?
-    var empty: Bool { unit == nil }
+/// A group's 督办单: its overdue tasks and those due within seven days, on one printed page.
+struct DubanPage: Sendable {
+    var group: String
+    var lead: String
+    var today: String
+    var countdown: String
+    var overdue: [DashboardPage.TaskRow]
+    var dueSoon: [DashboardPage.TaskRow]
+    var blocked: [DashboardPage.TaskRow]
+    var openItems: Int
+    var openItemsHref: String
+    var isEmpty: Bool { overdue.isEmpty && dueSoon.isEmpty && blocked.isEmpty }
+}
 
-    struct Unit: Sendable {
-        var unitID: String
-        var unitName: String
-        var units: [SelectOption]
-        var rows: [Row]
-        var count: Int { rows.count }
-    }
+struct ItemsPage: Sendable {
+    var units: [SelectOption]
+    var binders: [SelectOption]
+    var groups: [SelectOption]
+    var statuses: [SelectOption]
+    var flags: [SelectOption]
+    var text: String
+    var all: Bool
+    /// The filter as a query string, carried by the forms so a change returns to the same list.
+    var query: String
+    var mineHref: String
+    var allHref: String
+    var flash: String?
+    var rows: [Row]
+    /// The one unit shown, when the list is of one unit (the upload form files into it).
+    var unitID: String?
+    var unitName: String?
+    var canUpload: Bool
+    /// The person may change no item at all (the page says so).
+    var noneOfMine: Bool
+    var count: Int { rows.count }
+    var isEmpty: Bool { rows.isEmpty }
+    var canBulk: Bool { rows.contains { $0.changeable } }
 
     struct Row: Sendable {
+        var anchor: String
+        var unitID: String
+        var unitName: String
         var code: String
         var title: String
         var binder: String
@@ -127,11 +185,63 @@ struct ItemsPage: Sendable {
         var present: Int
         var expected: Int
         var flag: String?
+        var changeable: Bool
+        /// 撤销一步 only where there is a step to undo.
+        var canUndo: Bool
+        var detailHref: String
+        var sheetHref: String?
+    }
+}
+
+/// One item of one unit: its status, its documents (download links) and the upload form.
+struct ItemPage: Sendable {
+    var unitID: String
+    var unitName: String
+    var code: String
+    /// Not `title`: the layout's page title would shadow it.
+    var itemTitle: String
+    var binder: String
+    var group: String
+    var status: String
+    var flag: String?
+    var present: Int
+    var expected: Int
+    var documents: [Document]
+    var sheetHref: String?
+    var folderHref: String?
+    var changeable: Bool
+    var limit: String
+    var hasDocuments: Bool { !documents.isEmpty }
+
+    struct Document: Sendable {
+        var name: String
+        var href: String
+        var size: String
+    }
+}
+
+/// What a bulk change or an upload did, item by item or file by file.
+struct ResultPage: Sendable {
+    var heading: String
+    var summary: String
+    var rows: [Row]
+    var backHref: String
+    var hasRows: Bool { !rows.isEmpty }
+
+    struct Row: Sendable {
+        var subject: String
+        var outcome: String
+        var refused: Bool
     }
 }
 
 struct TasksPage: Sendable {
     var tasks: [Row]
+    var groups: [SelectOption]
+    var states: [SelectOption]
+    var mine: Bool
+    var flash: String?
+    var query: String
     var count: Int { tasks.count }
 
     struct Row: Sendable {
@@ -141,10 +251,14 @@ struct TasksPage: Sendable {
         var owner: String
         var due: String
         var state: String
+        var stateClass: String
         var done: Bool
+        var blocked: Bool
+        var reason: String?
         var overdue: Bool
         var doneBy: String?
         var doneAt: String?
+        var changeable: Bool
     }
 }
 
@@ -154,6 +268,7 @@ struct LogPage: Sendable {
     var kinds: [SelectOption]
     var actor: String
     var since: String
+    var csvHref: String
     var count: Int { events.count }
 
     struct Row: Sendable {
@@ -163,6 +278,7 @@ struct LogPage: Sendable {
         var refusal: Bool
         var unit: String
         var subject: String
+        var title: String
         var change: String
         var note: String?
     }
