@@ -50,6 +50,9 @@ public struct UploadLimits: Sendable {
         self.maximumFileBytes = maximumFileBytes
         self.maximumTotalBytes = maximumTotalBytes
     }
+
+    /// The whole request: the files' total plus room for the form fields and part headers.
+    public var maximumRequestBytes: Int { maximumTotalBytes + 256 * 1024 }
 }
 
 /// Where the sign-in throttle takes a client's address from.
@@ -75,6 +78,8 @@ public struct ServerLimits: Sendable {
     public var idleTimeout: TimeAmount = .seconds(30)
     /// Connections beyond this wait in the kernel's queue until one closes.
     public var maxConnections = 256
+    /// A request with a body gets one more second per this many bytes of it (uploads).
+    public var minimumBodyRate = 1024 * 1024
 
     public init() {}
 }
@@ -91,7 +96,11 @@ public enum WebApp {
             router: router(configuration),
             server: .http1(
                 configuration: .init(
-                    additionalChannelHandlers: [RequestReadTimeoutHandler(timeout: limits.readTimeout)],
+                    additionalChannelHandlers: [
+                        RequestReadTimeoutHandler(
+                            timeout: limits.readTimeout, bytesPerSecond: limits.minimumBodyRate,
+                            maximumBody: configuration.uploads.maximumRequestBytes)
+                    ],
                     idleTimeout: limits.idleTimeout)),
             configuration: .init(
                 address: address, serverName: "taizhang",

@@ -14,13 +14,24 @@ extension Taizhang {
         @Option(help: "Address to listen on (use the office network address to share).") var host = "127.0.0.1"
         @Option(help: "Port.") var port = 8080
         @OptionGroup var pack: PackLocationOptions
+        @Option(help: "Largest evidence file a person may upload, in MB.") var uploadFileLimit = 50
+        @Option(help: "Largest upload (all files of one request together), in MB.") var uploadTotalLimit = 200
+
+        func validate() throws {
+            guard uploadFileLimit > 0, uploadTotalLimit >= uploadFileLimit, uploadTotalLimit <= 100_000 else {
+                throw ValidationError("--upload-file-limit must be at least 1 and at most --upload-total-limit (at most 100000 MB)")
+            }
+        }
 
         func run() async throws {
             let tracker = try tracking.tracker()
             let options = tracking.workspace
             let templates = try options.templates(WebConfiguration.webTemplates)
             let packRoot = pack.paths(options, plan: tracker.plan).packRoot
-            let configuration = WebConfiguration(tracker: tracker, templates: templates, packRoot: packRoot)
+            let megabyte = 1024 * 1024
+            let configuration = WebConfiguration(
+                tracker: tracker, templates: templates, packRoot: packRoot,
+                uploads: UploadLimits(maximumFileBytes: uploadFileLimit * megabyte, maximumTotalBytes: uploadTotalLimit * megabyte))
             Console.error("taizhang: serving \(tracker.workspace.street.name) on http://\(host):\(port)/ (Ctrl-C to stop)")
             try await WebApp.application(configuration, address: .hostname(host, port: port)).runService()
         }

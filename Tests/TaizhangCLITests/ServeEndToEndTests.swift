@@ -60,6 +60,12 @@ import Testing
         return (attribute("data-phone-width"), attribute("data-phone-screen"), attribute("data-phone-scrolling"))
     }
 
+    @Test func uploadLimitsMustBePositiveAndTheFileLimitWithinTheTotal() throws {
+        let bad = try CLI.run(["serve", "--upload-file-limit", "300", "--upload-total-limit", "200"])
+        #expect(bad.status == 64 && bad.stderr.contains("--upload-file-limit"), "\(bad.stderr)")
+        #expect(try CLI.run(["serve", "--upload-file-limit", "0"]).status == 64)
+    }
+
     @Test(.enabled(if: curlPath != nil))
     func aLeadSignsInAndTicksAnItemOverHTTP() throws {
         let ws = try WorkspaceCopy()

@@ -129,6 +129,23 @@ import Testing
         }
     }
 
+    /// An upload may take longer than the read timeout: one more second per MiB it announces
+    /// (up to the upload limit), so a 50 MB scan over a slow line is not cut off.
+    @Test func anAnnouncedBodyGetsTimeInProportionToItsLength() async throws {
+        let handler = RequestReadTimeoutHandler(timeout: .seconds(10), bytesPerSecond: 1024 * 1024, maximumBody: 5 * 1024 * 1024)
+        #expect(handler.allowance(forBody: 3 * 1024 * 1024) == .seconds(3))
+        #expect(handler.allowance(forBody: 1 << 40) == .seconds(5))
+        #expect(handler.allowance(forBody: 1000) == .zero && handler.allowance(forBody: nil) == .zero && handler.allowance(forBody: -5) == .zero)
+        try await withServer(Self.limits(read: .milliseconds(500), idle: .seconds(30))) { port in
+            let connection = try Connection(port: port)
+            connection.send(
+                "POST /login HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: \(3 * 1024 * 1024)\r\n\r\na")
+            let closed = await Self.offThread { connection.readUntilClosed(within: 1.5) }
+            #expect(closed == nil, "a body announcing 3 MiB was cut off after the plain read timeout")
+            connection.hangUp()
+        }
+    }
+
     @Test func connectionsBeyondTheCapWait() async throws {
         try await withServer(Self.limits(read: .seconds(30), idle: .seconds(30), connections: 2)) { port in
             let held = try (0..<2).map { _ in try Connection(port: port) }

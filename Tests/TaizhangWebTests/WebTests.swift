@@ -102,12 +102,15 @@ struct Browser {
     @Test func everyPageNeedsASignedInPerson() async throws {
         let f = try WebFixture()
         try await Application(router: f.router).test(.router) { client in
-            for uri in ["/", "/items", "/items?unit=dawang", "/tasks", "/log", "/units/wutongshan", "/units/wutongshan/index.html"] {
+            for uri in [
+                "/", "/items", "/items?unit=dawang", "/tasks", "/log", "/units/wutongshan", "/units/wutongshan/index.html",
+                "/groups/g1/duban", "/items/wutongshan/01.06", "/log.csv", "/items?scope=all",
+            ] {
                 let response = try await client.execute(uri: uri, method: .get)
                 #expect(response.status == .seeOther, "\(uri)")
                 #expect(response.headers[.location] == "/login", "\(uri)")
             }
-            for uri in ["/items/tick", "/items/untick", "/tasks/done", "/tasks/reopen", "/logout"] {
+            for uri in ["/items/tick", "/items/untick", "/items/bulk", "/tasks/done", "/tasks/reopen", "/tasks/block", "/upload", "/logout"] {
                 let response = try await client.execute(uri: uri, method: .post, body: ByteBuffer(string: "unit=wutongshan&item=01.06"))
                 #expect(response.status == .seeOther, "\(uri)")
             }

@@ -31,10 +31,8 @@ struct UploadController: Sendable {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: false)
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let body = folder + "/body"
-        // The whole request may exceed the files' total by the form fields and part headers.
-        let cap = limits.maximumTotalBytes + 256 * 1024
         do {
-            try await Self.spool(request.body, to: body, cap: cap)
+            try await Self.spool(request.body, to: body, cap: limits.maximumRequestBytes)
         } catch is Rejected {
             return renderer.error(.contentTooLarge, "上传的内容超过了总上限 \(PackController.size(limits.maximumTotalBytes))，请分批上传。", session: session)
         }

@@ -6,14 +6,30 @@ import NIOHTTPTypes
 /// moment the connection opens for the first request, from the request head for later ones.
 /// Hummingbird's idle timeout alone lets a client trickle a body byte by byte for ever; this
 /// bounds the whole read, so half-sent requests cannot hold connections.
+///
+/// A request that announces a body (`Content-Length`, up to `maximumBody` counted) gets one
+/// more second per `bytesPerSecond` of it, from its head on: an evidence upload of 50 MB may
+/// take 50 s more at 1 MB/s, and still cannot hold a connection for ever.
 final class RequestReadTimeoutHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
     typealias InboundOut = HTTPRequestPart
 
     let timeout: TimeAmount
+    let bytesPerSecond: Int
+    let maximumBody: Int
     private var deadline: Scheduled<Void>?
 
-    init(timeout: TimeAmount) { self.timeout = timeout }
+    init(timeout: TimeAmount, bytesPerSecond: Int = 0, maximumBody: Int = 0) {
+        self.timeout = timeout
+        self.bytesPerSecond = bytesPerSecond
+        self.maximumBody = maximumBody
+    }
+
+    /// The time a body of `length` bytes is given beyond `timeout`.
+    func allowance(forBody length: Int?) -> TimeAmount {
+        guard let length, bytesPerSecond > 0 else { return .zero }
+        return .seconds(Int64(min(max(length, 0), maximumBody) / bytesPerSecond))
+    }
 
     func handlerAdded(context: ChannelHandlerContext) {
         if context.channel.isActive { arm(context) }
@@ -33,16 +49,23 @@ final class RequestReadTimeoutHandler: ChannelInboundHandler, RemovableChannelHa
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
-        case .head: arm(context)
+        case .head(let head):
+            let extra = allowance(forBody: head.headerFields[.contentLength].flatMap { Int($0) })
+            if extra > .zero {
+                disarm()
+                arm(context, extra: extra)
+            } else {
+                arm(context)
+            }
         case .end: disarm()
         case .body: break
         }
         context.fireChannelRead(data)
     }
 
-    private func arm(_ context: ChannelHandlerContext) {
+    private func arm(_ context: ChannelHandlerContext, extra: TimeAmount = .zero) {
         guard deadline == nil else { return }
-        deadline = context.eventLoop.assumeIsolated().scheduleTask(in: timeout) {
+        deadline = context.eventLoop.assumeIsolated().scheduleTask(in: timeout + extra) {
             context.close(promise: nil)
         }
     }
