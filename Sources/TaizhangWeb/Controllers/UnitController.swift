@@ -33,22 +33,16 @@ struct UnitController: Sendable {
     static func model(_ configuration: WebConfiguration, renderer: WebRenderer, unit id: String) throws -> UnitPage {
         let tracker = configuration.tracker
         let unit = try tracker.unit(id)
-        let records = Dictionary(try tracker.store.items().filter { $0.key.unit == unit.id }.map { ($0.key.item, $0) }, uniquingKeysWith: { a, _ in a })
-        let paths = PackPaths(packRoot: configuration.packRoot)
+        let entries = try ItemEntries.read(configuration, units: [unit])
         let binders = unit.binders.map { binder in
             UnitPage.Binder(
                 name: binder.category.code + " " + binder.category.name,
-                items: binder.items.map { item in
-                    let record = records[item.item.code]
-                    let present = FileInventory.userFiles(in: paths.itemRoot(unit, binder, item)).count
-                    let readiness = ItemReadiness(
-                        present: present, expected: item.item.expectedCount, status: record?.status,
-                        failedMock: record?.flagged ?? false)
-                    return UnitPage.Item(
-                        code: item.item.code, title: item.item.title, present: present,
-                        expected: item.item.expectedCount, status: readiness.status.chinese,
-                        by: record?.by.map(renderer.personName), at: record?.at.map(ChinaTime.timestamp),
-                        flag: readiness.flagText, complete: readiness.completeness.isSatisfied)
+                items: entries.filter { $0.binder.folderName == binder.folderName }.map { entry in
+                    UnitPage.Item(
+                        code: entry.code, title: entry.item.item.title, present: entry.readiness.present,
+                        expected: entry.readiness.expected, status: entry.status.chinese,
+                        by: entry.record?.by.map(renderer.personName), at: entry.record?.at.map(ChinaTime.timestamp),
+                        flag: entry.readiness.flagText, complete: entry.readiness.completeness.isSatisfied)
                 })
         }
         let items = binders.flatMap(\.items)

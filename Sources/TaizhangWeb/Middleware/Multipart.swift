@@ -27,7 +27,7 @@ struct Multipart {
         for piece in pieces.dropFirst() where piece.lowercased().hasPrefix("boundary=") {
             var value = String(piece.dropFirst("boundary=".count))
             if value.count >= 2, value.hasPrefix("\""), value.hasSuffix("\"") { value = String(value.dropFirst().dropLast()) }
-            return (1...70).contains(value.utf8.count) ? value : nil
+            return (1...70).contains(value.utf8.count) && !value.contains("\"") ? value : nil
         }
         return nil
     }
