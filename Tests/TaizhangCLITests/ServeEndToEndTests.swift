@@ -142,7 +142,7 @@ import Testing
 
         // Phones: at 390 px the pages fit the screen, with no horizontal scroll.
         if FileManager.default.isExecutableFile(atPath: "/usr/bin/chromium") {
-            for (name, path) in [("dashboard", "/"), ("tasks", "/tasks"), ("log", "/log"), ("items", "/items")] {
+            for (name, path) in [("dashboard", "/"), ("tasks", "/tasks"), ("log", "/log"), ("items", "/items"), ("unit", "/units/wutongshan")] {
                 let html = try curl(["-b", jar, base + path])
                 let (content, screen, scrolling) = try phoneWidth(of: html, name: name, in: ws.path)
                 // Nor does a table scroll sideways inside the page: lists become cards.

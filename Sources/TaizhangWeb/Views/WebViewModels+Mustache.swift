@@ -83,6 +83,7 @@ extension DashboardPage: MustacheParent {
         case "hasDueSoon": self.hasDueSoon
         case "hasBlocked": self.hasBlocked
         case "hasVeto": self.hasVeto
+        case "vetoCount": self.vetoCount
         case "hasOrphaned": self.hasOrphaned
         default: nil
         }

@@ -65,6 +65,7 @@ struct DashboardPage: Sendable {
     var hasDueSoon: Bool { !dueSoon.isEmpty }
     var hasBlocked: Bool { !blocked.isEmpty }
     var hasVeto: Bool { !veto.isEmpty }
+    var vetoCount: Int { veto.count }
     var hasOrphaned: Bool { !orphaned.isEmpty }
 
     /// A unit, or the street total: status progress and document completeness side by side.
