@@ -140,6 +140,7 @@ extension ItemSheetPage: MustacheParent {
         switch name {
         case "header": self.header
         case "unitName": self.unitName
+        case "box": self.box
         case "binderNumber": self.binderNumber
         case "categoryName": self.categoryName
         case "code": self.code

@@ -105,6 +105,7 @@ struct ChecklistPage {
 struct ItemSheetPage {
     var header: PageHeader
     var unitName: String
+    var box: BoxPosition
     var binderNumber: String
     var categoryName: String
     var code: String

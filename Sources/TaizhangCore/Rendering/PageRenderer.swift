@@ -46,7 +46,7 @@ struct PageRenderer {
     }
 
     func box(_ unit: UnitPlan, _ binder: BinderPlan) -> BoxPosition {
-        let number = (unit.binders.firstIndex { $0.category.code == binder.category.code } ?? 0) + 1
+        let number = WalkthroughBuilder.boxNumber(binder, in: unit)
         return BoxPosition(
             fullUnitName: fullUnitName(unit), compactUnitName: PrintText.fullUnitName(street: street, unit: unit, separator: ""),
             boxNumber: number, boxCount: unit.binders.count)
@@ -113,7 +113,7 @@ struct PageRenderer {
         let group = item.group.flatMap { street.group($0.id) }
         let lead = group.flatMap { street.person($0.lead.id) }
         return ItemSheetPage(
-            header: header, unitName: unit.name, binderNumber: binder.category.code, categoryName: binder.category.name,
+            header: header, unitName: unit.name, box: box(unit, binder), binderNumber: binder.category.code, categoryName: binder.category.name,
             code: item.code, title: item.title, level: item.level.chinese, groupName: groupName(item.group),
             groupLead: lead?.nameWithTitle,
             indicatorCode: indicator.code, indicatorName: indicator.name, points: RuleText.points(indicator),

@@ -67,7 +67,7 @@ public struct WalkthroughBuilder {
                 ? item.item.title
                 : item.item.documents[sampler.generator.below(item.item.documents.count)].title
             return WalkthroughDocument(
-                binder: binder.category.code, binderName: binder.category.name,
+                binder: String(Self.boxNumber(binder, in: unit)), binderName: binder.category.name,
                 position: String(item.item.code.split(separator: ".").last ?? ""), code: item.item.code, title: item.item.title,
                 document: document, present: present[item.item.code] ?? 0, expected: item.item.expectedCount,
                 status: statuses?.status(unit: unit.id, item: item.item.code)?.status.chinese ?? ItemStatus.notReviewed.chinese)
@@ -99,7 +99,8 @@ public struct WalkthroughBuilder {
             timePlan.append(TimePlanRow(time: clock.next(TimePlan.minutes(.household)), stop: "抽查户 · \(household.address)（\(household.id)）"))
         }
 
-        let quiz = Self.quiz(onRoute: data.route.compactMap { $0.householdID.flatMap(data.household) }, candidates: candidates, street: street, sampler: &sampler)
+        let quiz = Self.quiz(
+            onRoute: data.route.compactMap { $0.householdID.flatMap(data.household) }, unit: unit, candidates: candidates, street: street, sampler: &sampler)
 
         // Scoring: every scored indicator of the catalogue, so that the total is the catalogue's;
         // indicators without ledgers in this community are marked as assessed elsewhere.
@@ -157,7 +158,7 @@ public struct WalkthroughBuilder {
     /// The escort quiz: facts the escort must know by heart. Each household is asked about in
     /// one question only, and no question names what another asks for (Q4 once gave Q2's
     /// answer away by naming the household's head).
-    static func quiz(onRoute: [Household], candidates: [(BinderPlan, ItemPlan)], street: Street, sampler: inout SpotCheckSampler) -> [QuizQuestion] {
+    static func quiz(onRoute: [Household], unit: UnitPlan, candidates: [(BinderPlan, ItemPlan)], street: Street, sampler: inout SpotCheckSampler) -> [QuizQuestion] {
         var questions: [(String, String)] = []
         var used = Set<String>()
         let keyHousehold = sampler.sample(onRoute.filter { $0.category == .key }, count: 1, weight: { _ in 1 }).first
@@ -176,12 +177,17 @@ public struct WalkthroughBuilder {
         let keyOnRoute = onRoute.filter { $0.category == .key }.count
         questions.append(("陪调路线上有几户重点户？几户放心户？", "重点户 \(keyOnRoute) 户，放心户 \(onRoute.filter { $0.category == .trusted }.count) 户"))
         if let (binder, item) = sampler.sample(candidates, count: 1, weight: { _ in 1 }).first {
-            questions.append(("检查组要查看“\(item.item.title)”，在哪个档案盒、哪个文件夹？", "第 \(binder.category.code) 盒「\(binder.category.name)」，文件夹 \(item.folderName)"))
+            questions.append(("检查组要查看“\(item.item.title)”，在哪个档案盒、哪个文件夹？", "第 \(boxNumber(binder, in: unit)) 盒「\(binder.category.name)」，文件夹 \(item.folderName)"))
         }
         for contingency in sampler.sample(street.contingencies, count: 2, weight: { _ in 1 }) {
             questions.append(("陪调中遇到“\(contingency.situation)”，应当怎么办？", contingency.response))
         }
         return questions.enumerated().map { QuizQuestion(number: $0.offset + 1, question: $0.element.0, answer: $0.element.1) }
+    }
+
+    /// The binder's 1-based position among the unit's boxes, as covers and spines number them.
+    static func boxNumber(_ binder: BinderPlan, in unit: UnitPlan) -> Int {
+        (unit.binders.firstIndex { $0.category.code == binder.category.code } ?? 0) + 1
     }
 
     static func whatToCheck(_ h: Household) -> String {
