@@ -140,6 +140,15 @@ final class TrackerFixture: @unchecked Sendable {
         #expect(report.groups.reduce(0) { $0 + $1.counts.items } == f.tracker.plan.units.reduce(0) { $0 + $1.items.count })
     }
 
+    @Test func afterInspectionDayTheCountdownSaysItHasPassedInsteadOfCountingOn() throws {
+        let f = try TrackerFixture()
+        let onTheDay = try StatusReport(tracker: f.tracker, today: try #require(Day("2014-12-10")))
+        #expect(onTheDay.daysLeft == 0 && !onTheDay.inspectionPassed && onTheDay.countdown == "今天考核")
+        let after = try StatusReport(tracker: f.tracker, today: try #require(Day("2026-11-30")))
+        #expect(after.daysLeft == nil && after.inspectionPassed)
+        #expect(after.countdown == "考核日已过（2014-12-10）")
+    }
+
     @Test func recordsOfItemsRemovedFromTheCatalogueAreKeptAndReported() throws {
         let f = try TrackerFixture()
         try f.tracker.tick(item: "01.06", unit: "wutongshan", by: "p13")
