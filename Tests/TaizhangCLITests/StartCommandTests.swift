@@ -17,6 +17,7 @@ import Testing
         }
         #expect(!FileManager.default.fileExists(atPath: ws + "/walkthrough"))
         #expect(try read(ws + "/README.md").contains("`checklists/street.xml` — 街道"))
+        #expect(try read(ws + "/.gitignore").hasSuffix("\n.taizhang/\noutput/\narchive/\n"))
         #expect(try read(ws + "/checklists/street.xml").contains("year=\"2015\" periodStart=\"2014-10-01\" periodEnd=\"2015-09-30\""))
         let validate = try CLI.run(["validate", "--strict", "--workspace", ws], in: temporary.path)
         #expect(validate.status == 0, "\(validate.stderr)")

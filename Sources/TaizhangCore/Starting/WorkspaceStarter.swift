@@ -71,7 +71,7 @@ public enum WorkspaceStarter {
             for (relative, text) in Skeleton.files(year: year) { files[relative] = Data(text.utf8) }
         }
         files["README.md"] = Data(Skeleton.readme(content).utf8)
-        files[".gitignore"] = Data("# 跟踪数据库和生成的台账包不进版本库\n.taizhang/\noutput/\n".utf8)
+        files[".gitignore"] = Data("# 跟踪数据库、生成的台账包和往年存档不进版本库（其中有住户资料）\n.taizhang/\noutput/\narchive/\n".utf8)
         return files
     }
 }
