@@ -106,6 +106,12 @@ import Testing
 
     @Test func withoutAnInspectionDateLastYearsMovesOnAndIsReported() throws {
         let ws = try WorkspaceCopy()
+        let before = try snapshot(ws.path)
+        let dryRun = try CLI.run(["new-year", "--year", "2015", "--dry-run", "--workspace", ws.path])
+        #expect(dryRun.status == 0, "\(dryRun.stderr)")
+        #expect(dryRun.stdout.contains("checklists/street.xml:17: street inspectionDate 2014-12-10 → 2015-12-10\n"))
+        #expect(dryRun.stdout.contains("would move 东湖街道 from 2014 to 2015: inspection day 2015-12-10, "))
+        #expect(try snapshot(ws.path) == before)
         let result = try CLI.run(["new-year", "--year", "2015", "--workspace", ws.path])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(
