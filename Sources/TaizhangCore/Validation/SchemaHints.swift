@@ -2,8 +2,9 @@ import Foundation
 import TaizhangDiagnostics
 import TaizhangXML
 
-/// Adds a hint to schema errors people commonly make when writing scoring rules: units in
-/// numbers (`points="15分"`) and invented rule elements.
+/// Adds hints to schema errors: units in numbers (`points="15分"`), invented rule elements,
+/// the nearest allowed value and the Chinese meaning of each for enumerations, and the
+/// elements allowed where an element is not.
 enum SchemaHints {
     /// `schemaFile` is read for the elements allowed where libxml2 does not list them.
     static func annotate(_ diagnostics: [Diagnostic], schemaFile: String? = nil) -> [Diagnostic] {
@@ -42,8 +43,9 @@ enum SchemaHints {
     }
 
     /// `Element 'foo': This element is not expected.` without libxml2's `Expected is ( … )`:
-    /// the elements the schema allows inside the parent, found by reading the file around it.
-    /// `Element 'person': Element content is not allowed, because the content type is empty.`: says so.
+    /// the elements the schema allows inside the parent, found by reading the file around it;
+    /// `Element 'person': Element content is not allowed, because the content type is empty.`:
+    /// that the element takes attributes only.
     private static func allowedElementsHint(_ diagnostic: Diagnostic, content: inout SchemaContent?, schemaFile: String) -> String? {
         guard let name = quoted(after: "Element '", in: diagnostic.message) else { return nil }
         if diagnostic.message.contains("Element content is not allowed, because the content type is empty") {
