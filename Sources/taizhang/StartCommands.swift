@@ -69,7 +69,7 @@ extension Taizhang {
             abstract: "Start next year's drive from this year's definitions.",
             discussion: """
                 Moves the assessment year, the statistical period, the inspection day, task due dates and every other \
-                date in the checklists on by a year (editing only those attribute values, so comments and layout stay), \
+                date in the checklists on to the new year (editing only those attribute values, so comments and layout stay), \
                 and year numbers of the statistical year in names and titles (2014年… → 2015年…). Catalogue, people, \
                 groups and tasks stay. Last year's tracker database and pack are moved to archive/<year>/ (never \
                 deleted). Stop taizhang serve first. What needs a human look is printed as warnings.
@@ -97,10 +97,6 @@ extension Taizhang {
             let archive = YearArchive(
                 root: root, year: rollover.oldYear, pack: pack.paths(options.workspace, plan: plan).packRoot, database: options.databasePath)
             try diagnostics.check { () throws(Diagnostic) in try archive.check() }
-            for change in rollover.changes { Console.out(change.rendered(relativeTo: root)) }
-            for move in archive.moves {
-                Console.out("archive: \(Diagnostic.displayPath(move.from, relativeTo: root)) → \(Diagnostic.displayPath(move.to, relativeTo: root))")
-            }
             if !dryRun {
                 let prepared = try diagnostics.check { () throws(Diagnostic) in try rollover.prepareFiles() }
                 do throws(Diagnostic) {
@@ -109,7 +105,18 @@ extension Taizhang {
                     prepared.discard()
                     throw diagnostics.fail(error)
                 }
-                try diagnostics.check { () throws(Diagnostic) in try prepared.commit() }
+                do throws(Diagnostic) {
+                    try prepared.commit()
+                } catch {
+                    // A rename failed (rare: the files were all written already): put the archive back.
+                    archive.undo()
+                    prepared.discard()
+                    throw diagnostics.fail(error)
+                }
+            }
+            for change in rollover.changes { Console.out(change.rendered(relativeTo: root)) }
+            for move in archive.moves {
+                Console.out("archive: \(Diagnostic.displayPath(move.from, relativeTo: root)) → \(Diagnostic.displayPath(move.to, relativeTo: root))")
             }
             diagnostics.emit(rollover.findings)
             let verb = dryRun ? "would move" : "moved"

@@ -54,7 +54,7 @@ public struct YearRollover: Sendable {
         self.inspectionDate = inspectionDate ?? street.inspectionDate.addingYears(delta)
         inspectionDateGuessed = inspectionDate == nil
         /// Year numbers of the statistical year that titles name (2013年度…, 2014年…).
-        let periodYears = Set(street.periodStart.year...street.periodEnd.year).union([street.year])
+        let periodYears = Set(min(street.periodStart.year, street.periodEnd.year)...max(street.periodStart.year, street.periodEnd.year)).union([street.year])
         files = Self.files(of: workspace)
         for file in files {
             let original: [UInt8]
