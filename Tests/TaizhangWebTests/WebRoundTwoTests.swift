@@ -87,7 +87,7 @@ extension Browser {
             #expect(claimed.contains("共 1 项"))
             // A group's 督办单: overdue and due-soon tasks on one printable page.
             let duban = Self.body(try await prep.get("/groups/g1/duban"))
-            #expect(duban.contains("督办单 · 第1组"))
+            #expect(duban.contains("督办单 · 第1组") && duban.contains("距考核还有 9 天"))
             #expect(duban.contains("受阻") && duban.contains("等待区卫计局反馈数据") && duban.contains("已逾期"))
             let soon = Self.body(try await prep.get("/groups/g4/duban"))
             #expect(soon.contains("t-g4-04") && soon.contains("还剩 2 天") && !soon.contains("等待区卫计局反馈数据"))

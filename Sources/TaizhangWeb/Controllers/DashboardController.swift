@@ -90,9 +90,6 @@ struct DashboardController: Sendable {
             })
     }
 
-    /// As `StatusReport.countdown` words it.
-    static func countdown(_ daysLeft: Int) -> String { daysLeft >= 0 ? "距考核还有 \(daysLeft) 天" : "考核已过 \(-daysLeft) 天" }
-
     struct Tasks {
         var overdue: [DashboardPage.TaskRow]
         var dueSoon: [DashboardPage.TaskRow]
@@ -137,7 +134,7 @@ struct DashboardController: Sendable {
             let entries = try ItemEntries.read(configuration, units: tracker.plan.units).filter { $0.item.item.group?.id == group.id }
             return DubanPage(
                 group: group.label, lead: tracker.workspace.street.person(group.lead.id)?.name ?? group.lead.id, today: today.description,
-                countdown: Self.countdown(today.days(until: tracker.workspace.street.inspectionDate)),
+                countdown: try StatusReport(tracker: tracker, today: today, groupFilter: group.id).countdown,
                 overdue: tasks.overdue, dueSoon: tasks.dueSoon, blocked: tasks.blocked,
                 openItems: entries.filter { !$0.isDone }.count, openItemsHref: Self.items(ItemFilter(group: group.id, status: "open")))
         }
