@@ -69,7 +69,7 @@ extension Browser {
             var prep = Browser(client)
             _ = try await prep.signIn("p03")
             let page = Self.body(try await prep.get("/"))
-            #expect(page.contains("全街合计"))
+            #expect(page.contains("合计（全部单位）"))
             #expect(page.contains("文件齐全度") && page.contains("已勾选但文件不全") && page.contains("模拟检查未通过"))
             // Every number links to the list behind it.
             #expect(page.contains("href=\"/items?unit=wutongshan&amp;flag=claimed-incomplete&amp;scope=all\">1</a>"))

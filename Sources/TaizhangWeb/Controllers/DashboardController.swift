@@ -62,7 +62,7 @@ struct DashboardController: Sendable {
         return DashboardPage(
             today: report.today, inspectionDate: report.inspectionDate,
             countdown: report.countdown,
-            total: row(id: nil, number: "", name: "全街合计", entries: entries, score: ""),
+            total: row(id: nil, number: "", name: "合计（全部单位）", entries: entries, score: ""),
             units: report.units.map { u in
                 row(id: u.id, number: u.number, name: u.name, entries: byUnit[u.id] ?? [], score: u.estimatedScore ?? "—")
             },
