@@ -244,6 +244,13 @@ extension Browser {
         #expect(SignInController.personID("杨春梅", people: f.tracker.workspace.street.people) == "p13")
         #expect(SignInController.personID("p13", people: f.tracker.workspace.street.people) == "p13")
         #expect(SignInController.personID("无此人", people: f.tracker.workspace.street.people) == nil)
+        // Two people of one name: the name signs in neither, each id still does.
+        var people = f.tracker.workspace.street.people
+        var twin = try #require(people.first { $0.id == "p13" })
+        twin.id = "p99"
+        people.append(twin)
+        #expect(SignInController.personID("杨春梅", people: people) == nil)
+        #expect(SignInController.personID("p99", people: people) == "p99" && SignInController.personID("p13", people: people) == "p13")
         try await Application(router: f.router).test(.router) { client in
             var lead = Browser(client)
             let page = Self.body(try await lead.get("/login"))
