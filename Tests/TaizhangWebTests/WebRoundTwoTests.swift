@@ -40,12 +40,18 @@ extension Browser {
     /// 2014-12-01 in China: nine days before the example street's inspection day (2014-12-10).
     static let beforeInspection: @Sendable () -> Date = { ChinaTime.start(of: Day("2014-12-01")!) }
 
-    /// The fixture with the pack generated (unit folders, item sheets), as `serve` expects it.
-    static func generated(_ f: WebFixture) throws {
-        let templates = try TemplateSet(directory: repository + "/templates", required: PackGenerator.requiredTemplates)
-        let result = PackGenerator(workspace: f.tracker.workspace, templates: templates).generate(.init(outputRoot: f.directory + "/output"))
-        #expect(!result.diagnostics.contains { $0.severity == .error })
-        f.configuration.packRoot = result.packRoot
+    /// The fixture with the pack's unit folders, which uploads need (`generate` makes them; the
+    /// rest of a generated pack does not matter here and would only slow the suite).
+    static func unitFolders(_ f: WebFixture) throws {
+        for unit in f.tracker.plan.units {
+            try FileManager.default.createDirectory(
+                atPath: PackPaths(packRoot: f.configuration.packRoot).unitRoot(unit), withIntermediateDirectories: true)
+        }
+    }
+
+    /// The user files in a folder; none when it does not exist.
+    static func files(in folder: String) -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).filter { !$0.hasPrefix("00 ") }.sorted()
     }
 
     static func itemFolder(_ f: WebFixture, unit: String, item: String) throws -> String {
@@ -266,7 +272,7 @@ extension Browser {
 
     @Test func aLeadUploadsDocumentsToAnItemAndSeesThemFiledHashedAndListed() async throws {
         let f = try WebFixture()
-        try Self.generated(f)
+        try Self.unitFolders(f)
         let folder = try Self.itemFolder(f, unit: "wutongshan", item: "01.06")
         try await Application(router: f.router).test(.router) { client in
             var lead = Browser(client)
@@ -278,8 +284,7 @@ extension Browser {
             let result = Self.body(response)
             #expect(result.contains("共 2 个文件：2 个已保存") && result.contains("SHA-256 "))
             // Never overwrites: the second file of the same name gets a number.
-            let names = try FileManager.default.contentsOfDirectory(atPath: folder).filter { !$0.hasPrefix("00 ") }.sorted()
-            #expect(names == ["会议纪要 (2).pdf", "会议纪要.pdf"])
+            #expect(Self.files(in: folder) == ["会议纪要 (2).pdf", "会议纪要.pdf"])
             // Hashed on arrival and recorded as a scan; the item is at least 已归档.
             let documents = try f.tracker.store.documents(units: ["wutongshan"])
             #expect(documents.count == 2 && documents.allSatisfy { $0.item == "01.06" && $0.sha256.count == 64 })
@@ -287,13 +292,18 @@ extension Browser {
             #expect(try f.tracker.store.record(ItemKey(unit: "wutongshan", item: "01.06"))?.status == .filed)
             let item = Self.body(try await lead.get("/items/wutongshan/01.06"))
             #expect(item.contains("会议纪要 (2).pdf") && item.contains("href=\"/pack/"))
-            #expect(Self.body(try await lead.get("/items?unit=wutongshan")).contains("data-label=\"文件\">2/"))
+            // With the item sheet generated, the list links to it under /pack/.
+            try Data("<html>sheet</html>".utf8).write(to: URL(fileURLWithPath: folder + "/" + GeneratedName.itemSheet))
+            let list = Self.body(try await lead.get("/items?unit=wutongshan"))
+            #expect(list.contains("data-label=\"文件\">2/"))
+            let sheet = PackFiles.href(Array(folder.dropFirst(f.configuration.packRoot.count + 1).split(separator: "/").map(String.init)) + [GeneratedName.itemSheet])
+            #expect(list.contains("<a href=\"\(sheet)\">说明页</a>"))
         }
     }
 
     @Test func uploadsOutsideThePersonsPermissionsOrWithoutTokenAreRefusedAndLogged() async throws {
         let f = try WebFixture()
-        try Self.generated(f)
+        try Self.unitFolders(f)
         let folder = try Self.itemFolder(f, unit: "dawang", item: "01.06")
         try await Application(router: f.router).test(.router) { client in
             var lead = Browser(client)
@@ -301,19 +311,19 @@ extension Browser {
             _ = try await lead.get("/items")
             let refused = try await lead.upload(fields: [("unit", "dawang"), ("item", "01.06")], files: [("x.pdf", [1, 2, 3])])
             #expect(refused.status == .forbidden)
-            #expect(try FileManager.default.contentsOfDirectory(atPath: folder).allSatisfy { $0.hasPrefix("00 ") })
+            #expect(Self.files(in: folder).isEmpty)
             #expect(try f.tracker.store.events(EventFilter(kind: .refusal)).contains { $0.unit == "dawang" && $0.subject == "01.06" })
             let own = try Self.itemFolder(f, unit: "wutongshan", item: "01.06")
             let forged = try await lead.upload(fields: [("unit", "wutongshan"), ("item", "01.06")], files: [("x.pdf", [1])], csrf: false)
             #expect(forged.status == .forbidden)
-            #expect(try FileManager.default.contentsOfDirectory(atPath: own).allSatisfy { $0.hasPrefix("00 ") })
+            #expect(Self.files(in: own).isEmpty)
             #expect(try f.tracker.store.scans().isEmpty)
         }
     }
 
     @Test func uploadsKeepToTheSizeLimits() async throws {
         let f = try WebFixture()
-        try Self.generated(f)
+        try Self.unitFolders(f)
         f.configuration.uploads = UploadLimits(maximumFileBytes: 1024, maximumTotalBytes: 4096)
         let folder = try Self.itemFolder(f, unit: "wutongshan", item: "01.06")
         try await Application(router: f.router).test(.router) { client in
@@ -324,19 +334,18 @@ extension Browser {
                 fields: [("unit", "wutongshan"), ("item", "01.06")], files: [("big.pdf", Array(repeating: 65, count: 2000)), ("small.pdf", [1, 2])])
             #expect(mixed.status == .ok)
             #expect(Self.body(mixed).contains("超过单个文件上限 1 KB"))
-            let names = try FileManager.default.contentsOfDirectory(atPath: folder).filter { !$0.hasPrefix("00 ") }
-            #expect(names == ["small.pdf"])
+            #expect(Self.files(in: folder) == ["small.pdf"])
             let whole = try await lead.upload(
                 fields: [("unit", "wutongshan"), ("item", "01.06")], files: [("huge.pdf", Array(repeating: 65, count: 300 * 1024))])
             #expect(whole.status == .contentTooLarge)
             #expect(Self.body(whole).contains("超过了总上限"))
-            #expect(try FileManager.default.contentsOfDirectory(atPath: folder).filter { !$0.hasPrefix("00 ") } == ["small.pdf"])
+            #expect(Self.files(in: folder) == ["small.pdf"])
         }
     }
 
     @Test func uploadedNamesCannotLeaveTheItemFolderNorInjectMarkup() async throws {
         let f = try WebFixture()
-        try Self.generated(f)
+        try Self.unitFolders(f)
         let folder = try Self.itemFolder(f, unit: "wutongshan", item: "01.06")
         let pack = f.configuration.packRoot
         try await Application(router: f.router).test(.router) { client in
@@ -349,7 +358,7 @@ extension Browser {
             #expect(response.status == .ok)
             let result = Self.body(response)
             #expect(!result.contains("<script>alert"))
-            let names = Set(try FileManager.default.contentsOfDirectory(atPath: folder).filter { !$0.hasPrefix("00 ") })
+            let names = Set(Self.files(in: folder))
             #expect(names.contains("evil.pdf") && names.contains("win.pdf") && names.count == 4)
             #expect(names.allSatisfy { !$0.contains("/") && !$0.contains("<") && !$0.hasPrefix(".") })
             #expect(!FileManager.default.fileExists(atPath: pack + "/evil.pdf"))
@@ -361,7 +370,7 @@ extension Browser {
 
     @Test func autoUploadFilesByNameAndSendsTheUnsureTo待分拣() async throws {
         let f = try WebFixture()
-        try Self.generated(f)
+        try Self.unitFolders(f)
         let unit = try #require(f.tracker.plan.unit(id: "wutongshan"))
         try await Application(router: f.router).test(.router) { client in
             var lead = Browser(client)
