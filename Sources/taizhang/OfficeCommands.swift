@@ -13,7 +13,8 @@ extension Taizhang {
         static let configuration = CommandConfiguration(
             abstract: "Write a report as an Excel workbook (xlsx) or CSV: status, gaps, tasks, log, catalogue or figures.",
             discussion: """
-                Default file: output/<street>-<year>/导出/<sheet>.xlsx (状态, 失分项, 任务, 操作日志, 台账目录, 数据). \
+                Default file: output/<street>-<year>-导出/<sheet>.xlsx (状态, 失分项, 任务, 操作日志, 台账目录, 数据), \
+                next to the pack rather than in it (exports are internal and stay off the USB stick). \
                 Numbers are written as numbers, rates as percentages; text is never written as a formula. \
                 CSV is UTF-8 with a byte-order mark and CRLF line ends; text that begins with = + - @ \
                 gets a leading ' so that Excel does not run it. The same input gives the same bytes.
@@ -43,7 +44,7 @@ extension Taizhang {
             let root = options.workspace.root
             let path =
                 out.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
-                ?? PackPaths(outputRoot: root + "/output", plan: PackPlanner(workspace: workspace).plan()).packRoot + "/导出/\(table.name).\(format.rawValue)"
+                ?? PackPaths(outputRoot: root + "/output", plan: PackPlanner(workspace: workspace).plan()).packRoot + "-导出/\(table.name).\(format.rawValue)"
             let diagnostics = DiagnosticsEngine(root: root)
             _ = try diagnostics.check { () throws(Diagnostic) in
                 try Self.write(table, format: format, to: path, created: ChinaTime.start(of: workspace.street.inspectionDate))
@@ -147,7 +148,7 @@ extension Taizhang {
             discussion: """
                 Writes output/<street>-<year>.zip (or --out FILE) with the pack's folders, file names in \
                 UTF-8 and a SHA256SUMS.txt listing every file. Folders named …内部资料… (walkthrough \
-                sheets with household data) and 导出 (exports) stay out unless --include-internal. \
+                sheets with household data) stay out unless --include-internal. \
                 Entries are sorted and dated the inspection day, so the same pack gives the same zip.
                 """)
 
@@ -155,7 +156,7 @@ extension Taizhang {
         @Flag(help: "Write a zip (the only format so far).") var zip = false
         @Option(parsing: .upToNextOption, help: "Only these communities (ids; street for the street's own section).")
         var community: [String] = []
-        @Flag(help: "Also pack the internal folders (walkthrough sheets with household data, exports).") var includeInternal = false
+        @Flag(help: "Also pack the 内部资料 folders (walkthrough sheets with household data).") var includeInternal = false
         @Option(help: "Where packs are (default: <workspace>/output).") var packs: String?
         @Option(help: "The zip file to write.") var out: String?
 

@@ -11,8 +11,8 @@ import ZIPFoundation
 /// UTF-8 with general-purpose bit 11 set (ZIPFoundation always sets it), so Windows Explorer
 /// shows the Chinese folder names; a `SHA256SUMS.txt` inside lists every file's SHA-256
 /// (`sha256sum -c` format). Left out: folders named …内部资料… (walkthrough sheets with
-/// household data) and the `导出` folder of exports unless `includeInternal`, the generator's
-/// own bookkeeping (`taizhang-manifest.tsv`, dot files) and symbolic links.
+/// household data) unless `includeInternal`, the generator's own bookkeeping
+/// (`taizhang-manifest.tsv`, dot files) and symbolic links.
 ///
 /// Deterministic: entries sorted by path, every entry dated `day` 00:00, so the same pack gives
 /// the same bytes. Written to a temporary file and renamed into place.
@@ -42,11 +42,10 @@ public struct PackZipper {
     }
 
     public static let manifestName = "SHA256SUMS.txt"
-    public static let exportFolder = "导出"
 
     /// Whether a path inside the pack stays out of the zip.
     public static func isInternal(_ relative: String) -> Bool {
-        relative.split(separator: "/").contains { $0.contains("内部资料") || $0 == exportFolder }
+        relative.split(separator: "/").contains { $0.contains("内部资料") }
     }
 
     let packRoot: String
