@@ -56,6 +56,7 @@ enum OfficeFixtures {
         let (table, diagnostics) = XLSXReader.read(file: folder.path + "/fake.xlsx")
         #expect(table == nil)
         #expect(diagnostics.map(\.id) == ["import.not-xlsx"])
+        #expect(XLSXReader.read(file: folder.path + "/none.xlsx").1.map(\.id) == ["import.missing"])
     }
 }
 

@@ -13,6 +13,10 @@ public enum XLSXReader {
 
     public static func read(file: String, sheet wanted: String? = nil) -> (ImportTable?, [Diagnostic]) {
         let at = SourceLocation(file: file)
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: file, isDirectory: &isFolder), !isFolder.boolValue else {
+            return (nil, [.error("import.missing", "file not found", at: at)])
+        }
         let parts: ZipParts
         do {
             parts = try ZipParts(file: file)
