@@ -147,8 +147,9 @@ extension Taizhang {
             abstract: "Pack the generated ledgers as one zip for the USB stick (Chinese names intact on Windows).",
             discussion: """
                 Writes output/<street>-<year>.zip (or --out FILE) with the pack's folders, file names in \
-                UTF-8 and a SHA256SUMS.txt listing every file. Folders named …内部资料… (walkthrough \
-                sheets with household data) stay out unless --include-internal. \
+                UTF-8 and a SHA256SUMS.txt listing every file. Folders and files named …内部资料… or \
+                …（内部）… (walkthrough sheets with household data, preparation checklists) stay out \
+                unless --include-internal. \
                 Entries are sorted and dated the inspection day, so the same pack gives the same zip.
                 """)
 
@@ -156,7 +157,7 @@ extension Taizhang {
         @Flag(help: "Write a zip (the only format so far).") var zip = false
         @Option(parsing: .upToNextOption, help: "Only these communities (ids; street for the street's own section).")
         var community: [String] = []
-        @Flag(help: "Also pack the 内部资料 folders (walkthrough sheets with household data).") var includeInternal = false
+        @Flag(help: "Also pack what is marked 内部资料 or （内部） (walkthrough sheets, preparation checklists).") var includeInternal = false
         @Option(help: "Where packs are (default: <workspace>/output).") var packs: String?
         @Option(help: "The zip file to write.") var out: String?
 

@@ -10,8 +10,9 @@ import ZIPFoundation
 /// The pack as one zip for the USB stick: every entry under the pack's folder name, names in
 /// UTF-8 with general-purpose bit 11 set (ZIPFoundation always sets it), so Windows Explorer
 /// shows the Chinese folder names; a `SHA256SUMS.txt` inside lists every file's SHA-256
-/// (`sha256sum -c` format). Left out: folders named …内部资料… (walkthrough sheets with
-/// household data) unless `includeInternal`, the generator's own bookkeeping
+/// (`sha256sum -c` format). Left out unless `includeInternal`: folders and files named
+/// …内部资料… or …（内部）… (walkthrough sheets with household data, the internal preparation
+/// checklists and their PDFs). Always left out: the generator's own bookkeeping
 /// (`taizhang-manifest.tsv`, dot files) and symbolic links.
 ///
 /// Deterministic: entries sorted by path, every entry dated `day` 00:00, so the same pack gives
@@ -43,9 +44,9 @@ public struct PackZipper {
 
     public static let manifestName = "SHA256SUMS.txt"
 
-    /// Whether a path inside the pack stays out of the zip.
+    /// Whether a path inside the pack is internal (stays out of the zip unless asked for).
     public static func isInternal(_ relative: String) -> Bool {
-        relative.split(separator: "/").contains { $0.contains("内部资料") }
+        relative.split(separator: "/").contains { $0.contains("内部资料") || $0.contains("（内部）") }
     }
 
     let packRoot: String
