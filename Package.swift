@@ -71,6 +71,7 @@ let package = Package(
             name: "TaizhangWeb",
             dependencies: [
                 "TaizhangTracker",
+                "TaizhangOffice",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -126,6 +126,7 @@ public enum WebApp {
         UnitController(configuration: c, renderer: renderer).addRoutes(to: members)
         PackController(configuration: c, renderer: renderer).addRoutes(to: members)
         UploadController(configuration: c, renderer: renderer).addRoutes(to: members)
+        DownloadController(configuration: c, renderer: renderer).addRoutes(to: members)
         return router
     }
 }

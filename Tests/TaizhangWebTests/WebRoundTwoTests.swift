@@ -383,4 +383,33 @@ extension Browser {
             #expect(try FileManager.default.contentsOfDirectory(atPath: unsorted) == ["随便什么.pdf"])
         }
     }
+
+    // MARK: Downloads
+
+    @Test func aUnitsZipIsMadeOnDemandWithInternalFilesOnlyForThePreparationTeam() async throws {
+        let (f, unitFolder) = try PackServingTests.fixture()
+        try await Application(router: f.router).test(.router) { client in
+            var lead = Browser(client)
+            _ = try await lead.signIn("p13")
+            let unitPage = Self.body(try await lead.get("/units/wutongshan"))
+            #expect(unitPage.contains("href=\"/units/wutongshan/zip\"") && !unitPage.contains("internal=1"))
+            let zip = try await lead.get("/units/wutongshan/zip")
+            #expect(zip.status == .ok && zip.headers[.contentType] == "application/zip")
+            let bytes = Array(zip.body.readableBytesView)
+            #expect(bytes.prefix(2) == [0x50, 0x4B])
+            // Entry names are stored as they are (UTF-8) in the zip's headers.
+            let names = String(decoding: bytes, as: UTF8.self)
+            #expect(names.contains(unitFolder + "/") && names.contains("SHA256SUMS.txt"))
+            let sheet = GeneratedName.walkthroughFolder + "/sheet.html"  // household data, put there by the fixture
+            #expect(!names.contains(sheet))
+            #expect(try await lead.get("/units/wutongshan/zip?internal=1").status == .forbidden)
+            #expect(try await lead.get("/units/nowhere/zip").status == .notFound)
+            var prep = Browser(client)
+            _ = try await prep.signIn("p03")
+            #expect(Self.body(try await prep.get("/units/wutongshan")).contains("/units/wutongshan/zip?internal=1"))
+            let full = try await prep.get("/units/wutongshan/zip?internal=1")
+            #expect(full.status == .ok)
+            #expect(String(decoding: Array(full.body.readableBytesView), as: UTF8.self).contains(sheet))
+        }
+    }
 }

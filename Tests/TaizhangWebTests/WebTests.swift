@@ -104,7 +104,7 @@ struct Browser {
         try await Application(router: f.router).test(.router) { client in
             for uri in [
                 "/", "/items", "/items?unit=dawang", "/tasks", "/log", "/units/wutongshan", "/units/wutongshan/index.html",
-                "/groups/g1/duban", "/items/wutongshan/01.06", "/log.csv", "/items?scope=all",
+                "/groups/g1/duban", "/items/wutongshan/01.06", "/log.csv", "/items?scope=all", "/units/wutongshan/zip",
             ] {
                 let response = try await client.execute(uri: uri, method: .get)
                 #expect(response.status == .seeOther, "\(uri)")

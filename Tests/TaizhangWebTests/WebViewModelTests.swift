@@ -99,7 +99,13 @@ import Testing
                 [page(TasksPage(tasks: [task], groups: [option], states: [option], mine: true, flash: "f", query: "state=open")), task, option]
             ),
             ("web-log", [page(LogPage(events: [event], units: [option], kinds: [option], actor: "a", since: "s", csvHref: "/log.csv")), event, option]),
-            ("web-unit", [page(UnitPage(unitID: "u", unitName: "n", binders: [binder], complete: 1, total: 1, indexHref: "/pack/x")), binder, unitItem]),
+            (
+                "web-unit",
+                [
+                    page(UnitPage(unitID: "u", unitName: "n", binders: [binder], complete: 1, total: 1, indexHref: "/pack/x", zipHref: "/units/u/zip", internalZipHref: "/units/u/zip?internal=1")),
+                    binder, unitItem,
+                ]
+            ),
             ("web-folder", [page(FolderPage(path: "p", parentHref: "/pack/", entries: [entry])), entry]),
         ]
     }

@@ -26,11 +26,12 @@ struct UnitController: Sendable {
             return renderer.error(.notFound, "没有这个社区：\(id)", session: session)
         }
         let (configuration, renderer) = (self.configuration, self.renderer)
-        let page = try await Blocking.run { try Self.model(configuration, renderer: renderer, unit: id) }
+        let preparation = (try? configuration.tracker.person(session.person))?.isPreparationTeam ?? false
+        let page = try await Blocking.run { try Self.model(configuration, renderer: renderer, unit: id, preparation: preparation) }
         return renderer.page("web-unit", title: "准备情况 · \(page.unitName)", page, session: session)
     }
 
-    static func model(_ configuration: WebConfiguration, renderer: WebRenderer, unit id: String) throws -> UnitPage {
+    static func model(_ configuration: WebConfiguration, renderer: WebRenderer, unit id: String, preparation: Bool = false) throws -> UnitPage {
         let tracker = configuration.tracker
         let unit = try tracker.unit(id)
         let entries = try ItemEntries.read(configuration, units: [unit])
@@ -51,6 +52,8 @@ struct UnitController: Sendable {
         return UnitPage(
             unitID: unit.id, unitName: unit.name, binders: binders,
             complete: items.filter(\.complete).count, total: items.count,
-            indexHref: hasIndex ? PackFiles.href(index) : nil)
+            indexHref: hasIndex ? PackFiles.href(index) : nil,
+            zipHref: hasIndex ? "/units/\(PackFiles.encode(unit.id))/zip" : nil,
+            internalZipHref: hasIndex && preparation ? "/units/\(PackFiles.encode(unit.id))/zip?internal=1" : nil)
     }
 }

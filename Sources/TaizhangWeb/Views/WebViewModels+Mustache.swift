@@ -384,6 +384,8 @@ extension UnitPage: MustacheParent {
         case "total": self.total
         case "indexHref": self.indexHref
         case "hasIndex": self.hasIndex
+        case "zipHref": self.zipHref
+        case "internalZipHref": self.internalZipHref
         default: nil
         }
     }

@@ -294,6 +294,9 @@ struct UnitPage: Sendable {
     /// The unit's generated index under /pack/, nil when not generated yet.
     var indexHref: String?
     var hasIndex: Bool { indexHref != nil }
+    /// The zip for the USB stick, with 内部资料 only for the preparation team.
+    var zipHref: String?
+    var internalZipHref: String?
 
     struct Binder: Sendable {
         var name: String

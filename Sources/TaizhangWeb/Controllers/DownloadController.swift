@@ -1,0 +1,58 @@
+import Foundation
+import Hummingbird
+import TaizhangCore
+import TaizhangOffice
+import TaizhangTracker
+
+/// A unit's zip for the USB stick, made on demand by `PackZipper` (as `pack --zip`): entries
+/// sorted and dated, a SHA256SUMS.txt inside, 内部资料 and （内部） left out unless a member of
+/// the preparation team asks for them. Written atomically into a folder of the server's
+/// temporary directory (never into the pack), then streamed.
+struct DownloadController: Sendable {
+    let configuration: WebConfiguration
+    let renderer: WebRenderer
+
+    func addRoutes(to group: RouterGroup<WebContext>) {
+        group.get("units/{id}/zip", use: zip)
+    }
+
+    @Sendable func zip(_ request: Request, context: WebContext) async throws -> Response {
+        guard let session = context.session else { return WebRenderer.redirect("/login") }
+        let tracker = configuration.tracker
+        guard let unit = tracker.plan.unit(id: context.parameters.get("id") ?? "") else {
+            return renderer.error(.notFound, "没有这个单位。", session: session)
+        }
+        let person = try tracker.person(session.person)
+        let withInternal = request.uri.queryParameters.get("internal") == "1"
+        if withInternal, !person.isPreparationTeam {
+            return renderer.error(.forbidden, "内部资料（模拟检查表、准备清单）只提供给计生科准备组。", session: session)
+        }
+        let packRoot = configuration.packRoot
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: packRoot + "/" + unit.folderName, isDirectory: &isFolder), isFolder.boolValue else {
+            return renderer.error(.conflict, "\(unit.name)的台账包尚未生成，请联系计生科生成。", session: session)
+        }
+        let name = (packRoot as NSString).lastPathComponent + "-" + unit.folderName + (withInternal ? "（含内部资料）" : "") + ".zip"
+        let folder = FileManager.default.temporaryDirectory.path + "/taizhang-downloads"
+        let path = folder + "/" + name
+        let day = tracker.workspace.street.inspectionDate
+        do {
+            try await Blocking.run {
+                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+                _ = try PackZipper(packRoot: packRoot, options: .init(unitFolders: [unit.folderName], includeInternal: withInternal, day: day))
+                    .write(to: path)
+            }
+        } catch {
+            context.logger.warning("zip failed: \(error)")
+            return renderer.error(.internalServerError, "打包失败，请稍后再试或联系计生科。", session: session)
+        }
+        let body = try await FileIO().loadFile(path: path, context: context)
+        return Response(
+            status: .ok,
+            headers: [
+                .contentType: "application/zip",
+                .contentDisposition: "attachment; filename=\"unit.zip\"; filename*=UTF-8''" + PackFiles.encode(name),
+            ],
+            body: body)
+    }
+}
