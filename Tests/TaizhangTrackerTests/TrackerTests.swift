@@ -124,6 +124,19 @@ final class TrackerFixture: @unchecked Sendable {
         #expect(throws: Tracker.Failure.self) { try t.setTask(task.id, to: .done, by: outsider.id) }
     }
 
+    /// `status` flags what the printed index flags: an item ticked without files (as of the last
+    /// scan) is flagged, and an item marked 不适用 is complete, not missing.
+    @Test func statusCountsAndFlagsFollowTheReadinessRules() throws {
+        let f = try TrackerFixture()
+        try f.tracker.tick(item: "01.06", unit: "wutongshan", by: "p13")
+        try f.tracker.tick(item: "01.07", unit: "wutongshan", by: "p13", status: .notApplicable, note: "本社区无此项")
+        let report = try StatusReport(tracker: f.tracker, today: try #require(Day("2014-11-30")))
+        let counts = try #require(report.units.first { $0.id == "wutongshan" }?.counts)
+        #expect(counts.flagged == 1)  // 01.06: 已勾选但无文件
+        #expect(counts.complete == 1)  // 01.07: 不适用
+        #expect(counts.done == 2)
+    }
+
     @Test func statusShowsProgressCountdownAndOverdueTasks() throws {
         let f = try TrackerFixture()
         try f.tracker.tick(item: "01.06", unit: "wutongshan", by: "p13")

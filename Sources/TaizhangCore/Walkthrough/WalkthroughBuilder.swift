@@ -172,7 +172,7 @@ struct PageHeaderSource {
             streetName: street.name, office: street.office ?? street.name, year: street.year,
             assessmentTitle: workspace.catalogue.name ?? "\(street.year)年度人口计生目标管理责任制考核台账",
             periodText: "\(street.periodStart.chinese)至\(street.periodEnd.chinese)",
-            inspectionDate: street.inspectionDate.chinese)
+            inspectionDate: street.inspectionDate.chinese, terms: PageTerms(upper: street.terms.upper, lower: street.terms.lower))
     }
 }
 

@@ -53,8 +53,7 @@ struct ItemsController: Sendable {
                 let present = FileInventory.userFiles(in: paths.itemRoot(unit, binder, item)).count
                 let status = record?.status ?? .notReviewed
                 let readiness = ItemReadiness(
-                    present: present, expected: item.item.expectedCount, status: record?.status,
-                    failedMock: record?.flagged ?? false)
+                    item: item.item, present: present, status: record?.status, note: record?.note, failedMock: record?.flagged ?? false)
                 rows.append(
                     ItemsPage.Row(
                         code: item.item.code, title: item.item.title, binder: binder.category.code + " " + binder.category.name,

@@ -42,8 +42,7 @@ struct UnitController: Sendable {
                     let record = records[item.item.code]
                     let present = FileInventory.userFiles(in: paths.itemRoot(unit, binder, item)).count
                     let readiness = ItemReadiness(
-                        present: present, expected: item.item.expectedCount, status: record?.status,
-                        failedMock: record?.flagged ?? false)
+                        item: item.item, present: present, status: record?.status, note: record?.note, failedMock: record?.flagged ?? false)
                     return UnitPage.Item(
                         code: item.item.code, title: item.item.title, present: present,
                         expected: item.item.expectedCount, status: readiness.status.chinese,
