@@ -58,6 +58,9 @@ public enum Level: String, Sendable {
         }
     }
 
+    /// In the default terms (街道/社区); pages use `label(street.terms)`.
+    public var chinese: String { label(.default) }
+
     /// Whether a part written at `self` stays inside its parent's `parent` level.
     public func fits(in parent: Level) -> Bool { parent == .both || self == parent }
 

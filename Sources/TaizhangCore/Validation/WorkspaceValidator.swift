@@ -366,7 +366,11 @@ public struct WorkspaceValidator: Sendable {
             for document in item.documents {
                 guard let from = document.quantityFrom else { continue }
                 guard let definition = definitions[from.id] else {
-                    d.append(.error("checklist.unknown-attribute", "quantityFrom of item \(item.code) names unknown attribute \"\(from.id)\"", at: from.location))
+                    let known = street.attributeDefinitions.filter { $0.kind == .integer }.map(\.name).sorted().joined(separator: ", ")
+                    d.append(
+                        .error(
+                            "checklist.unknown-attribute", "quantityFrom of item \(item.code) names unknown attribute \"\(from.id)\"", at: from.location,
+                            notes: [known.isEmpty ? "define an integer attribute in street.xml, e.g. <attribute name=\"\(from.id)\" type=\"integer\" label=\"…\"/>" : "integer attributes: \(known)"]))
                     continue
                 }
                 if definition.kind != .integer {
@@ -381,7 +385,7 @@ public struct WorkspaceValidator: Sendable {
         let itemCodes = Set(catalogue.allItems.map(\.code))
         for community in street.communities {
             for quantity in community.quantities where !itemCodes.contains(quantity.item) {
-                d.append(.error("checklist.unknown-item", "community \(community.id) sets the quantity of unknown item \(quantity.item)", at: quantity.location))
+                d.append(.error("checklist.unknown-reference", "community \(community.id) sets the quantity of unknown item \(quantity.item)", at: quantity.location))
             }
             for value in community.values {
                 guard let definition = definitions[value.name] else {
