@@ -182,7 +182,8 @@ public struct ScoreEstimator: Sendable {
             switch rule.kind {
             case let .perMissing(amount, .document, code):
                 for fact in candidates(code) where fact.missing {
-                    deduct(amount * fact.missingDocuments, "缺 \(fact.missingDocuments) 份资料（\(words)）", item: fact)
+                    let what = fact.plan.item.kind.expectsFiles ? "缺 \(fact.missingDocuments) 份资料" : "\(fact.plan.item.kind.chinese)未确认"
+                    deduct(amount * fact.missingDocuments, "\(what)（\(words)）", item: fact)
                 }
             case let .perMissing(amount, .item, code):
                 for fact in candidates(code) where fact.missing {
