@@ -56,6 +56,16 @@ import Testing
         #expect(plan.unit(id: "shangcun")?.items.first { $0.item.code == "03.01" }?.item.expectedCount == 60)
     }
 
+    @Test func aQuantityOfZeroLeavesTheItemOutOfThatUnit() throws {
+        let fixture = try PackFixture(Self.village)
+        var community = try #require(fixture.workspace.street.community("shangcun"))
+        community.values = [.init(name: "villagerGroups", value: "0", location: community.location)]
+        let planner = PackPlanner(workspace: fixture.workspace)
+        let item = try #require(fixture.workspace.catalogue.allItems.first { $0.code == "01.01" })
+        #expect(planner.resolved(item, in: community) == nil)
+        #expect(planner.resolved(item, in: nil)?.documents.first?.quantity == 1)  // the street: the attribute's default
+    }
+
     @Test func boardsAndRegistersGetNoCoverNoSpineAndAreListedForTheLedgerRoom() throws {
         let fixture = try PackFixture(Self.village)
         let statuses = Statuses(records: [
