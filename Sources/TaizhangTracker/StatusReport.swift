@@ -129,7 +129,8 @@ public struct StatusReport: Codable, Sendable {
                 overdueDocuments.append(
                     TaskRecord(
                         id: "\(unit.id)/\(item.item.code)", group: group,
-                        title: "\(unit.name) \(item.item.code) \(item.item.title)：缺 " + late.map(\.label).joined(separator: "、"),
+                        title: "\(unit.name) \(item.item.code) \(item.item.title)：缺 " + late.prefix(5).map(\.label).joined(separator: "、")
+                            + (late.count > 5 ? " 等 \(late.count) 份" : ""),
                         owner: definition.group(group)?.lead.id ?? "", due: first.due, state: .open, doneBy: nil, doneAt: nil))
             }
             let card = cards[unit.id].flatMap { $0.maximum > .zero ? $0 : nil }

@@ -96,6 +96,12 @@ import Testing
         #expect(!index.contains("已勾选但无文件"))
         #expect(index.contains("待确认"))
         #expect(index.contains("已确认但未注明存放位置"))  // 01.01 ticked without saying where
+        // Every link of the unit index leads somewhere: items kept in place link to the list, not to a folder.
+        let links = index.components(separatedBy: #"href=""#).dropFirst().compactMap { $0.prefix { $0 != "\"" }.removingPercentEncoding }
+        #expect(links.count > 10)
+        for link in links {
+            #expect(manager.fileExists(atPath: unit + "/" + link), "broken link \(link)")
+        }
         let xml = try String(contentsOfFile: unit + "/" + GeneratedName.indexXML, encoding: .utf8)
         #expect(xml.contains(#"code="02.02" title="计生服务室牌" expected="1" present="0" state="complete" kind="牌""#))
         #expect(xml.contains(#"code="02.01" title="村人口计生情况一览表" expected="1" present="0" state="unconfirmed" kind="上墙""#))

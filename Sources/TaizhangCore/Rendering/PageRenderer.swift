@@ -129,7 +129,8 @@ struct PageRenderer {
                 expected += readiness.progress.expected
                 let row = IndexItemRow(
                     code: plan.item.code, title: plan.item.title,
-                    href: PageFormat.href([binder.folderName, plan.folderName]),
+                    // Items kept in place have no folder: they link to the 上墙及实物清单.
+                    href: inPlace ? PageFormat.href([GeneratedName.inPlaceList]) : PageFormat.href([binder.folderName, plan.folderName]),
                     expected: want, present: have, state: completeness.chinese, stateClass: completeness.rawValue,
                     files: files.map { file in
                         FileRow(
@@ -147,7 +148,8 @@ struct PageRenderer {
             binders.append(
                 IndexBinderRow(
                     number: binder.category.code, name: binder.category.name,
-                    href: PageFormat.href([binder.folderName, GeneratedName.binderCatalogue]),
+                    href: binder.isInPlaceOnly
+                        ? PageFormat.href([GeneratedName.inPlaceList]) : PageFormat.href([binder.folderName, GeneratedName.binderCatalogue]),
                     items: rows, present: present, expected: expected))
         }
         let summary = inventory.summary(statuses: statuses)
