@@ -7,7 +7,7 @@ import Testing
     static let commands: [[String]] = [
         [], ["validate"], ["generate"], ["tick"], ["untick"], ["tasks"], ["task"], ["task", "done"], ["task", "reopen"],
         ["task", "block"], ["status"], ["log"], ["walkthrough"], ["mock"], ["mock", "record"], ["serve"], ["user"],
-        ["user", "add"], ["user", "passwd"], ["scan"], ["file"], ["changes"],
+        ["user", "add"], ["user", "passwd"], ["scan"], ["file"], ["changes"], ["print"], ["find"],
     ]
 
     static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Help").path

@@ -81,6 +81,12 @@ import Testing
         #expect(!manager.fileExists(atPath: unit + "/02 上墙制度"))
         #expect(manager.fileExists(atPath: unit + "/03 报表/" + GeneratedName.cover))
         #expect(manager.fileExists(atPath: unit + "/03 报表/03.01 计生统计月报/" + GeneratedName.itemSheet))
+        // Boxes are counted on the shelf: 03 报表 is the only one.
+        let cover = try String(contentsOfFile: unit + "/03 报表/" + GeneratedName.cover, encoding: .utf8)
+        #expect(cover.contains("第 1 盒　共 1 盒"))
+        let finder = Finder(plan: result.plan, scanned: [])
+        #expect(finder.find(["计生服务室牌"]).isEmpty)  // kept in place: on the list, in no box
+        #expect(finder.find(["月报"], units: ["shangcun"]).map { "\($0.boxNumber)/\($0.boxCount)" } == ["1/1"])
         let spine = try String(contentsOfFile: unit + "/" + GeneratedName.spineLabels, encoding: .utf8)
         #expect(spine.contains("报表") && !spine.contains("登记册") && !spine.contains("上墙制度"))
 

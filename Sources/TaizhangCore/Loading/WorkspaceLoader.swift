@@ -157,7 +157,7 @@ final class ModelBuilder {
             if flag(p, "preparation") { roles.insert(.preparation) }
             return Person(
                 id: p.attribute("id") ?? "", name: p.attribute("name") ?? "", role: p.attribute("role") ?? "",
-                community: reference(p, "community"), roles: roles, location: p.location)
+                community: reference(p, "community"), roles: roles, location: p.location, phone: p.attribute("phone"))
         }
         let groups = (e.child(named: "groups")?.children(named: "group") ?? []).map { g in
             WorkingGroup(

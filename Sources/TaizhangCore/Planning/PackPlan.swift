@@ -26,6 +26,9 @@ public struct UnitPlan: Sendable {
     public var binders: [BinderPlan]
 
     public var items: [ItemPlan] { binders.flatMap(\.items) }
+    /// The binders that are boxes on the shelf (numbered 第N盒 共M盒): all but those holding
+    /// only items kept in place.
+    public var boxes: [BinderPlan] { binders.filter { !$0.isInPlaceOnly } }
     /// Items kept in place (boards, registers …), listed on the unit's 上墙及实物清单 page.
     public var inPlaceItems: [ItemPlan] { items.filter { !$0.item.kind.expectsFiles } }
 }
@@ -58,6 +61,10 @@ public enum GeneratedName {
     public static let cover = "00 封面.html"
     public static let binderCatalogue = "00 目录.html"
     public static let itemSheet = "00 说明.html"
+    /// A unit's internal preparation checklist (内部): never filed in a binder, never printed with one.
+    public static let checklist = "00 准备清单（内部）.html"
+    /// Print-ready PDFs (`taizhang print`), at the top of the pack.
+    public static let printFolder = "打印"
     /// A unit's figures (数据统计), when the workspace defines figures.
     public static let figures = "00 数据统计.html"
     /// The communities' figures side by side, at the top of the pack.
