@@ -126,6 +126,18 @@ import Testing
         }
     }
 
+    /// The township office's own walkthrough rehearsal speaks its terms too.
+    @Test func theTownshipOfficeWalkthroughNeverSaysSheQu() throws {
+        let fixture = try PackFixture(Self.township)
+        let unit = try #require(PackPlanner(workspace: fixture.workspace).plan().unit(id: "street"))
+        let (data, problems) = WalkthroughData.load(workspace: Self.township, community: "street")
+        #expect(problems.isEmpty)
+        let builder = WalkthroughBuilder(workspace: fixture.workspace, unit: unit, data: try #require(data), present: [:], statuses: nil)
+        let text = String(decoding: try builder.render(.init(seed: 1), templates: fixture.templates), as: UTF8.self)
+        #expect(text.contains("白云乡计生办"))
+        #expect(!text.contains("社区") && !text.contains("街道"))
+    }
+
     // MARK: Township 一牌三册
 
     @Test func aStreetLevelListGivesTheVillagesNoSection() throws {

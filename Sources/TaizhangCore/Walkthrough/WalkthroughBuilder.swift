@@ -108,7 +108,7 @@ public struct WalkthroughBuilder {
         let scores = workspace.catalogue.allIndicators.filter(\.isScored).map { indicator in
             ScoreRow(
                 code: indicator.code, name: indicator.name, points: indicator.points.description,
-                method: indicator.method.chinese, veto: indicator.isVeto, rule: RuleText.describe(indicator),
+                method: indicator.method.chinese, veto: indicator.isVeto, rule: RuleText.describe(indicator, terms: street.terms),
                 elsewhere: !here.contains(indicator.code))
         }
         let listed = workspace.catalogue.allIndicators.reduce(Decimal2.zero) { $0 + $1.points }
