@@ -147,7 +147,7 @@ public struct StatusReport: Codable, Sendable {
         groups = workspace.street.groups.filter { groupFilter == nil || $0.id == groupFilter }.map { group in
             GroupRow(
                 id: group.id, number: group.number, name: group.name, counts: groupCounts[group.id] ?? Counts(),
-                openTasks: tasks.filter { $0.group == group.id && $0.state != .done }.count,
+                openTasks: (tasks + overdueDocuments).filter { $0.group == group.id && $0.state != .done }.count,
                 overdueTasks: overdueTasks.filter { $0.group == group.id }.count)
         }
         let names = Dictionary(workspace.street.people.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
