@@ -11,6 +11,7 @@ struct Taizhang: AsyncParsableCommand {
             Walkthrough.self, Mock.self, Serve.self, User.self, Scan.self, File.self, Changes.self,
             Backup.self, Restore.self, FiguresCommand.self, Score.self, Gaps.self,
             Print.self, Find.self,
+            Init.self, NewYear.self,
         ]
     )
 }

@@ -8,6 +8,7 @@ import Testing
         [], ["validate"], ["generate"], ["tick"], ["untick"], ["tasks"], ["task"], ["task", "done"], ["task", "reopen"],
         ["task", "block"], ["status"], ["log"], ["walkthrough"], ["mock"], ["mock", "record"], ["serve"], ["user"],
         ["user", "add"], ["user", "passwd"], ["scan"], ["file"], ["changes"], ["print"], ["find"],
+        ["init"], ["new-year"],
     ]
 
     static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Help").path

@@ -69,7 +69,7 @@ public struct WorkspaceLoader: Sendable {
         }
         diagnostics += document.processXIncludes(within: root)
         if diagnostics.hasErrors { return Result(workspace: nil, diagnostics: diagnostics) }
-        diagnostics += SchemaHints.annotate(schema.validate(document))
+        diagnostics += SchemaHints.annotate(schema.validate(document), schemaFile: schemaFile)
         if diagnostics.hasErrors { return Result(workspace: nil, diagnostics: diagnostics) }
         guard let top = document.root else { return Result(workspace: nil, diagnostics: diagnostics) }
         let builder = ModelBuilder(root: root)
