@@ -13,7 +13,7 @@ struct UnitController: Sendable {
         // The old address of the generated index; the pack is now served under /pack/.
         group.get("units/{id}/index.html") { _, context in
             guard let unit = configuration.tracker.plan.unit(id: context.parameters.get("id") ?? "") else {
-                return renderer.error(.notFound, "没有这个社区。", session: context.session)
+                return renderer.error(.notFound, "没有这个\(configuration.tracker.workspace.street.terms.lower)。", session: context.session)
             }
             return WebRenderer.redirect(PackFiles.href([unit.folderName, GeneratedName.index]))
         }
@@ -23,7 +23,7 @@ struct UnitController: Sendable {
         guard let session = context.session else { return WebRenderer.redirect("/login") }
         let id = context.parameters.get("id") ?? ""
         guard configuration.tracker.plan.unit(id: id) != nil else {
-            return renderer.error(.notFound, "没有这个社区：\(id)", session: session)
+            return renderer.error(.notFound, "没有这个\(configuration.tracker.workspace.street.terms.lower)：\(id)", session: session)
         }
         let (configuration, renderer) = (self.configuration, self.renderer)
         let preparation = (try? configuration.tracker.person(session.person))?.isPreparationTeam ?? false

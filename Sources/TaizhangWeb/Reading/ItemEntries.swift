@@ -40,7 +40,7 @@ enum ItemEntries {
                     let record = records[ItemKey(unit: unit.id, item: item.item.code)]
                     let present = FileInventory.userFiles(in: paths.itemRoot(unit, binder, item)).count
                     let readiness = ItemReadiness(
-                        present: present, expected: item.item.expectedCount, status: record?.status, failedMock: record?.flagged ?? false)
+                        item: item.item, present: present, status: record?.status, note: record?.note, failedMock: record?.flagged ?? false)
                     entries.append(ItemEntry(unit: unit, binder: binder, item: item, record: record, readiness: readiness))
                 }
             }
