@@ -32,16 +32,17 @@ extension Taizhang {
             }
             let templates = try options.templates(PackGenerator.requiredTemplates)
             let outputRoot = pack.outputRoot(options)
-            let progress = Console.progress()
+            let units = community.isEmpty ? workspace.street.communities.count + 1 : community.count
+            let progress = Progress("生成", total: units)
             var generation = PackGenerator.Options(
                 outputRoot: outputRoot, communities: community.isEmpty ? nil : community, dryRun: dryRun,
-                progress: progress)
+                progress: { done, _, name in progress.update(done: done, detail: name) })
             if let tracker = try tracking.existingTracker(for: workspace) {
                 generation.statuses = try tracker.statusSource()
                 generation.scoring = try MockScoring(tracker: tracker).packScoring()
             }
             let result = PackGenerator(workspace: workspace, templates: templates).generate(generation)
-            Console.endProgress()
+            progress.finish()
             let diagnostics = DiagnosticsEngine(root: result.packRoot)
             diagnostics.emit(result.diagnostics)
             let report = result.report

@@ -40,27 +40,36 @@ struct PageRenderer {
 
     // MARK: Unit pages
 
-    func unitFiles(_ unit: UnitPlan, inventory: UnitInventory, orphans: [(path: String, files: Int)]) throws(Diagnostic) -> [(String, [UInt8])] {
-        var files: [(String, [UInt8])] = []
+    func unitFiles(_ unit: UnitPlan, inventory: UnitInventory, orphans: [(path: String, files: Int)]) -> [GeneratedPage] {
+        var files: [GeneratedPage] = []
         for binder in unit.binders {
-            files.append((binder.folderName + "/" + GeneratedName.cover, try templates.render("cover", coverPage(unit, binder))))
-            files.append((binder.folderName + "/" + GeneratedName.binderCatalogue, try templates.render("catalogue", cataloguePage(unit, binder))))
+            files.append(page(binder.folderName + "/" + GeneratedName.cover, "cover", coverPage(unit, binder)))
+            files.append(page(binder.folderName + "/" + GeneratedName.binderCatalogue, "catalogue", cataloguePage(unit, binder)))
             for plan in binder.items {
-                files.append(
-                    (
-                        binder.folderName + "/" + plan.folderName + "/" + GeneratedName.itemSheet,
-                        try templates.render("item-sheet", itemSheetPage(unit, binder, plan))
-                    ))
+                files.append(page(binder.folderName + "/" + plan.folderName + "/" + GeneratedName.itemSheet, "item-sheet", itemSheetPage(unit, binder, plan)))
             }
         }
-        files.append((GeneratedName.spineLabels, try templates.render("spine-labels", spinePage(unit))))
-        let figuresPage = try figuresUnitFile(unit)
+        files.append(page(GeneratedName.spineLabels, "spine-labels", spinePage(unit)))
+        let figuresPage = figuresUnitFile(unit)
         if let figuresPage { files.append(figuresPage) }
-        var page = unitIndex(unit, inventory: inventory, orphans: orphans)
-        page.figuresHref = figuresPage.map { PageFormat.href([$0.0]) }
-        files.append((GeneratedName.index, try templates.render("index-unit", page)))
-        files.append((GeneratedName.indexXML, IndexXMLRenderer.unit(unit, page: page, header: header, figures: indexFigures(units: [unit.id]))))
+        var index = unitIndex(unit, inventory: inventory, orphans: orphans)
+        index.figuresHref = figuresPage.map { PageFormat.href([$0.path]) }
+        files.append(page(GeneratedName.index, "index-unit", index))
+        let xml = IndexXMLRenderer.unit(unit, page: index, header: header, figures: indexFigures(units: [unit.id]))
+        files.append(GeneratedPage(path: GeneratedName.indexXML, fingerprint: nil) { () throws(Diagnostic) in xml })
         return files
+    }
+
+    /// A page rendered from `template` with `model`, fingerprinted so that an unchanged page is
+    /// not rendered again (see `PageFingerprint`).
+    func page<Model: PageFingerprintable & PageLookup & Sendable>(_ path: String, _ template: String, _ model: Model) -> GeneratedPage {
+        var fingerprint = PageFingerprint()
+        fingerprint.add(PageFingerprint.engine)
+        fingerprint.add(template)
+        fingerprint.add(templates.digest(of: template))
+        model.fingerprint(into: &fingerprint)
+        let templates = self.templates
+        return GeneratedPage(path: path, fingerprint: fingerprint.digest) { () throws(Diagnostic) in try templates.render(template, page: model) }
     }
 
     // The view model of each page, built without I/O (tests check them against the lookups).
@@ -219,13 +228,22 @@ struct PageRenderer {
             percent: PageFormat.percent(present, of: expected))
     }
 
-    func streetFiles(plan: PackPlan, summaries: [PackGenerator.UnitSummary], orphans: [OrphanRow]) throws(Diagnostic) -> [(String, [UInt8])] {
-        var page = streetIndex(plan: plan, summaries: summaries, orphans: orphans)
-        let figuresPage = try figuresStreetFile(plan: plan)
-        page.figuresHref = figuresPage.map { PageFormat.href([$0.0]) }
+    func streetFiles(plan: PackPlan, summaries: [PackGenerator.UnitSummary], orphans: [OrphanRow]) -> [GeneratedPage] {
+        var index = streetIndex(plan: plan, summaries: summaries, orphans: orphans)
+        let figuresPage = figuresStreetFile(plan: plan)
+        index.figuresHref = figuresPage.map { PageFormat.href([$0.path]) }
+        let xml = IndexXMLRenderer.street(index, plan: plan, figures: indexFigures(units: plan.units.map(\.id)))
         return [
-            (GeneratedName.index, try templates.render("index-street", page)),
-            (GeneratedName.indexXML, IndexXMLRenderer.street(page, plan: plan, figures: indexFigures(units: plan.units.map(\.id)))),
+            page(GeneratedName.index, "index-street", index),
+            GeneratedPage(path: GeneratedName.indexXML, fingerprint: nil) { () throws(Diagnostic) in xml },
         ] + (figuresPage.map { [$0] } ?? [])
     }
+}
+
+/// One generated file of a pack: a page to render, with the fingerprint of what it is made of
+/// (nil: always rendered and compared, for cheap files such as index.xml).
+struct GeneratedPage: Sendable {
+    let path: String
+    let fingerprint: String?
+    let render: @Sendable () throws(Diagnostic) -> [UInt8]
 }
