@@ -32,11 +32,10 @@ extension Taizhang {
             }
             let templates = try options.templates(PackGenerator.requiredTemplates)
             let outputRoot = pack.outputRoot(options)
-            let units = community.isEmpty ? workspace.street.communities.count + 1 : community.count
-            let progress = Progress("生成", total: units)
+            let progress = Progress("生成")
             var generation = PackGenerator.Options(
                 outputRoot: outputRoot, communities: community.isEmpty ? nil : community, dryRun: dryRun,
-                progress: { done, _, name in progress.update(done: done, detail: name) })
+                progress: { done, total, name in progress.update(done: done, total: total, detail: name) })
             if let tracker = try tracking.existingTracker(for: workspace) {
                 generation.statuses = try tracker.statusSource()
                 generation.scoring = try MockScoring(tracker: tracker).packScoring()
