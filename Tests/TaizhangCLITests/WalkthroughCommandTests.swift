@@ -31,6 +31,16 @@ import Testing
         #expect(html.contains("抽样种子</th><td colspan=\"3\">7"))
     }
 
+    /// The street office rehearses its own ledger room; `--community street` used to be refused.
+    @Test func theStreetOfficeGetsItsOwnSheet() throws {
+        let ws = try workspace()
+        let result = try CLI.run(["walkthrough", "--community", "street", "--seed", "3", "--workspace", ws.path])
+        #expect(result.status == 0, "\(result.stderr)")
+        let path = ws.path + "/output/东湖街道-2014/00 东湖街道计生科/99 模拟检查（内部资料）/模拟检查单-种子3.html"
+        #expect(result.stdout == path + " (seed 3)\n")
+        #expect(try String(contentsOfFile: path, encoding: .utf8).contains("东湖街道计生科"))
+    }
+
     /// A tracker database that cannot be read stops the sheet, as it stops `generate`; the
     /// sheet used to be written without statuses, silently.
     @Test func aDamagedTrackerDatabaseIsAnErrorNotSilence() throws {
@@ -109,7 +119,20 @@ import Testing
 
     @Test func mockResultsShowInStatusWithAnEstimatedScore() throws {
         let ws = try workspace()
-        let pass = try CLI.run(["mock", "record", "--community", "wutongshan", "--item", "01.06", "--result", "pass", "--by", "p03", "--workspace", ws.path])
+        let record = ["mock", "record", "--community", "wutongshan", "--item", "01.06", "--result", "pass", "--by", "p03", "--workspace", ws.path]
+        // A pass on an item whose folder holds nothing is refused (Chinese and English), and
+        // --force needs a note.
+        let empty = try CLI.run(record)
+        #expect(empty.status == 65)
+        #expect(empty.stderr.contains("没有任何资料，不能记为模拟检查通过") && empty.stderr.contains("a mock pass is refused") && empty.stderr.contains("[mock.pass-without-documents]"))
+        let forced = try CLI.run(record + ["--force"])
+        #expect(forced.status == 65 && forced.stderr.contains("[mock.force-without-note]"))
+        // With a document in the item's folder, the pass is recorded.
+        #expect(try CLI.run(["generate", "--workspace", ws.path]).status == 0)
+        let binder = ws.path + "/output/东湖街道-2014/01 梧桐山社区/" + (try #require(try FileManager.default.contentsOfDirectory(atPath: ws.path + "/output/东湖街道-2014/01 梧桐山社区").first { $0.hasPrefix("01 ") }))
+        let item = try #require(try FileManager.default.contentsOfDirectory(atPath: binder).first { $0.hasPrefix("01.06 ") })
+        try Data("x".utf8).write(to: URL(fileURLWithPath: binder + "/" + item + "/2014年考核细则.pdf"))
+        let pass = try CLI.run(record)
         #expect(pass.status == 0, "\(pass.stderr)")
         #expect(pass.stdout.hasPrefix("01.06 wutongshan: 通过（已抽验） · 预估得分 "))
         let fail = try CLI.run(["mock", "record", "--community", "wutongshan", "--item", "02.02", "--result", "fail", "--by", "p03", "--workspace", ws.path])
@@ -119,7 +142,9 @@ import Testing
         let unit = try #require((report["units"] as? [[String: Any]])?.first)
         #expect((unit["estimatedScore"] as? String)?.contains("/") == true)
         let counts = try #require(unit["counts"] as? [String: Any])
-        #expect(counts["verified"] as? Int == 1 && counts["flagged"] as? Int == 1)
+        // Flagged as the index flags them: 02.02 failed the mock inspection, and 01.06 passed
+        // but no scan has seen a file in its folder (已勾选但无文件).
+        #expect(counts["verified"] as? Int == 1 && counts["flagged"] as? Int == 2)
         let log = try CLI.run(["log", "--workspace", ws.path])
         #expect(log.stdout.contains("(模拟检查)"))
     }

@@ -124,12 +124,23 @@ import Testing
 
 /// The typed engine against swift-mustache on the same templates and models.
 @Suite struct PageTemplateTests {
-    static let model = ItemSheetPage(
-        header: PageHeader(streetName: "东湖<街道>", office: "办事处 & 科", year: 2014, assessmentTitle: "考核", periodText: "年度", inspectionDate: "2014-12-10"),
-        unitName: "梧桐山\"社区\"", binderNumber: "01", categoryName: "组织'保障'", code: "01.01", title: "纪要", level: "社区",
-        groupName: "第一组", groupLead: nil, indicatorCode: "1.1", indicatorName: "组织领导", points: "6 分", rule: "少 1 次扣 1 分",
-        veto: true, method: "查阅资料", standard: "标准", documents: [DocumentRow(title: "会议纪要", quantity: 4, period: "季度", date: nil)],
-        expected: 4, hints: ["党工委", "纪要"], hasHints: true, note: nil)
+    /// An item sheet of the small fixture, with text that needs escaping.
+    static func model() throws -> ItemSheetPage {
+        let fixture = try PackFixture()
+        let renderer = PageRenderer(workspace: fixture.workspace, templates: fixture.templates, statuses: nil)
+        let unit = try #require(PackPlanner(workspace: fixture.workspace).plan().units.first { $0.kind == .community })
+        let binder = try #require(unit.binders.first { !$0.filedItems.isEmpty })
+        var page = renderer.itemSheetPage(unit, binder, try #require(binder.filedItems.first))
+        page.header.streetName = "东湖<街道>"
+        page.header.office = "办事处 & 科"
+        page.unitName = "梧桐山\"社区\""
+        page.categoryName = "组织'保障'"
+        page.veto = true
+        page.groupLead = nil
+        page.note = nil
+        page.documents = [DocumentRow(title: "会议纪要", quantity: 4, period: "季度", date: nil)]
+        return page
+    }
 
     static let snippets: [String: String] = [
         "plain": "{{code}} {{title}} {{{header.streetName}}} {{&unitName}} {{header.office}} {{categoryName}} {{expected}} {{veto}}\n",
@@ -156,9 +167,10 @@ import Testing
         let folder = try TemporaryDirectory("snippets")
         for (name, text) in Self.snippets { try folder.write(name + ".mustache", text) }
         let templates = try TemplateSet(directory: folder.path, required: [])
+        let model = try Self.model()
         for name in Self.snippets.keys.sorted() {
-            let fast = try templates.render(name, page: Self.model)
-            let reference = try templates.render(name, Self.model as Any)
+            let fast = try templates.render(name, page: model)
+            let reference = try templates.render(name, model as Any)
             #expect(String(decoding: fast, as: UTF8.self) == String(decoding: reference, as: UTF8.self), "\(name)")
         }
         #expect(templates.isCompiled("plain") && templates.isCompiled("sections") && templates.isCompiled("crlf"))

@@ -124,6 +124,36 @@ final class TrackerFixture: @unchecked Sendable {
         #expect(throws: Tracker.Failure.self) { try t.setTask(task.id, to: .done, by: outsider.id) }
     }
 
+    /// `status` flags what the printed index flags: an item ticked without files (as of the last
+    /// scan) is flagged, and an item marked 不适用 is complete, not missing.
+    @Test func statusCountsAndFlagsFollowTheReadinessRules() throws {
+        let f = try TrackerFixture()
+        try f.tracker.tick(item: "01.06", unit: "wutongshan", by: "p13")
+        try f.tracker.tick(item: "01.07", unit: "wutongshan", by: "p13", status: .notApplicable, note: "本社区无此项")
+        let report = try StatusReport(tracker: f.tracker, today: try #require(Day("2014-11-30")))
+        let counts = try #require(report.units.first { $0.id == "wutongshan" }?.counts)
+        #expect(counts.flagged == 1)  // 01.06: 已勾选但无文件
+        #expect(counts.complete == 1)  // 01.07: 不适用
+        #expect(counts.done == 2)
+    }
+
+    /// Monthly reports due by the 10th (`dueDay`) become overdue tasks of the item's group,
+    /// naming the missing month and report.
+    @Test func monthlyDocumentsPastTheirDueDayAreOverdue() throws {
+        let root = repository + "/Tests/TaizhangCoreTests/Fixtures/village"
+        let workspace = try #require(WorkspaceLoader(root: root, schemaFile: Repository.schema).load().validWorkspace)
+        let temporary = try TemporaryDirectory("village-tracker")
+        let tracker = Tracker(workspace: workspace, store: try SQLiteTrackerStore(path: temporary.path + "/tracker.sqlite"))
+        let report = try StatusReport(tracker: tracker, today: try #require(Day("2013-11-11")))
+        let late = report.overdue.filter { $0.id.hasSuffix("/03.01") }
+        #expect(late.map(\.id) == ["shangcun/03.01", "xiacun/03.01"])
+        #expect(late.first?.due == "2013-11-10" && late.first?.daysOverdue == 1)
+        #expect(late.first?.title == "上村 03.01 计生统计月报：缺 2013年10月 出生统计月报、2013年10月 死亡统计月报、2013年10月 流动人口月报、2013年10月 药具月报、2013年10月 孕检月报")
+        #expect(report.groups.first?.overdueTasks == 2 && report.groups.first?.openTasks == 2)
+        // Not yet due on the 10th itself.
+        #expect(try StatusReport(tracker: tracker, today: try #require(Day("2013-11-10"))).overdue.isEmpty)
+    }
+
     @Test func statusShowsProgressCountdownAndOverdueTasks() throws {
         let f = try TrackerFixture()
         try f.tracker.tick(item: "01.06", unit: "wutongshan", by: "p13")
@@ -138,6 +168,24 @@ final class TrackerFixture: @unchecked Sendable {
         #expect(report.overdue.count == expectedOverdue)
         #expect(report.groups.count == 7)
         #expect(report.groups.reduce(0) { $0 + $1.counts.items } == f.tracker.plan.units.reduce(0) { $0 + $1.items.count })
+    }
+
+    @Test func afterInspectionDayTheCountdownSaysItHasPassedInsteadOfCountingOn() throws {
+        let f = try TrackerFixture()
+        let onTheDay = try StatusReport(tracker: f.tracker, today: try #require(Day("2014-12-10")))
+        #expect(onTheDay.daysLeft == 0 && !onTheDay.inspectionPassed && onTheDay.countdown == "今天考核")
+        let after = try StatusReport(tracker: f.tracker, today: try #require(Day("2026-11-30")))
+        #expect(after.daysLeft == nil && after.inspectionPassed)
+        #expect(after.countdown == "考核日已过（2014-12-10）")
+        // JSON always has the key (null after the day) and reads back, with or without it.
+        let json = try JSONEncoder().encode(after)
+        var object = try #require(try JSONSerialization.jsonObject(with: json) as? [String: Any])
+        #expect(object["daysLeft"] is NSNull)
+        #expect(try JSONDecoder().decode(StatusReport.self, from: json).daysLeft == nil)
+        #expect(try JSONDecoder().decode(StatusReport.self, from: JSONEncoder().encode(onTheDay)).daysLeft == 0)
+        object.removeValue(forKey: "daysLeft")
+        let withoutKey = try JSONSerialization.data(withJSONObject: object)
+        #expect(try JSONDecoder().decode(StatusReport.self, from: withoutKey).daysLeft == nil)
     }
 
     @Test func recordsOfItemsRemovedFromTheCatalogueAreKeptAndReported() throws {

@@ -16,8 +16,10 @@ extension PageHeader: MustacheParent {
         case "office": self.office
         case "year": self.year
         case "assessmentTitle": self.assessmentTitle
+        case "ledgerTitle": self.ledgerTitle
         case "periodText": self.periodText
         case "inspectionDate": self.inspectionDate
+        case "terms": self.terms
         default: nil
         }
     }
@@ -29,8 +31,10 @@ extension PageHeader: PageFingerprintable {
         fingerprint.add(self.office)
         fingerprint.add(self.year)
         fingerprint.add(self.assessmentTitle)
+        fingerprint.add(self.ledgerTitle)
         fingerprint.add(self.periodText)
         fingerprint.add(self.inspectionDate)
+        fingerprint.add(self.terms)
     }
 }
 
@@ -41,8 +45,37 @@ extension PageHeader: PageLookup {
         case "office": PageValue(self.office)
         case "year": PageValue(self.year)
         case "assessmentTitle": PageValue(self.assessmentTitle)
+        case "ledgerTitle": PageValue(self.ledgerTitle)
         case "periodText": PageValue(self.periodText)
         case "inspectionDate": PageValue(self.inspectionDate)
+        case "terms": PageValue(self.terms)
+        default: .missing
+        }
+    }
+}
+
+extension PageTerms: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "upper": self.upper
+        case "lower": self.lower
+        default: nil
+        }
+    }
+}
+
+extension PageTerms: PageFingerprintable {
+    func fingerprint(into fingerprint: inout PageFingerprint) {
+        fingerprint.add(self.upper)
+        fingerprint.add(self.lower)
+    }
+}
+
+extension PageTerms: PageLookup {
+    func value(named name: String) -> PageValue {
+        switch name {
+        case "upper": PageValue(self.upper)
+        case "lower": PageValue(self.lower)
         default: .missing
         }
     }
@@ -96,6 +129,8 @@ extension ItemRow: MustacheParent {
         case "group": self.group
         case "documents": self.documents
         case "expected": self.expected
+        case "keywords": self.keywords
+        case "note": self.note
         default: nil
         }
     }
@@ -115,6 +150,8 @@ extension ItemRow: PageFingerprintable {
         fingerprint.add(self.group)
         fingerprint.add(self.documents)
         fingerprint.add(self.expected)
+        fingerprint.add(self.keywords)
+        fingerprint.add(self.note)
     }
 }
 
@@ -133,6 +170,41 @@ extension ItemRow: PageLookup {
         case "group": PageValue(self.group)
         case "documents": PageValue(self.documents) { PageValue($0) }
         case "expected": PageValue(self.expected)
+        case "keywords": PageValue(self.keywords) { PageValue($0) }
+        case "note": PageValue(self.note) { PageValue($0) }
+        default: .missing
+        }
+    }
+}
+
+extension BoxPosition: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "fullUnitName": self.fullUnitName
+        case "compactUnitName": self.compactUnitName
+        case "boxNumber": self.boxNumber
+        case "boxCount": self.boxCount
+        default: nil
+        }
+    }
+}
+
+extension BoxPosition: PageFingerprintable {
+    func fingerprint(into fingerprint: inout PageFingerprint) {
+        fingerprint.add(self.fullUnitName)
+        fingerprint.add(self.compactUnitName)
+        fingerprint.add(self.boxNumber)
+        fingerprint.add(self.boxCount)
+    }
+}
+
+extension BoxPosition: PageLookup {
+    func value(named name: String) -> PageValue {
+        switch name {
+        case "fullUnitName": PageValue(self.fullUnitName)
+        case "compactUnitName": PageValue(self.compactUnitName)
+        case "boxNumber": PageValue(self.boxNumber)
+        case "boxCount": PageValue(self.boxCount)
         default: .missing
         }
     }
@@ -143,11 +215,10 @@ extension CoverPage: MustacheParent {
         switch name {
         case "header": self.header
         case "unitName": self.unitName
+        case "box": self.box
         case "binderNumber": self.binderNumber
         case "categoryName": self.categoryName
         case "itemCount": self.itemCount
-        case "groups": self.groups
-        case "items": self.items
         default: nil
         }
     }
@@ -157,11 +228,10 @@ extension CoverPage: PageFingerprintable {
     func fingerprint(into fingerprint: inout PageFingerprint) {
         fingerprint.add(self.header)
         fingerprint.add(self.unitName)
+        fingerprint.add(self.box)
         fingerprint.add(self.binderNumber)
         fingerprint.add(self.categoryName)
         fingerprint.add(self.itemCount)
-        fingerprint.add(self.groups)
-        fingerprint.add(self.items)
     }
 }
 
@@ -170,11 +240,46 @@ extension CoverPage: PageLookup {
         switch name {
         case "header": PageValue(self.header)
         case "unitName": PageValue(self.unitName)
+        case "box": PageValue(self.box)
         case "binderNumber": PageValue(self.binderNumber)
         case "categoryName": PageValue(self.categoryName)
         case "itemCount": PageValue(self.itemCount)
-        case "groups": PageValue(self.groups)
-        case "items": PageValue(self.items) { PageValue($0) }
+        default: .missing
+        }
+    }
+}
+
+extension CatalogueEntry: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "number": self.number
+        case "title": self.title
+        case "copies": self.copies
+        case "code": self.code
+        case "href": self.href
+        default: nil
+        }
+    }
+}
+
+extension CatalogueEntry: PageFingerprintable {
+    func fingerprint(into fingerprint: inout PageFingerprint) {
+        fingerprint.add(self.number)
+        fingerprint.add(self.title)
+        fingerprint.add(self.copies)
+        fingerprint.add(self.code)
+        fingerprint.add(self.href)
+    }
+}
+
+extension CatalogueEntry: PageLookup {
+    func value(named name: String) -> PageValue {
+        switch name {
+        case "number": PageValue(self.number)
+        case "title": PageValue(self.title)
+        case "copies": PageValue(self.copies)
+        case "code": PageValue(self.code)
+        case "href": PageValue(self.href)
         default: .missing
         }
     }
@@ -185,10 +290,10 @@ extension CataloguePage: MustacheParent {
         switch name {
         case "header": self.header
         case "unitName": self.unitName
+        case "box": self.box
         case "binderNumber": self.binderNumber
         case "categoryName": self.categoryName
-        case "points": self.points
-        case "items": self.items
+        case "entries": self.entries
         default: nil
         }
     }
@@ -198,10 +303,10 @@ extension CataloguePage: PageFingerprintable {
     func fingerprint(into fingerprint: inout PageFingerprint) {
         fingerprint.add(self.header)
         fingerprint.add(self.unitName)
+        fingerprint.add(self.box)
         fingerprint.add(self.binderNumber)
         fingerprint.add(self.categoryName)
-        fingerprint.add(self.points)
-        fingerprint.add(self.items)
+        fingerprint.add(self.entries)
     }
 }
 
@@ -210,10 +315,79 @@ extension CataloguePage: PageLookup {
         switch name {
         case "header": PageValue(self.header)
         case "unitName": PageValue(self.unitName)
+        case "box": PageValue(self.box)
+        case "binderNumber": PageValue(self.binderNumber)
+        case "categoryName": PageValue(self.categoryName)
+        case "entries": PageValue(self.entries) { PageValue($0) }
+        default: .missing
+        }
+    }
+}
+
+extension ChecklistBinder: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "box": self.box
+        case "binderNumber": self.binderNumber
+        case "categoryName": self.categoryName
+        case "points": self.points
+        case "items": self.items
+        default: nil
+        }
+    }
+}
+
+extension ChecklistBinder: PageFingerprintable {
+    func fingerprint(into fingerprint: inout PageFingerprint) {
+        fingerprint.add(self.box)
+        fingerprint.add(self.binderNumber)
+        fingerprint.add(self.categoryName)
+        fingerprint.add(self.points)
+        fingerprint.add(self.items)
+    }
+}
+
+extension ChecklistBinder: PageLookup {
+    func value(named name: String) -> PageValue {
+        switch name {
+        case "box": PageValue(self.box)
         case "binderNumber": PageValue(self.binderNumber)
         case "categoryName": PageValue(self.categoryName)
         case "points": PageValue(self.points) { PageValue($0) }
         case "items": PageValue(self.items) { PageValue($0) }
+        default: .missing
+        }
+    }
+}
+
+extension ChecklistPage: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "header": self.header
+        case "unitName": self.unitName
+        case "fullUnitName": self.fullUnitName
+        case "binders": self.binders
+        default: nil
+        }
+    }
+}
+
+extension ChecklistPage: PageFingerprintable {
+    func fingerprint(into fingerprint: inout PageFingerprint) {
+        fingerprint.add(self.header)
+        fingerprint.add(self.unitName)
+        fingerprint.add(self.fullUnitName)
+        fingerprint.add(self.binders)
+    }
+}
+
+extension ChecklistPage: PageLookup {
+    func value(named name: String) -> PageValue {
+        switch name {
+        case "header": PageValue(self.header)
+        case "unitName": PageValue(self.unitName)
+        case "fullUnitName": PageValue(self.fullUnitName)
+        case "binders": PageValue(self.binders) { PageValue($0) }
         default: .missing
         }
     }
@@ -224,6 +398,7 @@ extension ItemSheetPage: MustacheParent {
         switch name {
         case "header": self.header
         case "unitName": self.unitName
+        case "box": self.box
         case "binderNumber": self.binderNumber
         case "categoryName": self.categoryName
         case "code": self.code
@@ -240,8 +415,6 @@ extension ItemSheetPage: MustacheParent {
         case "standard": self.standard
         case "documents": self.documents
         case "expected": self.expected
-        case "hints": self.hints
-        case "hasHints": self.hasHints
         case "note": self.note
         default: nil
         }
@@ -252,6 +425,7 @@ extension ItemSheetPage: PageFingerprintable {
     func fingerprint(into fingerprint: inout PageFingerprint) {
         fingerprint.add(self.header)
         fingerprint.add(self.unitName)
+        fingerprint.add(self.box)
         fingerprint.add(self.binderNumber)
         fingerprint.add(self.categoryName)
         fingerprint.add(self.code)
@@ -268,8 +442,6 @@ extension ItemSheetPage: PageFingerprintable {
         fingerprint.add(self.standard)
         fingerprint.add(self.documents)
         fingerprint.add(self.expected)
-        fingerprint.add(self.hints)
-        fingerprint.add(self.hasHints)
         fingerprint.add(self.note)
     }
 }
@@ -279,6 +451,7 @@ extension ItemSheetPage: PageLookup {
         switch name {
         case "header": PageValue(self.header)
         case "unitName": PageValue(self.unitName)
+        case "box": PageValue(self.box)
         case "binderNumber": PageValue(self.binderNumber)
         case "categoryName": PageValue(self.categoryName)
         case "code": PageValue(self.code)
@@ -295,8 +468,6 @@ extension ItemSheetPage: PageLookup {
         case "standard": PageValue(self.standard)
         case "documents": PageValue(self.documents) { PageValue($0) }
         case "expected": PageValue(self.expected)
-        case "hints": PageValue(self.hints) { PageValue($0) }
-        case "hasHints": PageValue(self.hasHints)
         case "note": PageValue(self.note) { PageValue($0) }
         default: .missing
         }
@@ -306,8 +477,8 @@ extension ItemSheetPage: PageLookup {
 extension SpineLabel: MustacheParent {
     func child(named name: String) -> Any? {
         switch name {
-        case "streetName": self.streetName
-        case "unitName": self.unitName
+        case "ledgerTitle": self.ledgerTitle
+        case "box": self.box
         case "binderNumber": self.binderNumber
         case "categoryName": self.categoryName
         case "year": self.year
@@ -318,8 +489,8 @@ extension SpineLabel: MustacheParent {
 
 extension SpineLabel: PageFingerprintable {
     func fingerprint(into fingerprint: inout PageFingerprint) {
-        fingerprint.add(self.streetName)
-        fingerprint.add(self.unitName)
+        fingerprint.add(self.ledgerTitle)
+        fingerprint.add(self.box)
         fingerprint.add(self.binderNumber)
         fingerprint.add(self.categoryName)
         fingerprint.add(self.year)
@@ -329,8 +500,8 @@ extension SpineLabel: PageFingerprintable {
 extension SpineLabel: PageLookup {
     func value(named name: String) -> PageValue {
         switch name {
-        case "streetName": PageValue(self.streetName)
-        case "unitName": PageValue(self.unitName)
+        case "ledgerTitle": PageValue(self.ledgerTitle)
+        case "box": PageValue(self.box)
         case "binderNumber": PageValue(self.binderNumber)
         case "categoryName": PageValue(self.categoryName)
         case "year": PageValue(self.year)
@@ -344,6 +515,7 @@ extension SpinePage: MustacheParent {
         switch name {
         case "header": self.header
         case "unitName": self.unitName
+        case "fullUnitName": self.fullUnitName
         case "labels": self.labels
         default: nil
         }
@@ -354,6 +526,7 @@ extension SpinePage: PageFingerprintable {
     func fingerprint(into fingerprint: inout PageFingerprint) {
         fingerprint.add(self.header)
         fingerprint.add(self.unitName)
+        fingerprint.add(self.fullUnitName)
         fingerprint.add(self.labels)
     }
 }
@@ -363,6 +536,7 @@ extension SpinePage: PageLookup {
         switch name {
         case "header": PageValue(self.header)
         case "unitName": PageValue(self.unitName)
+        case "fullUnitName": PageValue(self.fullUnitName)
         case "labels": PageValue(self.labels) { PageValue($0) }
         default: .missing
         }
@@ -426,6 +600,9 @@ extension IndexItemRow: MustacheParent {
         case "trackerAt": self.trackerAt
         case "flag": self.flag
         case "missingMonths": self.missingMonths
+        case "kind": self.kind
+        case "isInPlace": self.isInPlace
+        case "location": self.location
         default: nil
         }
     }
@@ -448,6 +625,9 @@ extension IndexItemRow: PageFingerprintable {
         fingerprint.add(self.trackerAt)
         fingerprint.add(self.flag)
         fingerprint.add(self.missingMonths)
+        fingerprint.add(self.kind)
+        fingerprint.add(self.isInPlace)
+        fingerprint.add(self.location)
     }
 }
 
@@ -469,6 +649,9 @@ extension IndexItemRow: PageLookup {
         case "trackerAt": PageValue(self.trackerAt) { PageValue($0) }
         case "flag": PageValue(self.flag) { PageValue($0) }
         case "missingMonths": PageValue(self.missingMonths) { PageValue($0) }
+        case "kind": PageValue(self.kind) { PageValue($0) }
+        case "isInPlace": PageValue(self.isInPlace)
+        case "location": PageValue(self.location) { PageValue($0) }
         default: .missing
         }
     }
@@ -554,6 +737,7 @@ extension UnitIndexPage: MustacheParent {
         case "hasMissing": self.hasMissing
         case "orphans": self.orphans
         case "hasOrphans": self.hasOrphans
+        case "hasItems": self.hasItems
         case "itemCount": self.itemCount
         case "completeItems": self.completeItems
         case "present": self.present
@@ -564,6 +748,7 @@ extension UnitIndexPage: MustacheParent {
         case "score": self.score
         case "gaps": self.gaps
         case "hasGaps": self.hasGaps
+        case "inPlaceHref": self.inPlaceHref
         default: nil
         }
     }
@@ -579,6 +764,7 @@ extension UnitIndexPage: PageFingerprintable {
         fingerprint.add(self.hasMissing)
         fingerprint.add(self.orphans)
         fingerprint.add(self.hasOrphans)
+        fingerprint.add(self.hasItems)
         fingerprint.add(self.itemCount)
         fingerprint.add(self.completeItems)
         fingerprint.add(self.present)
@@ -589,6 +775,7 @@ extension UnitIndexPage: PageFingerprintable {
         fingerprint.add(self.score)
         fingerprint.add(self.gaps)
         fingerprint.add(self.hasGaps)
+        fingerprint.add(self.inPlaceHref)
     }
 }
 
@@ -603,6 +790,7 @@ extension UnitIndexPage: PageLookup {
         case "hasMissing": PageValue(self.hasMissing)
         case "orphans": PageValue(self.orphans) { PageValue($0) }
         case "hasOrphans": PageValue(self.hasOrphans)
+        case "hasItems": PageValue(self.hasItems)
         case "itemCount": PageValue(self.itemCount)
         case "completeItems": PageValue(self.completeItems)
         case "present": PageValue(self.present)
@@ -613,6 +801,103 @@ extension UnitIndexPage: PageLookup {
         case "score": PageValue(self.score) { PageValue($0) }
         case "gaps": PageValue(self.gaps) { PageValue($0) }
         case "hasGaps": PageValue(self.hasGaps)
+        case "inPlaceHref": PageValue(self.inPlaceHref) { PageValue($0) }
+        default: .missing
+        }
+    }
+}
+
+extension InPlaceRow: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "code": self.code
+        case "title": self.title
+        case "kind": self.kind
+        case "place": self.place
+        case "binder": self.binder
+        case "groupName": self.groupName
+        case "documents": self.documents
+        case "state": self.state
+        case "stateClass": self.stateClass
+        case "location": self.location
+        case "by": self.by
+        case "flag": self.flag
+        default: nil
+        }
+    }
+}
+
+extension InPlaceRow: PageFingerprintable {
+    func fingerprint(into fingerprint: inout PageFingerprint) {
+        fingerprint.add(self.code)
+        fingerprint.add(self.title)
+        fingerprint.add(self.kind)
+        fingerprint.add(self.place)
+        fingerprint.add(self.binder)
+        fingerprint.add(self.groupName)
+        fingerprint.add(self.documents)
+        fingerprint.add(self.state)
+        fingerprint.add(self.stateClass)
+        fingerprint.add(self.location)
+        fingerprint.add(self.by)
+        fingerprint.add(self.flag)
+    }
+}
+
+extension InPlaceRow: PageLookup {
+    func value(named name: String) -> PageValue {
+        switch name {
+        case "code": PageValue(self.code)
+        case "title": PageValue(self.title)
+        case "kind": PageValue(self.kind)
+        case "place": PageValue(self.place)
+        case "binder": PageValue(self.binder)
+        case "groupName": PageValue(self.groupName)
+        case "documents": PageValue(self.documents)
+        case "state": PageValue(self.state)
+        case "stateClass": PageValue(self.stateClass)
+        case "location": PageValue(self.location) { PageValue($0) }
+        case "by": PageValue(self.by) { PageValue($0) }
+        case "flag": PageValue(self.flag) { PageValue($0) }
+        default: .missing
+        }
+    }
+}
+
+extension InPlacePage: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "header": self.header
+        case "unitName": self.unitName
+        case "rows": self.rows
+        case "confirmed": self.confirmed
+        case "total": self.total
+        case "indexHref": self.indexHref
+        default: nil
+        }
+    }
+}
+
+extension InPlacePage: PageFingerprintable {
+    func fingerprint(into fingerprint: inout PageFingerprint) {
+        fingerprint.add(self.header)
+        fingerprint.add(self.unitName)
+        fingerprint.add(self.rows)
+        fingerprint.add(self.confirmed)
+        fingerprint.add(self.total)
+        fingerprint.add(self.indexHref)
+    }
+}
+
+extension InPlacePage: PageLookup {
+    func value(named name: String) -> PageValue {
+        switch name {
+        case "header": PageValue(self.header)
+        case "unitName": PageValue(self.unitName)
+        case "rows": PageValue(self.rows) { PageValue($0) }
+        case "confirmed": PageValue(self.confirmed)
+        case "total": PageValue(self.total)
+        case "indexHref": PageValue(self.indexHref)
         default: .missing
         }
     }
@@ -773,6 +1058,8 @@ extension StreetUnitRow: MustacheParent {
         case "completeItems": self.completeItems
         case "missingItems": self.missingItems
         case "missingClass": self.missingClass
+        case "signedOff": self.signedOff
+        case "flagged": self.flagged
         case "present": self.present
         case "expected": self.expected
         case "percent": self.percent
@@ -792,6 +1079,8 @@ extension StreetUnitRow: PageFingerprintable {
         fingerprint.add(self.completeItems)
         fingerprint.add(self.missingItems)
         fingerprint.add(self.missingClass)
+        fingerprint.add(self.signedOff)
+        fingerprint.add(self.flagged)
         fingerprint.add(self.present)
         fingerprint.add(self.expected)
         fingerprint.add(self.percent)
@@ -810,6 +1099,8 @@ extension StreetUnitRow: PageLookup {
         case "completeItems": PageValue(self.completeItems)
         case "missingItems": PageValue(self.missingItems)
         case "missingClass": PageValue(self.missingClass)
+        case "signedOff": PageValue(self.signedOff)
+        case "flagged": PageValue(self.flagged)
         case "present": PageValue(self.present)
         case "expected": PageValue(self.expected)
         case "percent": PageValue(self.percent)
@@ -828,6 +1119,8 @@ extension StreetIndexPage: MustacheParent {
         case "hasOrphans": self.hasOrphans
         case "totalItems": self.totalItems
         case "totalComplete": self.totalComplete
+        case "totalSignedOff": self.totalSignedOff
+        case "totalFlagged": self.totalFlagged
         case "totalPresent": self.totalPresent
         case "totalExpected": self.totalExpected
         case "percent": self.percent
@@ -845,6 +1138,8 @@ extension StreetIndexPage: PageFingerprintable {
         fingerprint.add(self.hasOrphans)
         fingerprint.add(self.totalItems)
         fingerprint.add(self.totalComplete)
+        fingerprint.add(self.totalSignedOff)
+        fingerprint.add(self.totalFlagged)
         fingerprint.add(self.totalPresent)
         fingerprint.add(self.totalExpected)
         fingerprint.add(self.percent)
@@ -861,6 +1156,8 @@ extension StreetIndexPage: PageLookup {
         case "hasOrphans": PageValue(self.hasOrphans)
         case "totalItems": PageValue(self.totalItems)
         case "totalComplete": PageValue(self.totalComplete)
+        case "totalSignedOff": PageValue(self.totalSignedOff)
+        case "totalFlagged": PageValue(self.totalFlagged)
         case "totalPresent": PageValue(self.totalPresent)
         case "totalExpected": PageValue(self.totalExpected)
         case "percent": PageValue(self.percent)
@@ -1108,6 +1405,126 @@ extension FiguresStreetPage: PageLookup {
         case "warningCount": PageValue(self.warningCount)
         case "noteCount": PageValue(self.noteCount)
         case "hasSampleValues": PageValue(self.hasSampleValues)
+        default: .missing
+        }
+    }
+}
+
+extension FinderPlace: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "box": self.box
+        case "code": self.code
+        case "title": self.title
+        default: nil
+        }
+    }
+}
+
+extension FinderPlace: PageFingerprintable {
+    func fingerprint(into fingerprint: inout PageFingerprint) {
+        fingerprint.add(self.box)
+        fingerprint.add(self.code)
+        fingerprint.add(self.title)
+    }
+}
+
+extension FinderPlace: PageLookup {
+    func value(named name: String) -> PageValue {
+        switch name {
+        case "box": PageValue(self.box)
+        case "code": PageValue(self.code)
+        case "title": PageValue(self.title)
+        default: .missing
+        }
+    }
+}
+
+extension FinderEntry: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "keyword": self.keyword
+        case "places": self.places
+        default: nil
+        }
+    }
+}
+
+extension FinderEntry: PageFingerprintable {
+    func fingerprint(into fingerprint: inout PageFingerprint) {
+        fingerprint.add(self.keyword)
+        fingerprint.add(self.places)
+    }
+}
+
+extension FinderEntry: PageLookup {
+    func value(named name: String) -> PageValue {
+        switch name {
+        case "keyword": PageValue(self.keyword)
+        case "places": PageValue(self.places) { PageValue($0) }
+        default: .missing
+        }
+    }
+}
+
+extension FinderLetter: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "letter": self.letter
+        case "entries": self.entries
+        default: nil
+        }
+    }
+}
+
+extension FinderLetter: PageFingerprintable {
+    func fingerprint(into fingerprint: inout PageFingerprint) {
+        fingerprint.add(self.letter)
+        fingerprint.add(self.entries)
+    }
+}
+
+extension FinderLetter: PageLookup {
+    func value(named name: String) -> PageValue {
+        switch name {
+        case "letter": PageValue(self.letter)
+        case "entries": PageValue(self.entries) { PageValue($0) }
+        default: .missing
+        }
+    }
+}
+
+extension FinderPage: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "header": self.header
+        case "unitName": self.unitName
+        case "fullUnitName": self.fullUnitName
+        case "boxCount": self.boxCount
+        case "letters": self.letters
+        default: nil
+        }
+    }
+}
+
+extension FinderPage: PageFingerprintable {
+    func fingerprint(into fingerprint: inout PageFingerprint) {
+        fingerprint.add(self.header)
+        fingerprint.add(self.unitName)
+        fingerprint.add(self.fullUnitName)
+        fingerprint.add(self.boxCount)
+        fingerprint.add(self.letters)
+    }
+}
+
+extension FinderPage: PageLookup {
+    func value(named name: String) -> PageValue {
+        switch name {
+        case "header": PageValue(self.header)
+        case "unitName": PageValue(self.unitName)
+        case "fullUnitName": PageValue(self.fullUnitName)
+        case "boxCount": PageValue(self.boxCount)
+        case "letters": PageValue(self.letters) { PageValue($0) }
         default: .missing
         }
     }

@@ -9,8 +9,21 @@ struct PageHeader {
     var office: String
     var year: Int
     var assessmentTitle: String
+    /// The ledger's title for covers and spines: the assessment title without a trailing 目录.
+    var ledgerTitle: String
     var periodText: String
     var inspectionDate: String
+    /// What the two levels are called (`{{header.terms.lower}}` → 社区 or 村); templates use
+    /// these instead of writing 街道 or 社区.
+    var terms: PageTerms
+}
+
+/// The street's unit terms (`Street.terms`) for templates.
+struct PageTerms {
+    /// 街道, 乡镇 …
+    var upper: String
+    /// 社区, 村 …
+    var lower: String
 }
 
 struct DocumentRow {
@@ -35,30 +48,75 @@ struct ItemRow {
     var group: String
     var documents: [DocumentRow]
     var expected: Int
+    /// File-name keywords (internal checklist only).
+    var keywords: String?
+    /// The catalogue's note (internal checklist only: it may carry working remarks).
+    var note: String?
 }
 
+/// Where a binder stands among its unit's boxes, as printed on cover, 目录 and spine.
+struct BoxPosition {
+    /// 区 · 街道 · 社区, from the street's `district`.
+    var fullUnitName: String
+    /// The same without separators (罗湖区东湖街道梧桐山社区), for narrow spines.
+    var compactUnitName: String
+    /// 1-based position among the unit's binders.
+    var boxNumber: Int
+    var boxCount: Int
+}
+
+/// The official cover of one binder: no working groups, no machine notes.
 struct CoverPage {
     var header: PageHeader
     var unitName: String
+    var box: BoxPosition
     var binderNumber: String
     var categoryName: String
     var itemCount: Int
-    var groups: String
-    var items: [ItemRow]
 }
 
+/// One row of the official 目录: numbered consecutively, 页码 left blank for hand filling.
+struct CatalogueEntry {
+    var number: Int
+    var title: String
+    /// 份数: the documents the item expects.
+    var copies: Int
+    var code: String
+    var href: String
+}
+
+/// The official 目录 filed as the first page of a binder.
 struct CataloguePage {
     var header: PageHeader
     var unitName: String
+    var box: BoxPosition
+    var binderNumber: String
+    var categoryName: String
+    var entries: [CatalogueEntry]
+}
+
+/// One binder's part of the internal preparation checklist.
+struct ChecklistBinder {
+    var box: BoxPosition
     var binderNumber: String
     var categoryName: String
     var points: String?
     var items: [ItemRow]
 }
 
+/// The internal preparation checklist of a unit (内部, never filed in a binder): owner groups,
+/// documents, scoring rules, file-name keywords and working notes, one binder per page.
+struct ChecklistPage {
+    var header: PageHeader
+    var unitName: String
+    var fullUnitName: String
+    var binders: [ChecklistBinder]
+}
+
 struct ItemSheetPage {
     var header: PageHeader
     var unitName: String
+    var box: BoxPosition
     var binderNumber: String
     var categoryName: String
     var code: String
@@ -77,14 +135,13 @@ struct ItemSheetPage {
     var standard: String
     var documents: [DocumentRow]
     var expected: Int
-    var hints: [String]
-    var hasHints: Bool
+    /// The catalogue's note, unless it is a working remark (e.g. marked （seed）).
     var note: String?
 }
 
 struct SpineLabel {
-    var streetName: String
-    var unitName: String
+    var ledgerTitle: String
+    var box: BoxPosition
     var binderNumber: String
     var categoryName: String
     var year: Int
@@ -93,6 +150,7 @@ struct SpineLabel {
 struct SpinePage {
     var header: PageHeader
     var unitName: String
+    var fullUnitName: String
     var labels: [SpineLabel]
 }
 
@@ -120,8 +178,14 @@ struct IndexItemRow {
     var trackerBy: String?
     var trackerAt: String?
     var flag: String?
-    /// `2014年3月、2014年4月` for monthly items whose file names skip months.
+    /// `2014年3月、2014年4月 出生统计月报` for monthly items whose file names skip months or reports.
     var missingMonths: String?
+    /// `牌`, `上墙` … for an item kept in place (it expects no file); nil for files.
+    var kind: String?
+    /// Kept in place: shows its confirmation instead of a file count.
+    var isInPlace: Bool
+    /// The tracker's note, for items kept in place: where they are.
+    var location: String?
 }
 
 struct IndexBinderRow {
@@ -148,6 +212,8 @@ struct UnitIndexPage {
     var hasMissing: Bool
     var orphans: [OrphanRow]
     var hasOrphans: Bool
+    /// False when the unit holds no item at all: the page says so instead of "全部齐全".
+    var hasItems: Bool
     var itemCount: Int
     var completeItems: Int
     var present: Int
@@ -161,6 +227,38 @@ struct UnitIndexPage {
     /// What to fix first: the largest gaps of this unit.
     var gaps: [GapRow]
     var hasGaps: Bool
+    /// The unit's 上墙及实物清单 page, when it has boards, registers or other items kept in place.
+    var inPlaceHref: String? = nil
+}
+
+/// One item kept in place, on the 上墙及实物清单 page.
+struct InPlaceRow {
+    var code: String
+    var title: String
+    /// 牌, 上墙, 册 …
+    var kind: String
+    /// 上墙, 实物（台账室）, 信息系统.
+    var place: String
+    var binder: String
+    var groupName: String
+    var documents: String
+    var state: String
+    var stateClass: String
+    /// Where it is, from the tracker's note (blank to fill in by hand when unknown).
+    var location: String?
+    var by: String?
+    var flag: String?
+}
+
+/// 上墙及实物清单: a unit's boards, wall charts, registers, cards and system records, to walk
+/// through at the ledger-room stop.
+struct InPlacePage {
+    var header: PageHeader
+    var unitName: String
+    var rows: [InPlaceRow]
+    var confirmed: Int
+    var total: Int
+    var indexHref: String
 }
 
 struct ScoreDeductionRow {
@@ -204,6 +302,10 @@ struct StreetUnitRow {
     var completeItems: Int
     var missingItems: Int
     var missingClass: String
+    /// Items signed off in the tracker (已确认, 已抽验 or 不适用), shown beside the documents.
+    var signedOff: Int
+    /// Items whose status or files need a look (`ReadinessFlag`).
+    var flagged: Int
     var present: Int
     var expected: Int
     var percent: Int
@@ -217,6 +319,8 @@ struct StreetIndexPage {
     var hasOrphans: Bool
     var totalItems: Int
     var totalComplete: Int
+    var totalSignedOff: Int
+    var totalFlagged: Int
     var totalPresent: Int
     var totalExpected: Int
     var percent: Int
@@ -286,4 +390,32 @@ struct FiguresStreetPage {
     var warningCount: Int
     var noteCount: Int
     var hasSampleValues: Bool
+}
+
+// MARK: 速查表 (finder)
+
+struct FinderPlace {
+    var box: String
+    var code: String
+    var title: String
+}
+
+struct FinderEntry {
+    var keyword: String
+    var places: [FinderPlace]
+}
+
+/// Keywords under one pinyin initial.
+struct FinderLetter {
+    var letter: String
+    var entries: [FinderEntry]
+}
+
+/// The 速查表 of a unit for the ledger room: keyword → box and item, by pinyin.
+struct FinderPage {
+    var header: PageHeader
+    var unitName: String
+    var fullUnitName: String
+    var boxCount: Int
+    var letters: [FinderLetter]
 }

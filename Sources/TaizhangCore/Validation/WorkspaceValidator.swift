@@ -79,7 +79,8 @@ public struct WorkspaceValidator: Sendable {
         let communities = Set(street.communities.map(\.id))
         func check(_ reference: Reference?, in known: Set<String>, _ what: String, from context: String) {
             guard let reference, !known.contains(reference.id) else { return }
-            d.append(.error("checklist.unknown-reference", "\(context) refers to unknown \(what) \"\(reference.id)\"", at: reference.location))
+            let hint = NearestNames.didYouMean(reference.id, among: known)
+            d.append(.error("checklist.unknown-reference", "\(context) refers to unknown \(what) \"\(reference.id)\"\(hint)", at: reference.location))
         }
         for community in street.communities {
             check(community.lead, in: people, "person", from: "community \(community.id)")
@@ -179,7 +180,7 @@ public struct WorkspaceValidator: Sendable {
                 let list = known.sorted().joined(separator: ", ")
                 d.append(
                     .error(
-                        "scoring.unknown-figure", "\(what) of \(name) reads unknown figure \"\(id)\"", at: location,
+                        "scoring.unknown-figure", "\(what) of \(name) reads unknown figure \"\(id)\"" + NearestNames.didYouMean(id, among: known), at: location,
                         notes: [known.isEmpty ? "no figures are defined" : "known figures: \(list)"]))
             }
             func item(_ code: String?, _ what: String, at location: SourceLocation) {
@@ -244,7 +245,21 @@ public struct WorkspaceValidator: Sendable {
 
     private func checkOwnersAndCodes(_ d: inout [Diagnostic]) {
         for category in catalogue.categories {
+            if !category.level.fits(in: catalogue.level) {
+                d.append(
+                    .warning(
+                        "checklist.level-mismatch",
+                        "category \(category.code) is kept at \(category.level.rawValue) level but the catalogue is \(catalogue.level.rawValue)-level only",
+                        at: category.location))
+            }
             for indicator in category.indicators {
+                if !indicator.level.fits(in: category.level) {
+                    d.append(
+                        .warning(
+                            "checklist.level-mismatch",
+                            "indicator \(indicator.code) is kept at \(indicator.level.rawValue) level but its category \(category.code) is \(category.level.rawValue)-level only",
+                            at: indicator.location))
+                }
                 if indicator.items.isEmpty {
                     d.append(.warning("checklist.no-items", "indicator \(indicator.code) has no ledger items, so nothing will be filed for it", at: indicator.location))
                 }
@@ -335,7 +350,8 @@ public struct WorkspaceValidator: Sendable {
                     d.append(
                         .error(
                             "checklist.unknown-attribute",
-                            "appliesWhen of indicator \(indicator.code) names unknown attribute \"\(clause.attributeName)\"",
+                            "appliesWhen of indicator \(indicator.code) names unknown attribute \"\(clause.attributeName)\""
+                                + NearestNames.didYouMean(clause.attributeName, among: definitions.keys),
                             at: location, notes: known.isEmpty ? ["no community attributes are defined in street.xml"] : ["known attributes: \(known)"]))
                     continue
                 }
@@ -348,10 +364,38 @@ public struct WorkspaceValidator: Sendable {
                 }
             }
         }
+        for item in catalogue.allItems {
+            for document in item.documents {
+                guard let from = document.quantityFrom else { continue }
+                guard let definition = definitions[from.id] else {
+                    let known = street.attributeDefinitions.filter { $0.kind == .integer }.map(\.name).sorted().joined(separator: ", ")
+                    d.append(
+                        .error(
+                            "checklist.unknown-attribute", "quantityFrom of item \(item.code) names unknown attribute \"\(from.id)\"", at: from.location,
+                            notes: [known.isEmpty ? "define an integer attribute in street.xml, e.g. <attribute name=\"\(from.id)\" type=\"integer\" label=\"…\"/>" : "integer attributes: \(known)"]))
+                    continue
+                }
+                if definition.kind != .integer {
+                    d.append(
+                        .error(
+                            "checklist.bad-attribute-value",
+                            "quantityFrom of item \(item.code) names \(from.id), which is \(definition.kind.rawValue); a quantity needs an integer attribute",
+                            at: from.location))
+                }
+            }
+        }
+        let itemCodes = Set(catalogue.allItems.map(\.code))
         for community in street.communities {
+            for quantity in community.quantities where !itemCodes.contains(quantity.item) {
+                d.append(.error("checklist.unknown-reference", "community \(community.id) sets the quantity of unknown item \(quantity.item)", at: quantity.location))
+            }
             for value in community.values {
                 guard let definition = definitions[value.name] else {
-                    d.append(.error("checklist.unknown-attribute", "community \(community.id) sets unknown attribute \"\(value.name)\"", at: value.location))
+                    d.append(
+                        .error(
+                            "checklist.unknown-attribute",
+                            "community \(community.id) sets unknown attribute \"\(value.name)\"" + NearestNames.didYouMean(value.name, among: definitions.keys),
+                            at: value.location))
                     continue
                 }
                 if !Self.fits(value.value, definition.kind) {
