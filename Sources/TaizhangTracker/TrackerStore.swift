@@ -186,10 +186,16 @@ public struct EventFilter: Sendable {
     }
 }
 
-/// Where the tracker keeps its data. SQLite through GRDB is the embedded default; a
-/// PostgreSQL store for district-wide deployments implements the same protocol, so nothing
-/// outside a store's own file knows SQL.
+/// Where the tracker keeps its data. SQLite through GRDB is the embedded default;
+/// `PostgresTrackerStore` serves a district's streets from one database and
+/// `InMemoryTrackerStore` is the test double. Nothing outside a store's own file knows SQL,
+/// and nothing outside `Tracker` reaches a store: the rules live there, for every backend.
+///
+/// Every method is synchronous and may block (the web calls the tracker off its executor,
+/// through `Blocking`); each write is one transaction, acknowledged only once committed.
 public protocol TrackerStore: Sendable {
+    /// True when opened for reading only: every write fails.
+    var isReadOnly: Bool { get }
     /// All item records.
     func items() throws -> [ItemRecord]
     /// In one write transaction: reads the item's record, lets `decide` compute the change

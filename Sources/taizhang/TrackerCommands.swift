@@ -129,7 +129,7 @@ extension Taizhang {
             let tracker = try options.tracker(readOnly: true)
             let today = ChinaTime.day(tracker.now())
             let names = Dictionary(tracker.workspace.street.people.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
-            let tasks = try tracker.store.tasks().filter { task in
+            let tasks = try tracker.tasks().filter { task in
                 (group == nil || task.group == group)
                     && (!overdue || task.isOverdue(on: today))
             }
@@ -222,7 +222,7 @@ extension Taizhang {
             let tracker = try options.tracker(readOnly: true)
             var filter = EventFilter(unit: community, actor: by)
             if let since { filter.since = ChinaTime.start(of: since) }
-            let events = try tracker.store.events(filter)
+            let events = try tracker.events(filter)
             if format == .json {
                 Console.out(try JSONOutput.encode(events))
                 return

@@ -40,7 +40,7 @@ extension Taizhang {
             func run() throws {
                 let tracker = try options.tracker()
                 _ = try options.perform { try tracker.person(person) }
-                if try tracker.store.passwordHash(person: person) != nil {
+                if try tracker.passwordHash(person: person) != nil {
                     throw DiagnosticsEngine().fail("account.exists", "\(person) already has an account; use taizhang user passwd \(person)")
                 }
                 try setPassword(tracker, person, passwordStdin)

@@ -44,7 +44,7 @@ struct ItemsController: Sendable {
         else {
             return ItemsPage(unit: nil)
         }
-        let records = Dictionary(try tracker.store.items().filter { $0.key.unit == unit.id }.map { ($0.key.item, $0) }, uniquingKeysWith: { a, _ in a })
+        let records = Dictionary(try tracker.items().filter { $0.key.unit == unit.id }.map { ($0.key.item, $0) }, uniquingKeysWith: { a, _ in a })
         let paths = PackPaths(packRoot: configuration.packRoot)
         var rows: [ItemsPage.Row] = []
         for binder in unit.binders {

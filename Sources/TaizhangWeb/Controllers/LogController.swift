@@ -29,7 +29,7 @@ struct LogController: Sendable {
     }
 
     static func model(_ tracker: Tracker, renderer: WebRenderer, filter: EventFilter, since: String) throws -> LogPage {
-        let events = try tracker.store.events(filter).reversed()
+        let events = try tracker.events(filter).reversed()
         func status(_ raw: String?) -> String {
             raw.flatMap(ItemStatus.init(rawValue:))?.chinese ?? raw.flatMap(TaskState.init(rawValue:))?.chinese ?? raw ?? ""
         }

@@ -24,7 +24,7 @@ struct TasksController: Sendable {
         let person = try tracker.person(id)
         let groups = Set(tracker.groups(of: person).map(\.id))
         let today = ChinaTime.day(tracker.now())
-        let tasks = try tracker.store.tasks().filter { person.isPreparationTeam || groups.contains($0.group) || $0.owner == person.id }
+        let tasks = try tracker.tasks().filter { person.isPreparationTeam || groups.contains($0.group) || $0.owner == person.id }
         return TasksPage(
             tasks: tasks.map { t in
                 .init(

@@ -33,7 +33,7 @@ struct UnitController: Sendable {
     static func model(_ configuration: WebConfiguration, renderer: WebRenderer, unit id: String) throws -> UnitPage {
         let tracker = configuration.tracker
         let unit = try tracker.unit(id)
-        let records = Dictionary(try tracker.store.items().filter { $0.key.unit == unit.id }.map { ($0.key.item, $0) }, uniquingKeysWith: { a, _ in a })
+        let records = Dictionary(try tracker.items().filter { $0.key.unit == unit.id }.map { ($0.key.item, $0) }, uniquingKeysWith: { a, _ in a })
         let paths = PackPaths(packRoot: configuration.packRoot)
         let binders = unit.binders.map { binder in
             UnitPage.Binder(
