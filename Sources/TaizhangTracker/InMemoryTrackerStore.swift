@@ -31,6 +31,9 @@ public final class InMemoryTrackerStore: TrackerStore {
 
     public var isReadOnly: Bool { false }
 
+    /// Nothing to migrate: the store stands for the current schema.
+    public func appliedMigrations() throws -> [String] { SQLiteTrackerStore.migrator.migrations }
+
     public func items() throws -> [ItemRecord] { state.withLock { $0.items.values.sorted { $0.key < $1.key } } }
 
     public func update(_ key: ItemKey, _ decide: (ItemRecord?) throws -> ItemChange?) throws -> TrackerEvent? {

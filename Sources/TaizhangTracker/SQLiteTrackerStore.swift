@@ -396,6 +396,11 @@ public final class SQLiteTrackerStore: TrackerStore {
 
     // MARK: TrackerStore
 
+    public func appliedMigrations() throws -> [String] {
+        let applied = try pool.read { db in try Self.migrator.appliedIdentifiers(db) }
+        return Self.migrator.migrations.filter(applied.contains)
+    }
+
     public func items() throws -> [ItemRecord] {
         try pool.read { db in try ItemRow.order(Column("unit"), Column("item")).fetchAll(db).map(\.record) }
     }

@@ -196,6 +196,9 @@ public struct EventFilter: Sendable {
 public protocol TrackerStore: Sendable {
     /// True when opened for reading only: every write fails.
     var isReadOnly: Bool { get }
+    /// The names of the schema's migrations applied to this store, oldest first (the same
+    /// named, versioned steps on every backend).
+    func appliedMigrations() throws -> [String]
     /// All item records.
     func items() throws -> [ItemRecord]
     /// In one write transaction: reads the item's record, lets `decide` compute the change
