@@ -30,6 +30,12 @@ public final class PostgresTrackerStore: TrackerStore {
     public struct Unavailable: Error, CustomStringConvertible, Sendable {
         public let server: String
         public let reason: String
+
+        public init(server: String, reason: String) {
+            self.server = server
+            self.reason = reason
+        }
+
         public var description: String { "the PostgreSQL server \(server) is not available: \(reason)" }
     }
 
@@ -88,6 +94,22 @@ public final class PostgresTrackerStore: TrackerStore {
         self.client = client
         running = bridge.start { await client.run() }
         do {
+            // One direct connection first: the pool retries a refused connection until its
+            // timeout, a direct one says at once why the server cannot be reached.
+            let direct = PostgresConnection.Configuration(
+                host: host, port: port, username: user, password: components.password,
+                database: database.isEmpty ? nil : database, tls: .disable)
+            let server = server, quiet = logger
+            do {
+                try bridge.wait(patience: patience) {
+                    let connection = try await PostgresConnection.connect(configuration: direct, id: 0, logger: quiet)
+                    try await connection.close()
+                }
+            } catch let error as BlockingBridge.TimedOut {
+                throw Unavailable(server: server, reason: "no answer within \(Int(error.seconds)) s")
+            } catch {
+                throw translate(error)
+            }
             try migrate()
         } catch {
             running.cancel()
