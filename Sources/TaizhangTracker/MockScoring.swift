@@ -22,13 +22,44 @@ public struct MockScoring: Sendable {
     public enum Failure: Error, Equatable, CustomStringConvertible, Sendable {
         case badCases(Int)
         case badRate(Double)
+        /// A pass on an item whose folder holds none of the documents it expects.
+        case passWithoutDocuments(item: String, unit: String)
+        /// `--force` without a note saying why.
+        case forceWithoutNote
 
         public var description: String {
             switch self {
             case .badCases(let n): "--cases must be 0 or more, not \(n)"
             case .badRate(let p): "--rate is a percentage from 0 to 100, not \(p)"
+            case .passWithoutDocuments(let item, let unit):
+                "\(item) 在 \(unit) 没有任何资料，不能记为模拟检查通过；确需记录请加 --force 并用 --note 说明原因"
+                    + " (item \(item) of \(unit) has no documents, so a mock pass is refused; use --force with --note to record it anyway)"
+            case .forceWithoutNote: "--force 须用 --note 说明原因 (--force needs a --note saying why)"
             }
         }
+
+        public var id: String {
+            switch self {
+            case .badCases, .badRate: "mock.bad-measure"
+            case .passWithoutDocuments: "mock.pass-without-documents"
+            case .forceWithoutNote: "mock.force-without-note"
+            }
+        }
+    }
+
+    /// Whether a pass may be recorded: an item expecting documents must hold at least one
+    /// (`present`, the files in its folder now; nil when unknown, e.g. no pack yet counts as
+    /// none) unless it is marked 不适用, or `force` is given with a note.
+    public func checkPass(item code: String, unit unitID: String, present: Int, force: Bool, note: String?) throws {
+        if force {
+            guard let note, !note.trimmingCharacters(in: .whitespaces).isEmpty else { throw Failure.forceWithoutNote }
+            return
+        }
+        let unit = try tracker.unit(unitID)
+        let plan = try tracker.itemPlan(code, in: unit)
+        guard plan.item.expectedCount > 0, present == 0 else { return }
+        if try tracker.statusSource().status(unit: unitID, item: code)?.status == .notApplicable { return }
+        throw Failure.passWithoutDocuments(item: code, unit: unit.name)
     }
 
     @discardableResult

@@ -72,16 +72,23 @@ public struct StatusReport: Codable, Sendable {
     public var year: Int
     public var today: String
     public var inspectionDate: String
-    public var daysLeft: Int
+    /// Days until inspection day (0 on the day itself); `null` once it has passed, never negative.
+    @NullInJSON public var daysLeft: Int?
+    /// Inspection day is over (today is later): the countdown says so instead of counting on.
+    public var inspectionPassed: Bool
     public var units: [UnitRow]
     public var groups: [GroupRow]
     public var overdue: [TaskRow]
     /// Records on items that are no longer in the catalogue: kept, and shown here.
     public var orphaned: [String]
 
-    /// `距考核还有 10 天`, or `考核已过 3 天` after inspection day.
+    /// `距考核还有 10 天`, `今天考核` on the day, `考核日已过（2014-12-10）` after it.
     public var countdown: String {
-        daysLeft >= 0 ? "距考核还有 \(daysLeft) 天" : "考核已过 \(-daysLeft) 天"
+        switch daysLeft {
+        case nil: "考核日已过（\(inspectionDate)）"
+        case 0: "今天考核"
+        case let days?: "距考核还有 \(days) 天"
+        }
     }
 
     public init(
@@ -96,7 +103,9 @@ public struct StatusReport: Codable, Sendable {
         year = workspace.street.year
         self.today = today.description
         inspectionDate = workspace.street.inspectionDate.description
-        daysLeft = today.days(until: workspace.street.inspectionDate)
+        let days = today.days(until: workspace.street.inspectionDate)
+        daysLeft = days >= 0 ? days : nil
+        inspectionPassed = days < 0
         var groupCounts: [String: Counts] = [:]
         var unitRows: [UnitRow] = []
         for unit in tracker.plan.units where unitFilter == nil || unit.id == unitFilter {
@@ -135,5 +144,31 @@ public struct StatusReport: Codable, Sendable {
                     state: $0.state.rawValue, daysOverdue: Deadline.daysOverdue(due: $0.due, today: today))
             }
         orphaned = try tracker.orphanedRecords().map { "\($0.key.unit)/\($0.key.item) (\($0.status.chinese))" }
+    }
+}
+
+/// An optional that JSON shows as `null` instead of leaving its key out, so a reader of
+/// `status --format json` always finds the key.
+@propertyWrapper
+public struct NullInJSON<Value: Codable & Sendable>: Codable, Sendable {
+    public var wrappedValue: Value?
+
+    public init(wrappedValue: Value?) { self.wrappedValue = wrappedValue }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        wrappedValue = container.decodeNil() ? nil : try container.decode(Value.self)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        if let wrappedValue { try container.encode(wrappedValue) } else { try container.encodeNil() }
+    }
+}
+
+extension KeyedDecodingContainer {
+    /// A missing key decodes as nil, as it would for a plain optional.
+    public func decode<Value>(_ type: NullInJSON<Value>.Type, forKey key: Key) throws -> NullInJSON<Value> {
+        try decodeIfPresent(type, forKey: key) ?? NullInJSON(wrappedValue: nil)
     }
 }

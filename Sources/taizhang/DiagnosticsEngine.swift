@@ -95,6 +95,24 @@ extension Tracker.Failure {
     }
 }
 
+extension Tracker.Failure {
+    /// The refusal as the tool reports it; an unknown id also names the nearest known ones.
+    func diagnostic(nearestIn workspace: Workspace?) -> Diagnostic {
+        var diagnostic = self.diagnostic
+        guard let workspace else { return diagnostic }
+        let units = PackPlanner(workspace: workspace).plan().units
+        switch self {
+        case .unknownPerson(let id): diagnostic.message += NearestNames.didYouMean(id, among: workspace.street.people.map(\.id))
+        case .unknownUnit(let id): diagnostic.message += NearestNames.didYouMean(id, among: units.map(\.id))
+        case .unknownItem(let code, let unit):
+            diagnostic.message += NearestNames.didYouMean(code, among: units.first { $0.name == unit }?.items.map(\.item.code) ?? [])
+        case .unknownTask(let id): diagnostic.message += NearestNames.didYouMean(id, among: workspace.tasks.map(\.id))
+        case .forbidden, .reasonRequired: break
+        }
+        return diagnostic
+    }
+}
+
 extension SQLiteTrackerStore.OpenError {
     var diagnostic: Diagnostic { .error("tracker.database", message, at: SourceLocation(file: path)) }
 }

@@ -10,6 +10,8 @@ struct Taizhang: AsyncParsableCommand {
             Validate.self, Generate.self, Tick.self, Untick.self, Tasks.self, Task.self, Status.self, Log.self,
             Walkthrough.self, Mock.self, Serve.self, User.self, Scan.self, File.self, Changes.self,
             Backup.self, Restore.self, FiguresCommand.self, Score.self, Gaps.self,
+            Print.self, Find.self,
+            Init.self, NewYear.self,
         ]
     )
 }

@@ -83,7 +83,9 @@ struct TrackerOptions: ParsableArguments {
         do {
             return try body()
         } catch let failure as Tracker.Failure {
-            throw DiagnosticsEngine(root: workspace.root).fail(failure.diagnostic)
+            // Only on this error path: the workspace again, for the ids nearest an unknown one.
+            let known = WorkspaceLoader(root: workspace.root).load().workspace
+            throw DiagnosticsEngine(root: workspace.root).fail(failure.diagnostic(nearestIn: known))
         } catch let error as PostgresTrackerStore.Unavailable {
             throw DiagnosticsEngine(root: workspace.root).fail(.error("tracker.unavailable", error.description), exit: .unavailable)
         } catch let error as PostgresTrackerStore.OpenError {

@@ -73,6 +73,8 @@ extension Taizhang {
             @Option var note: String?
             @Option(help: "Cases found (e.g. 漏登 persons), read by the indicator's deductPerCase rules.") var cases: Int?
             @Option(help: "A rate measured, in percent (e.g. 93.5), read by rate and threshold rules.") var rate: Double?
+            @Flag(help: "Record a pass even though the item's folder holds no documents (needs --note).") var force = false
+            @OptionGroup var pack: PackLocationOptions
 
             func validate() throws {
                 if let cases, cases < 0 { throw ValidationError("--cases must be 0 or more") }
@@ -82,7 +84,18 @@ extension Taizhang {
             func run() throws {
                 let tracker = try options.tracker()
                 try options.perform {
-                    try MockScoring(tracker: tracker).record(item: item, unit: community, result: result, by: by, note: note, cases: cases, rate: rate)
+                    let scoring = MockScoring(tracker: tracker)
+                    do {
+                        if result == .pass {
+                            // The documents in the item's folder now: a pass on an empty folder is refused.
+                            let unit = try tracker.unit(community)
+                            let present = WalkthroughBuilder.presentCounts(unit: unit, paths: pack.paths(options.workspace, plan: tracker.plan))[item] ?? 0
+                            try scoring.checkPass(item: item, unit: community, present: present, force: force, note: note)
+                        }
+                        try scoring.record(item: item, unit: community, result: result, by: by, note: note, cases: cases, rate: rate)
+                    } catch let failure as MockScoring.Failure {
+                        throw DiagnosticsEngine(root: options.workspace.root).fail(failure.id, failure.description)
+                    }
                 }
                 let score = try MockScoring(tracker: tracker).estimatedScores()[community] ?? "—"
                 Console.out("\(item) \(community): \(result == .pass ? "通过（已抽验）" : "未通过（已标记）") · 预估得分 \(score)")
@@ -91,38 +104,16 @@ extension Taizhang {
     }
 }
 
-/// Prints HTML to PDF with headless Chromium, when it is installed.
+/// `walkthrough --pdf`: the sheet to PDF beside it, through the one Chromium runner.
 enum PDFPrinter {
-    static func find() -> String? {
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
-        for name in ["chromium", "chromium-browser", "google-chrome", "google-chrome-stable"] {
-            for dir in path.split(separator: ":") where FileManager.default.isExecutableFile(atPath: "\(dir)/\(name)") {
-                return "\(dir)/\(name)"
-            }
-        }
-        return nil
-    }
-
     static func print(html: String) throws {
-        guard let chromium = find() else {
+        guard let chromium = Chromium.find() else {
             throw DiagnosticsEngine().fail(
                 "walkthrough.no-chromium",
-                "--pdf needs headless Chromium, which is not installed (Debian: apt-get install chromium fonts-noto-cjk); the HTML sheet was written and can be printed from any browser",
+                "--pdf needs headless Chromium, which is not installed (Debian: \(Chromium.installHint)); the HTML sheet was written and can be printed from any browser",
                 exit: .unavailable)
         }
-        let pdf = String(html.dropLast(".html".count)) + ".pdf"
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: chromium)
-        var arguments = ["--headless", "--disable-gpu", "--no-pdf-header-footer", "--print-to-pdf=\(pdf)", URL(fileURLWithPath: html).absoluteString]
-        if getuid() == 0 { arguments.insert("--no-sandbox", at: 0) }
-        process.arguments = arguments
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0, FileManager.default.fileExists(atPath: pdf) else {
-            throw DiagnosticsEngine().fail(.error("walkthrough.pdf-failed", "Chromium could not print this sheet to PDF", at: SourceLocation(file: html)), exit: .failure)
-        }
+        let pdf = try DiagnosticsEngine().check { () throws(Diagnostic) in try PDFWriter.printBeside(html: html, chromium: chromium) }
         Console.out(pdf)
     }
 }

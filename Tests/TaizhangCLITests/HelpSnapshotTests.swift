@@ -7,7 +7,8 @@ import Testing
     static let commands: [[String]] = [
         [], ["validate"], ["generate"], ["tick"], ["untick"], ["tasks"], ["task"], ["task", "done"], ["task", "reopen"],
         ["task", "block"], ["status"], ["log"], ["walkthrough"], ["mock"], ["mock", "record"], ["serve"], ["user"],
-        ["user", "add"], ["user", "passwd"], ["scan"], ["file"], ["changes"],
+        ["user", "add"], ["user", "passwd"], ["scan"], ["file"], ["changes"], ["print"], ["find"],
+        ["init"], ["new-year"],
     ]
 
     static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Help").path

@@ -10,7 +10,10 @@ import Testing
         for arguments in [
             ["tick", "01.06", "01.07", "01.08", "--community", "wutongshan", "--by", "p13"],
             ["mock", "record", "--community", "wutongshan", "--item", "06.02", "--result", "fail", "--cases", "3", "--by", "p03"],
-            ["mock", "record", "--community", "wutongshan", "--item", "06.03", "--result", "pass", "--rate", "97.5", "--by", "p03"],
+            [
+                "mock", "record", "--community", "wutongshan", "--item", "06.03", "--result", "pass", "--rate", "97.5", "--by", "p03",
+                "--force", "--note", "系统抽查，无纸质资料",
+            ],
         ] {
             let result = try CLI.run(arguments + ["--today", "2014-11-30", "--workspace", ws.path])
             #expect(result.status == 0, "\(arguments): \(result.stderr)")

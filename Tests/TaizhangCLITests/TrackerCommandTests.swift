@@ -46,6 +46,18 @@ import Testing
         #expect(tasks.stdout.contains("逾期"))
     }
 
+    @Test func statusAfterInspectionDaySaysSoAndJSONHasNoNegativeCount() throws {
+        let ws = try workspace()
+        let text = try CLI.run(["status", "--today", "2026-11-30", "--workspace", ws.path])
+        #expect(text.status == 0, "\(text.stderr)")
+        #expect(text.stdout.hasPrefix("东湖街道 2014 · 考核日期 2014-12-10 · 今天 2026-11-30 · 考核日已过（2014-12-10）\n"))
+        let json = try CLI.run(["status", "--today", "2026-11-30", "--format", "json", "--workspace", ws.path])
+        #expect(json.stdout.contains("\"daysLeft\" : null,"))
+        #expect(json.stdout.contains("\"inspectionPassed\" : true,"))
+        let before = try CLI.run(["status", "--today", "2014-11-30", "--format", "json", "--workspace", ws.path])
+        #expect(before.stdout.contains("\"daysLeft\" : 10,") && before.stdout.contains("\"inspectionPassed\" : false,"))
+    }
+
     @Test func ticksShowInTheGeneratedIndex() throws {
         let ws = try workspace()
         try FileManager.default.copyItem(atPath: CLI.repository + "/templates", toPath: ws.path + "/templates")

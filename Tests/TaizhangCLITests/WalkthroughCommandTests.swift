@@ -109,7 +109,20 @@ import Testing
 
     @Test func mockResultsShowInStatusWithAnEstimatedScore() throws {
         let ws = try workspace()
-        let pass = try CLI.run(["mock", "record", "--community", "wutongshan", "--item", "01.06", "--result", "pass", "--by", "p03", "--workspace", ws.path])
+        let record = ["mock", "record", "--community", "wutongshan", "--item", "01.06", "--result", "pass", "--by", "p03", "--workspace", ws.path]
+        // A pass on an item whose folder holds nothing is refused (Chinese and English), and
+        // --force needs a note.
+        let empty = try CLI.run(record)
+        #expect(empty.status == 65)
+        #expect(empty.stderr.contains("没有任何资料，不能记为模拟检查通过") && empty.stderr.contains("a mock pass is refused") && empty.stderr.contains("[mock.pass-without-documents]"))
+        let forced = try CLI.run(record + ["--force"])
+        #expect(forced.status == 65 && forced.stderr.contains("[mock.force-without-note]"))
+        // With a document in the item's folder, the pass is recorded.
+        #expect(try CLI.run(["generate", "--workspace", ws.path]).status == 0)
+        let binder = ws.path + "/output/东湖街道-2014/01 梧桐山社区/" + (try #require(try FileManager.default.contentsOfDirectory(atPath: ws.path + "/output/东湖街道-2014/01 梧桐山社区").first { $0.hasPrefix("01 ") }))
+        let item = try #require(try FileManager.default.contentsOfDirectory(atPath: binder).first { $0.hasPrefix("01.06 ") })
+        try Data("x".utf8).write(to: URL(fileURLWithPath: binder + "/" + item + "/2014年考核细则.pdf"))
+        let pass = try CLI.run(record)
         #expect(pass.status == 0, "\(pass.stderr)")
         #expect(pass.stdout.hasPrefix("01.06 wutongshan: 通过（已抽验） · 预估得分 "))
         let fail = try CLI.run(["mock", "record", "--community", "wutongshan", "--item", "02.02", "--result", "fail", "--by", "p03", "--workspace", ws.path])

@@ -359,7 +359,7 @@ func master(_ attributes: String, includes: [String]) -> String {
         loader.knownFigures = ["policy-birth-rate", "sex-ratio"]
         #expect(
             rendered(loader.load().diagnostics, root: directory.path) == [
-                "checklists/catalogue/02-data.xml:5:5: error: rate of indicator 2.1 reads unknown figure \"policy-birth-rat\" [scoring.unknown-figure]\n    note: known figures: policy-birth-rate, sex-ratio"
+                "checklists/catalogue/02-data.xml:5:5: error: rate of indicator 2.1 reads unknown figure \"policy-birth-rat\"; did you mean \"policy-birth-rate\"? [scoring.unknown-figure]\n    note: known figures: policy-birth-rate, sex-ratio"
             ])
     }
 }

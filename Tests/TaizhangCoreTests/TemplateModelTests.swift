@@ -59,6 +59,7 @@ import Testing
             summaries.append(inventory.summary(statuses: Statuses()))
             models.append(("\(unit.id) index", renderer.unitIndex(unit, inventory: inventory, orphans: inventory.orphans)))
             models.append(("\(unit.id) spine", renderer.spinePage(unit)))
+            models.append(("\(unit.id) checklist", renderer.checklistPage(unit)))
             for binder in unit.binders {
                 models.append(("\(unit.id) cover", renderer.coverPage(unit, binder)))
                 models.append(("\(unit.id) catalogue", renderer.cataloguePage(unit, binder)))

@@ -116,7 +116,7 @@ import Testing
         let markers = [
             "内部资料", "第一陪调", "抽样种子", "99", "一、陪调路线", "台账室", "要求出示", "入户路线",
             "二、随机抽查户", "三、第一陪调问答", "四、陪调应急预案", "五、评分表", "六、签字",
-            "<div class=\"page-break\"></div>\n<h2>答案页",
+            "陪调卡", "联系电话", "<div class=\"page-break\"></div>\n<div class=\"confidential\">内部资料 · 检查组留存</div>\n<h2>答案页",
         ]
         var cursor = html.startIndex
         for marker in markers {
@@ -124,12 +124,13 @@ import Testing
             #expect(found != nil, "missing or out of order: \(marker)")
             if let found { cursor = found.upperBound }
         }
-        #expect(html.components(separatedBy: "class=\"page-break\"").count - 1 == 3)
+        #expect(html.components(separatedBy: "class=\"page-break\"").count - 1 == 4)
         // Each question appears twice: blank for the escort, answered on the key page.
         let question = try #require(html.range(of: "<tr><td class=\"num\">1</td><td>").map { html[$0.upperBound...].prefix { $0 != "<" } })
         #expect(!question.isEmpty)
         #expect(html.components(separatedBy: String(question)).count - 1 == 2)
-        #expect(html.contains("taizhang walkthrough --community wutongshan --seed 99"))
+        // No command line on a printed page.
+        #expect(!html.contains("taizhang walkthrough"))
     }
 
     @Test func theScoringTableTotalsTheCatalogueAndShowsEveryRuleInWords() throws {
@@ -161,5 +162,62 @@ import Testing
         #expect(html.contains("罗志强（联络员）"))  // p14, roles="first-escort"
         #expect(html.contains("郑伟、赵丽、孙浩"))  // g5: lead p07, members p11, p12
         #expect(!html.contains("陈丽华、郑伟、刘敏"))  // g3 (lead p04) is no longer the check team
+    }
+}
+
+@Suite struct WalkthroughFixTests {
+    func page(seed: UInt64, households: Int = 5) throws -> WalkthroughPage {
+        let workspace = try #require(WorkspaceLoader(root: Paths.repository).load().validWorkspace)
+        let unit = try #require(PackPlanner(workspace: workspace).plan().unit(id: "wutongshan"))
+        let (data, _) = WalkthroughData.load(workspace: Paths.repository, community: "wutongshan")
+        let builder = WalkthroughBuilder(workspace: workspace, unit: unit, data: try #require(data), present: [:], statuses: nil)
+        return builder.page(.init(seed: seed, households: households, documents: 8))
+    }
+
+    /// No question names what another question asks for (once, Q4 named the head of a
+    /// household whose head Q2 asked for). Checked over many seeds.
+    @Test func noQuizAnswerLeaksIntoAnotherQuestion() throws {
+        let categories = Set(Household.Category.allCases.map(\.rawValue))
+        for seed in UInt64(1)...60 {
+            let quiz = try page(seed: seed).quiz
+            for (i, asked) in quiz.enumerated() {
+                let parts = asked.answer.split(separator: "，").map(String.init).filter { $0.count >= 2 && !categories.contains($0) }
+                for (j, other) in quiz.enumerated() where i != j {
+                    for part in parts { #expect(!other.question.contains(part), "seed \(seed): Q\(j + 1) gives away Q\(i + 1)'s answer \(part)") }
+                }
+            }
+        }
+    }
+
+    @Test func everySampledHouseholdHasABriefingEvenOffTheRoute() throws {
+        var offRoute = 0
+        for seed in UInt64(1)...20 {
+            let page = try page(seed: seed, households: 8)
+            for household in page.sampledHouseholds {
+                #expect(!household.check.isEmpty && !household.facts.isEmpty)
+                if !household.onRoute {
+                    offRoute += 1
+                    // …and a place in the escort's time plan and briefing.
+                    #expect(page.escortCard.timePlan.contains { $0.stop.contains(household.id) })
+                    #expect(page.escortCard.mustKnow.contains { $0.hasPrefix(household.id) })
+                }
+            }
+        }
+        #expect(offRoute > 0)
+    }
+
+    @Test func theEscortCardHasTheRouteTimesAndPhonesFromTheDefinitions() throws {
+        let card = try page(seed: 42).escortCard
+        #expect(card.timePlan.first?.time == "09:00–10:00")  // the ledger room first, an hour
+        #expect(card.timePlan[1].time == "10:10–10:30")
+        #expect(card.contacts.first.map { [$0.name, $0.role, $0.phone] } == ["罗志强", "第一陪调", "0755-0000-0114"])
+        #expect(card.contacts.contains { $0.name == "杨春梅" && $0.phone == "0755-0000-0113" })
+    }
+
+    /// The 内部资料 stamp is in the flow of the page, never fixed over a table header.
+    @Test func theStampIsNotFixedOverTheTable() throws {
+        let template = try String(contentsOfFile: Paths.repository + "/templates/walkthrough.mustache", encoding: .utf8)
+        let rule = try #require(template.range(of: ".confidential {").map { template[$0.upperBound...].prefix { $0 != "}" } })
+        #expect(!rule.contains("position: fixed") && !rule.contains("position: absolute"))
     }
 }

@@ -153,6 +153,24 @@ final class TrackerFixture: @unchecked Sendable {
         #expect(report.groups.reduce(0) { $0 + $1.counts.items } == f.tracker.plan.units.reduce(0) { $0 + $1.items.count })
     }
 
+    @Test func afterInspectionDayTheCountdownSaysItHasPassedInsteadOfCountingOn() throws {
+        let f = try TrackerFixture()
+        let onTheDay = try StatusReport(tracker: f.tracker, today: try #require(Day("2014-12-10")))
+        #expect(onTheDay.daysLeft == 0 && !onTheDay.inspectionPassed && onTheDay.countdown == "今天考核")
+        let after = try StatusReport(tracker: f.tracker, today: try #require(Day("2026-11-30")))
+        #expect(after.daysLeft == nil && after.inspectionPassed)
+        #expect(after.countdown == "考核日已过（2014-12-10）")
+        // JSON always has the key (null after the day) and reads back, with or without it.
+        let json = try JSONEncoder().encode(after)
+        var object = try #require(try JSONSerialization.jsonObject(with: json) as? [String: Any])
+        #expect(object["daysLeft"] is NSNull)
+        #expect(try JSONDecoder().decode(StatusReport.self, from: json).daysLeft == nil)
+        #expect(try JSONDecoder().decode(StatusReport.self, from: JSONEncoder().encode(onTheDay)).daysLeft == 0)
+        object.removeValue(forKey: "daysLeft")
+        let withoutKey = try JSONSerialization.data(withJSONObject: object)
+        #expect(try JSONDecoder().decode(StatusReport.self, from: withoutKey).daysLeft == nil)
+    }
+
     @Test(arguments: Backend.available) func recordsOfItemsRemovedFromTheCatalogueAreKeptAndReported(_ backend: Backend) throws {
         let f = try TrackerFixture(backend)
         try f.tracker.tick(item: "01.06", unit: "wutongshan", by: "p13")

@@ -157,7 +157,7 @@ struct Browser {
             let record = try #require(try f.tracker.record(ItemKey(unit: "wutongshan", item: "01.06")))
             #expect(record.status == .ticked && record.by == "p13" && record.note == "已归档9份")
             let dashboard = String(buffer: try await lead.get("/").body)
-            #expect(dashboard.contains("距考核") || dashboard.contains("考核已过"))
+            #expect(dashboard.contains("距考核还有") || dashboard.contains("考核日已过（2014-12-10）"))
             #expect(dashboard.contains("01 梧桐山社区"))
             // The estimate from the scoring rules, and what to fix first.
             #expect(dashboard.contains("/90</td>"))

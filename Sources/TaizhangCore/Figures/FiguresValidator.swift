@@ -27,7 +27,8 @@ struct FiguresValidator {
                 rule.id, at: rule.location, in: &ruleIDs, id: "figures.duplicate-rule",
                 "rule id \(rule.id) is used twice", note: "first used at")
             for figure in rule.figures where definitions[figure] == nil {
-                diagnostics.append(.error("figures.unknown-figure", "rule \(rule.id) names figure \(figure), which is not defined", at: rule.location))
+                diagnostics.append(
+                    .error("figures.unknown-figure", "rule \(rule.id) names figure \(figure), which is not defined" + NearestNames.didYouMean(figure, among: definitions.keys), at: rule.location))
             }
             if case .formula(let formula) = rule.kind {
                 diagnostics += firstOf(
@@ -51,7 +52,8 @@ struct FiguresValidator {
         var seen: [String: [ReportedFigure]] = [:]
         for value in figures.values {
             guard definitions[value.figure] != nil else {
-                diagnostics.append(.error("figures.unknown-figure", "value for figure \(value.figure), which is not defined", at: value.location))
+                diagnostics.append(
+                    .error("figures.unknown-figure", "value for figure \(value.figure), which is not defined" + NearestNames.didYouMean(value.figure, among: definitions.keys), at: value.location))
                 continue
             }
             let key = value.unit + "\u{0}" + value.figure

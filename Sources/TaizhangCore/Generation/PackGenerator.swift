@@ -6,7 +6,7 @@ import TaizhangDiagnostics
 /// communities streams through.
 public struct PackGenerator {
     public static let requiredTemplates = [
-        "style", "cover", "catalogue", "item-sheet", "spine-labels", "index-unit", "index-street",
+        "style", "cover", "catalogue", "item-sheet", "spine-labels", "checklist", "index-unit", "index-street",
         "figures-unit", "figures-street",
     ]
     public static let walkthroughTemplates = ["style", "walkthrough"]
@@ -132,7 +132,7 @@ public struct PackGenerator {
         }
         if selected == nil {
             let expectedUnits = Set(plan.units.map(\.folderName))
-            for orphan in FileInventory.orphans(in: packRoot, expected: expectedUnits.union([GeneratedName.manifest]), skip: generated.isUnmodified) {
+            for orphan in FileInventory.orphans(in: packRoot, expected: expectedUnits.union([GeneratedName.manifest, GeneratedName.printFolder]), skip: generated.isUnmodified) {
                 orphans.append((orphan.name, orphan.files))
             }
             writer.removeStale(inScope: { _ in true }, planned: planned)

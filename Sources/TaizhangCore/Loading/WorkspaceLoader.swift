@@ -69,7 +69,7 @@ public struct WorkspaceLoader: Sendable {
         }
         diagnostics += document.processXIncludes(within: root)
         if diagnostics.hasErrors { return Result(workspace: nil, diagnostics: diagnostics) }
-        diagnostics += SchemaHints.annotate(schema.validate(document))
+        diagnostics += SchemaHints.annotate(schema.validate(document), schemaFile: schemaFile)
         if diagnostics.hasErrors { return Result(workspace: nil, diagnostics: diagnostics) }
         guard let top = document.root else { return Result(workspace: nil, diagnostics: diagnostics) }
         let builder = ModelBuilder(root: root)
@@ -153,7 +153,7 @@ final class ModelBuilder {
             if flag(p, "preparation") { roles.insert(.preparation) }
             return Person(
                 id: p.attribute("id") ?? "", name: p.attribute("name") ?? "", role: p.attribute("role") ?? "",
-                community: reference(p, "community"), roles: roles, location: p.location)
+                community: reference(p, "community"), roles: roles, location: p.location, phone: p.attribute("phone"))
         }
         let groups = (e.child(named: "groups")?.children(named: "group") ?? []).map { g in
             WorkingGroup(

@@ -96,6 +96,8 @@ public struct Person: Sendable {
     /// What the tool's rules let this person do (`roles="…"`, and `preparation="true"`).
     public var roles: Set<PersonRole>
     public var location: SourceLocation
+    /// Printed on the walkthrough's escort card (`phone="…"`).
+    public var phone: String? = nil
 
     /// A member of the preparation team, who may change anything.
     public var isPreparationTeam: Bool { roles.contains(.preparation) }

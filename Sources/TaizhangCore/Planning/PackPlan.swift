@@ -48,6 +48,10 @@ public enum GeneratedName {
     public static let cover = "00 封面.html"
     public static let binderCatalogue = "00 目录.html"
     public static let itemSheet = "00 说明.html"
+    /// A unit's internal preparation checklist (内部): never filed in a binder, never printed with one.
+    public static let checklist = "00 准备清单（内部）.html"
+    /// Print-ready PDFs (`taizhang print`), at the top of the pack.
+    public static let printFolder = "打印"
     /// A unit's figures (数据统计), when the workspace defines figures.
     public static let figures = "00 数据统计.html"
     /// The communities' figures side by side, at the top of the pack.

@@ -15,6 +15,7 @@ extension PageHeader: MustacheParent {
         case "office": self.office
         case "year": self.year
         case "assessmentTitle": self.assessmentTitle
+        case "ledgerTitle": self.ledgerTitle
         case "periodText": self.periodText
         case "inspectionDate": self.inspectionDate
         default: nil
@@ -49,6 +50,20 @@ extension ItemRow: MustacheParent {
         case "group": self.group
         case "documents": self.documents
         case "expected": self.expected
+        case "keywords": self.keywords
+        case "note": self.note
+        default: nil
+        }
+    }
+}
+
+extension BoxPosition: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "fullUnitName": self.fullUnitName
+        case "compactUnitName": self.compactUnitName
+        case "boxNumber": self.boxNumber
+        case "boxCount": self.boxCount
         default: nil
         }
     }
@@ -59,11 +74,23 @@ extension CoverPage: MustacheParent {
         switch name {
         case "header": self.header
         case "unitName": self.unitName
+        case "box": self.box
         case "binderNumber": self.binderNumber
         case "categoryName": self.categoryName
         case "itemCount": self.itemCount
-        case "groups": self.groups
-        case "items": self.items
+        default: nil
+        }
+    }
+}
+
+extension CatalogueEntry: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "number": self.number
+        case "title": self.title
+        case "copies": self.copies
+        case "code": self.code
+        case "href": self.href
         default: nil
         }
     }
@@ -74,10 +101,35 @@ extension CataloguePage: MustacheParent {
         switch name {
         case "header": self.header
         case "unitName": self.unitName
+        case "box": self.box
+        case "binderNumber": self.binderNumber
+        case "categoryName": self.categoryName
+        case "entries": self.entries
+        default: nil
+        }
+    }
+}
+
+extension ChecklistBinder: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "box": self.box
         case "binderNumber": self.binderNumber
         case "categoryName": self.categoryName
         case "points": self.points
         case "items": self.items
+        default: nil
+        }
+    }
+}
+
+extension ChecklistPage: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "header": self.header
+        case "unitName": self.unitName
+        case "fullUnitName": self.fullUnitName
+        case "binders": self.binders
         default: nil
         }
     }
@@ -88,6 +140,7 @@ extension ItemSheetPage: MustacheParent {
         switch name {
         case "header": self.header
         case "unitName": self.unitName
+        case "box": self.box
         case "binderNumber": self.binderNumber
         case "categoryName": self.categoryName
         case "code": self.code
@@ -104,8 +157,6 @@ extension ItemSheetPage: MustacheParent {
         case "standard": self.standard
         case "documents": self.documents
         case "expected": self.expected
-        case "hints": self.hints
-        case "hasHints": self.hasHints
         case "note": self.note
         default: nil
         }
@@ -115,8 +166,8 @@ extension ItemSheetPage: MustacheParent {
 extension SpineLabel: MustacheParent {
     func child(named name: String) -> Any? {
         switch name {
-        case "streetName": self.streetName
-        case "unitName": self.unitName
+        case "ledgerTitle": self.ledgerTitle
+        case "box": self.box
         case "binderNumber": self.binderNumber
         case "categoryName": self.categoryName
         case "year": self.year
@@ -130,6 +181,7 @@ extension SpinePage: MustacheParent {
         switch name {
         case "header": self.header
         case "unitName": self.unitName
+        case "fullUnitName": self.fullUnitName
         case "labels": self.labels
         default: nil
         }
@@ -396,6 +448,50 @@ extension FiguresStreetPage: MustacheParent {
         case "warningCount": self.warningCount
         case "noteCount": self.noteCount
         case "hasSampleValues": self.hasSampleValues
+        default: nil
+        }
+    }
+}
+
+extension FinderPlace: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "box": self.box
+        case "code": self.code
+        case "title": self.title
+        default: nil
+        }
+    }
+}
+
+extension FinderEntry: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "keyword": self.keyword
+        case "places": self.places
+        default: nil
+        }
+    }
+}
+
+extension FinderLetter: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "letter": self.letter
+        case "entries": self.entries
+        default: nil
+        }
+    }
+}
+
+extension FinderPage: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "header": self.header
+        case "unitName": self.unitName
+        case "fullUnitName": self.fullUnitName
+        case "boxCount": self.boxCount
+        case "letters": self.letters
         default: nil
         }
     }

@@ -9,6 +9,8 @@ struct PageHeader {
     var office: String
     var year: Int
     var assessmentTitle: String
+    /// The ledger's title for covers and spines: the assessment title without a trailing 目录.
+    var ledgerTitle: String
     var periodText: String
     var inspectionDate: String
 }
@@ -35,30 +37,75 @@ struct ItemRow {
     var group: String
     var documents: [DocumentRow]
     var expected: Int
+    /// File-name keywords (internal checklist only).
+    var keywords: String?
+    /// The catalogue's note (internal checklist only: it may carry working remarks).
+    var note: String?
 }
 
+/// Where a binder stands among its unit's boxes, as printed on cover, 目录 and spine.
+struct BoxPosition {
+    /// 区 · 街道 · 社区, from the street's `district`.
+    var fullUnitName: String
+    /// The same without separators (罗湖区东湖街道梧桐山社区), for narrow spines.
+    var compactUnitName: String
+    /// 1-based position among the unit's binders.
+    var boxNumber: Int
+    var boxCount: Int
+}
+
+/// The official cover of one binder: no working groups, no machine notes.
 struct CoverPage {
     var header: PageHeader
     var unitName: String
+    var box: BoxPosition
     var binderNumber: String
     var categoryName: String
     var itemCount: Int
-    var groups: String
-    var items: [ItemRow]
 }
 
+/// One row of the official 目录: numbered consecutively, 页码 left blank for hand filling.
+struct CatalogueEntry {
+    var number: Int
+    var title: String
+    /// 份数: the documents the item expects.
+    var copies: Int
+    var code: String
+    var href: String
+}
+
+/// The official 目录 filed as the first page of a binder.
 struct CataloguePage {
     var header: PageHeader
     var unitName: String
+    var box: BoxPosition
+    var binderNumber: String
+    var categoryName: String
+    var entries: [CatalogueEntry]
+}
+
+/// One binder's part of the internal preparation checklist.
+struct ChecklistBinder {
+    var box: BoxPosition
     var binderNumber: String
     var categoryName: String
     var points: String?
     var items: [ItemRow]
 }
 
+/// The internal preparation checklist of a unit (内部, never filed in a binder): owner groups,
+/// documents, scoring rules, file-name keywords and working notes, one binder per page.
+struct ChecklistPage {
+    var header: PageHeader
+    var unitName: String
+    var fullUnitName: String
+    var binders: [ChecklistBinder]
+}
+
 struct ItemSheetPage {
     var header: PageHeader
     var unitName: String
+    var box: BoxPosition
     var binderNumber: String
     var categoryName: String
     var code: String
@@ -77,14 +124,13 @@ struct ItemSheetPage {
     var standard: String
     var documents: [DocumentRow]
     var expected: Int
-    var hints: [String]
-    var hasHints: Bool
+    /// The catalogue's note, unless it is a working remark (e.g. marked （seed）).
     var note: String?
 }
 
 struct SpineLabel {
-    var streetName: String
-    var unitName: String
+    var ledgerTitle: String
+    var box: BoxPosition
     var binderNumber: String
     var categoryName: String
     var year: Int
@@ -93,6 +139,7 @@ struct SpineLabel {
 struct SpinePage {
     var header: PageHeader
     var unitName: String
+    var fullUnitName: String
     var labels: [SpineLabel]
 }
 
@@ -286,4 +333,32 @@ struct FiguresStreetPage {
     var warningCount: Int
     var noteCount: Int
     var hasSampleValues: Bool
+}
+
+// MARK: 速查表 (finder)
+
+struct FinderPlace {
+    var box: String
+    var code: String
+    var title: String
+}
+
+struct FinderEntry {
+    var keyword: String
+    var places: [FinderPlace]
+}
+
+/// Keywords under one pinyin initial.
+struct FinderLetter {
+    var letter: String
+    var entries: [FinderEntry]
+}
+
+/// The 速查表 of a unit for the ledger room: keyword → box and item, by pinyin.
+struct FinderPage {
+    var header: PageHeader
+    var unitName: String
+    var fullUnitName: String
+    var boxCount: Int
+    var letters: [FinderLetter]
 }

@@ -25,17 +25,31 @@ struct PageRenderer {
     }
 
     func itemRow(_ plan: ItemPlan, hrefPrefix: [String]) -> ItemRow {
-        ItemRow(
+        let keywords = keywordHints(plan.item)
+        return ItemRow(
             code: plan.item.code, title: plan.item.title, folder: plan.folderName,
             href: PageFormat.href(hrefPrefix + [plan.folderName, GeneratedName.itemSheet]),
             indicatorCode: plan.indicator.code, indicatorName: plan.indicator.name,
             points: RuleText.points(plan.indicator), rule: RuleText.describe(plan.indicator), method: plan.indicator.method.chinese,
-            group: groupName(plan.item.group), documents: documents(plan.item), expected: plan.item.expectedCount)
+            group: groupName(plan.item.group), documents: documents(plan.item), expected: plan.item.expectedCount,
+            keywords: keywords.isEmpty ? nil : keywords.joined(separator: "　"), note: plan.item.note)
     }
 
     /// Keyword hints worth printing (regular expressions mean nothing to the people filing).
     func keywordHints(_ item: LedgerItem) -> [String] {
         item.hints.filter { $0.match != .regex }.map(\.text)
+    }
+
+    /// 区 · 街道 · 社区 (or 区 · the street's section), as official pages name a unit.
+    func fullUnitName(_ unit: UnitPlan) -> String {
+        PrintText.fullUnitName(street: street, unit: unit)
+    }
+
+    func box(_ unit: UnitPlan, _ binder: BinderPlan) -> BoxPosition {
+        let number = WalkthroughBuilder.boxNumber(binder, in: unit)
+        return BoxPosition(
+            fullUnitName: fullUnitName(unit), compactUnitName: PrintText.fullUnitName(street: street, unit: unit, separator: ""),
+            boxNumber: number, boxCount: unit.binders.count)
     }
 
     // MARK: Unit pages
@@ -54,6 +68,7 @@ struct PageRenderer {
             }
         }
         files.append((GeneratedName.spineLabels, try templates.render("spine-labels", spinePage(unit))))
+        files.append((GeneratedName.checklist, try templates.render("checklist", checklistPage(unit))))
         let figuresPage = try figuresUnitFile(unit)
         if let figuresPage { files.append(figuresPage) }
         var page = unitIndex(unit, inventory: inventory, orphans: orphans)
@@ -66,39 +81,52 @@ struct PageRenderer {
     // The view model of each page, built without I/O (tests check them against the lookups).
 
     func coverPage(_ unit: UnitPlan, _ binder: BinderPlan) -> CoverPage {
-        let groups = Array(Set(binder.items.map { groupName($0.item.group) })).sorted()
-        return CoverPage(
-            header: header, unitName: unit.name, binderNumber: binder.category.code, categoryName: binder.category.name,
-            itemCount: binder.items.count, groups: groups.joined(separator: "、"), items: binder.items.map { itemRow($0, hrefPrefix: []) })
+        CoverPage(
+            header: header, unitName: unit.name, box: box(unit, binder), binderNumber: binder.category.code,
+            categoryName: binder.category.name, itemCount: binder.items.count)
     }
 
     func cataloguePage(_ unit: UnitPlan, _ binder: BinderPlan) -> CataloguePage {
         CataloguePage(
-            header: header, unitName: unit.name, binderNumber: binder.category.code, categoryName: binder.category.name,
-            points: binder.category.points?.description, items: binder.items.map { itemRow($0, hrefPrefix: []) })
+            header: header, unitName: unit.name, box: box(unit, binder), binderNumber: binder.category.code,
+            categoryName: binder.category.name,
+            entries: binder.items.enumerated().map { index, plan in
+                CatalogueEntry(
+                    number: index + 1, title: plan.item.title, copies: plan.item.expectedCount, code: plan.item.code,
+                    href: PageFormat.href([plan.folderName, GeneratedName.itemSheet]))
+            })
+    }
+
+    func checklistPage(_ unit: UnitPlan) -> ChecklistPage {
+        ChecklistPage(
+            header: header, unitName: unit.name, fullUnitName: fullUnitName(unit),
+            binders: unit.binders.map { binder in
+                ChecklistBinder(
+                    box: box(unit, binder), binderNumber: binder.category.code, categoryName: binder.category.name,
+                    points: binder.category.points?.description,
+                    items: binder.items.map { itemRow($0, hrefPrefix: [binder.folderName]) })
+            })
     }
 
     func itemSheetPage(_ unit: UnitPlan, _ binder: BinderPlan, _ plan: ItemPlan) -> ItemSheetPage {
         let item = plan.item, indicator = plan.indicator
         let group = item.group.flatMap { street.group($0.id) }
         let lead = group.flatMap { street.person($0.lead.id) }
-        let hints = keywordHints(item)
         return ItemSheetPage(
-            header: header, unitName: unit.name, binderNumber: binder.category.code, categoryName: binder.category.name,
+            header: header, unitName: unit.name, box: box(unit, binder), binderNumber: binder.category.code, categoryName: binder.category.name,
             code: item.code, title: item.title, level: item.level.chinese, groupName: groupName(item.group),
             groupLead: lead?.nameWithTitle,
             indicatorCode: indicator.code, indicatorName: indicator.name, points: RuleText.points(indicator),
             rule: RuleText.describe(indicator), veto: indicator.isVeto, method: indicator.method.chinese, standard: indicator.standard,
-            documents: documents(item), expected: item.expectedCount,
-            hints: hints, hasHints: !hints.isEmpty, note: item.note)
+            documents: documents(item), expected: item.expectedCount, note: PrintText.officialNote(item.note))
     }
 
     func spinePage(_ unit: UnitPlan) -> SpinePage {
         SpinePage(
-            header: header, unitName: unit.name,
+            header: header, unitName: unit.name, fullUnitName: fullUnitName(unit),
             labels: unit.binders.map {
                 SpineLabel(
-                    streetName: street.name, unitName: unit.name, binderNumber: $0.category.code,
+                    ledgerTitle: header.ledgerTitle, box: box(unit, $0), binderNumber: $0.category.code,
                     categoryName: $0.category.name, year: street.year)
             })
     }

@@ -79,7 +79,8 @@ public struct WorkspaceValidator: Sendable {
         let communities = Set(street.communities.map(\.id))
         func check(_ reference: Reference?, in known: Set<String>, _ what: String, from context: String) {
             guard let reference, !known.contains(reference.id) else { return }
-            d.append(.error("checklist.unknown-reference", "\(context) refers to unknown \(what) \"\(reference.id)\"", at: reference.location))
+            let hint = NearestNames.didYouMean(reference.id, among: known)
+            d.append(.error("checklist.unknown-reference", "\(context) refers to unknown \(what) \"\(reference.id)\"\(hint)", at: reference.location))
         }
         for community in street.communities {
             check(community.lead, in: people, "person", from: "community \(community.id)")
@@ -179,7 +180,7 @@ public struct WorkspaceValidator: Sendable {
                 let list = known.sorted().joined(separator: ", ")
                 d.append(
                     .error(
-                        "scoring.unknown-figure", "\(what) of \(name) reads unknown figure \"\(id)\"", at: location,
+                        "scoring.unknown-figure", "\(what) of \(name) reads unknown figure \"\(id)\"" + NearestNames.didYouMean(id, among: known), at: location,
                         notes: [known.isEmpty ? "no figures are defined" : "known figures: \(list)"]))
             }
             func item(_ code: String?, _ what: String, at location: SourceLocation) {
@@ -335,7 +336,8 @@ public struct WorkspaceValidator: Sendable {
                     d.append(
                         .error(
                             "checklist.unknown-attribute",
-                            "appliesWhen of indicator \(indicator.code) names unknown attribute \"\(clause.attributeName)\"",
+                            "appliesWhen of indicator \(indicator.code) names unknown attribute \"\(clause.attributeName)\""
+                                + NearestNames.didYouMean(clause.attributeName, among: definitions.keys),
                             at: location, notes: known.isEmpty ? ["no community attributes are defined in street.xml"] : ["known attributes: \(known)"]))
                     continue
                 }
@@ -351,7 +353,11 @@ public struct WorkspaceValidator: Sendable {
         for community in street.communities {
             for value in community.values {
                 guard let definition = definitions[value.name] else {
-                    d.append(.error("checklist.unknown-attribute", "community \(community.id) sets unknown attribute \"\(value.name)\"", at: value.location))
+                    d.append(
+                        .error(
+                            "checklist.unknown-attribute",
+                            "community \(community.id) sets unknown attribute \"\(value.name)\"" + NearestNames.didYouMean(value.name, among: definitions.keys),
+                            at: value.location))
                     continue
                 }
                 if !Self.fits(value.value, definition.kind) {

@@ -36,6 +36,7 @@ extension WalkthroughHousehold: MustacheParent {
         case "facts": self.facts
         case "check": self.check
         case "sampled": self.sampled
+        case "onRoute": self.onRoute
         default: nil
         }
     }
@@ -52,6 +53,40 @@ extension WalkthroughStop: MustacheParent {
         case "binders": self.binders
         case "documents": self.documents
         case "household": self.household
+        case "time": self.time
+        default: nil
+        }
+    }
+}
+
+extension TimePlanRow: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "time": self.time
+        case "stop": self.stop
+        default: nil
+        }
+    }
+}
+
+extension ContactRow: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "name": self.name
+        case "role": self.role
+        case "phone": self.phone
+        default: nil
+        }
+    }
+}
+
+extension EscortCard: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "timePlan": self.timePlan
+        case "mustKnow": self.mustKnow
+        case "contacts": self.contacts
+        case "hasContacts": self.hasContacts
         default: nil
         }
     }
@@ -105,7 +140,6 @@ extension WalkthroughPage: MustacheParent {
         case "checkTeam": self.checkTeam
         case "date": self.date
         case "seed": self.seed
-        case "command": self.command
         case "stops": self.stops
         case "sampledHouseholds": self.sampledHouseholds
         case "documents": self.documents
@@ -116,6 +150,7 @@ extension WalkthroughPage: MustacheParent {
         case "scores": self.scores
         case "totalPoints": self.totalPoints
         case "partialNote": self.partialNote
+        case "escortCard": self.escortCard
         default: nil
         }
     }

@@ -22,6 +22,8 @@ struct WalkthroughHousehold {
     var facts: String
     var check: String
     var sampled: Bool
+    /// The household is a stop of the route (else the escort takes the inspectors there apart).
+    var onRoute: Bool
 }
 
 struct WalkthroughStop {
@@ -33,6 +35,29 @@ struct WalkthroughStop {
     var binders: String
     var documents: [WalkthroughDocument]
     var household: WalkthroughHousehold?
+    /// Planned time at this stop, e.g. `09:00–10:00`.
+    var time: String
+}
+
+/// One line of the escort card's time plan.
+struct TimePlanRow {
+    var time: String
+    var stop: String
+}
+
+/// Whom the escort may call.
+struct ContactRow {
+    var name: String
+    var role: String
+    var phone: String
+}
+
+/// The one-page card the first escort carries: route and time plan, what to know, phones.
+struct EscortCard {
+    var timePlan: [TimePlanRow]
+    var mustKnow: [String]
+    var contacts: [ContactRow]
+    var hasContacts: Bool
 }
 
 struct QuizQuestion {
@@ -68,7 +93,6 @@ struct WalkthroughPage {
     var checkTeam: String
     var date: String
     var seed: String
-    var command: String
     var stops: [WalkthroughStop]
     var sampledHouseholds: [WalkthroughHousehold]
     var documents: [WalkthroughDocument]
@@ -81,4 +105,5 @@ struct WalkthroughPage {
     var totalPoints: String
     /// Set when the catalogue lists only some indicators (a partial catalogue).
     var partialNote: String?
+    var escortCard: EscortCard
 }

@@ -18,7 +18,7 @@ public struct FileInventory: Sendable {
     public static func isGenerated(_ name: String) -> Bool {
         name == GeneratedName.itemSheet || name == GeneratedName.cover || name == GeneratedName.binderCatalogue
             || name == GeneratedName.index || name == GeneratedName.indexXML || name == GeneratedName.spineLabels
-            || name == GeneratedName.manifest
+            || name == GeneratedName.manifest || name == GeneratedName.checklist
     }
 
     /// Hidden, temporary and system files that are never documents.

@@ -24,6 +24,8 @@ public final class PostgresTrackerStore: TrackerStore {
         }
 
         var lockKey: String { "taizhang/\(street)/\(year)" }
+        /// PostgreSQL keeps at most 63 bytes of an application name.
+        var applicationName: String { String(decoding: Array(lockKey.utf8.prefix(63)), as: UTF8.self) }
     }
 
     /// The server cannot be reached (down, wrong host or port, refused): exit 69 / HTTP 503.
@@ -86,6 +88,8 @@ public final class PostgresTrackerStore: TrackerStore {
             host: host, port: port, username: user, password: components.password,
             database: database.isEmpty ? nil : database, tls: .disable)
         configuration.options.maximumConnections = 8
+        // Shown in pg_stat_activity: which street's year a connection works for.
+        configuration.options.additionalStartupParameters = [("application_name", scope.applicationName)]
         configuration.options.connectTimeout = .seconds(Int64(max(1, patience)))
         var logger = Logger(label: "taizhang-postgres")
         logger.logLevel = .critical
