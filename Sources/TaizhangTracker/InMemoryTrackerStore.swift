@@ -15,6 +15,7 @@ public final class InMemoryTrackerStore: TrackerStore {
         var changes: [Int64: [ScanChange]] = [:]
         var measures: [ItemKey: MockMeasure] = [:]
         var accounts: [String: String] = [:]
+        var sessions: [String: StoredSession] = [:]
 
         /// Appends an event with the next id (ids only grow, like the databases' keys).
         mutating func append(_ event: TrackerEvent) -> TrackerEvent {
@@ -148,4 +149,16 @@ public final class InMemoryTrackerStore: TrackerStore {
                 TrackerEvent(id: 0, at: at, actor: person, kind: .account, unit: "", subject: person, old: nil, new: "password set", note: nil))
         }
     }
+
+    public func saveSession(_ session: StoredSession) throws { state.withLock { $0.sessions[session.tokenHash] = session } }
+
+    public func session(tokenHash: String) throws -> StoredSession? { state.withLock { $0.sessions[tokenHash] } }
+
+    public func removeSessions(tokenHashes: [String]) throws {
+        state.withLock { state in
+            for hash in tokenHashes { state.sessions[hash] = nil }
+        }
+    }
+
+    public func sessions() throws -> [StoredSession] { state.withLock { Array($0.sessions.values) } }
 }

@@ -215,6 +215,16 @@ extension Tracker {
         try store.setPasswordHash(hash, person: id, at: at)
     }
 
+    // Web sessions (the web's `StoredSessionStore` keeps its policy; the store keeps the rows).
+
+    public func saveSession(_ session: StoredSession) throws { try store.saveSession(session) }
+
+    public func session(tokenHash: String) throws -> StoredSession? { try store.session(tokenHash: tokenHash) }
+
+    public func removeSessions(tokenHashes: [String]) throws { try store.removeSessions(tokenHashes: tokenHashes) }
+
+    public func sessions() throws -> [StoredSession] { try store.sessions() }
+
     // Writes for the tracker's own rule code (scans filing items, mock inspections).
 
     func update(_ key: ItemKey, _ decide: (ItemRecord?) throws -> ItemChange?) throws -> TrackerEvent? {

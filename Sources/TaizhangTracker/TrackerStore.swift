@@ -186,6 +186,24 @@ public struct EventFilter: Sendable {
     }
 }
 
+/// A signed-in web session as stored: under the SHA-256 of its cookie token (never the
+/// token itself, so a copy of the database signs nobody in).
+public struct StoredSession: Sendable, Equatable {
+    public var tokenHash: String
+    public var person: String
+    public var csrf: String
+    public var expires: Date
+    public var lastUsed: Date
+
+    public init(tokenHash: String, person: String, csrf: String, expires: Date, lastUsed: Date) {
+        self.tokenHash = tokenHash
+        self.person = person
+        self.csrf = csrf
+        self.expires = expires
+        self.lastUsed = lastUsed
+    }
+}
+
 /// Where the tracker keeps its data. SQLite through GRDB is the embedded default;
 /// `PostgresTrackerStore` serves a district's streets from one database and
 /// `InMemoryTrackerStore` is the test double. Nothing outside a store's own file knows SQL,
@@ -236,4 +254,11 @@ public protocol TrackerStore: Sendable {
     func passwordHash(person: String) throws -> String?
     /// Creates or replaces a person's web account password hash.
     func setPasswordHash(_ hash: String, person: String, at: Date) throws
+
+    /// Web sessions, so that a restart or a second `serve` keeps people signed in.
+    func saveSession(_ session: StoredSession) throws
+    func session(tokenHash: String) throws -> StoredSession?
+    func removeSessions(tokenHashes: [String]) throws
+    /// All sessions held (expired ones too, until removed), for the bounds.
+    func sessions() throws -> [StoredSession]
 }

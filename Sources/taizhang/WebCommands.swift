@@ -20,7 +20,9 @@ extension Taizhang {
             let options = tracking.workspace
             let templates = try options.templates(WebConfiguration.webTemplates)
             let packRoot = pack.paths(options, plan: tracker.plan).packRoot
-            let configuration = WebConfiguration(tracker: tracker, templates: templates, packRoot: packRoot)
+            // Sessions in the tracker's database: a restart, or a second serve, keeps people signed in.
+            let configuration = WebConfiguration(
+                tracker: tracker, templates: templates, packRoot: packRoot, sessions: StoredSessionStore(tracker: tracker))
             Console.error("taizhang: serving \(tracker.workspace.street.name) on http://\(host):\(port)/ (Ctrl-C to stop)")
             try await WebApp.application(configuration, address: .hostname(host, port: port)).runService()
         }

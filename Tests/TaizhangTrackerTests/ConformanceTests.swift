@@ -12,7 +12,7 @@ import Testing
         let f = try TrackerFixture(backend)
         #expect(
             try f.store.appliedMigrations() == [
-                "v1: items, events, tasks", "v2: web accounts", "v3: evidence scans", "v4: mock cases and rates",
+                "v1: items, events, tasks", "v2: web accounts", "v3: evidence scans", "v4: mock cases and rates", "v5: web sessions",
             ])
         // Opening again migrates nothing twice.
         #expect(try f.secondStore().appliedMigrations() == f.store.appliedMigrations())
@@ -31,6 +31,20 @@ import Testing
         #expect(all.map(\.kind) == [.item, .item, .item, .refusal])
         #expect(try f.tracker.events(EventFilter(limit: 2)) == Array(all.suffix(2)))
         #expect(try f.tracker.events(EventFilter(unit: "dawang")).map(\.kind) == [.refusal])
+    }
+
+    /// Web sessions, by the hash of their token: what one process saves, another reads.
+    @Test(arguments: Backend.available) func sessionsAreSharedUpdatedAndRemoved(_ backend: Backend) throws {
+        let f = try TrackerFixture(backend)
+        let other = Tracker(workspace: f.workspace, store: try f.secondStore())
+        var session = StoredSession(tokenHash: "ab12", person: "p13", csrf: "c1", expires: f.clock.addingTimeInterval(3600), lastUsed: f.clock)
+        try f.tracker.saveSession(session)
+        #expect(try other.session(tokenHash: "ab12") == session)
+        session.expires = f.clock.addingTimeInterval(7200)
+        try other.saveSession(session)
+        #expect(try f.tracker.sessions() == [session])
+        try f.tracker.removeSessions(tokenHashes: ["ab12", "unknown"])
+        #expect(try other.session(tokenHash: "ab12") == nil && other.sessions().isEmpty)
     }
 
     /// Two processes (two stores on the same data) tick different items at the same time:

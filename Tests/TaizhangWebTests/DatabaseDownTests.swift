@@ -32,6 +32,10 @@ struct UnreachableStore: TrackerStore {
     func setMockMeasure(_ measure: MockMeasure) throws { throw down }
     func passwordHash(person: String) throws -> String? { throw down }
     func setPasswordHash(_ hash: String, person: String, at: Date) throws { throw down }
+    func saveSession(_ session: StoredSession) throws { throw down }
+    func session(tokenHash: String) throws -> StoredSession? { throw down }
+    func removeSessions(tokenHashes: [String]) throws { throw down }
+    func sessions() throws -> [StoredSession] { throw down }
 }
 
 @Suite struct DatabaseDownTests {
@@ -50,5 +54,39 @@ struct UnreachableStore: TrackerStore {
             #expect(response.headers[.retryAfter] == "30")
             #expect(String(buffer: response.body).contains("台账数据库暂时无法连接"))
         }
+    }
+}
+
+/// #14 item 5: sessions in the tracker's database survive a restart of the server.
+@Suite struct StoredSessionTests {
+    @Test func aSessionMadeByOneServerWorksOnAnotherOnTheSameDatabase() async throws {
+        let f = try WebFixture()
+        var first = f.configuration
+        first.sessions = StoredSessionStore(tracker: f.tracker)
+        let cookie = try await Application(router: WebApp.router(first)).test(.router) { client in
+            var browser = Browser(client)
+            _ = try await browser.get("/login")
+            let response = try await browser.post("/login", [("person", "p13"), ("password", WebFixture.password)])
+            #expect(response.status == .seeOther)
+            return browser.cookies
+        }
+        // A second process: its own store on the same file, its own session store.
+        let workspace = f.tracker.workspace
+        let restarted = Tracker(workspace: workspace, store: try SQLiteTrackerStore(path: f.directory + "/tracker.sqlite"))
+        var second = f.configuration
+        second.tracker = restarted
+        second.sessions = StoredSessionStore(tracker: restarted)
+        try await Application(router: WebApp.router(second)).test(.router) { client in
+            var browser = Browser(client)
+            browser.cookies = cookie
+            let page = try await browser.get("/")
+            #expect(page.status == .ok)
+            var stranger = Browser(client)
+            #expect(try await stranger.get("/").status == .seeOther)
+        }
+        // Only the token's hash is stored.
+        let tokens = cookie.values.filter { $0.count == 64 }
+        let stored = try restarted.sessions().map(\.tokenHash)
+        #expect(!tokens.isEmpty && stored.count == 1 && !tokens.contains(stored[0]))
     }
 }

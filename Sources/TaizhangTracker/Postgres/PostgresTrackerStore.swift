@@ -250,6 +250,15 @@ public final class PostgresTrackerStore: TrackerStore {
                 """
             ]
         ),
+        (
+            "v5: web sessions",
+            [
+                """
+                CREATE TABLE web_session (street text NOT NULL, year bigint NOT NULL, token_hash text NOT NULL, person text NOT NULL,
+                  csrf text NOT NULL, expires timestamptz NOT NULL, last_used timestamptz NOT NULL, PRIMARY KEY (street, year, token_hash))
+                """
+            ]
+        ),
     ]
 
     private func migrate() throws {
@@ -623,6 +632,52 @@ public final class PostgresTrackerStore: TrackerStore {
             _ = try await Self.insert(
                 TrackerEvent(id: 0, at: at, actor: person, kind: .account, unit: "", subject: person, old: nil, new: "password set", note: nil),
                 scope: scope, connection, logger)
+        }
+    }
+
+    // MARK: Web sessions
+
+    public func saveSession(_ session: StoredSession) throws {
+        let scope = scope
+        try run { connection, logger in
+            try await connection.query(
+                """
+                INSERT INTO web_session (street, year, token_hash, person, csrf, expires, last_used)
+                VALUES (\(scope.street), \(scope.year), \(session.tokenHash), \(session.person), \(session.csrf), \(session.expires), \(session.lastUsed))
+                ON CONFLICT (street, year, token_hash) DO UPDATE SET person = excluded.person, csrf = excluded.csrf,
+                  expires = excluded.expires, last_used = excluded.last_used
+                """, logger: logger)
+        }
+    }
+
+    public func session(tokenHash: String) throws -> StoredSession? {
+        try sessions(matching: tokenHash).first
+    }
+
+    public func removeSessions(tokenHashes: [String]) throws {
+        let scope = scope
+        try run { connection, logger in
+            try await connection.query(
+                "DELETE FROM web_session WHERE street = \(scope.street) AND year = \(scope.year) AND token_hash = ANY(\(tokenHashes))",
+                logger: logger)
+        }
+    }
+
+    public func sessions() throws -> [StoredSession] { try sessions(matching: nil) }
+
+    private func sessions(matching tokenHash: String?) throws -> [StoredSession] {
+        let scope = scope
+        return try run { connection, logger in
+            var sessions: [StoredSession] = []
+            let rows = try await connection.query(
+                """
+                SELECT token_hash, person, csrf, expires, last_used FROM web_session
+                WHERE street = \(scope.street) AND year = \(scope.year) AND (\(tokenHash)::text IS NULL OR token_hash = \(tokenHash))
+                """, logger: logger)
+            for try await (hash, person, csrf, expires, lastUsed) in rows.decode((String, String, String, Date, Date).self) {
+                sessions.append(StoredSession(tokenHash: hash, person: person, csrf: csrf, expires: expires, lastUsed: lastUsed))
+            }
+            return sessions
         }
     }
 }
