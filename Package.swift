@@ -60,6 +60,7 @@ let package = Package(
             name: "TaizhangOffice",
             dependencies: [
                 "TaizhangCore",
+                "TaizhangTracker",
                 "TaizhangXML",
                 "CLibXLSXWriter",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
@@ -97,7 +98,7 @@ let package = Package(
             dependencies: ["TaizhangCore", "TaizhangTestSupport", .product(name: "Mustache", package: "swift-mustache")],
             exclude: ["Fixtures", "Golden"]
         ),
-        .testTarget(name: "TaizhangOfficeTests", dependencies: ["TaizhangOffice", "TaizhangTestSupport"]),
+        .testTarget(name: "TaizhangOfficeTests", dependencies: ["TaizhangOffice", "TaizhangTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "TaizhangTrackerTests", dependencies: ["TaizhangTracker", "TaizhangTestSupport"]),
         .testTarget(
             name: "TaizhangWebTests",

@@ -24,7 +24,8 @@ public struct EvidenceScanner: Sendable {
         public var title: String
         public var present: Int
         public var expected: Int
-        /// Months of the statistical year no file name mentions (items with monthly documents).
+        /// Months (and named monthly reports) of the statistical year no file name mentions, for
+        /// monthly documents expected every month (`PeriodicGap`); never for other items.
         public var missingMonths: [String]
     }
 
@@ -76,8 +77,7 @@ public struct EvidenceScanner: Sendable {
                         }
                     }
                     if !files.isEmpty { itemsWithFiles.append(ItemKey(unit: unit.id, item: item.item.code)) }
-                    let monthly = item.item.documents.contains { $0.period == .monthly }
-                    let missing = monthly ? PeriodCoverage(names: files.map(\.name), start: street.periodStart, end: street.periodEnd).missing.map(\.chinese) : []
+                    let missing = PeriodicGap.gaps(item.item, fileNames: files.map(\.name), start: street.periodStart, end: street.periodEnd).map(\.label)
                     completeness.append(
                         Completeness(
                             unit: unit.id, unitName: unit.name, item: item.item.code, title: item.item.title,

@@ -11,22 +11,27 @@ public struct StatusReport: Codable, Sendable {
         public var ticked = 0
         public var verified = 0
         public var notApplicable = 0
+        /// Items with a readiness flag (`ItemReadiness.flags`: failed mock, ticked without files …),
+        /// counting the documents the last `scan` recorded: the same rule as the printed index.
         public var flagged = 0
+        /// Items whose documents are complete (`Completeness.isSatisfied`), as of the last scan.
+        public var complete = 0
 
         /// Items a lead has signed off (`ItemStatus.isSignedOff`): ticked, verified or not applicable.
         public var done: Int { ticked + verified + notApplicable }
         public var percent: Int { items == 0 ? 100 : done * 100 / items }
 
-        mutating func add(_ status: ItemStatus, flagged isFlagged: Bool) {
+        mutating func add(_ readiness: ItemReadiness) {
             items += 1
-            switch status {
+            if readiness.completeness.isSatisfied { complete += 1 }
+            switch readiness.status {
             case .notReviewed: notReviewed += 1
             case .filed: filed += 1
             case .ticked: ticked += 1
             case .verified: verified += 1
             case .notApplicable: notApplicable += 1
             }
-            if isFlagged { flagged += 1 }
+            if !readiness.flags.isEmpty { flagged += 1 }
         }
     }
 
@@ -99,6 +104,9 @@ public struct StatusReport: Codable, Sendable {
         let workspace = tracker.workspace
         let records = Dictionary(try tracker.items().map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
         let tasks = try tracker.tasks()
+        let scanned = try tracker.scannedFileNames()
+        let definition = workspace.street
+        var overdueDocuments: [TaskRecord] = []
         street = workspace.street.name
         year = workspace.street.year
         self.today = today.description
@@ -111,12 +119,28 @@ public struct StatusReport: Codable, Sendable {
         for unit in tracker.plan.units where unitFilter == nil || unit.id == unitFilter {
             var counts = Counts()
             for item in unit.items {
-                let record = records[ItemKey(unit: unit.id, item: item.item.code)]
+                let key = ItemKey(unit: unit.id, item: item.item.code)
+                let record = records[key]
                 if let groupFilter, item.item.group?.id != groupFilter { continue }
-                counts.add(record?.status ?? .notReviewed, flagged: record?.flagged ?? false)
+                let names = scanned[key] ?? []
+                let readiness = ItemReadiness(
+                    item: item.item, present: names.count, status: record?.status, note: record?.note, failedMock: record?.flagged ?? false)
+                counts.add(readiness)
                 if let group = item.item.group?.id {
-                    groupCounts[group, default: Counts()].add(record?.status ?? .notReviewed, flagged: record?.flagged ?? false)
+                    groupCounts[group, default: Counts()].add(readiness)
                 }
+                // Monthly documents with a deadline (每月10日前): a month past its due day with no
+                // file (as of the last scan) is an overdue task of the item's group.
+                guard readiness.status != .notApplicable, item.item.documents.contains(where: { $0.dueDay != nil }) else { continue }
+                let late = PeriodicGap.overdue(item.item, fileNames: names, start: definition.periodStart, end: definition.periodEnd, today: today)
+                guard let first = late.first else { continue }
+                let group = item.item.group?.id ?? ""
+                overdueDocuments.append(
+                    TaskRecord(
+                        id: "\(unit.id)/\(item.item.code)", group: group,
+                        title: "\(unit.name) \(item.item.code) \(item.item.title)：缺 " + late.prefix(5).map(\.label).joined(separator: "、")
+                            + (late.count > 5 ? " 等 \(late.count) 份" : ""),
+                        owner: definition.group(group)?.lead.id ?? "", due: first.due, state: .open, doneBy: nil, doneAt: nil))
             }
             let card = cards[unit.id].flatMap { $0.maximum > .zero ? $0 : nil }
             unitRows.append(
@@ -128,11 +152,11 @@ public struct StatusReport: Codable, Sendable {
                     }))
         }
         units = unitRows
-        let overdueTasks = tasks.filter { $0.isOverdue(on: today) }
+        let overdueTasks = tasks.filter { $0.isOverdue(on: today) } + overdueDocuments
         groups = workspace.street.groups.filter { groupFilter == nil || $0.id == groupFilter }.map { group in
             GroupRow(
                 id: group.id, number: group.number, name: group.name, counts: groupCounts[group.id] ?? Counts(),
-                openTasks: tasks.filter { $0.group == group.id && $0.state != .done }.count,
+                openTasks: (tasks + overdueDocuments).filter { $0.group == group.id && $0.state != .done }.count,
                 overdueTasks: overdueTasks.filter { $0.group == group.id }.count)
         }
         let names = Dictionary(workspace.street.people.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })

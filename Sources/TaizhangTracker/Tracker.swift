@@ -168,6 +168,24 @@ public struct Tracker: Sendable {
         TrackerSnapshot(records: try store.items(), people: Dictionary(workspace.street.people.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a }))
     }
 
+    /// The file names (relative to the item folder) the last `scan` recorded per item and unit:
+    /// what `status` counts as present, so that its flags agree with the printed index.
+    public func scannedFileNames() throws -> [ItemKey: [String]] {
+        var folders: [ItemKey: String] = [:]
+        for unit in plan.units {
+            for binder in unit.binders {
+                for item in binder.items { folders[ItemKey(unit: unit.id, item: item.item.code)] = PackPaths.relative(unit, binder, item) + "/" }
+            }
+        }
+        var names: [ItemKey: [String]] = [:]
+        for document in try store.documents(units: nil) {
+            let key = ItemKey(unit: document.unit, item: document.item)
+            guard let folder = folders[key], document.path.hasPrefix(folder) else { continue }
+            names[key, default: []].append(String(document.path.dropFirst(folder.count)))
+        }
+        return names
+    }
+
     /// Records whose item is no longer in the plan (removed from the catalogue, or a
     /// community that left): kept in the store and reported, never dropped.
     public func orphanedRecords() throws -> [ItemRecord] {
@@ -258,6 +276,6 @@ public struct TrackerSnapshot: ItemStatusSource {
         guard let record = records[ItemKey(unit: unit, item: item)] else { return nil }
         return ItemStatusInfo(
             status: record.status, by: record.by.map { people[$0] ?? $0 },
-            at: record.at.map(ChinaTime.timestamp), flagged: record.flagged)
+            at: record.at.map(ChinaTime.timestamp), flagged: record.flagged, note: record.note)
     }
 }

@@ -12,6 +12,7 @@ struct Taizhang: AsyncParsableCommand {
             Backup.self, Restore.self, FiguresCommand.self, Score.self, Gaps.self,
             Print.self, Find.self,
             Init.self, NewYear.self,
+            Export.self, Import.self, Pack.self,
         ]
     )
 }

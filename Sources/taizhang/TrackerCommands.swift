@@ -323,11 +323,14 @@ enum StatusText {
         func row(_ label: String, _ cells: [String], width: Int = 8) -> String {
             pad(label, 24) + cells.map { right($0, width) }.joined()
         }
-        lines.append(row("单位", ["条目", "未检查", "已归档", "已确认", "已抽验", "不适用", "完成率"]) + "  预估得分")
+        // 齐全 counts the files of the last scan by the printed index's rule.
+        lines.append(row("单位", ["条目", "齐全", "未检查", "已归档", "已确认", "已抽验", "不适用", "完成率"]) + "  预估得分")
         for unit in report.units {
             let c = unit.counts
             lines.append(
-                row("\(unit.number) \(unit.name)", [c.items, c.notReviewed, c.filed, c.ticked, c.verified, c.notApplicable].map(String.init) + ["\(c.percent)%"])
+                row(
+                    "\(unit.number) \(unit.name)",
+                    [c.items, c.complete, c.notReviewed, c.filed, c.ticked, c.verified, c.notApplicable].map(String.init) + ["\(c.percent)%"])
                     + "  " + (unit.estimatedScore ?? "—") + (c.flagged > 0 ? "  ⚑\(c.flagged)" : ""))
             for deduction in unit.topDeductions {
                 lines.append("    −\(deduction.points)  \(deduction.indicator)\(deduction.item.map { " · \($0)" } ?? "")：\(deduction.reason)")

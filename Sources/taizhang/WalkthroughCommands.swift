@@ -15,7 +15,7 @@ extension Taizhang {
                 """)
 
         @OptionGroup var tracking: TrackerOptions
-        @Option(help: "Community id.") var community: String
+        @Option(help: "Community id, or street for the street office's own ledger room.") var community: String
         @Option(help: "Random seed; printed on the sheet (default: a new random one).") var seed: UInt64?
         @Option(help: "Households to sample.") var households = 5
         @Option(help: "Ledger documents to sample.") var documents = 8
@@ -31,8 +31,10 @@ extension Taizhang {
             let options = tracking.workspace
             let workspace = try options.load()
             let plan = PackPlanner(workspace: workspace).plan()
-            guard let unit = plan.unit(id: community), unit.kind == .community else {
-                throw ValidationError("unknown community \"\(community)\"; known: \(workspace.street.communities.map(\.id).joined(separator: ", "))")
+            // The street section is a unit like the others: its office rehearses its own ledger room.
+            guard let unit = plan.unit(id: community) else {
+                let known = plan.units.map(\.id).joined(separator: ", ")
+                throw ValidationError("unknown community \"\(community)\" or it holds no ledgers; known: \(known)")
             }
             let (data, problems) = WalkthroughData.load(workspace: options.root, community: community)
             let diagnostics = DiagnosticsEngine(root: options.root)

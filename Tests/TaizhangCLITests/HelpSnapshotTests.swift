@@ -9,6 +9,7 @@ import Testing
         ["task", "block"], ["status"], ["log"], ["walkthrough"], ["mock"], ["mock", "record"], ["serve"], ["user"],
         ["user", "add"], ["user", "passwd"], ["scan"], ["file"], ["changes"], ["print"], ["find"],
         ["init"], ["new-year"],
+        ["export"], ["import"], ["import", "catalogue"], ["pack"],
     ]
 
     static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Help").path

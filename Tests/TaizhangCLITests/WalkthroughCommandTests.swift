@@ -31,6 +31,16 @@ import Testing
         #expect(html.contains("抽样种子</th><td colspan=\"3\">7"))
     }
 
+    /// The street office rehearses its own ledger room; `--community street` used to be refused.
+    @Test func theStreetOfficeGetsItsOwnSheet() throws {
+        let ws = try workspace()
+        let result = try CLI.run(["walkthrough", "--community", "street", "--seed", "3", "--workspace", ws.path])
+        #expect(result.status == 0, "\(result.stderr)")
+        let path = ws.path + "/output/东湖街道-2014/00 东湖街道计生科/99 模拟检查（内部资料）/模拟检查单-种子3.html"
+        #expect(result.stdout == path + " (seed 3)\n")
+        #expect(try String(contentsOfFile: path, encoding: .utf8).contains("东湖街道计生科"))
+    }
+
     /// A tracker database that cannot be read stops the sheet, as it stops `generate`; the
     /// sheet used to be written without statuses, silently.
     @Test func aDamagedTrackerDatabaseIsAnErrorNotSilence() throws {
@@ -132,7 +142,9 @@ import Testing
         let unit = try #require((report["units"] as? [[String: Any]])?.first)
         #expect((unit["estimatedScore"] as? String)?.contains("/") == true)
         let counts = try #require(unit["counts"] as? [String: Any])
-        #expect(counts["verified"] as? Int == 1 && counts["flagged"] as? Int == 1)
+        // Flagged as the index flags them: 02.02 failed the mock inspection, and 01.06 passed
+        // but no scan has seen a file in its folder (已勾选但无文件).
+        #expect(counts["verified"] as? Int == 1 && counts["flagged"] as? Int == 2)
         let log = try CLI.run(["log", "--workspace", ws.path])
         #expect(log.stdout.contains("(模拟检查)"))
     }

@@ -143,7 +143,7 @@ import Testing
         #expect(points.compactMap { Decimal2(String($0)) }.reduce(Decimal2.zero, +) == Decimal2("100"))
         #expect(table.contains("<tr><th colspan=\"2\">合计</th><th class=\"num\">100</th><th></th>"))
         #expect(table.contains("01.06 每缺1份资料扣0.5分；01.07 每缺1项台账扣1分；扣完为止；一票否决"))
-        #expect(table.contains("街道考核，本社区无台账"))
+        #expect(table.contains("街道考核，本单位无台账"))
         #expect(!table.contains("0 分"))
     }
 

@@ -59,6 +59,36 @@ import Testing
         #expect(completeness.present == 1 && completeness.expected == item.item.expectedCount)
     }
 
+    /// `scan` listed 12 missing months for 02.07, which expects 4 monthly documents; after a
+    /// scan, `status` flags the ticked item without files as the index does, and stops when
+    /// the file is there.
+    @Test func scanNamesMonthsOnlyForDocumentsExpectedEveryMonthAndFeedsStatus() throws {
+        let f = try TrackerFixture()
+        let unit = try #require(f.tracker.plan.unit(id: "wutongshan"))
+        func folder(_ code: String) throws -> String {
+            let binder = try #require(unit.binders.first { $0.items.contains { $0.item.code == code } })
+            let item = try #require(binder.items.first { $0.item.code == code })
+            let path = f.directory + "/pack/" + unit.folderName + "/" + binder.folderName + "/" + item.folderName
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+            return path
+        }
+        try "x".write(toFile: try folder("02.07") + "/2014年1月外包人员考勤.xls", atomically: true, encoding: .utf8)
+        try f.tracker.tick(item: "01.06", unit: "wutongshan", by: "p13")
+        let scanner = EvidenceScanner(tracker: f.tracker, packRoot: f.directory + "/pack")
+        let report = try scanner.scan()
+        let fourMonthly = try #require(report.completeness.first { $0.unit == "wutongshan" && $0.item == "02.07" })
+        #expect(fourMonthly.present == 1 && fourMonthly.expected == 4 && fourMonthly.missingMonths.isEmpty)
+        let today = try #require(Day("2014-11-30"))
+        // Flagged as the index flags them: 01.06 ticked without files, 02.07 filed by the scan with 1 of 4.
+        #expect(try StatusReport(tracker: f.tracker, today: today).units.first { $0.id == "wutongshan" }?.counts.flagged == 2)
+        try "x".write(toFile: try folder("01.06") + "/责任书.pdf", atomically: true, encoding: .utf8)
+        _ = try scanner.scan()
+        #expect(try f.tracker.scannedFileNames()[ItemKey(unit: "wutongshan", item: "01.06")] == ["责任书.pdf"])
+        let counts = try #require(try StatusReport(tracker: f.tracker, today: today).units.first { $0.id == "wutongshan" }?.counts)
+        // 01.06 now has a file (still incomplete), and stays ticked; nothing is complete yet.
+        #expect(counts.flagged == 2 && counts.ticked == 1 && counts.filed == 1 && counts.complete == 0)
+    }
+
     @Test(arguments: Backend.available) func aFileUnreadableForAMomentKeepsItsRecord(_ backend: Backend) throws {
         let f = try TrackerFixture(backend)
         let unit = try #require(f.tracker.plan.unit(id: "wutongshan"))

@@ -137,6 +137,36 @@ final class TrackerFixture: @unchecked Sendable {
         #expect(throws: Tracker.Failure.self) { try t.setTask(task.id, to: .done, by: outsider.id) }
     }
 
+    /// `status` flags what the printed index flags: an item ticked without files (as of the last
+    /// scan) is flagged, and an item marked 不适用 is complete, not missing.
+    @Test func statusCountsAndFlagsFollowTheReadinessRules() throws {
+        let f = try TrackerFixture()
+        try f.tracker.tick(item: "01.06", unit: "wutongshan", by: "p13")
+        try f.tracker.tick(item: "01.07", unit: "wutongshan", by: "p13", status: .notApplicable, note: "本社区无此项")
+        let report = try StatusReport(tracker: f.tracker, today: try #require(Day("2014-11-30")))
+        let counts = try #require(report.units.first { $0.id == "wutongshan" }?.counts)
+        #expect(counts.flagged == 1)  // 01.06: 已勾选但无文件
+        #expect(counts.complete == 1)  // 01.07: 不适用
+        #expect(counts.done == 2)
+    }
+
+    /// Monthly reports due by the 10th (`dueDay`) become overdue tasks of the item's group,
+    /// naming the missing month and report.
+    @Test func monthlyDocumentsPastTheirDueDayAreOverdue() throws {
+        let root = repository + "/Tests/TaizhangCoreTests/Fixtures/village"
+        let workspace = try #require(WorkspaceLoader(root: root, schemaFile: Repository.schema).load().validWorkspace)
+        let temporary = try TemporaryDirectory("village-tracker")
+        let tracker = Tracker(workspace: workspace, store: try SQLiteTrackerStore(path: temporary.path + "/tracker.sqlite"))
+        let report = try StatusReport(tracker: tracker, today: try #require(Day("2013-11-11")))
+        let late = report.overdue.filter { $0.id.hasSuffix("/03.01") }
+        #expect(late.map(\.id) == ["shangcun/03.01", "xiacun/03.01"])
+        #expect(late.first?.due == "2013-11-10" && late.first?.daysOverdue == 1)
+        #expect(late.first?.title == "上村 03.01 计生统计月报：缺 2013年10月 出生统计月报、2013年10月 死亡统计月报、2013年10月 流动人口月报、2013年10月 药具月报、2013年10月 孕检月报")
+        #expect(report.groups.first?.overdueTasks == 2 && report.groups.first?.openTasks == 2)
+        // Not yet due on the 10th itself.
+        #expect(try StatusReport(tracker: tracker, today: try #require(Day("2013-11-10"))).overdue.isEmpty)
+    }
+
     @Test(arguments: Backend.available) func statusShowsProgressCountdownAndOverdueTasks(_ backend: Backend) throws {
         let f = try TrackerFixture(backend)
         try f.tracker.tick(item: "01.06", unit: "wutongshan", by: "p13")

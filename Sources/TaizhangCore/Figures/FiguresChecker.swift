@@ -107,7 +107,7 @@ public struct FiguresChecker: Sendable {
             guard !operands.isEmpty, operands.count == workspace.street.communities.count else { return [] }
             return sumFlag(
                 rule, .communitySum, unit: unit, total: reported, operands: operands,
-                prefix: ("Σ \(operands.count) 个社区: ", "\(operands.count)个社区合计 "))
+                prefix: ("Σ \(operands.count) 个\(workspace.street.terms.lower): ", "\(operands.count)个\(workspace.street.terms.lower)合计 "))
         case .range(let figure, let min, let max):
             var candidates = figures.reported(figure, unit: unit).map { ($0, $0.value, show($0)) }
             if candidates.isEmpty, let exact = values.recomputed(figure, unit: unit),

@@ -65,8 +65,9 @@ public struct Finder: Sendable {
         guard !needles.isEmpty else { return [] }
         var hits: [Hit] = []
         for unit in plan.units where units?.contains(unit.id) ?? true {
-            for (index, binder) in unit.binders.enumerated() {
-                for plan in binder.items {
+            // Items kept in place are on the 上墙及实物清单, in no box.
+            for (index, binder) in unit.boxes.enumerated() {
+                for plan in binder.filedItems {
                     let item = plan.item
                     let scanned = fileNames(unit: unit, binder: binder, item: plan)
                     let hints = item.hints.filter { $0.match != .regex }.map(\.text)
@@ -91,8 +92,8 @@ public struct Finder: Sendable {
     /// their titles) with the items it leads to, sorted by pinyin (`PinyinOrder`).
     public func entries(unit: UnitPlan) -> [Entry] {
         var places: [String: [Hit]] = [:]
-        for (index, binder) in unit.binders.enumerated() {
-            for plan in binder.items {
+        for (index, binder) in unit.boxes.enumerated() {
+            for plan in binder.filedItems {
                 let hit = Self.hit(unit, box: index, binder, plan)
                 var words = [plan.item.title]
                 for hint in plan.item.hints where hint.match != .regex {
@@ -109,7 +110,7 @@ public struct Finder: Sendable {
     /// Where an item is, before any document or file is matched; `box` is the 0-based binder index.
     static func hit(_ unit: UnitPlan, box: Int, _ binder: BinderPlan, _ plan: ItemPlan) -> Hit {
         Hit(
-            unitID: unit.id, unitName: unit.name, boxNumber: box + 1, boxCount: unit.binders.count,
+            unitID: unit.id, unitName: unit.name, boxNumber: box + 1, boxCount: unit.boxes.count,
             binderCode: binder.category.code, binderName: binder.category.name,
             itemCode: plan.item.code, itemTitle: plan.item.title, folder: binder.folderName + "/" + plan.folderName,
             documents: [], files: [], fileCount: 0)

@@ -7,7 +7,7 @@ import TaizhangDiagnostics
 public struct PackGenerator {
     public static let requiredTemplates = [
         "style", "cover", "catalogue", "item-sheet", "spine-labels", "checklist", "index-unit", "index-street",
-        "figures-unit", "figures-street",
+        "figures-unit", "figures-street", "in-place",
     ]
     public static let walkthroughTemplates = ["style", "walkthrough"]
 
@@ -51,6 +51,10 @@ public struct PackGenerator {
         public var name: String
         public var items: Int
         public var completeItems: Int
+        /// Signed off in the tracker: 已确认, 已抽验 or 不适用 (what `status` counts as done).
+        public var signedOff: Int = 0
+        /// Items with a readiness flag (ticked without files, failed mock …).
+        public var flagged: Int = 0
         public var present: Int
         public var expected: Int
     }
@@ -210,16 +214,21 @@ struct UnitInventory {
     /// Counts by the one completeness rule: an item marked 不适用 is complete and expects no file.
     func summary(statuses: (any ItemStatusSource)?) -> PackGenerator.UnitSummary {
         let items = unit.items
-        var complete = 0, present = 0, expected = 0
+        var complete = 0, signedOff = 0, flagged = 0, present = 0, expected = 0
         for item in items {
             let status = statuses?.status(unit: unit.id, item: item.item.code)
             let readiness = ItemReadiness(
-                present: self.present(item), expected: item.item.expectedCount,
-                status: status?.status, failedMock: status?.flagged ?? false)
+                item: item.item, present: self.present(item), status: status?.status, note: status?.note, failedMock: status?.flagged ?? false)
             if readiness.completeness.isSatisfied { complete += 1 }
+            if readiness.status.isSignedOff { signedOff += 1 }
+            if !readiness.flags.isEmpty { flagged += 1 }
             present += readiness.progress.present
             expected += readiness.progress.expected
         }
-        return .init(id: unit.id, name: unit.name, items: items.count, completeItems: complete, present: present, expected: expected)
+        var summary = PackGenerator.UnitSummary(
+            id: unit.id, name: unit.name, items: items.count, completeItems: complete, present: present, expected: expected)
+        summary.signedOff = signedOff
+        summary.flagged = flagged
+        return summary
     }
 }

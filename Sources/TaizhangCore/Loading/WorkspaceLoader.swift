@@ -144,7 +144,11 @@ final class ModelBuilder {
                 values: c.children(named: "set").map {
                     Community.AttributeValue(name: $0.attribute("name") ?? "", value: $0.attribute("value") ?? "", location: $0.location)
                 },
-                location: c.location)
+                location: c.location,
+                quantities: c.children(named: "quantity").map {
+                    Community.QuantityOverride(
+                        item: $0.attribute("item") ?? "", value: Int($0.attribute("value") ?? "") ?? 1, location: $0.location)
+                })
         }
         let people = (e.child(named: "people")?.children(named: "person") ?? []).map { p in
             // The schema restricts `roles` to PersonRole's values; `preparation="true"` is the
@@ -172,32 +176,42 @@ final class ModelBuilder {
                 response: c.child(named: "response")?.text.trimmed ?? "",
                 location: c.location)
         }
-        return Street(
+        var street = Street(
             id: e.attribute("id") ?? "", name: e.attribute("name") ?? "", office: e.attribute("office"),
             section: e.attribute("section"), district: e.attribute("district"),
             year: Int(e.attribute("year") ?? "") ?? 0,
             periodStart: day(e, "periodStart"), periodEnd: day(e, "periodEnd"), inspectionDate: day(e, "inspectionDate"),
             folder: e.attribute("folder"), attributeDefinitions: definitions, communities: communities, people: people,
             groups: groups, contingencies: contingencies, location: e.location)
+        if let terms = e.child(named: "terms") {
+            street.terms = UnitTerms(
+                upper: terms.attribute("upper") ?? UnitTerms.default.upper, lower: terms.attribute("lower") ?? UnitTerms.default.lower)
+        }
+        return street
     }
 
     private func buildCatalogue(_ e: XMLElement) -> Catalogue {
+        let level = e.attribute("level").flatMap(Level.init(rawValue:)) ?? .both
         var catalogue = Catalogue(
             name: e.attribute("name"), totalPoints: e.attribute("totalPoints").flatMap(Decimal2.init),
-            categories: e.children(named: "category").map(buildCategory), location: e.location)
+            categories: e.children(named: "category").map { buildCategory($0, level: level) }, location: e.location)
         catalogue.isPartial = flag(e, "partial")
+        catalogue.level = level
         return catalogue
     }
 
-    private func buildCategory(_ e: XMLElement) -> Category {
+    /// Levels are inherited: catalogue → category → indicator → item, each may narrow its parent's.
+    private func buildCategory(_ e: XMLElement, level inherited: Level) -> Category {
         let code = e.attribute("code") ?? ""
+        let categoryLevel = e.attribute("level").flatMap(Level.init(rawValue:)) ?? inherited
         var parents: [IndicatorParent] = []
         var indicators: [Indicator] = []
         /// Nested indicators are flattened: parts become the category's indicators, parents are kept aside.
-        func collect(_ element: XMLElement, parent: String?, inheritedGroup: Reference?) {
+        func collect(_ element: XMLElement, parent: String?, inheritedGroup: Reference?, inheritedLevel: Level) {
             let nested = element.children(named: "indicator")
+            let ownLevel = element.attribute("level").flatMap(Level.init(rawValue:)) ?? inheritedLevel
             if nested.isEmpty {
-                var indicator = buildIndicator(element, category: code, inheritedGroup: inheritedGroup)
+                var indicator = buildIndicator(element, category: code, inheritedGroup: inheritedGroup, inheritedLevel: inheritedLevel)
                 indicator.parentCode = parent
                 indicators.append(indicator)
                 return
@@ -221,15 +235,18 @@ final class ModelBuilder {
                     points: element.attribute("points").flatMap(Decimal2.init) ?? .zero,
                     isPartial: flag(element, "partial"),
                     parentCode: parent, location: element.location))
-            for child in nested { collect(child, parent: own, inheritedGroup: reference(element, "group") ?? inheritedGroup) }
+            for child in nested {
+                collect(child, parent: own, inheritedGroup: reference(element, "group") ?? inheritedGroup, inheritedLevel: ownLevel)
+            }
         }
-        for indicator in e.children(named: "indicator") { collect(indicator, parent: nil, inheritedGroup: nil) }
+        for indicator in e.children(named: "indicator") { collect(indicator, parent: nil, inheritedGroup: nil, inheritedLevel: categoryLevel) }
         var category = Category(
             code: code, name: e.attribute("name") ?? "", points: e.attribute("points").flatMap(Decimal2.init),
             folder: e.attribute("folder"),
             indicators: indicators, location: e.location)
         category.parents = parents
         category.isPartial = flag(e, "partial")
+        category.level = categoryLevel
         return category
     }
 
@@ -263,10 +280,10 @@ final class ModelBuilder {
         return ScoringRule(kind, at: e.location)
     }
 
-    private func buildIndicator(_ e: XMLElement, category: String, inheritedGroup: Reference? = nil) -> Indicator {
+    private func buildIndicator(_ e: XMLElement, category: String, inheritedGroup: Reference? = nil, inheritedLevel: Level = .both) -> Indicator {
         let code = e.attribute("code") ?? ""
         let group = reference(e, "group") ?? inheritedGroup
-        let level = Level(rawValue: e.attribute("level") ?? "") ?? .both
+        let level = e.attribute("level").flatMap(Level.init(rawValue:)) ?? inheritedLevel
         let conditionText = e.attribute("appliesWhen")
         var condition: Condition?
         if let conditionText {
@@ -292,16 +309,20 @@ final class ModelBuilder {
 
     private func buildItem(_ e: XMLElement, category: String, indicator: String, group: Reference?, level: Level) -> LedgerItem {
         let own = reference(e, "group")
-        return LedgerItem(
+        var item = LedgerItem(
             code: e.attribute("code") ?? "", title: e.attribute("title") ?? "", categoryCode: category, indicatorCode: indicator,
             group: own ?? group, hasOwnGroup: own != nil,
             level: e.attribute("level").flatMap(Level.init(rawValue:)) ?? level,
             folder: e.attribute("folder"),
             documents: e.children(named: "document").map { d in
-                ExpectedDocument(
+                var document = ExpectedDocument(
                     title: d.attribute("title") ?? "", quantity: min(max(Int(d.attribute("quantity") ?? "1") ?? 1, 1), ExpectedDocument.maximumQuantity),
                     period: ExpectedDocument.Period(rawValue: d.attribute("period") ?? "once") ?? .once,
                     date: d.attribute("date").flatMap(Day.init), location: d.location)
+                document.variants = d.children(named: "variant").compactMap { $0.attribute("name") }
+                document.quantityFrom = reference(d, "quantityFrom")
+                document.dueDay = d.attribute("dueDay").flatMap { Int($0) }
+                return document
             },
             hints: e.children(named: "hint").map { h in
                 EvidenceHint(
@@ -310,6 +331,8 @@ final class ModelBuilder {
             },
             note: e.child(named: "note")?.text.trimmed,
             location: e.location)
+        item.kind = e.attribute("kind").flatMap(ItemKind.init(rawValue:)) ?? .file
+        return item
     }
 
     private func buildTask(_ e: XMLElement) -> TaskDefinition {

@@ -9,6 +9,8 @@ public struct Catalogue: Sendable {
     public var location: SourceLocation
     /// The published text lists only some categories: the declared total stands and the listed parts need not add up.
     public var isPartial = false
+    /// Where the whole catalogue is kept (`level` on `<catalogue>`); categories inherit it.
+    public var level: Level = .both
 
     /// Whether any indicator carries points; an unscored catalogue (registers, boards) shows no points at all.
     public var isScored: Bool { allIndicators.contains(where: \.isScored) }
@@ -47,13 +49,20 @@ public enum VerificationMethod: String, Sendable, CaseIterable {
 public enum Level: String, Sendable {
     case street, community, both
 
-    public var chinese: String {
+    /// `街道`, `社区` or `街道和社区`, in the street's own terms (乡镇/村 …).
+    public func label(_ terms: UnitTerms) -> String {
         switch self {
-        case .street: "街道"
-        case .community: "社区"
-        case .both: "街道和社区"
+        case .street: terms.upper
+        case .community: terms.lower
+        case .both: "\(terms.upper)和\(terms.lower)"
         }
     }
+
+    /// In the default terms (街道/社区); pages use `label(street.terms)`.
+    public var chinese: String { label(.default) }
+
+    /// Whether a part written at `self` stays inside its parent's `parent` level.
+    public func fits(in parent: Level) -> Bool { parent == .both || self == parent }
 
     public var includesStreet: Bool { self != .community }
     public var includesCommunities: Bool { self != .street }
@@ -71,6 +80,8 @@ public struct Category: Sendable {
     public var parents: [IndicatorParent] = []
     /// The published text lists only some indicators: `points` stands and the listed parts need not add up.
     public var isPartial = false
+    /// Where the category's ledgers are kept (its own `level`, else the catalogue's).
+    public var level: Level = .both
 
     public var items: [LedgerItem] { indicators.flatMap(\.items) }
 }
@@ -113,14 +124,50 @@ public struct LedgerItem: Sendable {
     /// Whether the group was written on the item itself.
     public var hasOwnGroup: Bool
     public var level: Level
+    /// What the item is: a file in a folder, or a register, card, book, board or wall chart kept in place.
+    public var kind: ItemKind = .file
     public var folder: String?
     public var documents: [ExpectedDocument]
     public var hints: [EvidenceHint]
     public var note: String?
     public var location: SourceLocation
 
-    /// Documents expected in all.
-    public var expectedCount: Int { documents.reduce(0) { $0 + $1.quantity } }
+    /// Documents expected in all (every variant of every period counted).
+    public var expectedCount: Int { documents.reduce(0) { $0 + $1.expectedCount } }
+}
+
+/// What a ledger item is (`kind` on `<item>`): 表, 卡, 册, 牌, 上墙, 电子 or 文件.
+///
+/// Files (文件) and forms (表) are filed as documents in the item's folder. The other kinds
+/// are shown where they are kept — registers and cards in the ledger room, boards and charts on
+/// the wall, records in the information system: they expect no file, are checked by ticking
+/// with a note saying where they are, and get no cover, catalogue or spine label.
+public enum ItemKind: String, Sendable, CaseIterable {
+    case register, card, book, board, wall, system, file
+
+    public var chinese: String {
+        switch self {
+        case .register: "表"
+        case .card: "卡"
+        case .book: "册"
+        case .board: "牌"
+        case .wall: "上墙"
+        case .system: "电子"
+        case .file: "文件"
+        }
+    }
+
+    /// Filed as documents in the item's folder (文件, 表); the other kinds are kept in place.
+    public var expectsFiles: Bool { self == .file || self == .register }
+
+    /// Where an item of this kind is shown, for the 上墙及实物清单 page.
+    public var placeLabel: String {
+        switch self {
+        case .board, .wall: "上墙"
+        case .system: "信息系统"
+        default: "实物（台账室）"
+        }
+    }
 }
 
 public struct ExpectedDocument: Sendable {
@@ -142,11 +189,28 @@ public struct ExpectedDocument: Sendable {
     public static let maximumQuantity = 1000
 
     public var title: String
-    /// 1…`maximumQuantity`.
+    /// 1…`maximumQuantity`: copies, or for a periodic document the periods it covers (12 monthly reports).
     public var quantity: Int
     public var period: Period
     public var date: Day?
     public var location: SourceLocation
+    /// Named reports expected in each period (`<variant name="出生统计月报"/>`); empty: one document.
+    public var variants: [String] = []
+    /// The unit attribute that gives the quantity per unit (`quantityFrom="villagerGroups"`).
+    public var quantityFrom: Reference?
+    /// Day of the following month by which a monthly document is due (每月10日前 → 10).
+    public var dueDay: Int?
+
+    public init(title: String, quantity: Int, period: Period, date: Day? = nil, location: SourceLocation) {
+        self.title = title
+        self.quantity = quantity
+        self.period = period
+        self.date = date
+        self.location = location
+    }
+
+    /// Files expected: the quantity, times the variants when there are some.
+    public var expectedCount: Int { quantity * max(1, variants.count) }
 }
 
 /// How to recognise an incoming file as evidence for an item.

@@ -33,6 +33,13 @@ public enum ItemStatus: String, Sendable, CaseIterable, Codable {
 
     /// The status says the documents are there (filed, ticked or verified).
     public var claimsDocuments: Bool { self == .filed || self == .ticked || self == .verified }
+
+    /// A lead has signed the item off: ticked, verified or not applicable (`status`'s "done").
+    public var isSignedOff: Bool { self == .ticked || self == .verified || self == .notApplicable }
+
+    /// The status confirms an item kept in place (a board, a register): ticked or verified.
+    /// Filed only says a photo is in the folder.
+    public var confirmsInPlace: Bool { self == .ticked || self == .verified }
 }
 
 /// The tracker's record of one item in one unit, as the indexes show it.
@@ -42,12 +49,15 @@ public struct ItemStatusInfo: Sendable, Equatable {
     /// `2014-11-20 09:30` (UTC+8)
     public var at: String?
     public var flagged: Bool
+    /// The note of the last change: for items kept in place, where they are.
+    public var note: String?
 
-    public init(status: ItemStatus, by: String? = nil, at: String? = nil, flagged: Bool = false) {
+    public init(status: ItemStatus, by: String? = nil, at: String? = nil, flagged: Bool = false, note: String? = nil) {
         self.status = status
         self.by = by
         self.at = at
         self.flagged = flagged
+        self.note = note
     }
 }
 

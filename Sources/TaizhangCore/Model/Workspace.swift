@@ -49,10 +49,28 @@ public struct Street: Sendable {
     public var groups: [WorkingGroup]
     public var contingencies: [Contingency]
     public var location: SourceLocation
+    /// What the two levels are called (`<terms upper="乡镇" lower="村"/>`); default 街道/社区.
+    public var terms = UnitTerms.default
 
     public func community(_ id: String) -> Community? { communities.first { $0.id == id } }
     public func person(_ id: String) -> Person? { people.first { $0.id == id } }
     public func group(_ id: String) -> WorkingGroup? { groups.first { $0.id == id } }
+}
+
+/// The names of the two levels, declared once on the street (`<terms upper="乡镇" lower="村"/>`)
+/// and used on every page and message instead of a hard-coded 街道 or 社区.
+public struct UnitTerms: Sendable, Equatable {
+    /// The upper level, which holds the section office: 街道, 乡镇, 镇 …
+    public var upper: String
+    /// The lower level, one unit per work station: 社区, 村, 居委会 …
+    public var lower: String
+
+    public init(upper: String, lower: String) {
+        self.upper = upper
+        self.lower = lower
+    }
+
+    public static let `default` = UnitTerms(upper: "街道", lower: "社区")
 }
 
 /// A community attribute that conditions can test, e.g. `hasUrbanVillage`.
@@ -76,10 +94,19 @@ public struct Community: Sendable {
     /// Attribute values as written (`name` → `value`), with where each was set.
     public var values: [AttributeValue]
     public var location: SourceLocation
+    /// Per-unit quantities (`<quantity item="03.02" value="3"/>`): they replace the quantity of
+    /// the item's documents in this unit.
+    public var quantities: [QuantityOverride] = []
 
     public struct AttributeValue: Sendable {
         public var name: String
         public var value: String
+        public var location: SourceLocation
+    }
+
+    public struct QuantityOverride: Sendable {
+        public var item: String
+        public var value: Int
         public var location: SourceLocation
     }
 

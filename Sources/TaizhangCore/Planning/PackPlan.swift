@@ -4,6 +4,8 @@ public struct PackPlan: Sendable {
     public var folderName: String
     /// The street section first, then the communities in definition order.
     public var units: [UnitPlan]
+    /// What the two levels are called (the street's `terms`), for rules and messages in words.
+    public var terms: UnitTerms = .default
 
     public func unit(id: String) -> UnitPlan? { units.first { $0.id == id } }
 }
@@ -24,6 +26,11 @@ public struct UnitPlan: Sendable {
     public var binders: [BinderPlan]
 
     public var items: [ItemPlan] { binders.flatMap(\.items) }
+    /// The binders that are boxes on the shelf (numbered 第N盒 共M盒): all but those holding
+    /// only items kept in place.
+    public var boxes: [BinderPlan] { binders.filter { !$0.isInPlaceOnly } }
+    /// Items kept in place (boards, registers …), listed on the unit's 上墙及实物清单 page.
+    public var inPlaceItems: [ItemPlan] { items.filter { !$0.item.kind.expectsFiles } }
 }
 
 /// A numbered binder (one per category with at least one item in the unit).
@@ -31,6 +38,12 @@ public struct BinderPlan: Sendable {
     public var category: Category
     public var folderName: String
     public var items: [ItemPlan]
+
+    /// Every item is kept in place (boards, registers …): the binder is only a heading, with no
+    /// folder, cover, catalogue or spine label.
+    public var isInPlaceOnly: Bool { items.allSatisfy { !$0.item.kind.expectsFiles } }
+    /// The items filed as documents, which get folders, item sheets and catalogue lines.
+    public var filedItems: [ItemPlan] { items.filter(\.item.kind.expectsFiles) }
 }
 
 /// An item folder inside a binder.
@@ -59,6 +72,8 @@ public enum GeneratedName {
     public static let manifest = "taizhang-manifest.tsv"
     /// Walkthrough sheets live here, inside a community's folder, and never in any index.
     public static let walkthroughFolder = "99 模拟检查（内部资料）"
+    /// A unit's boards, registers and other items kept in place (上墙及实物清单).
+    public static let inPlaceList = "00 上墙及实物清单.html"
     /// Incoming documents `taizhang file` could not place.
     public static let unsortedFolder = "待分拣"
 }

@@ -20,13 +20,40 @@ public struct PackPlanner: Sendable {
         for (index, community) in street.communities.enumerated() {
             units.append(communityUnit(community, number: Self.pad(index + 1, width)))
         }
-        return PackPlan(folderName: packName, units: units)
+        // A unit with nothing to hold (a street-level-only catalogue seen from a community)
+        // gets no section at all, unless it reports figures.
+        let reporting = Set(workspace.figures.units.map(\.id))
+        var plan = PackPlan(folderName: packName, units: units.filter { !$0.binders.isEmpty || reporting.contains($0.id) })
+        plan.terms = street.terms
+        return plan
     }
 
     /// `prefix name`, shortened to `cap` UTF-16 units without losing the prefix.
     static func folderName(prefix: String, name: String, cap: Int) -> String {
         let room = max(1, cap - prefix.utf16.count - 1)
         return prefix + " " + WindowsName.sanitize(name, maxLength: room)
+    }
+
+    /// The item with this unit's quantities: the unit's own `<quantity item=…>`, else the
+    /// attribute named by `quantityFrom` (the attribute's default for the street section),
+    /// else the quantity written on the document. Nil when every document comes to 0 (a
+    /// village without 村民小组 keeps no 小组 register).
+    func resolved(_ item: LedgerItem, in community: Community?) -> LedgerItem? {
+        let override = community?.quantities.first { $0.item == item.code }?.value
+        var item = item
+        var any = false
+        for index in item.documents.indices {
+            let document = item.documents[index]
+            let fromAttribute = document.quantityFrom.flatMap { from in
+                (community?.value(of: from.id) ?? workspace.street.attributeDefinitions.first { $0.name == from.id }?.defaultValue)
+                    .flatMap { Int($0.trimmed) }
+            }
+            if let quantity = override ?? fromAttribute {
+                item.documents[index].quantity = min(max(quantity, 0), ExpectedDocument.maximumQuantity)
+            }
+            any = any || item.documents[index].quantity > 0
+        }
+        return any || item.documents.isEmpty ? item : nil
     }
 
     static func pad(_ value: Int, _ width: Int) -> String {
@@ -41,7 +68,7 @@ public struct PackPlanner: Sendable {
         return UnitPlan(
             kind: .street, id: "street", name: name, number: number,
             folderName: Self.folderName(prefix: number, name: street.folder ?? name, cap: Self.unitCap),
-            community: nil, binders: binders { $0.item.level.includesStreet })
+            community: nil, binders: binders(for: nil) { $0.item.level.includesStreet })
     }
 
     private func communityUnit(_ community: Community, number: String) -> UnitPlan {
@@ -50,19 +77,21 @@ public struct PackPlanner: Sendable {
             kind: .community, id: community.id, name: community.name, number: number,
             folderName: Self.folderName(prefix: number, name: community.folder ?? community.name, cap: Self.unitCap),
             community: community,
-            binders: binders { candidate in
+            binders: binders(for: community) { candidate in
                 candidate.item.level.includesCommunities
                     && (candidate.indicator.appliesWhen?.matches(community, definitions: definitions) ?? true)
             })
     }
 
-    private func binders(including include: (ItemPlan) -> Bool) -> [BinderPlan] {
+    private func binders(for community: Community?, including include: (ItemPlan) -> Bool) -> [BinderPlan] {
         workspace.catalogue.categories.compactMap { category in
             let items = category.indicators.flatMap { indicator in
-                indicator.items.map { item in
-                    ItemPlan(
-                        item: item, indicator: indicator,
-                        folderName: Self.folderName(prefix: item.code, name: item.folder ?? item.title, cap: Self.itemCap))
+                indicator.items.compactMap { item in
+                    resolved(item, in: community).map { item in
+                        ItemPlan(
+                            item: item, indicator: indicator,
+                            folderName: Self.folderName(prefix: item.code, name: item.folder ?? item.title, cap: Self.itemCap))
+                    }
                 }
             }.filter(include)
             guard !items.isEmpty else { return nil }

@@ -43,17 +43,17 @@ public struct PackPrinter {
         var spines: [[UInt8]] = []
         for unit in units {
             var pages: [[UInt8]] = []
-            for binder in unit.binders {
+            for binder in unit.boxes {
                 if parts.contains(.covers) { pages.append(try templates.render("cover", renderer.coverPage(unit, binder))) }
                 if parts.contains(.catalogues) { pages.append(try templates.render("catalogue", renderer.cataloguePage(unit, binder))) }
                 if parts.contains(.sheets) {
-                    for item in binder.items { pages.append(try templates.render("item-sheet", renderer.itemSheetPage(unit, binder, item))) }
+                    for item in binder.filedItems { pages.append(try templates.render("item-sheet", renderer.itemSheetPage(unit, binder, item))) }
                 }
             }
             if !pages.isEmpty {
                 documents.append(Document(name: Self.sectionName(unit), html: PrintAssembler.combine(pages, title: unit.name), unit: unit.id))
             }
-            if parts.contains(.spines) { spines.append(try templates.render("spine-labels", renderer.spinePage(unit))) }
+            if parts.contains(.spines), !unit.boxes.isEmpty { spines.append(try templates.render("spine-labels", renderer.spinePage(unit))) }
             if parts.contains(.checklists) {
                 documents.append(
                     Document(name: Self.checklistName(unit), html: try templates.render("checklist", renderer.checklistPage(unit)), unit: unit.id))

@@ -62,6 +62,7 @@ enum IndexXMLRenderer {
                 writer.attribute("expected", String(item.expected))
                 writer.attribute("present", String(item.present))
                 writer.attribute("state", item.stateClass)
+                if let kind = item.kind { writer.attribute("kind", kind) }
                 if let status = item.trackerStatus { writer.attribute("status", status) }
                 if let by = item.trackerBy { writer.attribute("by", by) }
                 if let at = item.trackerAt { writer.attribute("at", at) }

@@ -18,6 +18,17 @@ extension PageHeader: MustacheParent {
         case "ledgerTitle": self.ledgerTitle
         case "periodText": self.periodText
         case "inspectionDate": self.inspectionDate
+        case "terms": self.terms
+        default: nil
+        }
+    }
+}
+
+extension PageTerms: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "upper": self.upper
+        case "lower": self.lower
         default: nil
         }
     }
@@ -220,6 +231,9 @@ extension IndexItemRow: MustacheParent {
         case "trackerAt": self.trackerAt
         case "flag": self.flag
         case "missingMonths": self.missingMonths
+        case "kind": self.kind
+        case "isInPlace": self.isInPlace
+        case "location": self.location
         default: nil
         }
     }
@@ -261,6 +275,7 @@ extension UnitIndexPage: MustacheParent {
         case "hasMissing": self.hasMissing
         case "orphans": self.orphans
         case "hasOrphans": self.hasOrphans
+        case "hasItems": self.hasItems
         case "itemCount": self.itemCount
         case "completeItems": self.completeItems
         case "present": self.present
@@ -271,6 +286,41 @@ extension UnitIndexPage: MustacheParent {
         case "score": self.score
         case "gaps": self.gaps
         case "hasGaps": self.hasGaps
+        case "inPlaceHref": self.inPlaceHref
+        default: nil
+        }
+    }
+}
+
+extension InPlaceRow: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "code": self.code
+        case "title": self.title
+        case "kind": self.kind
+        case "place": self.place
+        case "binder": self.binder
+        case "groupName": self.groupName
+        case "documents": self.documents
+        case "state": self.state
+        case "stateClass": self.stateClass
+        case "location": self.location
+        case "by": self.by
+        case "flag": self.flag
+        default: nil
+        }
+    }
+}
+
+extension InPlacePage: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "header": self.header
+        case "unitName": self.unitName
+        case "rows": self.rows
+        case "confirmed": self.confirmed
+        case "total": self.total
+        case "indexHref": self.indexHref
         default: nil
         }
     }
@@ -339,6 +389,8 @@ extension StreetUnitRow: MustacheParent {
         case "completeItems": self.completeItems
         case "missingItems": self.missingItems
         case "missingClass": self.missingClass
+        case "signedOff": self.signedOff
+        case "flagged": self.flagged
         case "present": self.present
         case "expected": self.expected
         case "percent": self.percent
@@ -357,6 +409,8 @@ extension StreetIndexPage: MustacheParent {
         case "hasOrphans": self.hasOrphans
         case "totalItems": self.totalItems
         case "totalComplete": self.totalComplete
+        case "totalSignedOff": self.totalSignedOff
+        case "totalFlagged": self.totalFlagged
         case "totalPresent": self.totalPresent
         case "totalExpected": self.totalExpected
         case "percent": self.percent

@@ -13,6 +13,17 @@ struct PageHeader {
     var ledgerTitle: String
     var periodText: String
     var inspectionDate: String
+    /// What the two levels are called (`{{header.terms.lower}}` → 社区 or 村); templates use
+    /// these instead of writing 街道 or 社区.
+    var terms: PageTerms
+}
+
+/// The street's unit terms (`Street.terms`) for templates.
+struct PageTerms {
+    /// 街道, 乡镇 …
+    var upper: String
+    /// 社区, 村 …
+    var lower: String
 }
 
 struct DocumentRow {
@@ -167,8 +178,14 @@ struct IndexItemRow {
     var trackerBy: String?
     var trackerAt: String?
     var flag: String?
-    /// `2014年3月、2014年4月` for monthly items whose file names skip months.
+    /// `2014年3月、2014年4月 出生统计月报` for monthly items whose file names skip months or reports.
     var missingMonths: String?
+    /// `牌`, `上墙` … for an item kept in place (it expects no file); nil for files.
+    var kind: String?
+    /// Kept in place: shows its confirmation instead of a file count.
+    var isInPlace: Bool
+    /// The tracker's note, for items kept in place: where they are.
+    var location: String?
 }
 
 struct IndexBinderRow {
@@ -195,6 +212,8 @@ struct UnitIndexPage {
     var hasMissing: Bool
     var orphans: [OrphanRow]
     var hasOrphans: Bool
+    /// False when the unit holds no item at all: the page says so instead of "全部齐全".
+    var hasItems: Bool
     var itemCount: Int
     var completeItems: Int
     var present: Int
@@ -208,6 +227,38 @@ struct UnitIndexPage {
     /// What to fix first: the largest gaps of this unit.
     var gaps: [GapRow]
     var hasGaps: Bool
+    /// The unit's 上墙及实物清单 page, when it has boards, registers or other items kept in place.
+    var inPlaceHref: String? = nil
+}
+
+/// One item kept in place, on the 上墙及实物清单 page.
+struct InPlaceRow {
+    var code: String
+    var title: String
+    /// 牌, 上墙, 册 …
+    var kind: String
+    /// 上墙, 实物（台账室）, 信息系统.
+    var place: String
+    var binder: String
+    var groupName: String
+    var documents: String
+    var state: String
+    var stateClass: String
+    /// Where it is, from the tracker's note (blank to fill in by hand when unknown).
+    var location: String?
+    var by: String?
+    var flag: String?
+}
+
+/// 上墙及实物清单: a unit's boards, wall charts, registers, cards and system records, to walk
+/// through at the ledger-room stop.
+struct InPlacePage {
+    var header: PageHeader
+    var unitName: String
+    var rows: [InPlaceRow]
+    var confirmed: Int
+    var total: Int
+    var indexHref: String
 }
 
 struct ScoreDeductionRow {
@@ -251,6 +302,10 @@ struct StreetUnitRow {
     var completeItems: Int
     var missingItems: Int
     var missingClass: String
+    /// Items signed off in the tracker (已确认, 已抽验 or 不适用), shown beside the documents.
+    var signedOff: Int
+    /// Items whose status or files need a look (`ReadinessFlag`).
+    var flagged: Int
     var present: Int
     var expected: Int
     var percent: Int
@@ -264,6 +319,8 @@ struct StreetIndexPage {
     var hasOrphans: Bool
     var totalItems: Int
     var totalComplete: Int
+    var totalSignedOff: Int
+    var totalFlagged: Int
     var totalPresent: Int
     var totalExpected: Int
     var percent: Int

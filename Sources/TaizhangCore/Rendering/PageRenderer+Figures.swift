@@ -48,7 +48,7 @@ extension PageRenderer {
                 cells: cells + [FigureCell(text: communityTotal(definition.id, communities: communities) ?? "—", cellClass: "")])
         }
         let page = FiguresStreetPage(
-            header: header, columns: plan.units.map(\.name) + ["社区合计"], rows: rows,
+            header: header, columns: plan.units.map(\.name) + ["\(workspace.street.terms.lower)合计"], rows: rows,
             flags: figureFlags.map(flagRow), hasFlags: !figureFlags.isEmpty,
             errorCount: figureFlags.count { $0.severity == .error }, warningCount: figureFlags.count { $0.severity == .warning },
             noteCount: figureFlags.count { $0.severity == .note }, hasSampleValues: figures.units.contains(where: \.isSample))

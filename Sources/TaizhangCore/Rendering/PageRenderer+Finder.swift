@@ -13,6 +13,6 @@ extension PageRenderer {
                 letters.append(FinderLetter(letter: letter, entries: [row]))
             }
         }
-        return FinderPage(header: header, unitName: unit.name, fullUnitName: fullUnitName(unit), boxCount: unit.binders.count, letters: letters)
+        return FinderPage(header: header, unitName: unit.name, fullUnitName: fullUnitName(unit), boxCount: unit.boxes.count, letters: letters)
     }
 }

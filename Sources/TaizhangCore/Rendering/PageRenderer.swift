@@ -30,7 +30,7 @@ struct PageRenderer {
             code: plan.item.code, title: plan.item.title, folder: plan.folderName,
             href: PageFormat.href(hrefPrefix + [plan.folderName, GeneratedName.itemSheet]),
             indicatorCode: plan.indicator.code, indicatorName: plan.indicator.name,
-            points: RuleText.points(plan.indicator), rule: RuleText.describe(plan.indicator), method: plan.indicator.method.chinese,
+            points: RuleText.points(plan.indicator), rule: RuleText.describe(plan.indicator, terms: street.terms), method: plan.indicator.method.chinese,
             group: groupName(plan.item.group), documents: documents(plan.item), expected: plan.item.expectedCount,
             keywords: keywords.isEmpty ? nil : keywords.joined(separator: "　"), note: plan.item.note)
     }
@@ -49,17 +49,19 @@ struct PageRenderer {
         let number = WalkthroughBuilder.boxNumber(binder, in: unit)
         return BoxPosition(
             fullUnitName: fullUnitName(unit), compactUnitName: PrintText.fullUnitName(street: street, unit: unit, separator: ""),
-            boxNumber: number, boxCount: unit.binders.count)
+            boxNumber: number, boxCount: unit.boxes.count)
     }
 
     // MARK: Unit pages
 
     func unitFiles(_ unit: UnitPlan, inventory: UnitInventory, orphans: [(path: String, files: Int)]) throws(Diagnostic) -> [(String, [UInt8])] {
         var files: [(String, [UInt8])] = []
-        for binder in unit.binders {
+        // Boards, registers and other items kept in place get no folder, cover or item sheet:
+        // they are listed on the unit's 上墙及实物清单 page instead.
+        for binder in unit.binders where !binder.isInPlaceOnly {
             files.append((binder.folderName + "/" + GeneratedName.cover, try templates.render("cover", coverPage(unit, binder))))
             files.append((binder.folderName + "/" + GeneratedName.binderCatalogue, try templates.render("catalogue", cataloguePage(unit, binder))))
-            for plan in binder.items {
+            for plan in binder.filedItems {
                 files.append(
                     (
                         binder.folderName + "/" + plan.folderName + "/" + GeneratedName.itemSheet,
@@ -67,12 +69,18 @@ struct PageRenderer {
                     ))
             }
         }
-        files.append((GeneratedName.spineLabels, try templates.render("spine-labels", spinePage(unit))))
+        if !unit.boxes.isEmpty {
+            files.append((GeneratedName.spineLabels, try templates.render("spine-labels", spinePage(unit))))
+        }
         files.append((GeneratedName.checklist, try templates.render("checklist", checklistPage(unit))))
         let figuresPage = try figuresUnitFile(unit)
         if let figuresPage { files.append(figuresPage) }
         var page = unitIndex(unit, inventory: inventory, orphans: orphans)
         page.figuresHref = figuresPage.map { PageFormat.href([$0.0]) }
+        if !unit.inPlaceItems.isEmpty {
+            files.append((GeneratedName.inPlaceList, try templates.render("in-place", inPlacePage(unit))))
+            page.inPlaceHref = PageFormat.href([GeneratedName.inPlaceList])
+        }
         files.append((GeneratedName.index, try templates.render("index-unit", page)))
         files.append((GeneratedName.indexXML, IndexXMLRenderer.unit(unit, page: page, header: header, figures: indexFigures(units: [unit.id]))))
         return files
@@ -83,28 +91,29 @@ struct PageRenderer {
     func coverPage(_ unit: UnitPlan, _ binder: BinderPlan) -> CoverPage {
         CoverPage(
             header: header, unitName: unit.name, box: box(unit, binder), binderNumber: binder.category.code,
-            categoryName: binder.category.name, itemCount: binder.items.count)
+            categoryName: binder.category.name, itemCount: binder.filedItems.count)
     }
 
     func cataloguePage(_ unit: UnitPlan, _ binder: BinderPlan) -> CataloguePage {
         CataloguePage(
             header: header, unitName: unit.name, box: box(unit, binder), binderNumber: binder.category.code,
             categoryName: binder.category.name,
-            entries: binder.items.enumerated().map { index, plan in
+            entries: binder.filedItems.enumerated().map { index, plan in
                 CatalogueEntry(
                     number: index + 1, title: plan.item.title, copies: plan.item.expectedCount, code: plan.item.code,
                     href: PageFormat.href([plan.folderName, GeneratedName.itemSheet]))
             })
     }
 
+    /// The unit's boxes and the items filed in them; items kept in place are on the 上墙及实物清单.
     func checklistPage(_ unit: UnitPlan) -> ChecklistPage {
         ChecklistPage(
             header: header, unitName: unit.name, fullUnitName: fullUnitName(unit),
-            binders: unit.binders.map { binder in
+            binders: unit.boxes.map { binder in
                 ChecklistBinder(
                     box: box(unit, binder), binderNumber: binder.category.code, categoryName: binder.category.name,
                     points: binder.category.points?.description,
-                    items: binder.items.map { itemRow($0, hrefPrefix: [binder.folderName]) })
+                    items: binder.filedItems.map { itemRow($0, hrefPrefix: [binder.folderName]) })
             })
     }
 
@@ -114,17 +123,17 @@ struct PageRenderer {
         let lead = group.flatMap { street.person($0.lead.id) }
         return ItemSheetPage(
             header: header, unitName: unit.name, box: box(unit, binder), binderNumber: binder.category.code, categoryName: binder.category.name,
-            code: item.code, title: item.title, level: item.level.chinese, groupName: groupName(item.group),
+            code: item.code, title: item.title, level: item.level.label(street.terms), groupName: groupName(item.group),
             groupLead: lead?.nameWithTitle,
             indicatorCode: indicator.code, indicatorName: indicator.name, points: RuleText.points(indicator),
-            rule: RuleText.describe(indicator), veto: indicator.isVeto, method: indicator.method.chinese, standard: indicator.standard,
+            rule: RuleText.describe(indicator, terms: street.terms), veto: indicator.isVeto, method: indicator.method.chinese, standard: indicator.standard,
             documents: documents(item), expected: item.expectedCount, note: PrintText.officialNote(item.note))
     }
 
     func spinePage(_ unit: UnitPlan) -> SpinePage {
         SpinePage(
             header: header, unitName: unit.name, fullUnitName: fullUnitName(unit),
-            labels: unit.binders.map {
+            labels: unit.boxes.map {
                 SpineLabel(
                     ledgerTitle: header.ledgerTitle, box: box(unit, $0), binderNumber: $0.category.code,
                     categoryName: $0.category.name, year: street.year)
@@ -141,13 +150,16 @@ struct PageRenderer {
                 let files = inventory.files[plan.item.code] ?? []
                 let have = files.count, want = plan.item.expectedCount
                 let status = statuses?.status(unit: unit.id, item: plan.item.code)
-                let readiness = ItemReadiness(present: have, expected: want, status: status?.status, failedMock: status?.flagged ?? false)
+                let readiness = ItemReadiness(
+                    item: plan.item, present: have, status: status?.status, note: status?.note, failedMock: status?.flagged ?? false)
                 let completeness = readiness.completeness
+                let inPlace = !plan.item.kind.expectsFiles
                 present += readiness.progress.present
                 expected += readiness.progress.expected
                 let row = IndexItemRow(
                     code: plan.item.code, title: plan.item.title,
-                    href: PageFormat.href([binder.folderName, plan.folderName]),
+                    // Items kept in place have no folder: they link to the 上墙及实物清单.
+                    href: inPlace ? PageFormat.href([GeneratedName.inPlaceList]) : PageFormat.href([binder.folderName, plan.folderName]),
                     expected: want, present: have, state: completeness.chinese, stateClass: completeness.rawValue,
                     files: files.map { file in
                         FileRow(
@@ -157,14 +169,16 @@ struct PageRenderer {
                     },
                     hasFiles: !files.isEmpty, groupName: groupName(plan.item.group),
                     trackerStatus: readiness.status.chinese,
-                    trackerBy: status?.by, trackerAt: status?.at, flag: readiness.flagText, missingMonths: missingMonths(plan.item, files))
+                    trackerBy: status?.by, trackerAt: status?.at, flag: readiness.flagText, missingMonths: missingMonths(plan.item, files),
+                    kind: inPlace ? plan.item.kind.chinese : nil, isInPlace: inPlace, location: inPlace ? status?.note : nil)
                 rows.append(row)
                 if !completeness.isSatisfied { missing.append(row) }
             }
             binders.append(
                 IndexBinderRow(
                     number: binder.category.code, name: binder.category.name,
-                    href: PageFormat.href([binder.folderName, GeneratedName.binderCatalogue]),
+                    href: binder.isInPlaceOnly
+                        ? PageFormat.href([GeneratedName.inPlaceList]) : PageFormat.href([binder.folderName, GeneratedName.binderCatalogue]),
                     items: rows, present: present, expected: expected))
         }
         let summary = inventory.summary(statuses: statuses)
@@ -173,7 +187,7 @@ struct PageRenderer {
         return UnitIndexPage(
             header: header, unitName: unit.name, isStreet: unit.kind == .street, binders: binders,
             missing: missing, hasMissing: !missing.isEmpty, orphans: orphanRows, hasOrphans: !orphanRows.isEmpty,
-            itemCount: summary.items, completeItems: summary.completeItems, present: summary.present, expected: summary.expected,
+            hasItems: !unit.items.isEmpty, itemCount: summary.items, completeItems: summary.completeItems, present: summary.present, expected: summary.expected,
             percent: PageFormat.percent(summary.present, of: summary.expected), streetIndexHref: "../" + GeneratedName.index,
             score: score, gaps: gaps, hasGaps: !gaps.isEmpty)
     }
@@ -215,35 +229,55 @@ struct PageRenderer {
         return (section, gaps)
     }
 
-    /// Months of the statistical year that a monthly item's file names do not mention.
+    /// Months (and named monthly reports) of the statistical year that the file names miss.
     func missingMonths(_ item: LedgerItem, _ files: [UserFile]) -> String? {
-        guard !files.isEmpty, item.documents.contains(where: { $0.period == .monthly }) else { return nil }
-        let missing = PeriodCoverage(names: files.map(\.name), start: street.periodStart, end: street.periodEnd).missing
-        return missing.isEmpty ? nil : missing.map(\.chinese).joined(separator: "、")
+        PeriodicGap.missingText(item, fileNames: files.map(\.name), start: street.periodStart, end: street.periodEnd)
+    }
+
+    /// The unit's 上墙及实物清单: every item kept in place, with whether it is confirmed and where.
+    func inPlacePage(_ unit: UnitPlan) -> InPlacePage {
+        var confirmed = 0
+        let rows = unit.binders.flatMap { binder in
+            binder.items.filter { !$0.item.kind.expectsFiles }.map { plan in
+                let status = statuses?.status(unit: unit.id, item: plan.item.code)
+                let readiness = ItemReadiness(item: plan.item, present: 0, status: status?.status, note: status?.note, failedMock: status?.flagged ?? false)
+                if readiness.completeness.isSatisfied { confirmed += 1 }
+                return InPlaceRow(
+                    code: plan.item.code, title: plan.item.title, kind: plan.item.kind.chinese, place: plan.item.kind.placeLabel,
+                    binder: "\(binder.category.code) \(binder.category.name)", groupName: groupName(plan.item.group),
+                    documents: plan.item.documents.map { "\($0.title) \($0.quantity)" }.joined(separator: "；"),
+                    state: readiness.completeness.chinese, stateClass: readiness.completeness.rawValue,
+                    location: status?.note, by: status?.by, flag: readiness.flagText)
+            }
+        }
+        return InPlacePage(header: header, unitName: unit.name, rows: rows, confirmed: confirmed, total: rows.count, indexHref: GeneratedName.index)
     }
 
     // MARK: Street pages
 
     func streetIndex(plan: PackPlan, summaries: [PackGenerator.UnitSummary], orphans: [OrphanRow]) -> StreetIndexPage {
         var rows: [StreetUnitRow] = []
-        var items = 0, complete = 0, present = 0, expected = 0
+        var items = 0, complete = 0, signedOff = 0, flagged = 0, present = 0, expected = 0
         for (unit, summary) in zip(plan.units, summaries) {
             let percent = PageFormat.percent(summary.present, of: summary.expected)
             rows.append(
                 StreetUnitRow(
                     number: unit.number, name: unit.name, href: PageFormat.href([unit.folderName, GeneratedName.index]),
-                    binders: unit.binders.count, items: summary.items, completeItems: summary.completeItems,
+                    binders: unit.boxes.count, items: summary.items, completeItems: summary.completeItems,
                     missingItems: summary.items - summary.completeItems,
-                    missingClass: summary.items > summary.completeItems ? "missing" : "complete", present: summary.present, expected: summary.expected,
+                    missingClass: summary.items > summary.completeItems ? "missing" : "complete",
+                    signedOff: summary.signedOff, flagged: summary.flagged, present: summary.present, expected: summary.expected,
                     percent: percent, barWidth: percent))
             items += summary.items
             complete += summary.completeItems
+            signedOff += summary.signedOff
+            flagged += summary.flagged
             present += summary.present
             expected += summary.expected
         }
         return StreetIndexPage(
             header: header, units: rows, orphans: orphans, hasOrphans: !orphans.isEmpty,
-            totalItems: items, totalComplete: complete, totalPresent: present, totalExpected: expected,
+            totalItems: items, totalComplete: complete, totalSignedOff: signedOff, totalFlagged: flagged, totalPresent: present, totalExpected: expected,
             percent: PageFormat.percent(present, of: expected))
     }
 

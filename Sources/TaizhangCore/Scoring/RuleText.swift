@@ -1,11 +1,11 @@
 /// Scoring rules in words (评分细则), generated from the typed rules for every page.
 public enum RuleText {
     /// `每缺1份资料扣0.5分；扣完为止`, `不计分` for unscored indicators.
-    public static func describe(_ indicator: Indicator) -> String {
+    public static func describe(_ indicator: Indicator, terms: UnitTerms = .default) -> String {
         guard indicator.isScored else { return "不计分" }
         var parts = indicator.rules.compactMap { rule -> String? in
             if case .cap = rule.kind { return nil }
-            return describe(rule.kind, figureLabels: indicator.figureLabels)
+            return describe(rule.kind, figureLabels: indicator.figureLabels, terms: terms)
         }
         if parts.isEmpty { parts.append("按完成条目比例计分") }
         let cap = indicator.rules.lazy.compactMap { rule -> (Decimal2?, Bool)? in
@@ -29,7 +29,7 @@ public enum RuleText {
     }
 
     /// One rule in words; a figure is named by its label when `figureLabels` has it.
-    public static func describe(_ kind: ScoringRule.Kind, figureLabels: [String: String] = [:]) -> String {
+    public static func describe(_ kind: ScoringRule.Kind, figureLabels: [String: String] = [:], terms: UnitTerms = .default) -> String {
         func figure(_ id: String?) -> String { id.map { "（\(figureLabels[$0] ?? $0)）" } ?? "" }
         func item(_ code: String?) -> String { code.map { "\($0) " } ?? "" }
         switch kind {
@@ -38,7 +38,7 @@ public enum RuleText {
                 switch per {
                 case .document: "1份资料"
                 case .item: "1项台账"
-                case .community: "1个社区"
+                case .community: "1个\(terms.lower)"
                 }
             return "\(item(code))每缺\(what)扣\(amount)分"
         case let .perCase(amount, label, code, id):

@@ -124,7 +124,10 @@ public struct ScoreEstimator: Sendable {
         let expected = item.item.expectedCount
         var missing = 0
         if !complete {
-            if let present = evidence.present {
+            if !item.item.kind.expectsFiles {
+                // A board or register kept in place counts as one, missing until confirmed.
+                missing = 1
+            } else if let present = evidence.present {
                 missing = max(0, expected - present)
             } else if evidence.status == .notReviewed {
                 missing = expected
@@ -138,7 +141,7 @@ public struct ScoreEstimator: Sendable {
         let facts = items.map { self.facts($0, unit: unit.id, inputs) }
         var result = IndicatorScore(
             code: indicator.code, name: indicator.name, parent: indicator.parentCode, points: indicator.points,
-            earned: indicator.points, rule: RuleText.describe(indicator), isVeto: indicator.isVeto)
+            earned: indicator.points, rule: RuleText.describe(indicator, terms: plan.terms), isVeto: indicator.isVeto)
         func deduct(_ amount: Decimal2, _ reason: String, item: ItemFacts? = nil, figure: String? = nil, community: String? = nil) {
             guard amount > .zero else { return }
             result.deductions.append(
@@ -175,11 +178,12 @@ public struct ScoreEstimator: Sendable {
         var cap = indicator.points
         var negative = false
         for rule in indicator.rules {
-            let words = RuleText.describe(rule.kind, figureLabels: indicator.figureLabels)
+            let words = RuleText.describe(rule.kind, figureLabels: indicator.figureLabels, terms: plan.terms)
             switch rule.kind {
             case let .perMissing(amount, .document, code):
                 for fact in candidates(code) where fact.missing {
-                    deduct(amount * fact.missingDocuments, "缺 \(fact.missingDocuments) 份资料（\(words)）", item: fact)
+                    let what = fact.plan.item.kind.expectsFiles ? "缺 \(fact.missingDocuments) 份资料" : "\(fact.plan.item.kind.chinese)未确认"
+                    deduct(amount * fact.missingDocuments, "\(what)（\(words)）", item: fact)
                 }
             case let .perMissing(amount, .item, code):
                 for fact in candidates(code) where fact.missing {
@@ -188,7 +192,7 @@ public struct ScoreEstimator: Sendable {
             case let .perMissing(amount, .community, code):
                 if unit.kind == .community {
                     if let fact = candidates(code).first(where: \.missing) {
-                        deduct(amount, "本社区台账不全（\(words)）", item: fact, community: unit.id)
+                        deduct(amount, "本\(plan.terms.lower)台账不全（\(words)）", item: fact, community: unit.id)
                     }
                 } else {
                     for community in plan.units where community.kind == .community {

@@ -245,7 +245,21 @@ public struct WorkspaceValidator: Sendable {
 
     private func checkOwnersAndCodes(_ d: inout [Diagnostic]) {
         for category in catalogue.categories {
+            if !category.level.fits(in: catalogue.level) {
+                d.append(
+                    .warning(
+                        "checklist.level-mismatch",
+                        "category \(category.code) is kept at \(category.level.rawValue) level but the catalogue is \(catalogue.level.rawValue)-level only",
+                        at: category.location))
+            }
             for indicator in category.indicators {
+                if !indicator.level.fits(in: category.level) {
+                    d.append(
+                        .warning(
+                            "checklist.level-mismatch",
+                            "indicator \(indicator.code) is kept at \(indicator.level.rawValue) level but its category \(category.code) is \(category.level.rawValue)-level only",
+                            at: indicator.location))
+                }
                 if indicator.items.isEmpty {
                     d.append(.warning("checklist.no-items", "indicator \(indicator.code) has no ledger items, so nothing will be filed for it", at: indicator.location))
                 }
@@ -350,7 +364,31 @@ public struct WorkspaceValidator: Sendable {
                 }
             }
         }
+        for item in catalogue.allItems {
+            for document in item.documents {
+                guard let from = document.quantityFrom else { continue }
+                guard let definition = definitions[from.id] else {
+                    let known = street.attributeDefinitions.filter { $0.kind == .integer }.map(\.name).sorted().joined(separator: ", ")
+                    d.append(
+                        .error(
+                            "checklist.unknown-attribute", "quantityFrom of item \(item.code) names unknown attribute \"\(from.id)\"", at: from.location,
+                            notes: [known.isEmpty ? "define an integer attribute in street.xml, e.g. <attribute name=\"\(from.id)\" type=\"integer\" label=\"…\"/>" : "integer attributes: \(known)"]))
+                    continue
+                }
+                if definition.kind != .integer {
+                    d.append(
+                        .error(
+                            "checklist.bad-attribute-value",
+                            "quantityFrom of item \(item.code) names \(from.id), which is \(definition.kind.rawValue); a quantity needs an integer attribute",
+                            at: from.location))
+                }
+            }
+        }
+        let itemCodes = Set(catalogue.allItems.map(\.code))
         for community in street.communities {
+            for quantity in community.quantities where !itemCodes.contains(quantity.item) {
+                d.append(.error("checklist.unknown-reference", "community \(community.id) sets the quantity of unknown item \(quantity.item)", at: quantity.location))
+            }
             for value in community.values {
                 guard let definition = definitions[value.name] else {
                     d.append(

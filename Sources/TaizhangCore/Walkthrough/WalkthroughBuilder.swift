@@ -55,7 +55,7 @@ public struct WalkthroughBuilder {
         let renderer = PageHeaderSource(workspace: workspace)
 
         // Documents an inspector would ask for.
-        let candidates = unit.binders.flatMap { binder in binder.items.map { (binder, $0) } }
+        let candidates = unit.boxes.flatMap { binder in binder.filedItems.map { (binder, $0) } }
         let sampledItems = sampler.sample(candidates, count: options.documents) { _, item in
             let status = statuses?.status(unit: unit.id, item: item.item.code)?.status
             let signedOff = status == .ticked || status == .verified || status == .notApplicable
@@ -87,7 +87,7 @@ public struct WalkthroughBuilder {
             WalkthroughStop(
                 order: stop.order, name: stop.name, isLedgerRoom: stop.kind == .ledgerRoom, isHousehold: stop.kind == .household,
                 notes: stop.notes.isEmpty ? nil : stop.notes,
-                binders: stop.kind == .ledgerRoom ? unit.binders.map { "\($0.category.code) \($0.category.name)" }.joined(separator: "、") : "",
+                binders: stop.kind == .ledgerRoom ? unit.boxes.map { "\($0.category.code) \($0.category.name)" }.joined(separator: "、") : "",
                 documents: stop.kind == .ledgerRoom ? documents : [],
                 household: stop.householdID.flatMap(data.household).map(row),
                 time: clock.next(TimePlan.minutes(stop.kind)))
@@ -108,7 +108,7 @@ public struct WalkthroughBuilder {
         let scores = workspace.catalogue.allIndicators.filter(\.isScored).map { indicator in
             ScoreRow(
                 code: indicator.code, name: indicator.name, points: indicator.points.description,
-                method: indicator.method.chinese, veto: indicator.isVeto, rule: RuleText.describe(indicator),
+                method: indicator.method.chinese, veto: indicator.isVeto, rule: RuleText.describe(indicator, terms: street.terms),
                 elsewhere: !here.contains(indicator.code))
         }
         let listed = workspace.catalogue.allIndicators.reduce(Decimal2.zero) { $0 + $1.points }
@@ -187,7 +187,7 @@ public struct WalkthroughBuilder {
 
     /// The binder's 1-based position among the unit's boxes, as covers and spines number them.
     static func boxNumber(_ binder: BinderPlan, in unit: UnitPlan) -> Int {
-        (unit.binders.firstIndex { $0.category.code == binder.category.code } ?? 0) + 1
+        (unit.boxes.firstIndex { $0.category.code == binder.category.code } ?? 0) + 1
     }
 
     static func whatToCheck(_ h: Household) -> String {
@@ -242,7 +242,7 @@ struct PageHeaderSource {
             streetName: street.name, office: street.office ?? street.name, year: street.year,
             assessmentTitle: title, ledgerTitle: title.hasSuffix("目录") ? String(title.dropLast(2)) : title,
             periodText: "\(street.periodStart.chinese)至\(street.periodEnd.chinese)",
-            inspectionDate: street.inspectionDate.chinese)
+            inspectionDate: street.inspectionDate.chinese, terms: PageTerms(upper: street.terms.upper, lower: street.terms.lower))
     }
 }
 

@@ -53,6 +53,8 @@ public struct WalkthroughData: Sendable {
         let folder = root + "/" + folder + "/" + community
         var diagnostics: [Diagnostic] = []
         guard FileManager.default.fileExists(atPath: folder) else {
+            // The street office rehearses its own ledger room: no households to visit, no route needed.
+            if community == "street" { return (WalkthroughData(community: community, households: [], route: []), []) }
             return (
                 nil,
                 [

@@ -53,8 +53,7 @@ struct ItemsController: Sendable {
                 let present = FileInventory.userFiles(in: paths.itemRoot(unit, binder, item)).count
                 let status = record?.status ?? .notReviewed
                 let readiness = ItemReadiness(
-                    present: present, expected: item.item.expectedCount, status: record?.status,
-                    failedMock: record?.flagged ?? false)
+                    item: item.item, present: present, status: record?.status, note: record?.note, failedMock: record?.flagged ?? false)
                 rows.append(
                     ItemsPage.Row(
                         code: item.item.code, title: item.item.title, binder: binder.category.code + " " + binder.category.name,
@@ -74,7 +73,7 @@ struct ItemsController: Sendable {
     func change(_ context: WebContext, untick: Bool) async throws -> Response {
         guard let session = context.session, let form = context.form else { return WebRenderer.redirect("/login") }
         guard let unit = form.text("unit"), let item = form.text("item") else {
-            return renderer.error(.badRequest, "缺少社区或台账编号。", session: session)
+            return renderer.error(.badRequest, "缺少\(configuration.tracker.workspace.street.terms.lower)或台账编号。", session: session)
         }
         var status = ItemStatus.ticked
         if !untick, let raw = form.text("status") {

@@ -13,7 +13,7 @@ struct UnitController: Sendable {
         // The old address of the generated index; the pack is now served under /pack/.
         group.get("units/{id}/index.html") { _, context in
             guard let unit = configuration.tracker.plan.unit(id: context.parameters.get("id") ?? "") else {
-                return renderer.error(.notFound, "没有这个社区。", session: context.session)
+                return renderer.error(.notFound, "没有这个\(configuration.tracker.workspace.street.terms.lower)。", session: context.session)
             }
             return WebRenderer.redirect(PackFiles.href([unit.folderName, GeneratedName.index]))
         }
@@ -23,7 +23,7 @@ struct UnitController: Sendable {
         guard let session = context.session else { return WebRenderer.redirect("/login") }
         let id = context.parameters.get("id") ?? ""
         guard configuration.tracker.plan.unit(id: id) != nil else {
-            return renderer.error(.notFound, "没有这个社区：\(id)", session: session)
+            return renderer.error(.notFound, "没有这个\(configuration.tracker.workspace.street.terms.lower)：\(id)", session: session)
         }
         let (configuration, renderer) = (self.configuration, self.renderer)
         let page = try await Blocking.run { try Self.model(configuration, renderer: renderer, unit: id) }
@@ -42,8 +42,7 @@ struct UnitController: Sendable {
                     let record = records[item.item.code]
                     let present = FileInventory.userFiles(in: paths.itemRoot(unit, binder, item)).count
                     let readiness = ItemReadiness(
-                        present: present, expected: item.item.expectedCount, status: record?.status,
-                        failedMock: record?.flagged ?? false)
+                        item: item.item, present: present, status: record?.status, note: record?.note, failedMock: record?.flagged ?? false)
                     return UnitPage.Item(
                         code: item.item.code, title: item.item.title, present: present,
                         expected: item.item.expectedCount, status: readiness.status.chinese,
