@@ -1,34 +1,53 @@
 #!/usr/bin/env bash
-# Benchmark of `taizhang generate` at city scale (release build).
+# Benchmark of `taizhang generate` at city scale (release build), against its floor and peer.
 #   Benchmarks/generate.sh [N]     N communities, default 640
-# Prints: cold generation, no-op regeneration, files written, peak memory, and `cp -a` of the
-# same tree as the file-system floor.
+#   TAIZHANG_BIN=path              measure that binary instead of building (an older build, say)
+# Prints, from one run: first generation, no-op regeneration, peak memory and user CPU, the
+# same for the Python peer (Benchmarks/peer: lxml + Jinja2, same tree from the same XML) and
+# `cp -a` of the generated tree (the file-system floor), then the ratios the issue sets goals
+# for: first ≤ 1.5× cp -a and faster than the peer, no-op ≤ 0.1× first, peak ≤ 100 MiB.
+# The page cache is dropped before each command when the machine allows it (root).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 n=${1:-640}
 work=$(mktemp -d /tmp/taizhang-bench.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 
-swift build -c release --product taizhang >/dev/null
-bin=$(swift build -c release --show-bin-path)/taizhang
+if [ -n "${TAIZHANG_BIN:-}" ]; then
+  bin=$TAIZHANG_BIN
+else
+  swift build -c release --product taizhang >/dev/null
+  bin=$(swift build -c release --show-bin-path)/taizhang
+fi
+python3 -c 'import lxml, jinja2' 2>/dev/null || { echo "the peer needs: pip install lxml jinja2" >&2; exit 69; }
 python3 Benchmarks/make-workspace.py . "$work/ws" "$n"
 "$bin" validate --workspace "$work/ws" 2>&1 | tail -1
 
-measure() {  # label, command…: prints wall seconds and peak RSS
-  local label=$1; shift
-  /usr/bin/time -f "%e %M" -o "$work/time" "$@" >"$work/out" 2>"$work/err" || { cat "$work/err"; exit 1; }
-  read -r secs kb <"$work/time"
-  printf '%-28s %8.2f s   peak %6d MiB\n' "$label" "$secs" $((kb / 1024))
+declare -A wall user peak
+measure() {  # key, label, command…: wall seconds, user CPU, peak RSS
+  local key=$1 label=$2; shift 2
+  sync; (echo 3 > /proc/sys/vm/drop_caches) 2>/dev/null || true
+  /usr/bin/time -f "%e %U %M" -o "$work/time" "$@" >"$work/out" 2>"$work/err" || { cat "$work/err"; exit 1; }
+  read -r wall[$key] user[$key] kb <"$work/time"
+  peak[$key]=$((kb / 1024))
+  printf '%-30s %8.2f s wall %7.2f s user   peak %5d MiB\n' "$label" "${wall[$key]}" "${user[$key]}" "${peak[$key]}"
 }
 
 echo "communities: $n"
-measure "cold generation" "$bin" generate --workspace "$work/ws"
-tail -2 "$work/out"
-pack=$(ls -d "$work"/ws/output/*/)
-files=$(find "$pack" -type f | wc -l)
-dirs=$(find "$pack" -type d | wc -l)
-bytes=$(du -sb "$pack" | cut -f1)
-echo "pack: $files files, $dirs folders, $((bytes / 1024 / 1024)) MiB"
-measure "no-op regeneration" "$bin" generate --workspace "$work/ws"
+measure first "taizhang first generation" "$bin" generate --workspace "$work/ws"
 tail -2 "$work/out" | head -1
-measure "cp -a (file-system floor)" cp -a "$pack" "$work/copy"
+pack=$(ls -d "$work"/ws/output/*/)
+echo "pack: $(find "$pack" -type f | wc -l) files, $(find "$pack" -type d | wc -l) folders, $(($(du -sb "$pack" | cut -f1) / 1024 / 1024)) MiB"
+measure noop "taizhang no-op regeneration" "$bin" generate --workspace "$work/ws"
+tail -2 "$work/out" | head -1
+measure peer "peer first generation" python3 Benchmarks/peer/peer.py "$work/ws" "$work/peer"
+measure peernoop "peer no-op regeneration" python3 Benchmarks/peer/peer.py "$work/ws" "$work/peer"
+measure cp "cp -a (file-system floor)" cp -a "$pack" "$work/copy"
+
+ratio() { python3 -c "print(f'{$1 / $2:.2f}')"; }
+echo "first / cp -a:        $(ratio "${wall[first]}" "${wall[cp]}")×   (goal ≤ 1.5)"
+echo "first / peer first:   $(ratio "${wall[first]}" "${wall[peer]}")×   (goal < 1)"
+echo "no-op / first:        $(ratio "${wall[noop]}" "${wall[first]}")×   (goal ≤ 0.1)"
+echo "no-op / peer no-op:   $(ratio "${wall[noop]}" "${wall[peernoop]}")×"
+echo "user CPU first/peer:  $(ratio "${user[first]}" "${user[peer]}")×, no-op/peer: $(ratio "${user[noop]}" "${user[peernoop]}")×"
+echo "peak memory:          ${peak[first]} MiB first, ${peak[noop]} MiB no-op   (goal ≤ 100)"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Benchmark of `taizhang scan` against sha256sum on the same files (release build).
 #   Benchmarks/scan.sh [COMMUNITIES] [FILES_PER_COMMUNITY] [KB_PER_FILE]
+#   TAIZHANG_BIN=path   measure that binary instead of building
 # Fills the synthetic pack's item folders with random files, then times a first scan (every
 # file hashed, on both cores), a repeat scan (nothing changed: nothing re-read), sha256sum on
 # one core and `xargs -P2 sha256sum` on two. The page cache is dropped before each command
@@ -13,8 +14,12 @@ kb=${3:-64}
 work=$(mktemp -d /tmp/taizhang-scanbench.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 
-swift build -c release --product taizhang >/dev/null
-bin=$(swift build -c release --show-bin-path)/taizhang
+if [ -n "${TAIZHANG_BIN:-}" ]; then
+  bin=$TAIZHANG_BIN
+else
+  swift build -c release --product taizhang >/dev/null
+  bin=$(swift build -c release --show-bin-path)/taizhang
+fi
 python3 Benchmarks/make-workspace.py . "$work/ws" "$communities"
 "$bin" generate --workspace "$work/ws" >/dev/null
 python3 - "$work/ws/output" "$per" "$kb" <<'PY'
@@ -40,10 +45,12 @@ t() {
   local start end
   sync; (echo 3 > /proc/sys/vm/drop_caches) 2>/dev/null || true
   start=$(date +%s.%N); "$@" >/dev/null; end=$(date +%s.%N)
-  python3 -c "print(f'{$end - $start:8.2f} s')"
+  last=$(python3 -c "print(f'{$end - $start:.3f}')")
+  printf '%8.2f s\n' "$last"
 }
-printf '%-34s' "taizhang scan (first, both cores)"; t "$bin" scan --workspace "$work/ws"
-printf '%-34s' "taizhang scan (repeat, no changes)"; t "$bin" scan --workspace "$work/ws"
+printf '%-34s' "taizhang scan (first, both cores)"; t "$bin" scan --workspace "$work/ws"; first=$last
+printf '%-34s' "taizhang scan (repeat, no changes)"; t "$bin" scan --workspace "$work/ws"; repeat=$last
 find "$work/ws/output" -name '扫描件*' -print0 >"$work/list"
 printf '%-34s' "sha256sum (one core)"; t sh -c "xargs -0 sha256sum <'$work/list'"
-printf '%-34s' "xargs -P2 sha256sum (two cores)"; t sh -c "xargs -0 -P2 -n 500 sha256sum <'$work/list'"
+printf '%-34s' "xargs -P2 sha256sum (two cores)"; t sh -c "xargs -0 -P2 -n 500 sha256sum <'$work/list'"; floor=$last
+python3 -c "print(f'first / xargs -P2 sha256sum: {$first / $floor:.2f}x (goal <= 1.1); repeat / first: {$repeat / $first:.2f}x (goal <= 0.2)')"

@@ -9,7 +9,9 @@ public struct EvidenceScanner: Sendable {
     public let tracker: Tracker
     public let packRoot: String
     /// How files are hashed (tests make a file unreadable for a moment).
-    var hash: @Sendable ([String]) -> [String?] = { FileHasher.sha256(paths: $0) }
+    var hash: (@Sendable ([String]) -> [String?])?
+    /// Called from any thread as files are hashed: (hashed so far, to hash); for a progress line.
+    public var progress: (@Sendable (Int, Int) -> Void)?
 
     public init(tracker: Tracker, packRoot: String) {
         self.tracker = tracker
@@ -88,7 +90,16 @@ public struct EvidenceScanner: Sendable {
 
         // Hash only what is new or touched, on every core.
         let toHash = found.indices.filter { found[$0].needsHash }
-        let hashes = hash(toHash.map { packRoot + "/" + found[$0].record.path })
+        let paths = toHash.map { packRoot + "/" + found[$0].record.path }
+        let hashes: [String?]
+        if let hash {
+            hashes = hash(paths)
+        } else if let progress {
+            let total = paths.count
+            hashes = FileHasher.sha256(paths: paths) { done in progress(done, total) }
+        } else {
+            hashes = FileHasher.sha256(paths: paths)
+        }
         var unreadable: [String] = []
         for (index, hash) in zip(toHash, hashes) {
             if let hash {

@@ -24,7 +24,11 @@ extension Taizhang {
             }
             let clock = ContinuousClock()
             var report: EvidenceScanner.Report?
-            let elapsed = try clock.measure { report = try EvidenceScanner(tracker: tracker, packRoot: packRoot).scan(community: community) }
+            var scanner = EvidenceScanner(tracker: tracker, packRoot: packRoot)
+            let progress = Progress("扫描")
+            scanner.progress = { done, total in progress.update(done: done, total: total) }
+            let elapsed = try clock.measure { report = try scanner.scan(community: community) }
+            progress.finish()
             guard let report else { return }
             let kinds: [ScanChange.Kind: String] = [.added: "新增", .changed: "已改动", .removed: "已缺失"]
             for path in report.unreadable {

@@ -32,16 +32,16 @@ extension Taizhang {
             }
             let templates = try options.templates(PackGenerator.requiredTemplates)
             let outputRoot = pack.outputRoot(options)
-            let progress = Console.progress()
+            let progress = Progress("生成")
             var generation = PackGenerator.Options(
                 outputRoot: outputRoot, communities: community.isEmpty ? nil : community, dryRun: dryRun,
-                progress: progress)
+                progress: { done, total, name in progress.update(done: done, total: total, detail: name) })
             if let tracker = try tracking.existingTracker(for: workspace) {
                 generation.statuses = try tracker.statusSource()
                 generation.scoring = try MockScoring(tracker: tracker).packScoring()
             }
             let result = PackGenerator(workspace: workspace, templates: templates).generate(generation)
-            Console.endProgress()
+            progress.finish()
             let diagnostics = DiagnosticsEngine(root: result.packRoot)
             diagnostics.emit(result.diagnostics)
             let report = result.report

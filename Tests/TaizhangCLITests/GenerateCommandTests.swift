@@ -44,3 +44,21 @@ import Testing
         #expect(result.stderr.contains("unknown community \"atlantis\""))
     }
 }
+
+/// Issue #15: long commands show a progress line on a terminal, and nothing of it elsewhere.
+@Suite struct ProgressLineTests {
+    @Test func generateShowsProgressOnATerminalOnly() throws {
+        let workspace = try WorkspaceCopy()
+        try FileManager.default.copyItem(atPath: CLI.repository + "/templates", toPath: workspace.path + "/templates")
+        let piped = try CLI.run(["generate", "--workspace", workspace.path])
+        #expect(piped.status == 0)
+        #expect(!piped.stderr.contains("\u{1B}") && !piped.stderr.contains("生成 "))
+        // `script` gives the command a pseudo-terminal for its output.
+        try FileManager.default.removeItem(atPath: workspace.path + "/output")
+        let terminal = try CLI.run(
+            ["generate", "--workspace", workspace.path], launcher: ["/bin/sh", "-c", #"exec /usr/bin/script -qec "'$0' $*" /dev/null"#])
+        #expect(terminal.status == 0)
+        #expect(terminal.stdout.contains("生成 10/10 "))
+        #expect(terminal.stdout.contains("\u{1B}[2K\r"))
+    }
+}

@@ -111,13 +111,15 @@ public struct PackGenerator {
             let inventories = Parallel.map(chunk) { unit in
                 UnitInventory(unit: unit, unitRoot: paths.unitRoot(unit), generated: generated)
             }
-            let rendered = Parallel.map(inventories) { inventory -> Swift.Result<[(String, [UInt8])], Diagnostic> in
-                Swift.Result { () throws(Diagnostic) in
-                    inScope(inventory.unit) ? try renderer.unitFiles(inventory.unit, inventory: inventory, orphans: inventory.orphans) : []
+            let rendered = Parallel.map(inventories) { inventory -> Swift.Result<[RenderedPage], Diagnostic> in
+                guard inScope(inventory.unit) else { return .success([]) }
+                let pages = renderer.unitFiles(inventory.unit, inventory: inventory, orphans: inventory.orphans)
+                return Swift.Result { () throws(Diagnostic) in
+                    try pages.map { page throws(Diagnostic) in try RenderedPage(page, under: inventory.unit.folderName + "/", generated: generated) }
                 }
             }
             for (unit, (inventory, outcome)) in zip(chunk, zip(inventories, rendered)) {
-                let files: [(String, [UInt8])]
+                let files: [RenderedPage]
                 switch outcome {
                 case .success(let rendered): files = rendered
                 case .failure(let diagnostic): return Result(packRoot: packRoot, plan: plan, report: writer.report, diagnostics: [diagnostic], units: summaries, orphans: [])
@@ -127,10 +129,9 @@ public struct PackGenerator {
                 guard inScope(unit) else { continue }
                 position += 1
                 options.progress?(position, scopeUnits.count, unit.name)
-                for (relative, bytes) in files {
-                    let path = unit.folderName + "/" + relative
-                    planned.insert(path)
-                    writer.write(path, bytes)
+                for file in files {
+                    planned.insert(file.path)
+                    file.write(to: writer)
                 }
             }
         }
@@ -150,8 +151,8 @@ public struct PackGenerator {
             OrphanRow(path: orphan.path, href: PageFormat.href(orphan.path.split(separator: "/").map(String.init)), files: orphan.files)
         }
         do throws(Diagnostic) {
-            for (relative, bytes) in try renderer.streetFiles(plan: plan, summaries: summaries, orphans: orphanRows) {
-                writer.write(relative, bytes)
+            for page in renderer.streetFiles(plan: plan, summaries: summaries, orphans: orphanRows) {
+                try RenderedPage(page, under: "", generated: generated).write(to: writer)
             }
         } catch {
             return Result(packRoot: packRoot, plan: plan, report: writer.report, diagnostics: [error], units: summaries, orphans: [])
@@ -171,6 +172,32 @@ public struct PackGenerator {
                     at: SourceLocation(file: packRoot + "/" + orphan.path)))
         }
         return Result(packRoot: packRoot, plan: plan, report: writer.report, diagnostics: diagnostics, units: summaries, orphans: orphanRows.map(\.path))
+    }
+}
+
+/// A generated page ready for the writer: its bytes, or nothing when the last run's file is
+/// current (same fingerprint, file still there), so it was not rendered at all.
+struct RenderedPage: Sendable {
+    let path: String
+    let bytes: [UInt8]?
+    let fingerprint: String?
+
+    init(_ page: GeneratedPage, under prefix: String, generated: GeneratedFiles) throws(Diagnostic) {
+        path = prefix + page.path
+        fingerprint = page.fingerprint
+        if let fingerprint, generated.isCurrent(path, fingerprint: fingerprint) {
+            bytes = nil
+        } else {
+            bytes = try page.render()
+        }
+    }
+
+    func write(to writer: PackWriter) {
+        if let bytes {
+            writer.write(path, bytes, fingerprint: fingerprint)
+        } else {
+            writer.keep(path)
+        }
     }
 }
 

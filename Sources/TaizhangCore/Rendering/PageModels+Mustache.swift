@@ -7,6 +7,7 @@ import Mustache
 //
 // Explicit field lookup for the view models: swift-mustache otherwise reflects every
 // lookup through Mirror, which was more than half of generation time at city scale.
+// The fingerprints feed every field, so an unchanged page is not rendered again.
 
 extension PageHeader: MustacheParent {
     func child(named name: String) -> Any? {
@@ -24,12 +25,58 @@ extension PageHeader: MustacheParent {
     }
 }
 
+extension PageHeader: PageFingerprintable {
+    func fingerprint(into fingerprint: inout PageFingerprint) {
+        fingerprint.add(self.streetName)
+        fingerprint.add(self.office)
+        fingerprint.add(self.year)
+        fingerprint.add(self.assessmentTitle)
+        fingerprint.add(self.ledgerTitle)
+        fingerprint.add(self.periodText)
+        fingerprint.add(self.inspectionDate)
+        fingerprint.add(self.terms)
+    }
+}
+
+extension PageHeader: PageLookup {
+    func value(named name: String) -> PageValue {
+        switch name {
+        case "streetName": PageValue(self.streetName)
+        case "office": PageValue(self.office)
+        case "year": PageValue(self.year)
+        case "assessmentTitle": PageValue(self.assessmentTitle)
+        case "ledgerTitle": PageValue(self.ledgerTitle)
+        case "periodText": PageValue(self.periodText)
+        case "inspectionDate": PageValue(self.inspectionDate)
+        case "terms": PageValue(self.terms)
+        default: .missing
+        }
+    }
+}
+
 extension PageTerms: MustacheParent {
     func child(named name: String) -> Any? {
         switch name {
         case "upper": self.upper
         case "lower": self.lower
         default: nil
+        }
+    }
+}
+
+extension PageTerms: PageFingerprintable {
+    func fingerprint(into fingerprint: inout PageFingerprint) {
+        fingerprint.add(self.upper)
+        fingerprint.add(self.lower)
+    }
+}
+
+extension PageTerms: PageLookup {
+    func value(named name: String) -> PageValue {
+        switch name {
+        case "upper": PageValue(self.upper)
+        case "lower": PageValue(self.lower)
+        default: .missing
         }
     }
 }
@@ -42,6 +89,27 @@ extension DocumentRow: MustacheParent {
         case "period": self.period
         case "date": self.date
         default: nil
+        }
+    }
+}
+
+extension DocumentRow: PageFingerprintable {
+    func fingerprint(into fingerprint: inout PageFingerprint) {
+        fingerprint.add(self.title)
+        fingerprint.add(self.quantity)
+        fingerprint.add(self.period)
+        fingerprint.add(self.date)
+    }
+}
+
+extension DocumentRow: PageLookup {
+    func value(named name: String) -> PageValue {
+        switch name {
+        case "title": PageValue(self.title)
+        case "quantity": PageValue(self.quantity)
+        case "period": PageValue(self.period)
+        case "date": PageValue(self.date) { PageValue($0) }
+        default: .missing
         }
     }
 }
@@ -68,6 +136,47 @@ extension ItemRow: MustacheParent {
     }
 }
 
+extension ItemRow: PageFingerprintable {
+    func fingerprint(into fingerprint: inout PageFingerprint) {
+        fingerprint.add(self.code)
+        fingerprint.add(self.title)
+        fingerprint.add(self.folder)
+        fingerprint.add(self.href)
+        fingerprint.add(self.indicatorCode)
+        fingerprint.add(self.indicatorName)
+        fingerprint.add(self.points)
+        fingerprint.add(self.rule)
+        fingerprint.add(self.method)
+        fingerprint.add(self.group)
+        fingerprint.add(self.documents)
+        fingerprint.add(self.expected)
+        fingerprint.add(self.keywords)
+        fingerprint.add(self.note)
+    }
+}
+
+extension ItemRow: PageLookup {
+    func value(named name: String) -> PageValue {
+        switch name {
+        case "code": PageValue(self.code)
+        case "title": PageValue(self.title)
+        case "folder": PageValue(self.folder)
+        case "href": PageValue(self.href)
+        case "indicatorCode": PageValue(self.indicatorCode)
+        case "indicatorName": PageValue(self.indicatorName)
+        case "points": PageValue(self.points)
+        case "rule": PageValue(self.rule)
+        case "method": PageValue(self.method)
+        case "group": PageValue(self.group)
+        case "documents": PageValue(self.documents) { PageValue($0) }
+        case "expected": PageValue(self.expected)
+        case "keywords": PageValue(self.keywords) { PageValue($0) }
+        case "note": PageValue(self.note) { PageValue($0) }
+        default: .missing
+        }
+    }
+}
+
 extension BoxPosition: MustacheParent {
     func child(named name: String) -> Any? {
         switch name {
@@ -76,6 +185,27 @@ extension BoxPosition: MustacheParent {
         case "boxNumber": self.boxNumber
         case "boxCount": self.boxCount
         default: nil
+        }
+    }
+}
+
+extension BoxPosition: PageFingerprintable {
+    func fingerprint(into fingerprint: inout PageFingerprint) {
+        fingerprint.add(self.fullUnitName)
+        fingerprint.add(self.compactUnitName)
+        fingerprint.add(self.boxNumber)
+        fingerprint.add(self.boxCount)
+    }
+}
+
+extension BoxPosition: PageLookup {
+    func value(named name: String) -> PageValue {
+        switch name {
+        case "fullUnitName": PageValue(self.fullUnitName)
+        case "compactUnitName": PageValue(self.compactUnitName)
+        case "boxNumber": PageValue(self.boxNumber)
+        case "boxCount": PageValue(self.boxCount)
+        default: .missing
         }
     }
 }
@@ -94,6 +224,31 @@ extension CoverPage: MustacheParent {
     }
 }
 
+extension CoverPage: PageFingerprintable {
+    func fingerprint(into fingerprint: inout PageFingerprint) {
+        fingerprint.add(self.header)
+        fingerprint.add(self.unitName)
+        fingerprint.add(self.box)
+        fingerprint.add(self.binderNumber)
+        fingerprint.add(self.categoryName)
+        fingerprint.add(self.itemCount)
+    }
+}
+
+extension CoverPage: PageLookup {
+    func value(named name: String) -> PageValue {
+        switch name {
+        case "header": PageValue(self.header)
+        case "unitName": PageValue(self.unitName)
+        case "box": PageValue(self.box)
+        case "binderNumber": PageValue(self.binderNumber)
+        case "categoryName": PageValue(self.categoryName)
+        case "itemCount": PageValue(self.itemCount)
+        default: .missing
+        }
+    }
+}
+
 extension CatalogueEntry: MustacheParent {
     func child(named name: String) -> Any? {
         switch name {
@@ -103,6 +258,29 @@ extension CatalogueEntry: MustacheParent {
         case "code": self.code
         case "href": self.href
         default: nil
+        }
+    }
+}
+
+extension CatalogueEntry: PageFingerprintable {
+    func fingerprint(into fingerprint: inout PageFingerprint) {
+        fingerprint.add(self.number)
+        fingerprint.add(self.title)
+        fingerprint.add(self.copies)
+        fingerprint.add(self.code)
+        fingerprint.add(self.href)
+    }
+}
+
+extension CatalogueEntry: PageLookup {
+    func value(named name: String) -> PageValue {
+        switch name {
+        case "number": PageValue(self.number)
+        case "title": PageValue(self.title)
+        case "copies": PageValue(self.copies)
+        case "code": PageValue(self.code)
+        case "href": PageValue(self.href)
+        default: .missing
         }
     }
 }
@@ -121,6 +299,31 @@ extension CataloguePage: MustacheParent {
     }
 }
 
+extension CataloguePage: PageFingerprintable {
+    func fingerprint(into fingerprint: inout PageFingerprint) {
+        fingerprint.add(self.header)
+        fingerprint.add(self.unitName)
+        fingerprint.add(self.box)
+        fingerprint.add(self.binderNumber)
+        fingerprint.add(self.categoryName)
+        fingerprint.add(self.entries)
+    }
+}
+
+extension CataloguePage: PageLookup {
+    func value(named name: String) -> PageValue {
+        switch name {
+        case "header": PageValue(self.header)
+        case "unitName": PageValue(self.unitName)
+        case "box": PageValue(self.box)
+        case "binderNumber": PageValue(self.binderNumber)
+        case "categoryName": PageValue(self.categoryName)
+        case "entries": PageValue(self.entries) { PageValue($0) }
+        default: .missing
+        }
+    }
+}
+
 extension ChecklistBinder: MustacheParent {
     func child(named name: String) -> Any? {
         switch name {
@@ -134,6 +337,29 @@ extension ChecklistBinder: MustacheParent {
     }
 }
 
+extension ChecklistBinder: PageFingerprintable {
+    func fingerprint(into fingerprint: inout PageFingerprint) {
+        fingerprint.add(self.box)
+        fingerprint.add(self.binderNumber)
+        fingerprint.add(self.categoryName)
+        fingerprint.add(self.points)
+        fingerprint.add(self.items)
+    }
+}
+
+extension ChecklistBinder: PageLookup {
+    func value(named name: String) -> PageValue {
+        switch name {
+        case "box": PageValue(self.box)
+        case "binderNumber": PageValue(self.binderNumber)
+        case "categoryName": PageValue(self.categoryName)
+        case "points": PageValue(self.points) { PageValue($0) }
+        case "items": PageValue(self.items) { PageValue($0) }
+        default: .missing
+        }
+    }
+}
+
 extension ChecklistPage: MustacheParent {
     func child(named name: String) -> Any? {
         switch name {
@@ -142,6 +368,27 @@ extension ChecklistPage: MustacheParent {
         case "fullUnitName": self.fullUnitName
         case "binders": self.binders
         default: nil
+        }
+    }
+}
+
+extension ChecklistPage: PageFingerprintable {
+    func fingerprint(into fingerprint: inout PageFingerprint) {
+        fingerprint.add(self.header)
+        fingerprint.add(self.unitName)
+        fingerprint.add(self.fullUnitName)
+        fingerprint.add(self.binders)
+    }
+}
+
+extension ChecklistPage: PageLookup {
+    func value(named name: String) -> PageValue {
+        switch name {
+        case "header": PageValue(self.header)
+        case "unitName": PageValue(self.unitName)
+        case "fullUnitName": PageValue(self.fullUnitName)
+        case "binders": PageValue(self.binders) { PageValue($0) }
+        default: .missing
         }
     }
 }
@@ -174,6 +421,59 @@ extension ItemSheetPage: MustacheParent {
     }
 }
 
+extension ItemSheetPage: PageFingerprintable {
+    func fingerprint(into fingerprint: inout PageFingerprint) {
+        fingerprint.add(self.header)
+        fingerprint.add(self.unitName)
+        fingerprint.add(self.box)
+        fingerprint.add(self.binderNumber)
+        fingerprint.add(self.categoryName)
+        fingerprint.add(self.code)
+        fingerprint.add(self.title)
+        fingerprint.add(self.level)
+        fingerprint.add(self.groupName)
+        fingerprint.add(self.groupLead)
+        fingerprint.add(self.indicatorCode)
+        fingerprint.add(self.indicatorName)
+        fingerprint.add(self.points)
+        fingerprint.add(self.rule)
+        fingerprint.add(self.veto)
+        fingerprint.add(self.method)
+        fingerprint.add(self.standard)
+        fingerprint.add(self.documents)
+        fingerprint.add(self.expected)
+        fingerprint.add(self.note)
+    }
+}
+
+extension ItemSheetPage: PageLookup {
+    func value(named name: String) -> PageValue {
+        switch name {
+        case "header": PageValue(self.header)
+        case "unitName": PageValue(self.unitName)
+        case "box": PageValue(self.box)
+        case "binderNumber": PageValue(self.binderNumber)
+        case "categoryName": PageValue(self.categoryName)
+        case "code": PageValue(self.code)
+        case "title": PageValue(self.title)
+        case "level": PageValue(self.level)
+        case "groupName": PageValue(self.groupName)
+        case "groupLead": PageValue(self.groupLead) { PageValue($0) }
+        case "indicatorCode": PageValue(self.indicatorCode)
+        case "indicatorName": PageValue(self.indicatorName)
+        case "points": PageValue(self.points)
+        case "rule": PageValue(self.rule)
+        case "veto": PageValue(self.veto)
+        case "method": PageValue(self.method)
+        case "standard": PageValue(self.standard)
+        case "documents": PageValue(self.documents) { PageValue($0) }
+        case "expected": PageValue(self.expected)
+        case "note": PageValue(self.note) { PageValue($0) }
+        default: .missing
+        }
+    }
+}
+
 extension SpineLabel: MustacheParent {
     func child(named name: String) -> Any? {
         switch name {
@@ -183,6 +483,29 @@ extension SpineLabel: MustacheParent {
         case "categoryName": self.categoryName
         case "year": self.year
         default: nil
+        }
+    }
+}
+
+extension SpineLabel: PageFingerprintable {
+    func fingerprint(into fingerprint: inout PageFingerprint) {
+        fingerprint.add(self.ledgerTitle)
+        fingerprint.add(self.box)
+        fingerprint.add(self.binderNumber)
+        fingerprint.add(self.categoryName)
+        fingerprint.add(self.year)
+    }
+}
+
+extension SpineLabel: PageLookup {
+    func value(named name: String) -> PageValue {
+        switch name {
+        case "ledgerTitle": PageValue(self.ledgerTitle)
+        case "box": PageValue(self.box)
+        case "binderNumber": PageValue(self.binderNumber)
+        case "categoryName": PageValue(self.categoryName)
+        case "year": PageValue(self.year)
+        default: .missing
         }
     }
 }
@@ -199,6 +522,27 @@ extension SpinePage: MustacheParent {
     }
 }
 
+extension SpinePage: PageFingerprintable {
+    func fingerprint(into fingerprint: inout PageFingerprint) {
+        fingerprint.add(self.header)
+        fingerprint.add(self.unitName)
+        fingerprint.add(self.fullUnitName)
+        fingerprint.add(self.labels)
+    }
+}
+
+extension SpinePage: PageLookup {
+    func value(named name: String) -> PageValue {
+        switch name {
+        case "header": PageValue(self.header)
+        case "unitName": PageValue(self.unitName)
+        case "fullUnitName": PageValue(self.fullUnitName)
+        case "labels": PageValue(self.labels) { PageValue($0) }
+        default: .missing
+        }
+    }
+}
+
 extension FileRow: MustacheParent {
     func child(named name: String) -> Any? {
         switch name {
@@ -209,6 +553,31 @@ extension FileRow: MustacheParent {
         case "modified": self.modified
         case "modifiedISO": self.modifiedISO
         default: nil
+        }
+    }
+}
+
+extension FileRow: PageFingerprintable {
+    func fingerprint(into fingerprint: inout PageFingerprint) {
+        fingerprint.add(self.name)
+        fingerprint.add(self.href)
+        fingerprint.add(self.size)
+        fingerprint.add(self.bytes)
+        fingerprint.add(self.modified)
+        fingerprint.add(self.modifiedISO)
+    }
+}
+
+extension FileRow: PageLookup {
+    func value(named name: String) -> PageValue {
+        switch name {
+        case "name": PageValue(self.name)
+        case "href": PageValue(self.href)
+        case "size": PageValue(self.size)
+        case "bytes": PageValue(self.bytes)
+        case "modified": PageValue(self.modified)
+        case "modifiedISO": PageValue(self.modifiedISO)
+        default: .missing
         }
     }
 }
@@ -239,6 +608,55 @@ extension IndexItemRow: MustacheParent {
     }
 }
 
+extension IndexItemRow: PageFingerprintable {
+    func fingerprint(into fingerprint: inout PageFingerprint) {
+        fingerprint.add(self.code)
+        fingerprint.add(self.title)
+        fingerprint.add(self.href)
+        fingerprint.add(self.expected)
+        fingerprint.add(self.present)
+        fingerprint.add(self.state)
+        fingerprint.add(self.stateClass)
+        fingerprint.add(self.files)
+        fingerprint.add(self.hasFiles)
+        fingerprint.add(self.groupName)
+        fingerprint.add(self.trackerStatus)
+        fingerprint.add(self.trackerBy)
+        fingerprint.add(self.trackerAt)
+        fingerprint.add(self.flag)
+        fingerprint.add(self.missingMonths)
+        fingerprint.add(self.kind)
+        fingerprint.add(self.isInPlace)
+        fingerprint.add(self.location)
+    }
+}
+
+extension IndexItemRow: PageLookup {
+    func value(named name: String) -> PageValue {
+        switch name {
+        case "code": PageValue(self.code)
+        case "title": PageValue(self.title)
+        case "href": PageValue(self.href)
+        case "expected": PageValue(self.expected)
+        case "present": PageValue(self.present)
+        case "state": PageValue(self.state)
+        case "stateClass": PageValue(self.stateClass)
+        case "files": PageValue(self.files) { PageValue($0) }
+        case "hasFiles": PageValue(self.hasFiles)
+        case "groupName": PageValue(self.groupName)
+        case "trackerStatus": PageValue(self.trackerStatus) { PageValue($0) }
+        case "trackerBy": PageValue(self.trackerBy) { PageValue($0) }
+        case "trackerAt": PageValue(self.trackerAt) { PageValue($0) }
+        case "flag": PageValue(self.flag) { PageValue($0) }
+        case "missingMonths": PageValue(self.missingMonths) { PageValue($0) }
+        case "kind": PageValue(self.kind) { PageValue($0) }
+        case "isInPlace": PageValue(self.isInPlace)
+        case "location": PageValue(self.location) { PageValue($0) }
+        default: .missing
+        }
+    }
+}
+
 extension IndexBinderRow: MustacheParent {
     func child(named name: String) -> Any? {
         switch name {
@@ -253,6 +671,31 @@ extension IndexBinderRow: MustacheParent {
     }
 }
 
+extension IndexBinderRow: PageFingerprintable {
+    func fingerprint(into fingerprint: inout PageFingerprint) {
+        fingerprint.add(self.number)
+        fingerprint.add(self.name)
+        fingerprint.add(self.href)
+        fingerprint.add(self.items)
+        fingerprint.add(self.present)
+        fingerprint.add(self.expected)
+    }
+}
+
+extension IndexBinderRow: PageLookup {
+    func value(named name: String) -> PageValue {
+        switch name {
+        case "number": PageValue(self.number)
+        case "name": PageValue(self.name)
+        case "href": PageValue(self.href)
+        case "items": PageValue(self.items) { PageValue($0) }
+        case "present": PageValue(self.present)
+        case "expected": PageValue(self.expected)
+        default: .missing
+        }
+    }
+}
+
 extension OrphanRow: MustacheParent {
     func child(named name: String) -> Any? {
         switch name {
@@ -260,6 +703,25 @@ extension OrphanRow: MustacheParent {
         case "href": self.href
         case "files": self.files
         default: nil
+        }
+    }
+}
+
+extension OrphanRow: PageFingerprintable {
+    func fingerprint(into fingerprint: inout PageFingerprint) {
+        fingerprint.add(self.path)
+        fingerprint.add(self.href)
+        fingerprint.add(self.files)
+    }
+}
+
+extension OrphanRow: PageLookup {
+    func value(named name: String) -> PageValue {
+        switch name {
+        case "path": PageValue(self.path)
+        case "href": PageValue(self.href)
+        case "files": PageValue(self.files)
+        default: .missing
         }
     }
 }
@@ -292,6 +754,59 @@ extension UnitIndexPage: MustacheParent {
     }
 }
 
+extension UnitIndexPage: PageFingerprintable {
+    func fingerprint(into fingerprint: inout PageFingerprint) {
+        fingerprint.add(self.header)
+        fingerprint.add(self.unitName)
+        fingerprint.add(self.isStreet)
+        fingerprint.add(self.binders)
+        fingerprint.add(self.missing)
+        fingerprint.add(self.hasMissing)
+        fingerprint.add(self.orphans)
+        fingerprint.add(self.hasOrphans)
+        fingerprint.add(self.hasItems)
+        fingerprint.add(self.itemCount)
+        fingerprint.add(self.completeItems)
+        fingerprint.add(self.present)
+        fingerprint.add(self.expected)
+        fingerprint.add(self.percent)
+        fingerprint.add(self.streetIndexHref)
+        fingerprint.add(self.figuresHref)
+        fingerprint.add(self.score)
+        fingerprint.add(self.gaps)
+        fingerprint.add(self.hasGaps)
+        fingerprint.add(self.inPlaceHref)
+    }
+}
+
+extension UnitIndexPage: PageLookup {
+    func value(named name: String) -> PageValue {
+        switch name {
+        case "header": PageValue(self.header)
+        case "unitName": PageValue(self.unitName)
+        case "isStreet": PageValue(self.isStreet)
+        case "binders": PageValue(self.binders) { PageValue($0) }
+        case "missing": PageValue(self.missing) { PageValue($0) }
+        case "hasMissing": PageValue(self.hasMissing)
+        case "orphans": PageValue(self.orphans) { PageValue($0) }
+        case "hasOrphans": PageValue(self.hasOrphans)
+        case "hasItems": PageValue(self.hasItems)
+        case "itemCount": PageValue(self.itemCount)
+        case "completeItems": PageValue(self.completeItems)
+        case "present": PageValue(self.present)
+        case "expected": PageValue(self.expected)
+        case "percent": PageValue(self.percent)
+        case "streetIndexHref": PageValue(self.streetIndexHref)
+        case "figuresHref": PageValue(self.figuresHref) { PageValue($0) }
+        case "score": PageValue(self.score) { PageValue($0) }
+        case "gaps": PageValue(self.gaps) { PageValue($0) }
+        case "hasGaps": PageValue(self.hasGaps)
+        case "inPlaceHref": PageValue(self.inPlaceHref) { PageValue($0) }
+        default: .missing
+        }
+    }
+}
+
 extension InPlaceRow: MustacheParent {
     func child(named name: String) -> Any? {
         switch name {
@@ -312,6 +827,43 @@ extension InPlaceRow: MustacheParent {
     }
 }
 
+extension InPlaceRow: PageFingerprintable {
+    func fingerprint(into fingerprint: inout PageFingerprint) {
+        fingerprint.add(self.code)
+        fingerprint.add(self.title)
+        fingerprint.add(self.kind)
+        fingerprint.add(self.place)
+        fingerprint.add(self.binder)
+        fingerprint.add(self.groupName)
+        fingerprint.add(self.documents)
+        fingerprint.add(self.state)
+        fingerprint.add(self.stateClass)
+        fingerprint.add(self.location)
+        fingerprint.add(self.by)
+        fingerprint.add(self.flag)
+    }
+}
+
+extension InPlaceRow: PageLookup {
+    func value(named name: String) -> PageValue {
+        switch name {
+        case "code": PageValue(self.code)
+        case "title": PageValue(self.title)
+        case "kind": PageValue(self.kind)
+        case "place": PageValue(self.place)
+        case "binder": PageValue(self.binder)
+        case "groupName": PageValue(self.groupName)
+        case "documents": PageValue(self.documents)
+        case "state": PageValue(self.state)
+        case "stateClass": PageValue(self.stateClass)
+        case "location": PageValue(self.location) { PageValue($0) }
+        case "by": PageValue(self.by) { PageValue($0) }
+        case "flag": PageValue(self.flag) { PageValue($0) }
+        default: .missing
+        }
+    }
+}
+
 extension InPlacePage: MustacheParent {
     func child(named name: String) -> Any? {
         switch name {
@@ -326,6 +878,31 @@ extension InPlacePage: MustacheParent {
     }
 }
 
+extension InPlacePage: PageFingerprintable {
+    func fingerprint(into fingerprint: inout PageFingerprint) {
+        fingerprint.add(self.header)
+        fingerprint.add(self.unitName)
+        fingerprint.add(self.rows)
+        fingerprint.add(self.confirmed)
+        fingerprint.add(self.total)
+        fingerprint.add(self.indexHref)
+    }
+}
+
+extension InPlacePage: PageLookup {
+    func value(named name: String) -> PageValue {
+        switch name {
+        case "header": PageValue(self.header)
+        case "unitName": PageValue(self.unitName)
+        case "rows": PageValue(self.rows) { PageValue($0) }
+        case "confirmed": PageValue(self.confirmed)
+        case "total": PageValue(self.total)
+        case "indexHref": PageValue(self.indexHref)
+        default: .missing
+        }
+    }
+}
+
 extension ScoreDeductionRow: MustacheParent {
     func child(named name: String) -> Any? {
         switch name {
@@ -333,6 +910,25 @@ extension ScoreDeductionRow: MustacheParent {
         case "subject": self.subject
         case "reason": self.reason
         default: nil
+        }
+    }
+}
+
+extension ScoreDeductionRow: PageFingerprintable {
+    func fingerprint(into fingerprint: inout PageFingerprint) {
+        fingerprint.add(self.amount)
+        fingerprint.add(self.subject)
+        fingerprint.add(self.reason)
+    }
+}
+
+extension ScoreDeductionRow: PageLookup {
+    func value(named name: String) -> PageValue {
+        switch name {
+        case "amount": PageValue(self.amount)
+        case "subject": PageValue(self.subject)
+        case "reason": PageValue(self.reason)
+        default: .missing
         }
     }
 }
@@ -351,6 +947,31 @@ extension ScoreIndicatorRow: MustacheParent {
     }
 }
 
+extension ScoreIndicatorRow: PageFingerprintable {
+    func fingerprint(into fingerprint: inout PageFingerprint) {
+        fingerprint.add(self.code)
+        fingerprint.add(self.name)
+        fingerprint.add(self.points)
+        fingerprint.add(self.earned)
+        fingerprint.add(self.rule)
+        fingerprint.add(self.deductions)
+    }
+}
+
+extension ScoreIndicatorRow: PageLookup {
+    func value(named name: String) -> PageValue {
+        switch name {
+        case "code": PageValue(self.code)
+        case "name": PageValue(self.name)
+        case "points": PageValue(self.points)
+        case "earned": PageValue(self.earned)
+        case "rule": PageValue(self.rule)
+        case "deductions": PageValue(self.deductions) { PageValue($0) }
+        default: .missing
+        }
+    }
+}
+
 extension ScoreSection: MustacheParent {
     func child(named name: String) -> Any? {
         switch name {
@@ -359,6 +980,27 @@ extension ScoreSection: MustacheParent {
         case "vetoed": self.vetoed
         case "indicators": self.indicators
         default: nil
+        }
+    }
+}
+
+extension ScoreSection: PageFingerprintable {
+    func fingerprint(into fingerprint: inout PageFingerprint) {
+        fingerprint.add(self.total)
+        fingerprint.add(self.maximum)
+        fingerprint.add(self.vetoed)
+        fingerprint.add(self.indicators)
+    }
+}
+
+extension ScoreSection: PageLookup {
+    func value(named name: String) -> PageValue {
+        switch name {
+        case "total": PageValue(self.total)
+        case "maximum": PageValue(self.maximum)
+        case "vetoed": PageValue(self.vetoed) { PageValue($0) }
+        case "indicators": PageValue(self.indicators) { PageValue($0) }
+        default: .missing
         }
     }
 }
@@ -374,6 +1016,33 @@ extension GapRow: MustacheParent {
         case "group": self.group
         case "task": self.task
         default: nil
+        }
+    }
+}
+
+extension GapRow: PageFingerprintable {
+    func fingerprint(into fingerprint: inout PageFingerprint) {
+        fingerprint.add(self.rank)
+        fingerprint.add(self.points)
+        fingerprint.add(self.indicator)
+        fingerprint.add(self.subject)
+        fingerprint.add(self.reason)
+        fingerprint.add(self.group)
+        fingerprint.add(self.task)
+    }
+}
+
+extension GapRow: PageLookup {
+    func value(named name: String) -> PageValue {
+        switch name {
+        case "rank": PageValue(self.rank)
+        case "points": PageValue(self.points)
+        case "indicator": PageValue(self.indicator)
+        case "subject": PageValue(self.subject)
+        case "reason": PageValue(self.reason)
+        case "group": PageValue(self.group)
+        case "task": PageValue(self.task) { PageValue($0) }
+        default: .missing
         }
     }
 }
@@ -400,6 +1069,47 @@ extension StreetUnitRow: MustacheParent {
     }
 }
 
+extension StreetUnitRow: PageFingerprintable {
+    func fingerprint(into fingerprint: inout PageFingerprint) {
+        fingerprint.add(self.number)
+        fingerprint.add(self.name)
+        fingerprint.add(self.href)
+        fingerprint.add(self.binders)
+        fingerprint.add(self.items)
+        fingerprint.add(self.completeItems)
+        fingerprint.add(self.missingItems)
+        fingerprint.add(self.missingClass)
+        fingerprint.add(self.signedOff)
+        fingerprint.add(self.flagged)
+        fingerprint.add(self.present)
+        fingerprint.add(self.expected)
+        fingerprint.add(self.percent)
+        fingerprint.add(self.barWidth)
+    }
+}
+
+extension StreetUnitRow: PageLookup {
+    func value(named name: String) -> PageValue {
+        switch name {
+        case "number": PageValue(self.number)
+        case "name": PageValue(self.name)
+        case "href": PageValue(self.href)
+        case "binders": PageValue(self.binders)
+        case "items": PageValue(self.items)
+        case "completeItems": PageValue(self.completeItems)
+        case "missingItems": PageValue(self.missingItems)
+        case "missingClass": PageValue(self.missingClass)
+        case "signedOff": PageValue(self.signedOff)
+        case "flagged": PageValue(self.flagged)
+        case "present": PageValue(self.present)
+        case "expected": PageValue(self.expected)
+        case "percent": PageValue(self.percent)
+        case "barWidth": PageValue(self.barWidth)
+        default: .missing
+        }
+    }
+}
+
 extension StreetIndexPage: MustacheParent {
     func child(named name: String) -> Any? {
         switch name {
@@ -420,6 +1130,43 @@ extension StreetIndexPage: MustacheParent {
     }
 }
 
+extension StreetIndexPage: PageFingerprintable {
+    func fingerprint(into fingerprint: inout PageFingerprint) {
+        fingerprint.add(self.header)
+        fingerprint.add(self.units)
+        fingerprint.add(self.orphans)
+        fingerprint.add(self.hasOrphans)
+        fingerprint.add(self.totalItems)
+        fingerprint.add(self.totalComplete)
+        fingerprint.add(self.totalSignedOff)
+        fingerprint.add(self.totalFlagged)
+        fingerprint.add(self.totalPresent)
+        fingerprint.add(self.totalExpected)
+        fingerprint.add(self.percent)
+        fingerprint.add(self.figuresHref)
+    }
+}
+
+extension StreetIndexPage: PageLookup {
+    func value(named name: String) -> PageValue {
+        switch name {
+        case "header": PageValue(self.header)
+        case "units": PageValue(self.units) { PageValue($0) }
+        case "orphans": PageValue(self.orphans) { PageValue($0) }
+        case "hasOrphans": PageValue(self.hasOrphans)
+        case "totalItems": PageValue(self.totalItems)
+        case "totalComplete": PageValue(self.totalComplete)
+        case "totalSignedOff": PageValue(self.totalSignedOff)
+        case "totalFlagged": PageValue(self.totalFlagged)
+        case "totalPresent": PageValue(self.totalPresent)
+        case "totalExpected": PageValue(self.totalExpected)
+        case "percent": PageValue(self.percent)
+        case "figuresHref": PageValue(self.figuresHref) { PageValue($0) }
+        default: .missing
+        }
+    }
+}
+
 extension FigureRow: MustacheParent {
     func child(named name: String) -> Any? {
         switch name {
@@ -430,6 +1177,31 @@ extension FigureRow: MustacheParent {
         case "flags": self.flags
         case "rowClass": self.rowClass
         default: nil
+        }
+    }
+}
+
+extension FigureRow: PageFingerprintable {
+    func fingerprint(into fingerprint: inout PageFingerprint) {
+        fingerprint.add(self.label)
+        fingerprint.add(self.measure)
+        fingerprint.add(self.reported)
+        fingerprint.add(self.recomputed)
+        fingerprint.add(self.flags)
+        fingerprint.add(self.rowClass)
+    }
+}
+
+extension FigureRow: PageLookup {
+    func value(named name: String) -> PageValue {
+        switch name {
+        case "label": PageValue(self.label)
+        case "measure": PageValue(self.measure)
+        case "reported": PageValue(self.reported) { PageValue($0) }
+        case "recomputed": PageValue(self.recomputed) { PageValue($0) }
+        case "flags": PageValue(self.flags) { PageValue($0) }
+        case "rowClass": PageValue(self.rowClass)
+        default: .missing
         }
     }
 }
@@ -445,6 +1217,33 @@ extension FigureFlagRow: MustacheParent {
         case "rule": self.rule
         case "explanation": self.explanation
         default: nil
+        }
+    }
+}
+
+extension FigureFlagRow: PageFingerprintable {
+    func fingerprint(into fingerprint: inout PageFingerprint) {
+        fingerprint.add(self.unitName)
+        fingerprint.add(self.label)
+        fingerprint.add(self.severity)
+        fingerprint.add(self.severityClass)
+        fingerprint.add(self.arithmetic)
+        fingerprint.add(self.rule)
+        fingerprint.add(self.explanation)
+    }
+}
+
+extension FigureFlagRow: PageLookup {
+    func value(named name: String) -> PageValue {
+        switch name {
+        case "unitName": PageValue(self.unitName)
+        case "label": PageValue(self.label)
+        case "severity": PageValue(self.severity)
+        case "severityClass": PageValue(self.severityClass)
+        case "arithmetic": PageValue(self.arithmetic)
+        case "rule": PageValue(self.rule)
+        case "explanation": PageValue(self.explanation) { PageValue($0) }
+        default: .missing
         }
     }
 }
@@ -469,12 +1268,66 @@ extension FiguresUnitPage: MustacheParent {
     }
 }
 
+extension FiguresUnitPage: PageFingerprintable {
+    func fingerprint(into fingerprint: inout PageFingerprint) {
+        fingerprint.add(self.header)
+        fingerprint.add(self.unitName)
+        fingerprint.add(self.isSample)
+        fingerprint.add(self.rows)
+        fingerprint.add(self.hasRows)
+        fingerprint.add(self.flags)
+        fingerprint.add(self.hasFlags)
+        fingerprint.add(self.errorCount)
+        fingerprint.add(self.warningCount)
+        fingerprint.add(self.noteCount)
+        fingerprint.add(self.streetFiguresHref)
+        fingerprint.add(self.indexHref)
+    }
+}
+
+extension FiguresUnitPage: PageLookup {
+    func value(named name: String) -> PageValue {
+        switch name {
+        case "header": PageValue(self.header)
+        case "unitName": PageValue(self.unitName)
+        case "isSample": PageValue(self.isSample)
+        case "rows": PageValue(self.rows) { PageValue($0) }
+        case "hasRows": PageValue(self.hasRows)
+        case "flags": PageValue(self.flags) { PageValue($0) }
+        case "hasFlags": PageValue(self.hasFlags)
+        case "errorCount": PageValue(self.errorCount)
+        case "warningCount": PageValue(self.warningCount)
+        case "noteCount": PageValue(self.noteCount)
+        case "streetFiguresHref": PageValue(self.streetFiguresHref)
+        case "indexHref": PageValue(self.indexHref)
+        default: .missing
+        }
+    }
+}
+
 extension FigureCell: MustacheParent {
     func child(named name: String) -> Any? {
         switch name {
         case "text": self.text
         case "cellClass": self.cellClass
         default: nil
+        }
+    }
+}
+
+extension FigureCell: PageFingerprintable {
+    func fingerprint(into fingerprint: inout PageFingerprint) {
+        fingerprint.add(self.text)
+        fingerprint.add(self.cellClass)
+    }
+}
+
+extension FigureCell: PageLookup {
+    func value(named name: String) -> PageValue {
+        switch name {
+        case "text": PageValue(self.text)
+        case "cellClass": PageValue(self.cellClass)
+        default: .missing
         }
     }
 }
@@ -486,6 +1339,25 @@ extension FigureComparisonRow: MustacheParent {
         case "measure": self.measure
         case "cells": self.cells
         default: nil
+        }
+    }
+}
+
+extension FigureComparisonRow: PageFingerprintable {
+    func fingerprint(into fingerprint: inout PageFingerprint) {
+        fingerprint.add(self.label)
+        fingerprint.add(self.measure)
+        fingerprint.add(self.cells)
+    }
+}
+
+extension FigureComparisonRow: PageLookup {
+    func value(named name: String) -> PageValue {
+        switch name {
+        case "label": PageValue(self.label)
+        case "measure": PageValue(self.measure)
+        case "cells": PageValue(self.cells) { PageValue($0) }
+        default: .missing
         }
     }
 }
@@ -507,6 +1379,37 @@ extension FiguresStreetPage: MustacheParent {
     }
 }
 
+extension FiguresStreetPage: PageFingerprintable {
+    func fingerprint(into fingerprint: inout PageFingerprint) {
+        fingerprint.add(self.header)
+        fingerprint.add(self.columns)
+        fingerprint.add(self.rows)
+        fingerprint.add(self.flags)
+        fingerprint.add(self.hasFlags)
+        fingerprint.add(self.errorCount)
+        fingerprint.add(self.warningCount)
+        fingerprint.add(self.noteCount)
+        fingerprint.add(self.hasSampleValues)
+    }
+}
+
+extension FiguresStreetPage: PageLookup {
+    func value(named name: String) -> PageValue {
+        switch name {
+        case "header": PageValue(self.header)
+        case "columns": PageValue(self.columns) { PageValue($0) }
+        case "rows": PageValue(self.rows) { PageValue($0) }
+        case "flags": PageValue(self.flags) { PageValue($0) }
+        case "hasFlags": PageValue(self.hasFlags)
+        case "errorCount": PageValue(self.errorCount)
+        case "warningCount": PageValue(self.warningCount)
+        case "noteCount": PageValue(self.noteCount)
+        case "hasSampleValues": PageValue(self.hasSampleValues)
+        default: .missing
+        }
+    }
+}
+
 extension FinderPlace: MustacheParent {
     func child(named name: String) -> Any? {
         switch name {
@@ -514,6 +1417,25 @@ extension FinderPlace: MustacheParent {
         case "code": self.code
         case "title": self.title
         default: nil
+        }
+    }
+}
+
+extension FinderPlace: PageFingerprintable {
+    func fingerprint(into fingerprint: inout PageFingerprint) {
+        fingerprint.add(self.box)
+        fingerprint.add(self.code)
+        fingerprint.add(self.title)
+    }
+}
+
+extension FinderPlace: PageLookup {
+    func value(named name: String) -> PageValue {
+        switch name {
+        case "box": PageValue(self.box)
+        case "code": PageValue(self.code)
+        case "title": PageValue(self.title)
+        default: .missing
         }
     }
 }
@@ -528,12 +1450,46 @@ extension FinderEntry: MustacheParent {
     }
 }
 
+extension FinderEntry: PageFingerprintable {
+    func fingerprint(into fingerprint: inout PageFingerprint) {
+        fingerprint.add(self.keyword)
+        fingerprint.add(self.places)
+    }
+}
+
+extension FinderEntry: PageLookup {
+    func value(named name: String) -> PageValue {
+        switch name {
+        case "keyword": PageValue(self.keyword)
+        case "places": PageValue(self.places) { PageValue($0) }
+        default: .missing
+        }
+    }
+}
+
 extension FinderLetter: MustacheParent {
     func child(named name: String) -> Any? {
         switch name {
         case "letter": self.letter
         case "entries": self.entries
         default: nil
+        }
+    }
+}
+
+extension FinderLetter: PageFingerprintable {
+    func fingerprint(into fingerprint: inout PageFingerprint) {
+        fingerprint.add(self.letter)
+        fingerprint.add(self.entries)
+    }
+}
+
+extension FinderLetter: PageLookup {
+    func value(named name: String) -> PageValue {
+        switch name {
+        case "letter": PageValue(self.letter)
+        case "entries": PageValue(self.entries) { PageValue($0) }
+        default: .missing
         }
     }
 }
@@ -547,6 +1503,29 @@ extension FinderPage: MustacheParent {
         case "boxCount": self.boxCount
         case "letters": self.letters
         default: nil
+        }
+    }
+}
+
+extension FinderPage: PageFingerprintable {
+    func fingerprint(into fingerprint: inout PageFingerprint) {
+        fingerprint.add(self.header)
+        fingerprint.add(self.unitName)
+        fingerprint.add(self.fullUnitName)
+        fingerprint.add(self.boxCount)
+        fingerprint.add(self.letters)
+    }
+}
+
+extension FinderPage: PageLookup {
+    func value(named name: String) -> PageValue {
+        switch name {
+        case "header": PageValue(self.header)
+        case "unitName": PageValue(self.unitName)
+        case "fullUnitName": PageValue(self.fullUnitName)
+        case "boxCount": PageValue(self.boxCount)
+        case "letters": PageValue(self.letters) { PageValue($0) }
+        default: .missing
         }
     }
 }

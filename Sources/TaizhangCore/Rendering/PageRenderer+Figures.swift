@@ -8,7 +8,7 @@ extension PageRenderer {
     private var values: FigureValues { FigureValues(workspace.figures) }
 
     /// The unit's 数据统计 page; nil when the workspace defines no figures.
-    func figuresUnitFile(_ unit: UnitPlan) throws(Diagnostic) -> (String, [UInt8])? {
+    func figuresUnitFile(_ unit: UnitPlan) -> GeneratedPage? {
         guard !figures.isEmpty else { return nil }
         let flags = figureFlags.filter { $0.unit == unit.id }
         let rows: [FigureRow] = figures.definitions.compactMap { definition in
@@ -29,11 +29,11 @@ extension PageRenderer {
             errorCount: flags.count { $0.severity == .error }, warningCount: flags.count { $0.severity == .warning },
             noteCount: flags.count { $0.severity == .note },
             streetFiguresHref: PageFormat.href(["..", GeneratedName.streetFigures]), indexHref: GeneratedName.index)
-        return (GeneratedName.figures, try templates.render("figures-unit", page))
+        return self.page(GeneratedName.figures, "figures-unit", page)
     }
 
     /// The street page comparing the units side by side; nil when the workspace defines no figures.
-    func figuresStreetFile(plan: PackPlan) throws(Diagnostic) -> (String, [UInt8])? {
+    func figuresStreetFile(plan: PackPlan) -> GeneratedPage? {
         guard !figures.isEmpty else { return nil }
         let units = plan.units.map(\.id)
         let communities = workspace.street.communities.map(\.id)
@@ -52,7 +52,7 @@ extension PageRenderer {
             flags: figureFlags.map(flagRow), hasFlags: !figureFlags.isEmpty,
             errorCount: figureFlags.count { $0.severity == .error }, warningCount: figureFlags.count { $0.severity == .warning },
             noteCount: figureFlags.count { $0.severity == .note }, hasSampleValues: figures.units.contains(where: \.isSample))
-        return (GeneratedName.streetFigures, try templates.render("figures-street", page))
+        return self.page(GeneratedName.streetFigures, "figures-street", page)
     }
 
     /// The figures of some units for index.xml (all units for the street index).

@@ -54,36 +54,45 @@ struct PageRenderer {
 
     // MARK: Unit pages
 
-    func unitFiles(_ unit: UnitPlan, inventory: UnitInventory, orphans: [(path: String, files: Int)]) throws(Diagnostic) -> [(String, [UInt8])] {
-        var files: [(String, [UInt8])] = []
+    func unitFiles(_ unit: UnitPlan, inventory: UnitInventory, orphans: [(path: String, files: Int)]) -> [GeneratedPage] {
+        var files: [GeneratedPage] = []
         // Boards, registers and other items kept in place get no folder, cover or item sheet:
         // they are listed on the unit's 上墙及实物清单 page instead.
         for binder in unit.binders where !binder.isInPlaceOnly {
-            files.append((binder.folderName + "/" + GeneratedName.cover, try templates.render("cover", coverPage(unit, binder))))
-            files.append((binder.folderName + "/" + GeneratedName.binderCatalogue, try templates.render("catalogue", cataloguePage(unit, binder))))
+            files.append(page(binder.folderName + "/" + GeneratedName.cover, "cover", coverPage(unit, binder)))
+            files.append(page(binder.folderName + "/" + GeneratedName.binderCatalogue, "catalogue", cataloguePage(unit, binder)))
             for plan in binder.filedItems {
-                files.append(
-                    (
-                        binder.folderName + "/" + plan.folderName + "/" + GeneratedName.itemSheet,
-                        try templates.render("item-sheet", itemSheetPage(unit, binder, plan))
-                    ))
+                files.append(page(binder.folderName + "/" + plan.folderName + "/" + GeneratedName.itemSheet, "item-sheet", itemSheetPage(unit, binder, plan)))
             }
         }
         if !unit.boxes.isEmpty {
-            files.append((GeneratedName.spineLabels, try templates.render("spine-labels", spinePage(unit))))
+            files.append(page(GeneratedName.spineLabels, "spine-labels", spinePage(unit)))
         }
-        files.append((GeneratedName.checklist, try templates.render("checklist", checklistPage(unit))))
-        let figuresPage = try figuresUnitFile(unit)
+        files.append(page(GeneratedName.checklist, "checklist", checklistPage(unit)))
+        let figuresPage = figuresUnitFile(unit)
         if let figuresPage { files.append(figuresPage) }
-        var page = unitIndex(unit, inventory: inventory, orphans: orphans)
-        page.figuresHref = figuresPage.map { PageFormat.href([$0.0]) }
+        var index = unitIndex(unit, inventory: inventory, orphans: orphans)
+        index.figuresHref = figuresPage.map { PageFormat.href([$0.path]) }
         if !unit.inPlaceItems.isEmpty {
-            files.append((GeneratedName.inPlaceList, try templates.render("in-place", inPlacePage(unit))))
-            page.inPlaceHref = PageFormat.href([GeneratedName.inPlaceList])
+            files.append(page(GeneratedName.inPlaceList, "in-place", inPlacePage(unit)))
+            index.inPlaceHref = PageFormat.href([GeneratedName.inPlaceList])
         }
-        files.append((GeneratedName.index, try templates.render("index-unit", page)))
-        files.append((GeneratedName.indexXML, IndexXMLRenderer.unit(unit, page: page, header: header, figures: indexFigures(units: [unit.id]))))
+        files.append(page(GeneratedName.index, "index-unit", index))
+        let xml = IndexXMLRenderer.unit(unit, page: index, header: header, figures: indexFigures(units: [unit.id]))
+        files.append(GeneratedPage(path: GeneratedName.indexXML, fingerprint: nil) { () throws(Diagnostic) in xml })
         return files
+    }
+
+    /// A page rendered from `template` with `model`, fingerprinted so that an unchanged page is
+    /// not rendered again (see `PageFingerprint`).
+    func page<Model: PageFingerprintable & PageLookup & Sendable>(_ path: String, _ template: String, _ model: Model) -> GeneratedPage {
+        var fingerprint = PageFingerprint()
+        fingerprint.add(PageFingerprint.engine)
+        fingerprint.add(template)
+        fingerprint.add(templates.digest(of: template))
+        model.fingerprint(into: &fingerprint)
+        let templates = self.templates
+        return GeneratedPage(path: path, fingerprint: fingerprint.digest) { () throws(Diagnostic) in try templates.render(template, page: model) }
     }
 
     // The view model of each page, built without I/O (tests check them against the lookups).
@@ -281,13 +290,22 @@ struct PageRenderer {
             percent: PageFormat.percent(present, of: expected))
     }
 
-    func streetFiles(plan: PackPlan, summaries: [PackGenerator.UnitSummary], orphans: [OrphanRow]) throws(Diagnostic) -> [(String, [UInt8])] {
-        var page = streetIndex(plan: plan, summaries: summaries, orphans: orphans)
-        let figuresPage = try figuresStreetFile(plan: plan)
-        page.figuresHref = figuresPage.map { PageFormat.href([$0.0]) }
+    func streetFiles(plan: PackPlan, summaries: [PackGenerator.UnitSummary], orphans: [OrphanRow]) -> [GeneratedPage] {
+        var index = streetIndex(plan: plan, summaries: summaries, orphans: orphans)
+        let figuresPage = figuresStreetFile(plan: plan)
+        index.figuresHref = figuresPage.map { PageFormat.href([$0.path]) }
+        let xml = IndexXMLRenderer.street(index, plan: plan, figures: indexFigures(units: plan.units.map(\.id)))
         return [
-            (GeneratedName.index, try templates.render("index-street", page)),
-            (GeneratedName.indexXML, IndexXMLRenderer.street(page, plan: plan, figures: indexFigures(units: plan.units.map(\.id)))),
+            page(GeneratedName.index, "index-street", index),
+            GeneratedPage(path: GeneratedName.indexXML, fingerprint: nil) { () throws(Diagnostic) in xml },
         ] + (figuresPage.map { [$0] } ?? [])
     }
+}
+
+/// One generated file of a pack: a page to render, with the fingerprint of what it is made of
+/// (nil: always rendered and compared, for cheap files such as index.xml).
+struct GeneratedPage: Sendable {
+    let path: String
+    let fingerprint: String?
+    let render: @Sendable () throws(Diagnostic) -> [UInt8]
 }

@@ -4,8 +4,10 @@ import Foundation
 /// The list of files the generator wrote into a pack, with their SHA-256, so that a later run
 /// can tell its own untouched files (safe to refresh or remove) from anything a user changed.
 ///
-/// Stored as `taizhang-manifest.tsv` in the pack: one `sha256<TAB>size<TAB>path` line per file,
-/// sorted by path, so it diffs well and is byte-identical between identical runs.
+/// Stored as `taizhang-manifest.tsv` in the pack: one `sha256<TAB>size<TAB>fingerprint<TAB>path`
+/// line per file, sorted by path, so it diffs well and is byte-identical between identical runs.
+/// The fingerprint (`PageFingerprint`, `-` for none) says what the page was rendered from; a
+/// version-1 manifest (no fingerprints) is still read.
 ///
 /// The file is not trusted: a path that is not a plain relative path inside the pack (absolute,
 /// `..`, `.`, empty components, backslashes) is refused and listed in `refused`, never used.
@@ -13,9 +15,11 @@ public struct Manifest: Sendable, Equatable {
     public struct Entry: Sendable, Equatable {
         public var sha256: String
         public var size: Int
+        /// What the page was rendered from (`PageFingerprint`); nil when unknown.
+        public var fingerprint: String? = nil
     }
 
-    public static let header = "# taizhang manifest v1: sha256, size, path (generated files only)"
+    public static let header = "# taizhang manifest v2: sha256, size, inputs fingerprint, path (generated files only)"
 
     public var entries: [String: Entry] = [:]
     /// Paths read from the file that point outside the pack or are malformed.
@@ -47,10 +51,16 @@ public struct Manifest: Sendable, Equatable {
     static func lines(of path: String) -> [(String, Entry)] {
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return [] }
         var result: [(String, Entry)] = []
-        for line in text.split(separator: "\n") where !line.hasPrefix("#") {
-            let fields = line.split(separator: "\t", maxSplits: 2, omittingEmptySubsequences: false)
-            guard fields.count == 3, fields[0].count == 64, let size = Int(fields[1]) else { continue }
-            result.append((String(fields[2]), Entry(sha256: String(fields[0]), size: size)))
+        // Split the UTF-8 bytes, not Characters: a city manifest has some 50,000 lines.
+        let lines = text.utf8.split(separator: 0x0A)
+        // Version 2 has a fingerprint column; journals and version 1 have none.
+        let fingerprinted = lines.first.map { String(Substring($0)) == header } ?? false
+        for line in lines where line.first != UInt8(ascii: "#") {
+            let fields = line.split(separator: 0x09, maxSplits: fingerprinted ? 3 : 2, omittingEmptySubsequences: false)
+            guard fields.count >= 3, fields[0].count == 64, let size = Int(String(Substring(fields[1]))) else { continue }
+            var entry = Entry(sha256: String(Substring(fields[0])), size: size)
+            if fields.count == 4, !fields[2].elementsEqual("-".utf8) { entry.fingerprint = String(Substring(fields[2])) }
+            result.append((String(Substring(fields[fields.count - 1])), entry))
         }
         return result
     }
@@ -62,7 +72,7 @@ public struct Manifest: Sendable, Equatable {
     public func serialized() -> [UInt8] {
         var text = Manifest.header + "\n"
         for (path, entry) in entries.sorted(by: { $0.key < $1.key }) {
-            text += Manifest.line(path, entry)
+            text += "\(entry.sha256)\t\(entry.size)\t\(entry.fingerprint ?? "-")\t\(path)\n"
         }
         return Array(text.utf8)
     }

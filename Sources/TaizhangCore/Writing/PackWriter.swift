@@ -26,6 +26,8 @@ public final class PackWriter {
         public var created: [String] = []
         public var updated: [String] = []
         public var unchanged = 0
+        /// Unchanged pages that were not even rendered: same fingerprint, file still there.
+        public var notRendered = 0
         public var removed: [String] = []
         /// Generated files the user edited: kept as they are, not refreshed.
         public var keptEdited: [String] = []
@@ -56,6 +58,8 @@ public final class PackWriter {
     /// more is written, as if the process had died.
     private var stopped = false
     private var commits = 0
+    private var temporaryCount = 0
+    private var rootReady = false
     private var sweptFolders: Set<String> = []
     private var linkFreeFolders: Set<String> = []
     /// Tests: behave as if the process were killed after this many renames.
@@ -116,58 +120,82 @@ public final class PackWriter {
     public var generatedFiles: GeneratedFiles {
         var known = journaled
         for (path, entry) in previous.entries { known[path, default: []].insert(entry.sha256) }
-        return GeneratedFiles(packRoot: packRoot, known: known)
+        // A page a crashed run may have rewritten is never taken as current.
+        return GeneratedFiles(packRoot: packRoot, known: known, previous: previous.entries.filter { journaled[$0.key] == nil })
     }
 
-    /// Writes one generated file (path relative to the pack root).
-    public func write(_ relative: String, _ bytes: [UInt8]) {
+    /// Keeps a page the last run wrote, unrendered: its fingerprint matched and the file is
+    /// as that run left it (`GeneratedFiles.isCurrent`).
+    public func keep(_ relative: String) {
+        guard let entry = previous.entries[relative] else { return }
+        manifest.entries[relative] = entry
+        report.unchanged += 1
+        report.notRendered += 1
+    }
+
+    /// Writes one generated file (path relative to the pack root), with the fingerprint of
+    /// what it was rendered from.
+    public func write(_ relative: String, _ bytes: [UInt8], fingerprint: String? = nil) {
         let path = absolute(relative)
-        if refuseLink(in: relative, while: "write") { return }
-        let hash = Manifest.sha256(bytes)
-        if let existing = Self.contents(of: path) {
-            if existing == Data(bytes) {  // Data == is a memcmp; elementsEqual walked byte by byte
-                manifest.entries[relative] = .init(sha256: hash, size: bytes.count)
-                report.unchanged += 1
-                return
-            }
-            guard isOurs(relative, hash: Manifest.sha256(existing)) else {
-                report.keptEdited.append(relative)
-                diagnostics.append(
-                    .warning(
-                        "pack.kept-user-file",
-                        "kept \(relative): it was changed by hand or is not Taizhang's, so the new version was not written",
-                        at: SourceLocation(file: path)))
-                return
-            }
-            if commit(bytes, hash: hash, to: relative) {
-                manifest.entries[relative] = .init(sha256: hash, size: bytes.count)
-                report.updated.append(relative)
-            } else {
-                manifest.entries[relative] = .init(sha256: Manifest.sha256(existing), size: existing.count)  // still ours
-            }
-        } else {
-            var info = stat()
-            if lstat(path, &info) == 0 {
-                let what = info.st_mode & S_IFMT == S_IFDIR ? "a folder" : "something that is not a file"
-                diagnostics.append(.error("pack.write-failed", "cannot write \(relative): \(what) of that name is in the way", at: SourceLocation(file: path)))
-                return
-            }
-            if commit(bytes, hash: hash, to: relative) {
-                manifest.entries[relative] = .init(sha256: hash, size: bytes.count)
+        let existing: Data
+        switch probe(relative) {
+        case .link(let link):
+            refuse(relative, link: link, while: "write")
+            return
+        case .other(let isFolder):
+            let what = isFolder ? "a folder" : "something that is not a file"
+            diagnostics.append(.error("pack.write-failed", "cannot write \(relative): \(what) of that name is in the way", at: SourceLocation(file: path)))
+            return
+        case .missing:
+            if commit(bytes, hash: Manifest.sha256(bytes), to: relative) {
+                manifest.entries[relative] = .init(sha256: Manifest.sha256(bytes), size: bytes.count, fingerprint: fingerprint)
                 report.created.append(relative)
             }
+            return
+        case .file:
+            guard let contents = Self.contents(of: path) else {
+                diagnostics.append(.error("pack.write-failed", "cannot write \(relative): the file there cannot be read", at: SourceLocation(file: path)))
+                return
+            }
+            existing = contents
+        }
+        let hash = Manifest.sha256(bytes)
+        if existing == Data(bytes) {  // Data == is a memcmp; elementsEqual walked byte by byte
+            manifest.entries[relative] = .init(sha256: hash, size: bytes.count, fingerprint: fingerprint)
+            report.unchanged += 1
+            return
+        }
+        guard isOurs(relative, hash: Manifest.sha256(existing)) else {
+            report.keptEdited.append(relative)
+            diagnostics.append(
+                .warning(
+                    "pack.kept-user-file",
+                    "kept \(relative): it was changed by hand or is not Taizhang's, so the new version was not written",
+                    at: SourceLocation(file: path)))
+            return
+        }
+        if commit(bytes, hash: hash, to: relative) {
+            manifest.entries[relative] = .init(sha256: hash, size: bytes.count, fingerprint: fingerprint)
+            report.updated.append(relative)
+        } else {
+            manifest.entries[relative] = .init(sha256: Manifest.sha256(existing), size: existing.count)  // still ours
         }
     }
 
-    /// A file's bytes; nil when it is missing or not a readable regular file.
-    static func contents(of path: String) -> Data? {
-        var info = stat()
-        guard lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return nil }
-        return try? Data(contentsOf: URL(fileURLWithPath: path))
+    enum Probe {
+        /// A component (the file itself included) is a symbolic link.
+        case link(String)
+        /// The file, or a folder on its way, does not exist.
+        case missing
+        /// A regular file.
+        case file
+        /// Something else of that name (a folder, a device).
+        case other(isFolder: Bool)
     }
 
-    /// The first component of `relative` (the file itself included) that is a symbolic link.
-    func symbolicLink(in relative: String) -> String? {
+    /// What is at `relative`, with one `lstat` per component not yet known (folders found free
+    /// of links are remembered for the run).
+    func probe(_ relative: String) -> Probe {
         var prefix = ""
         let components = relative.split(separator: "/")
         for (index, component) in components.enumerated() {
@@ -175,40 +203,80 @@ public final class PackWriter {
             let isFolder = index < components.count - 1
             if isFolder && linkFreeFolders.contains(prefix) { continue }
             var info = stat()
-            guard lstat(absolute(prefix), &info) == 0 else { return nil }  // missing: nothing below exists
-            if info.st_mode & S_IFMT == S_IFLNK { return prefix }
-            if isFolder { linkFreeFolders.insert(prefix) }
+            guard lstat(absolute(prefix), &info) == 0 else { return .missing }
+            let type = info.st_mode & S_IFMT
+            if type == S_IFLNK { return .link(prefix) }
+            if isFolder {
+                guard type == S_IFDIR else { return .other(isFolder: false) }
+                linkFreeFolders.insert(prefix)
+            } else {
+                return type == S_IFREG ? .file : .other(isFolder: type == S_IFDIR)
+            }
         }
+        return .missing
+    }
+
+    /// A file's bytes; nil when it is missing or not a readable regular file (one `open`, one
+    /// `fstat`, the reads; a symbolic link is not followed).
+    static func contents(of path: String) -> Data? {
+        let fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return nil }
+        var data = Data(count: Int(info.st_size))
+        var filled = 0
+        let complete = data.withUnsafeMutableBytes { buffer -> Bool in
+            while filled < buffer.count {
+                let count = read(fd, buffer.baseAddress! + filled, buffer.count - filled)
+                if count < 0 && errno == EINTR { continue }
+                guard count > 0 else { return count == 0 }
+                filled += count
+            }
+            return true
+        }
+        guard complete else { return nil }
+        if filled < data.count { data.removeSubrange(filled...) }  // shrank while being read
+        return data
+    }
+
+    /// The first component of `relative` (the file itself included) that is a symbolic link.
+    func symbolicLink(in relative: String) -> String? {
+        if case .link(let link) = probe(relative) { return link }
         return nil
     }
 
-    /// Reports and refuses `relative` when a symbolic link is on its way.
-    private func refuseLink(in relative: String, while action: String) -> Bool {
-        guard let link = symbolicLink(in: relative) else { return false }
+    /// Reports and refuses `relative` because of the symbolic link `link` on its way.
+    private func refuse(_ relative: String, link: String, while action: String) {
         report.refusedLinks.append(relative)
         diagnostics.append(
             .warning(
                 "pack.symbolic-link",
                 "did not \(action) \(relative): \(link) is a symbolic link, and Taizhang never follows links in a pack; replace it with a real folder",
                 at: SourceLocation(file: absolute(link))))
-        return true
     }
 
     /// Writes `bytes` to `relative`: journal line, temporary file, rename. False on failure.
+    ///
+    /// No `fsync`: every page can be generated again, and a killed process loses nothing the
+    /// kernel already has. The journal line goes out before the rename, so after a crash the
+    /// next run still recognises the file as Taizhang's.
     private func commit(_ bytes: [UInt8], hash: String, to relative: String, journaled: Bool = true) -> Bool {
         if dryRun { return true }
         if stopped { return false }
         let path = absolute(relative)
+        let folderRelative = (relative as NSString).deletingLastPathComponent
         let folder = (path as NSString).deletingLastPathComponent
         do {
-            try fileManager.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            let created = try makeFolders(folderRelative)
             if journaled {
                 try appendToJournal(Manifest.line(relative, .init(sha256: hash, size: bytes.count)))
             }
-            sweepTemporaryFiles(in: folder)
-            let temporary = folder + "/" + Self.temporaryPrefix + UUID().uuidString
+            if !created { sweepTemporaryFiles(in: folder) }
+            temporaryCount += 1
+            let temporary = folder + "/" + Self.temporaryPrefix + "\(getpid())-\(temporaryCount)"
             do {
-                try Data(bytes).write(to: URL(fileURLWithPath: temporary))
+                try Self.writeNew(temporary, bytes)
                 guard rename(temporary, path) == 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
             } catch {
                 unlink(temporary)
@@ -221,6 +289,55 @@ public final class PackWriter {
         commits += 1
         if let limit = stopAfterCommits, commits >= limit { stopped = true }
         return true
+    }
+
+    /// Creates the folders of `relative` that are missing (none through a link: `probe` has
+    /// checked every existing one). True when the last one was created by this call.
+    private func makeFolders(_ relative: String) throws -> Bool {
+        if !rootReady {
+            try fileManager.createDirectory(atPath: packRoot, withIntermediateDirectories: true)
+            rootReady = true
+        }
+        guard !relative.isEmpty, !linkFreeFolders.contains(relative) else { return false }
+        var prefix = ""
+        var created = false
+        for component in relative.split(separator: "/") {
+            prefix += (prefix.isEmpty ? "" : "/") + component
+            if linkFreeFolders.contains(prefix) { continue }
+            if mkdir(absolute(prefix), 0o777) == 0 {
+                created = true
+            } else {
+                guard errno == EEXIST else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+                var info = stat()
+                guard lstat(absolute(prefix), &info) == 0, info.st_mode & S_IFMT == S_IFDIR else {
+                    throw POSIXError(.ENOTDIR)
+                }
+                created = false
+            }
+            linkFreeFolders.insert(prefix)
+        }
+        return created
+    }
+
+    /// Writes a file that must not exist yet (O_EXCL, no link followed).
+    static func writeNew(_ path: String, _ bytes: [UInt8]) throws {
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o666)
+        guard fd >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+        var written = 0
+        let failure: Int32? = bytes.withUnsafeBytes { buffer in
+            while written < buffer.count {
+                let count = Glibc.write(fd, buffer.baseAddress! + written, buffer.count - written)
+                if count < 0 {
+                    if errno == EINTR { continue }
+                    return errno
+                }
+                written += count
+            }
+            return nil
+        }
+        let closed = close(fd)
+        if let failure { throw POSIXError(POSIXErrorCode(rawValue: failure) ?? .EIO) }
+        guard closed == 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
     }
 
     /// Opens (and locks) the journal on first use, then appends one line before a rename.
@@ -283,8 +400,8 @@ public final class PackWriter {
         let candidates = Set(previous.entries.keys).union(journaled.keys)
         for relative in candidates.sorted() where manifest.entries[relative] == nil && !planned.contains(relative) && scope(relative) {
             let path = absolute(relative)
-            if symbolicLink(in: relative) != nil {
-                _ = refuseLink(in: relative, while: "remove")
+            if let link = symbolicLink(in: relative) {
+                refuse(relative, link: link, while: "remove")
                 continue
             }
             guard let existing = Self.contents(of: path) else { continue }
@@ -350,6 +467,17 @@ public final class PackWriter {
 public struct GeneratedFiles: Sendable {
     let packRoot: String
     let known: [String: Set<String>]
+    /// The previous manifest: sizes and fingerprints of the pages the last run wrote.
+    var previous: [String: Manifest.Entry] = [:]
+
+    /// Whether the page at `relative` need not be rendered: the last run wrote it from inputs
+    /// with this fingerprint, and a regular file of that size is still there (a deleted or
+    /// replaced page is rendered again; an edited one is the user's and is left alone anyway).
+    public func isCurrent(_ relative: String, fingerprint: String) -> Bool {
+        guard let entry = previous[relative], entry.fingerprint == fingerprint else { return false }
+        var info = stat()
+        return lstat(packRoot + "/" + relative, &info) == 0 && info.st_mode & S_IFMT == S_IFREG && Int(info.st_size) == entry.size
+    }
 
     /// Whether the file at `relative` (from the pack root) still holds bytes Taizhang wrote.
     public func isUnmodified(_ relative: String) -> Bool {

@@ -1,0 +1,301 @@
+/// A value a page template can show: what a view model's typed lookup (`PageLookup`, generated
+/// into `PageModels+Mustache.swift`) answers for a name, with no dynamic casts.
+enum PageValue {
+    case text(String)
+    case number(Int)
+    case flag(Bool)
+    case object(any PageLookup)
+    case list([PageValue])
+    case missing
+
+    /// Mustache truthiness: missing, false and empty lists hide a section.
+    var isFalsy: Bool {
+        switch self {
+        case .missing: true
+        case .flag(let value): !value
+        case .list(let values): values.isEmpty
+        default: false
+        }
+    }
+}
+
+/// A view model whose fields a page template can look up by name.
+protocol PageLookup {
+    func value(named name: String) -> PageValue
+}
+
+extension PageValue {
+    init(_ value: String) { self = .text(value) }
+    init(_ value: Int) { self = .number(value) }
+    init(_ value: Bool) { self = .flag(value) }
+    init(_ value: Double) { self = .text("\(value)") }
+    init(_ value: some PageLookup) { self = .object(value) }
+    init<Value>(_ value: Value?, _ wrap: (Value) -> PageValue) { self = value.map(wrap) ?? .missing }
+    init<Value>(_ values: [Value], _ wrap: (Value) -> PageValue) { self = .list(values.map(wrap)) }
+}
+
+/// A Mustache template compiled for the page models: the same output as swift-mustache for the
+/// tags page templates use (variables, `{{{…}}}`/`{{&…}}`, sections, inverted sections,
+/// comments, partials, dotted names, `.`, standalone lines), rendered straight into UTF-8 bytes
+/// with typed lookups. Templates with anything else (set delimiters, pragmas, inheritance,
+/// dynamic partials) are not compiled, and swift-mustache renders them.
+struct PageTemplate: Sendable {
+    indirect enum Node: Sendable {
+        case text([UInt8])
+        case variable([String], escaped: Bool)
+        case section([String], inverted: Bool, [Node])
+        case partial(String, indent: [UInt8])
+    }
+
+    let nodes: [Node]
+    /// The partials this template includes (directly).
+    let partials: Set<String>
+
+    /// nil when the template uses a tag this engine leaves to swift-mustache, or does not parse.
+    init?(_ text: String) {
+        let bytes = Array(text.utf8)
+        guard let nodes = Self.parse(bytes) else { return nil }
+        self.nodes = nodes
+        var partials: Set<String> = []
+        func collect(_ nodes: [Node]) {
+            for node in nodes {
+                switch node {
+                case .partial(let name, _): partials.insert(name)
+                case .section(_, _, let children): collect(children)
+                default: break
+                }
+            }
+        }
+        collect(nodes)
+        self.partials = partials
+    }
+
+    private enum Tag {
+        case variable(String, escaped: Bool)
+        case open(String, inverted: Bool)
+        case close(String)
+        case comment
+        case partial(String)
+    }
+
+    private static func isBlank(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0D }
+
+    private static func trimmed(_ bytes: ArraySlice<UInt8>) -> String {
+        var slice = bytes
+        while let first = slice.first, isBlank(first) || first == 0x0A { slice.removeFirst() }
+        while let last = slice.last, isBlank(last) || last == 0x0A { slice.removeLast() }
+        return String(decoding: slice, as: UTF8.self)
+    }
+
+    private static func parse(_ bytes: [UInt8]) -> [Node]? {
+        // Flat tokens first (standalone lines removed), then the tree.
+        var flat: [(tag: Tag?, text: [UInt8], indent: [UInt8])] = []
+        var cursor = 0
+        var index = 0
+        let count = bytes.count
+        while index + 1 < count {
+            guard bytes[index] == 0x7B, bytes[index + 1] == 0x7B else {
+                index += 1
+                continue
+            }
+            let start = index
+            var contentStart = index + 2
+            var triple = false
+            if contentStart < count, bytes[contentStart] == 0x7B {
+                triple = true
+                contentStart += 1
+            }
+            // Find the closing braces.
+            var close = contentStart
+            while close + 1 < count, !(bytes[close] == 0x7D && bytes[close + 1] == 0x7D) { close += 1 }
+            guard close + 1 < count else { return nil }
+            var end = close + 2
+            if triple {
+                guard end < count, bytes[end] == 0x7D else { return nil }
+                end += 1
+            }
+            let content = bytes[contentStart..<close]
+            let tag: Tag
+            if triple {
+                tag = .variable(trimmed(content), escaped: false)
+            } else {
+                let body = trimmed(content)
+                guard let sigil = body.first else { return nil }
+                let rest = String(body.dropFirst()).trimmingCharacters(in: .whitespaces)
+                switch sigil {
+                case "#": tag = .open(rest, inverted: false)
+                case "^": tag = .open(rest, inverted: true)
+                case "/": tag = .close(rest)
+                case "!": tag = .comment
+                case ">":
+                    guard !rest.hasPrefix("*") else { return nil }
+                    tag = .partial(rest)  // indented standalone partials are left to swift-mustache (below)
+                case "&": tag = .variable(rest, escaped: false)
+                case "=", "<", "$", "%", "{", "}": return nil
+                default: tag = .variable(body, escaped: true)
+                }
+            }
+            var isStandalone = false
+            var lineStart = start, lineEnd = end
+            if case .variable = tag {
+            } else {
+                while lineStart > 0, isBlank(bytes[lineStart - 1]) { lineStart -= 1 }
+                while lineEnd < count, isBlank(bytes[lineEnd]) { lineEnd += 1 }
+                let atLineStart = lineStart == 0 || bytes[lineStart - 1] == 0x0A
+                let atLineEnd = lineEnd == count || bytes[lineEnd] == 0x0A
+                isStandalone = atLineStart && atLineEnd && lineStart >= cursor
+            }
+            if case .partial = tag, !isStandalone || lineStart != start {
+                return nil
+            }
+            if isStandalone {
+                flat.append((nil, Array(bytes[cursor..<lineStart]), []))
+                flat.append((tag, [], Array(bytes[lineStart..<start])))
+                cursor = lineEnd < count ? lineEnd + 1 : count
+            } else {
+                flat.append((nil, Array(bytes[cursor..<start]), []))
+                flat.append((tag, [], []))
+                cursor = end
+            }
+            index = cursor
+        }
+        flat.append((nil, Array(bytes[cursor..<count]), []))
+
+        // The tree: a stack of open sections.
+        var stack: [(name: String, inverted: Bool, nodes: [Node])] = [("", false, [])]
+        for (tag, text, indent) in flat {
+            guard let tag else {
+                if !text.isEmpty { stack[stack.count - 1].nodes.append(.text(text)) }
+                continue
+            }
+            switch tag {
+            case .variable(let name, let escaped):
+                guard let path = path(name) else { return nil }
+                stack[stack.count - 1].nodes.append(.variable(path, escaped: escaped))
+            case .open(let name, let inverted):
+                stack.append((name, inverted, []))
+            case .close(let name):
+                guard stack.count > 1, let open = stack.popLast(), open.name == name, let path = path(name) else { return nil }
+                stack[stack.count - 1].nodes.append(.section(path, inverted: open.inverted, open.nodes))
+            case .comment:
+                break
+            case .partial(let name):
+                stack[stack.count - 1].nodes.append(.partial(name, indent: indent))
+            }
+        }
+        guard stack.count == 1 else { return nil }
+        return stack[0].nodes
+    }
+
+    /// `a.b.c` as components; `.` as an empty path (the current value).
+    private static func path(_ name: String) -> [String]? {
+        if name == "." { return [] }
+        let parts = name.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+        // Transforms (`first(items)`) are swift-mustache's.
+        guard !name.isEmpty, !name.contains("("), parts.allSatisfy({ !$0.isEmpty }) else { return nil }
+        return parts
+    }
+
+    // MARK: Rendering
+
+    /// Renders with `root` as the context; `partials` resolves `{{> name}}`.
+    func render(_ root: any PageLookup, partials: [String: PageTemplate]) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(8192)
+        var stack: [PageValue] = [.object(root)]
+        Self.render(nodes, stack: &stack, partials: partials, into: &out)
+        return out
+    }
+
+    private static func lookup(_ path: [String], in stack: [PageValue]) -> PageValue {
+        guard let first = path.first else { return stack.last ?? .missing }
+        var value = PageValue.missing
+        for element in stack.reversed() {
+            if case .object(let object) = element {
+                let found = object.value(named: first)
+                if case .missing = found { continue }
+                value = found
+                break
+            }
+        }
+        for name in path.dropFirst() {
+            guard case .object(let object) = value else { return .missing }
+            value = object.value(named: name)
+        }
+        return value
+    }
+
+    private static func render(_ nodes: [Node], stack: inout [PageValue], partials: [String: PageTemplate], into out: inout [UInt8]) {
+        for node in nodes {
+            switch node {
+            case .text(let bytes):
+                out.append(contentsOf: bytes)
+            case .variable(let path, let escaped):
+                switch lookup(path, in: stack) {
+                case .text(let text): append(text, escaped: escaped, to: &out)
+                case .number(let number): append(String(number), escaped: false, to: &out)
+                case .flag(let flag): append(flag ? "true" : "false", escaped: false, to: &out)
+                case .object, .list, .missing: break
+                }
+            case .section(let path, let inverted, let children):
+                let value = lookup(path, in: stack)
+                if inverted {
+                    if value.isFalsy { render(children, stack: &stack, partials: partials, into: &out) }
+                    continue
+                }
+                switch value {
+                case .missing: break
+                case .flag(let flag): if flag { render(children, stack: &stack, partials: partials, into: &out) }
+                case .list(let values):
+                    for element in values {
+                        stack.append(element)
+                        render(children, stack: &stack, partials: partials, into: &out)
+                        stack.removeLast()
+                    }
+                default:
+                    stack.append(value)
+                    render(children, stack: &stack, partials: partials, into: &out)
+                    stack.removeLast()
+                }
+            case .partial(let name, let indent):
+                guard let partial = partials[name] else { continue }
+                if indent.isEmpty {
+                    render(partial.nodes, stack: &stack, partials: partials, into: &out)
+                } else {
+                    var inner: [UInt8] = []
+                    render(partial.nodes, stack: &stack, partials: partials, into: &inner)
+                    var atLineStart = true
+                    for byte in inner {
+                        if atLineStart { out.append(contentsOf: indent) }
+                        out.append(byte)
+                        atLineStart = byte == 0x0A
+                    }
+                }
+            }
+        }
+    }
+
+    /// Appends `text` as UTF-8, HTML-escaping `& < > " '` as swift-mustache does.
+    static func append(_ text: String, escaped: Bool, to out: inout [UInt8]) {
+        var text = text
+        text.withUTF8 { utf8 in
+            guard escaped else { return out.append(contentsOf: utf8) }
+            var run = 0
+            for (index, byte) in utf8.enumerated() {
+                let replacement: StaticString
+                switch byte {
+                case 0x26: replacement = "&amp;"
+                case 0x3C: replacement = "&lt;"
+                case 0x3E: replacement = "&gt;"
+                case 0x22: replacement = "&quot;"
+                case 0x27: replacement = "&#39;"
+                default: continue
+                }
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[run..<index]))
+                out.append(contentsOf: UnsafeBufferPointer(start: replacement.utf8Start, count: replacement.utf8CodeUnitCount))
+                run = index + 1
+            }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[run...]))
+        }
+    }
+}
