@@ -47,7 +47,7 @@ public struct EvidenceScanner: Sendable {
     public func scan(community: String? = nil) throws -> Report {
         let units = tracker.plan.units.filter { community == nil || $0.id == community }
         let scope = Set(units.map(\.id))
-        let previous = Dictionary(try tracker.store.documents(units: scope).map { ($0.path, $0) }, uniquingKeysWith: { a, _ in a })
+        let previous = Dictionary(try tracker.documents(units: scope).map { ($0.path, $0) }, uniquingKeysWith: { a, _ in a })
         let street = tracker.workspace.street
 
         struct Found { var record: DocumentRecord; var needsHash: Bool }
@@ -131,16 +131,16 @@ public struct EvidenceScanner: Sendable {
         // Only re-read documents are written (new, changed, or merely touched: their new time
         // must be kept or they would be re-read every time); unchanged ones are already recorded.
         let touched = Set(toHash.map { found[$0].record.path }).subtracting(unreadable)
-        let scan = try tracker.store.recordScan(
+        let scan = try tracker.recordScan(
             at: tracker.now(), scope: community, files: present.count,
             upserts: present.filter { touched.contains($0.path) },
             removed: removed.map(\.path), changes: changes, hashed: toHash.count)
 
         // Items with documents are at least filed (已归档); ticks and verifications stay.
         let at = tracker.now()
-        let statuses = Dictionary(try tracker.store.items().map { ($0.key, $0.status) }, uniquingKeysWith: { a, _ in a })
+        let statuses = Dictionary(try tracker.items().map { ($0.key, $0.status) }, uniquingKeysWith: { a, _ in a })
         let candidates = itemsWithFiles.filter { (statuses[$0] ?? .notReviewed) == .notReviewed }
-        let filed = try tracker.store.update(candidates) { _, current in
+        let filed = try tracker.update(candidates) { _, current in
             guard (current?.status ?? .notReviewed) == .notReviewed else { return nil }
             return ItemChange(status: .filed, actor: Self.actor, at: at, note: "扫描发现文件")
         }.map { ItemKey(unit: $0.unit, item: $0.subject) }
@@ -152,8 +152,8 @@ public struct EvidenceScanner: Sendable {
     /// The net difference between two scans (after `from`, up to and including `to`).
     public func changes(from: Int64, to: Int64) throws -> [ScanChange] {
         var net: [String: (first: ScanChange, last: ScanChange)] = [:]
-        for scan in try tracker.store.scans() where scan.id > from && scan.id <= to {
-            for change in try tracker.store.changes(scan: scan.id) {
+        for scan in try tracker.scans() where scan.id > from && scan.id <= to {
+            for change in try tracker.changes(scan: scan.id) {
                 if let existing = net[change.path] {
                     net[change.path] = (existing.first, change)
                 } else {

@@ -76,7 +76,7 @@ public struct MockScoring: Sendable {
         let at = tracker.now()
         let measured = [cases.map { "发现 \($0) 例" }, rate.map { "比率 \(Decimal2(rounding: $0))%" }].compactMap { $0 }.joined(separator: "，")
         func noted(_ fallback: String) -> String { (note ?? fallback) + (measured.isEmpty ? "" : "（\(measured)）") }
-        let event = try tracker.store.update(ItemKey(unit: unitID, item: code)) { current in
+        let event = try tracker.update(ItemKey(unit: unitID, item: code)) { current in
             switch result {
             case .pass:
                 return ItemChange(status: .verified, flagged: false, actor: actor, at: at, note: noted("模拟检查通过"), kind: .mock)
@@ -84,7 +84,7 @@ public struct MockScoring: Sendable {
                 return ItemChange(status: current?.status ?? .notReviewed, flagged: true, actor: actor, at: at, note: noted("模拟检查未通过"), kind: .mock)
             }
         }
-        try tracker.store.setMockMeasure(MockMeasure(key: ItemKey(unit: unitID, item: code), cases: cases, rate: rate, actor: actor, at: at))
+        try tracker.setMockMeasure(MockMeasure(key: ItemKey(unit: unitID, item: code), cases: cases, rate: rate, actor: actor, at: at))
         return event
     }
 
@@ -92,13 +92,13 @@ public struct MockScoring: Sendable {
     /// before any scan), mock measures and figures.
     public func inputs() throws -> ScoreInputs {
         var items: [UnitItem: ItemEvidence] = [:]
-        for record in try tracker.store.items() {
+        for record in try tracker.items() {
             items[UnitItem(unit: record.key.unit, item: record.key.item), default: ItemEvidence()].status = record.status
             items[UnitItem(unit: record.key.unit, item: record.key.item), default: ItemEvidence()].flagged = record.flagged
         }
-        if !(try tracker.store.scans().isEmpty) {
+        if !(try tracker.scans().isEmpty) {
             var present: [UnitItem: Int] = [:]
-            for document in try tracker.store.documents(units: nil) { present[UnitItem(unit: document.unit, item: document.item), default: 0] += 1 }
+            for document in try tracker.documents(units: nil) { present[UnitItem(unit: document.unit, item: document.item), default: 0] += 1 }
             for unit in tracker.plan.units {
                 for item in unit.items {
                     let key = UnitItem(unit: unit.id, item: item.item.code)
@@ -106,7 +106,7 @@ public struct MockScoring: Sendable {
                 }
             }
         }
-        for measure in try tracker.store.mockMeasures() {
+        for measure in try tracker.mockMeasures() {
             let key = UnitItem(unit: measure.key.unit, item: measure.key.item)
             items[key, default: ItemEvidence()].cases = measure.cases
             items[key, default: ItemEvidence()].rate = measure.rate
@@ -133,7 +133,7 @@ public struct MockScoring: Sendable {
 
     /// Tasks not done yet, which may close a gap.
     public func openTasks() throws -> [GapTask] {
-        try tracker.store.tasks().filter { $0.state != .done }.map { GapTask(id: $0.id, title: $0.title, group: $0.group, due: $0.due?.description) }
+        try tracker.tasks().filter { $0.state != .done }.map { GapTask(id: $0.id, title: $0.title, group: $0.group, due: $0.due?.description) }
     }
 
     /// The generator's scoring inputs: the same as the estimate's, plus the open tasks.

@@ -328,6 +328,15 @@ public final class SQLiteTrackerStore: TrackerStore {
                 t.primaryKey(["unit", "item"])
             }
         }
+        migrator.registerMigration("v5: web sessions") { db in
+            try db.create(table: "webSession") { t in
+                t.primaryKey("tokenHash", .text)
+                t.column("person", .text).notNull()
+                t.column("csrf", .text).notNull()
+                t.column("expires", .datetime).notNull()
+                t.column("lastUsed", .datetime).notNull()
+            }
+        }
         return migrator
     }()
 
@@ -395,6 +404,11 @@ public final class SQLiteTrackerStore: TrackerStore {
     }
 
     // MARK: TrackerStore
+
+    public func appliedMigrations() throws -> [String] {
+        let applied = try pool.read { db in try Self.migrator.appliedIdentifiers(db) }
+        return Self.migrator.migrations.filter(applied.contains)
+    }
 
     public func items() throws -> [ItemRecord] {
         try pool.read { db in try ItemRow.order(Column("unit"), Column("item")).fetchAll(db).map(\.record) }
@@ -578,6 +592,33 @@ public final class SQLiteTrackerStore: TrackerStore {
                     old: nil, new: "password set", note: nil))
             try event.insert(db)
         }
+    }
+
+    private struct SessionRow: Codable, FetchableRecord, PersistableRecord {
+        static let databaseTableName = "webSession"
+        var tokenHash: String
+        var person: String
+        var csrf: String
+        var expires: Date
+        var lastUsed: Date
+
+        var session: StoredSession { StoredSession(tokenHash: tokenHash, person: person, csrf: csrf, expires: expires, lastUsed: lastUsed) }
+    }
+
+    public func saveSession(_ s: StoredSession) throws {
+        try write { db in try SessionRow(tokenHash: s.tokenHash, person: s.person, csrf: s.csrf, expires: s.expires, lastUsed: s.lastUsed).save(db) }
+    }
+
+    public func session(tokenHash: String) throws -> StoredSession? {
+        try pool.read { db in try SessionRow.fetchOne(db, key: tokenHash)?.session }
+    }
+
+    public func removeSessions(tokenHashes: [String]) throws {
+        try write { db in _ = try SessionRow.deleteAll(db, keys: tokenHashes) }
+    }
+
+    public func sessions() throws -> [StoredSession] {
+        try pool.read { db in try SessionRow.fetchAll(db).map(\.session) }
     }
 
     public func tasks() throws -> [TaskRecord] {

@@ -102,8 +102,8 @@ public struct StatusReport: Codable, Sendable {
     ) throws {
         let cards = Dictionary(estimate.map { ($0.unit, $0) }, uniquingKeysWith: { a, _ in a })
         let workspace = tracker.workspace
-        let records = Dictionary(try tracker.store.items().map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
-        let tasks = try tracker.store.tasks()
+        let records = Dictionary(try tracker.items().map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
+        let tasks = try tracker.tasks()
         let scanned = try tracker.scannedFileNames()
         let definition = workspace.street
         var overdueDocuments: [TaskRecord] = []

@@ -3,6 +3,6 @@ import TaizhangCore
 extension Tracker {
     /// The documents the last scan recorded, as the finder reads them (`find`, 速查表).
     public func scannedFiles() throws -> [Finder.ScannedFile] {
-        try store.documents(units: nil).map { Finder.ScannedFile(unit: $0.unit, item: $0.item, path: $0.path) }
+        try documents(units: nil).map { Finder.ScannedFile(unit: $0.unit, item: $0.item, path: $0.path) }
     }
 }

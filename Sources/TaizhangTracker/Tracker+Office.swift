@@ -3,11 +3,11 @@
 extension Tracker {
     /// Every task with its state, as `taizhang tasks` lists them.
     public func taskRecords() throws -> [TaskRecord] {
-        try store.tasks()
+        try tasks()
     }
 
     /// The audit trail, oldest first, as `taizhang log` shows it.
     public func auditEvents(_ filter: EventFilter = EventFilter()) throws -> [TrackerEvent] {
-        try store.events(filter)
+        try events(filter)
     }
 }

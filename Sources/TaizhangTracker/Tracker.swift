@@ -5,7 +5,8 @@ import TaizhangCore
 /// which transitions exist, and what every change records.
 public struct Tracker: Sendable {
     public let workspace: Workspace
-    public let store: any TrackerStore
+    /// Reached only through `Tracker`'s methods, so its rules run on every backend.
+    private let store: any TrackerStore
     public let plan: PackPlan
     /// The clock; tests pass a fixed one.
     public let now: @Sendable () -> Date
@@ -194,6 +195,71 @@ public struct Tracker: Sendable {
         }
         return try store.items().filter { !planned.contains($0.key) && $0.status != .notReviewed }
     }
+}
+
+// MARK: Store access
+
+/// Everything outside the tracker reads and writes through these methods; the rules above run
+/// before any write, whichever store (SQLite, PostgreSQL, in memory) is behind them.
+extension Tracker {
+    /// False when the store was opened for reading only (every write then fails).
+    public var isReadOnly: Bool { store.isReadOnly }
+
+    public func items() throws -> [ItemRecord] { try store.items() }
+
+    /// One item's record, nil when it was never changed.
+    public func record(_ key: ItemKey) throws -> ItemRecord? { try store.items().first { $0.key == key } }
+
+    public func events(_ filter: EventFilter = EventFilter()) throws -> [TrackerEvent] { try store.events(filter) }
+
+    public func tasks() throws -> [TaskRecord] { try store.tasks() }
+
+    public func documents(units: Set<String>?) throws -> [DocumentRecord] { try store.documents(units: units) }
+
+    public func scans() throws -> [ScanRecord] { try store.scans() }
+
+    public func changes(scan: Int64) throws -> [ScanChange] { try store.changes(scan: scan) }
+
+    public func mockMeasures() throws -> [MockMeasure] { try store.mockMeasures() }
+
+    /// The bcrypt hash of a person's web account; nil for an unknown person or no account.
+    public func passwordHash(person: String) throws -> String? {
+        workspace.street.person(person) == nil ? nil : try store.passwordHash(person: person)
+    }
+
+    /// Stores a person's password hash (the web's `Accounts` checks the policy and hashes).
+    public func setPasswordHash(_ hash: String, person id: String, at: Date) throws {
+        _ = try person(id)
+        try store.setPasswordHash(hash, person: id, at: at)
+    }
+
+    // Web sessions (the web's `StoredSessionStore` keeps its policy; the store keeps the rows).
+
+    public func saveSession(_ session: StoredSession) throws { try store.saveSession(session) }
+
+    public func session(tokenHash: String) throws -> StoredSession? { try store.session(tokenHash: tokenHash) }
+
+    public func removeSessions(tokenHashes: [String]) throws { try store.removeSessions(tokenHashes: tokenHashes) }
+
+    public func sessions() throws -> [StoredSession] { try store.sessions() }
+
+    // Writes for the tracker's own rule code (scans filing items, mock inspections).
+
+    func update(_ key: ItemKey, _ decide: (ItemRecord?) throws -> ItemChange?) throws -> TrackerEvent? {
+        try store.update(key, decide)
+    }
+
+    func update(_ keys: [ItemKey], _ decide: (ItemKey, ItemRecord?) throws -> ItemChange?) throws -> [TrackerEvent] {
+        try store.update(keys, decide)
+    }
+
+    func recordScan(
+        at: Date, scope: String?, files: Int, upserts: [DocumentRecord], removed: [String], changes: [ScanChange], hashed: Int
+    ) throws -> ScanRecord {
+        try store.recordScan(at: at, scope: scope, files: files, upserts: upserts, removed: removed, changes: changes, hashed: hashed)
+    }
+
+    func setMockMeasure(_ measure: MockMeasure) throws { try store.setMockMeasure(measure) }
 }
 
 /// A read-only copy of the item statuses, handed to the generator.

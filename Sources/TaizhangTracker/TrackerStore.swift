@@ -186,10 +186,37 @@ public struct EventFilter: Sendable {
     }
 }
 
-/// Where the tracker keeps its data. SQLite through GRDB is the embedded default; a
-/// PostgreSQL store for district-wide deployments implements the same protocol, so nothing
-/// outside a store's own file knows SQL.
+/// A signed-in web session as stored: under the SHA-256 of its cookie token (never the
+/// token itself, so a copy of the database signs nobody in).
+public struct StoredSession: Sendable, Equatable {
+    public var tokenHash: String
+    public var person: String
+    public var csrf: String
+    public var expires: Date
+    public var lastUsed: Date
+
+    public init(tokenHash: String, person: String, csrf: String, expires: Date, lastUsed: Date) {
+        self.tokenHash = tokenHash
+        self.person = person
+        self.csrf = csrf
+        self.expires = expires
+        self.lastUsed = lastUsed
+    }
+}
+
+/// Where the tracker keeps its data. SQLite through GRDB is the embedded default;
+/// `PostgresTrackerStore` serves a district's streets from one database and
+/// `InMemoryTrackerStore` is the test double. Nothing outside a store's own file knows SQL,
+/// and nothing outside `Tracker` reaches a store: the rules live there, for every backend.
+///
+/// Every method is synchronous and may block (the web calls the tracker off its executor,
+/// through `Blocking`); each write is one transaction, acknowledged only once committed.
 public protocol TrackerStore: Sendable {
+    /// True when opened for reading only: every write fails.
+    var isReadOnly: Bool { get }
+    /// The names of the schema's migrations applied to this store, oldest first (the same
+    /// named, versioned steps on every backend).
+    func appliedMigrations() throws -> [String]
     /// All item records.
     func items() throws -> [ItemRecord]
     /// In one write transaction: reads the item's record, lets `decide` compute the change
@@ -227,4 +254,11 @@ public protocol TrackerStore: Sendable {
     func passwordHash(person: String) throws -> String?
     /// Creates or replaces a person's web account password hash.
     func setPasswordHash(_ hash: String, person: String, at: Date) throws
+
+    /// Web sessions, so that a restart or a second `serve` keeps people signed in.
+    func saveSession(_ session: StoredSession) throws
+    func session(tokenHash: String) throws -> StoredSession?
+    func removeSessions(tokenHashes: [String]) throws
+    /// All sessions held (expired ones too, until removed), for the bounds.
+    func sessions() throws -> [StoredSession]
 }

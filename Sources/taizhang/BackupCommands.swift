@@ -13,6 +13,7 @@ extension Taizhang {
         @Option(help: "The backup file to create (must not exist yet).") var to: String
 
         func run() throws {
+            try options.refusePostgres("backup")
             let database = options.databasePath
             guard FileManager.default.fileExists(atPath: database) else {
                 throw DiagnosticsEngine(root: options.workspace.root)
@@ -41,6 +42,7 @@ extension Taizhang {
         @Argument(help: "The backup file.") var file: String
 
         func run() throws {
+            try options.refusePostgres("restore")
             let source = URL(fileURLWithPath: file).standardizedFileURL.path
             let kept: String?
             do {
@@ -51,5 +53,14 @@ extension Taizhang {
             Console.out("restored \(options.databasePath) from \(source)")
             if let kept { Console.out("the replaced database was kept as \(kept)") }
         }
+    }
+}
+
+extension TrackerOptions {
+    /// Backup and restore copy SQLite files; a PostgreSQL server has its own tools.
+    func refusePostgres(_ command: String) throws {
+        guard isPostgres else { return }
+        throw DiagnosticsEngine(root: workspace.root).fail(
+            "tracker.postgres-backup", "taizhang \(command) copies the SQLite file; on PostgreSQL use pg_dump / pg_restore", exit: .usage)
     }
 }

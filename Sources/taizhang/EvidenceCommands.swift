@@ -119,7 +119,7 @@ extension Taizhang {
 
         func run() throws {
             let tracker = try tracking.tracker()
-            let scans = try tracker.store.scans()
+            let scans = try tracker.scans()
             guard let last = scans.last else {
                 throw DiagnosticsEngine().fail("evidence.no-scans", "no scans yet; run taizhang scan")
             }

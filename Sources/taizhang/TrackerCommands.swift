@@ -8,36 +8,50 @@ import TaizhangTracker
 struct TrackerOptions: ParsableArguments {
     @OptionGroup var workspace: WorkspaceOptions
 
-    @Option(help: "The tracker database (default: <workspace>/.taizhang/tracker.sqlite).")
+    @Option(
+        help: "The tracker database: a file or postgres://user@host:port/db (default: $TAIZHANG_DB, else <workspace>/.taizhang/tracker.sqlite).")
     var db: String?
 
     @Option(help: ArgumentHelp("Pretend today is this day (YYYY-MM-DD).", visibility: .hidden))
     var today: Day?
 
-    var databasePath: String { db ?? Tracker.defaultDatabasePath(workspace: workspace.root) }
+    /// `--db`, else `TAIZHANG_DB`, else nil (the workspace's SQLite file).
+    var database: String? { db ?? ProcessInfo.processInfo.environment["TAIZHANG_DB"].flatMap { $0.isEmpty ? nil : $0 } }
+
+    /// True when the tracker is on a PostgreSQL server.
+    var isPostgres: Bool { database.map(PostgresTrackerStore.isAddress) ?? false }
+
+    var databasePath: String { database ?? Tracker.defaultDatabasePath(workspace: workspace.root) }
 
     /// The tracker. Commands that only read pass `readOnly`: they then also work on a
     /// database the user may not write, opened read-only (the task lists are not brought in).
     func tracker(readOnly: Bool = false) throws -> Tracker {
         let loaded = try workspace.load()
-        let store = try openStore(readOnly: readOnly)
+        let store = try openStore(for: loaded, readOnly: readOnly)
         var tracker = Tracker(workspace: loaded, store: store)
         if let today {
             let fixed = ChinaTime.start(of: today).addingTimeInterval(9 * 3600)
             tracker = Tracker(workspace: loaded, store: store, now: { fixed })
         }
         // The task lists may have changed since the last run: bring new tasks in once, here.
-        if !store.isReadOnly { try tracker.seedTasks() }
+        if !store.isReadOnly { try perform { try tracker.seedTasks() } }
         return tracker
     }
 
-    /// Opens the tracker database; a damaged or foreign file is a diagnostic and exit 65.
-    /// With `readOnly`, a database the user may not write is opened for reading only.
-    func openStore(readOnly: Bool = false) throws -> SQLiteTrackerStore {
+    /// Opens the tracker's store: the SQLite file, or the workspace's street and year on a
+    /// PostgreSQL server. A damaged or foreign file is a diagnostic and exit 65; a server that
+    /// cannot be reached exits 69. With `readOnly`, an SQLite file the user may not write is
+    /// opened for reading only.
+    func openStore(for loaded: Workspace, readOnly: Bool = false) throws -> any TrackerStore {
+        let diagnostics = DiagnosticsEngine(root: workspace.root)
+        if let database, isPostgres {
+            let scope = PostgresTrackerStore.Scope(street: loaded.street.id, year: loaded.street.year)
+            return try perform { try PostgresTrackerStore(url: database, scope: scope) }
+        }
         do {
             return try readOnly ? SQLiteTrackerStore.forReading(path: databasePath) : SQLiteTrackerStore(path: databasePath)
         } catch {
-            throw DiagnosticsEngine(root: workspace.root).fail(error.diagnostic)
+            throw diagnostics.fail(error.diagnostic)
         }
     }
 
@@ -45,10 +59,10 @@ struct TrackerOptions: ParsableArguments {
     /// errors stop the command, as everywhere else; orphaned records (items no longer in the
     /// catalogue) are reported as warnings, never dropped.
     func existingTracker(for workspace: Workspace) throws -> Tracker? {
-        guard FileManager.default.fileExists(atPath: databasePath) else { return nil }
-        let tracker = Tracker(workspace: workspace, store: try openStore(readOnly: true))
+        guard isPostgres || FileManager.default.fileExists(atPath: databasePath) else { return nil }
+        let tracker = Tracker(workspace: workspace, store: try openStore(for: workspace, readOnly: true))
         let diagnostics = DiagnosticsEngine(root: self.workspace.root)
-        for record in try tracker.orphanedRecords() {
+        for record in try perform({ try tracker.orphanedRecords() }) {
             diagnostics.emit(
                 .warning(
                     "tracker.orphaned-record",
@@ -59,7 +73,8 @@ struct TrackerOptions: ParsableArguments {
 
     /// The tracker's statuses for a walkthrough sheet, when a tracker database exists.
     func statusSource(for workspace: Workspace) throws -> (any ItemStatusSource)? {
-        try existingTracker(for: workspace)?.statusSource()
+        guard let tracker = try existingTracker(for: workspace) else { return nil }
+        return try perform { try tracker.statusSource() }
     }
 
     /// Runs a tracker action, turning rule violations into a diagnostic and exit 65.
@@ -71,6 +86,12 @@ struct TrackerOptions: ParsableArguments {
             // Only on this error path: the workspace again, for the ids nearest an unknown one.
             let known = WorkspaceLoader(root: workspace.root).load().workspace
             throw DiagnosticsEngine(root: workspace.root).fail(failure.diagnostic(nearestIn: known))
+        } catch let error as PostgresTrackerStore.Unavailable {
+            throw DiagnosticsEngine(root: workspace.root).fail(.error("tracker.unavailable", error.description), exit: .unavailable)
+        } catch let error as PostgresTrackerStore.OpenError {
+            throw DiagnosticsEngine(root: workspace.root).fail(.error("tracker.database", error.description))
+        } catch let error as PostgresTrackerStore.QueryError {
+            throw DiagnosticsEngine(root: workspace.root).fail(.error("tracker.database", error.description))
         }
     }
 }
@@ -131,7 +152,7 @@ extension Taizhang {
             let tracker = try options.tracker(readOnly: true)
             let today = ChinaTime.day(tracker.now())
             let names = Dictionary(tracker.workspace.street.people.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
-            let tasks = try tracker.store.tasks().filter { task in
+            let tasks = try tracker.tasks().filter { task in
                 (group == nil || task.group == group)
                     && (!overdue || task.isOverdue(on: today))
             }
@@ -224,7 +245,7 @@ extension Taizhang {
             let tracker = try options.tracker(readOnly: true)
             var filter = EventFilter(unit: community, actor: by)
             if let since { filter.since = ChinaTime.start(of: since) }
-            let events = try tracker.store.events(filter)
+            let events = try tracker.events(filter)
             if format == .json {
                 Console.out(try JSONOutput.encode(events))
                 return

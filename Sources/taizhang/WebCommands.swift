@@ -29,8 +29,9 @@ extension Taizhang {
             let templates = try options.templates(WebConfiguration.webTemplates)
             let packRoot = pack.paths(options, plan: tracker.plan).packRoot
             let megabyte = 1024 * 1024
+            // Sessions in the tracker's database: a restart, or a second serve, keeps people signed in.
             let configuration = WebConfiguration(
-                tracker: tracker, templates: templates, packRoot: packRoot,
+                tracker: tracker, templates: templates, packRoot: packRoot, sessions: StoredSessionStore(tracker: tracker),
                 uploads: UploadLimits(maximumFileBytes: uploadFileLimit * megabyte, maximumTotalBytes: uploadTotalLimit * megabyte))
             Console.error("taizhang: serving \(tracker.workspace.street.name) on http://\(host):\(port)/ (Ctrl-C to stop)")
             try await WebApp.application(configuration, address: .hostname(host, port: port)).runService()
@@ -51,7 +52,7 @@ extension Taizhang {
             func run() throws {
                 let tracker = try options.tracker()
                 _ = try options.perform { try tracker.person(person) }
-                if try tracker.store.passwordHash(person: person) != nil {
+                if try tracker.passwordHash(person: person) != nil {
                     throw DiagnosticsEngine().fail("account.exists", "\(person) already has an account; use taizhang user passwd \(person)")
                 }
                 try setPassword(tracker, person, passwordStdin)

@@ -36,7 +36,7 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: log))
         try FileManager.default.removeItem(atPath: log)
         #expect(throws: SQLiteTrackerStore.WriteRefused.self) { try f.tracker.tick(item: "01.07", unit: "wutongshan", by: "p13") }
-        #expect(throws: SQLiteTrackerStore.WriteRefused.self) { try f.store.setPasswordHash("x", person: "p13", at: f.clock) }
+        #expect(throws: SQLiteTrackerStore.WriteRefused.self) { try f.sqlite.setPasswordHash("x", person: "p13", at: f.clock) }
     }
 
     /// The ticks acknowledged before the deletion lived only in the deleted log: they are
@@ -78,7 +78,7 @@ import Testing
     @Test func aReadOnlyStoreRefusesADatabaseThatNeedsMigrating() throws {
         let f = try TrackerFixture()
         let path = f.directory + "/tracker.sqlite"
-        try f.store.pool.writeWithoutTransaction { db in
+        try f.sqlite.pool.writeWithoutTransaction { db in
             try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier = 'v3: evidence scans'")
         }
         let error = #expect(throws: SQLiteTrackerStore.OpenError.self) { _ = try SQLiteTrackerStore(path: path, readOnly: true) }
@@ -90,7 +90,7 @@ import Testing
     @Test func aReaderThatMayWriteUpgradesTheDatabase() throws {
         let f = try TrackerFixture()
         let path = f.directory + "/tracker.sqlite"
-        try f.store.pool.writeWithoutTransaction { db in
+        try f.sqlite.pool.writeWithoutTransaction { db in
             try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier = 'v3: evidence scans'; DROP TABLE scanChange; DROP TABLE scan; DROP TABLE document")
         }
         let reader = try SQLiteTrackerStore.forReading(path: path)
@@ -102,13 +102,13 @@ import Testing
         let f = try TrackerFixture()
         try f.tracker.tick(item: "01.06", unit: "wutongshan", by: "p13")
         let backup = f.directory + "/backup.sqlite"
-        try f.store.backup(to: backup)
+        try f.sqlite.backup(to: backup)
         #expect(!FileManager.default.fileExists(atPath: backup + "-wal"))
         let copy = try SQLiteTrackerStore(path: backup, readOnly: true)
         #expect(try copy.record(ItemKey(unit: "wutongshan", item: "01.06"))?.status == .ticked)
         #expect(try copy.events(EventFilter()).count == 1)
         let before = try Data(contentsOf: URL(fileURLWithPath: backup))
-        #expect(throws: SQLiteTrackerStore.OpenError.self) { try f.store.backup(to: backup) }
+        #expect(throws: SQLiteTrackerStore.OpenError.self) { try f.sqlite.backup(to: backup) }
         #expect(try Data(contentsOf: URL(fileURLWithPath: backup)) == before)
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: f.directory).filter { $0.hasPrefix(".taizhang-backup-") }
         #expect(leftovers.isEmpty)
@@ -120,14 +120,14 @@ import Testing
         let f = try TrackerFixture()
         try f.tracker.tick(item: "01.06", unit: "wutongshan", by: "p13")
         let backup = f.directory + "/backup.sqlite"
-        try f.store.backup(to: backup)
+        try f.sqlite.backup(to: backup)
         try f.tracker.tick(item: "01.07", unit: "wutongshan", by: "p13")
         let path = f.directory + "/tracker.sqlite"
         let date = Date(timeIntervalSince1970: 1_417_000_000)
         let kept = try #require(try SQLiteTrackerStore.restore(from: backup, into: path, at: date))
         #expect(kept == f.directory + "/tracker-before-restore-2014-11-26T190640+0800.sqlite")
-        #expect(try f.store.record(ItemKey(unit: "wutongshan", item: "01.07")) == nil)
-        #expect(try f.store.record(ItemKey(unit: "wutongshan", item: "01.06"))?.status == .ticked)
+        #expect(try f.tracker.record(ItemKey(unit: "wutongshan", item: "01.07")) == nil)
+        #expect(try f.tracker.record(ItemKey(unit: "wutongshan", item: "01.06"))?.status == .ticked)
         try f.tracker.tick(item: "01.08", unit: "wutongshan", by: "p13")
         let old = try SQLiteTrackerStore(path: kept, readOnly: true)
         #expect(try old.record(ItemKey(unit: "wutongshan", item: "01.07"))?.status == .ticked)
@@ -149,7 +149,7 @@ import Testing
         #expect(error?.message == "this is the tracker database itself, not a backup of it")
         error = #expect(throws: SQLiteTrackerStore.OpenError.self) { _ = try SQLiteTrackerStore.restore(from: f.directory, into: path, at: Date()) }
         #expect(error?.message == "not a file; pass a backup made with taizhang backup")
-        #expect(try f.store.record(ItemKey(unit: "wutongshan", item: "01.06"))?.status == .ticked)
+        #expect(try f.tracker.record(ItemKey(unit: "wutongshan", item: "01.06"))?.status == .ticked)
         #expect(try FileManager.default.contentsOfDirectory(atPath: f.directory).filter { $0.contains("before-restore") }.isEmpty)
     }
 }

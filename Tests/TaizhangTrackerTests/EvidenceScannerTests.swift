@@ -5,8 +5,8 @@ import Testing
 @testable import TaizhangTracker
 
 @Suite struct EvidenceScannerTests {
-    @Test func recordsDocumentsReportsChangesAndSkipsUnchangedFiles() throws {
-        let f = try TrackerFixture()
+    @Test(arguments: Backend.available) func recordsDocumentsReportsChangesAndSkipsUnchangedFiles(_ backend: Backend) throws {
+        let f = try TrackerFixture(backend)
         let plan = f.tracker.plan
         let unit = try #require(plan.unit(id: "wutongshan"))
         let binder = unit.binders[5], item = binder.items[0]
@@ -20,7 +20,7 @@ import Testing
         #expect(first.scan.files == 3 && first.scan.hashed == 3)
         #expect(first.changes.map(\.kind) == [.added, .added, .added])
         #expect(first.filed == [ItemKey(unit: "wutongshan", item: item.item.code)])
-        #expect(try f.store.record(ItemKey(unit: "wutongshan", item: item.item.code))?.status == .filed)
+        #expect(try f.tracker.record(ItemKey(unit: "wutongshan", item: item.item.code))?.status == .filed)
         let documents = try f.store.documents(units: ["wutongshan"])
         #expect(documents.count == 3 && documents.allSatisfy { $0.sha256.count == 64 })
 
@@ -43,8 +43,8 @@ import Testing
         #expect(try f.store.scans().map(\.files) == [3, 3, 3, 3, 2])
     }
 
-    @Test func aTickedItemStaysTickedWhenFilesAppear() throws {
-        let f = try TrackerFixture()
+    @Test(arguments: Backend.available) func aTickedItemStaysTickedWhenFilesAppear(_ backend: Backend) throws {
+        let f = try TrackerFixture(backend)
         try f.tracker.tick(item: "01.06", unit: "wutongshan", by: "p13")
         let unit = try #require(f.tracker.plan.unit(id: "wutongshan"))
         let binder = try #require(unit.binders.first { $0.items.contains { $0.item.code == "01.06" } })
@@ -54,7 +54,7 @@ import Testing
         try "x".write(toFile: folder + "/责任书.pdf", atomically: true, encoding: .utf8)
         let report = try EvidenceScanner(tracker: f.tracker, packRoot: f.directory + "/pack").scan()
         #expect(report.filed.isEmpty)
-        #expect(try f.store.record(ItemKey(unit: "wutongshan", item: "01.06"))?.status == .ticked)
+        #expect(try f.tracker.record(ItemKey(unit: "wutongshan", item: "01.06"))?.status == .ticked)
         let completeness = try #require(report.completeness.first { $0.unit == "wutongshan" && $0.item == "01.06" })
         #expect(completeness.present == 1 && completeness.expected == item.item.expectedCount)
     }
@@ -89,8 +89,8 @@ import Testing
         #expect(counts.flagged == 2 && counts.ticked == 1 && counts.filed == 1 && counts.complete == 0)
     }
 
-    @Test func aFileUnreadableForAMomentKeepsItsRecord() throws {
-        let f = try TrackerFixture()
+    @Test(arguments: Backend.available) func aFileUnreadableForAMomentKeepsItsRecord(_ backend: Backend) throws {
+        let f = try TrackerFixture(backend)
         let unit = try #require(f.tracker.plan.unit(id: "wutongshan"))
         let binder = unit.binders[5], item = binder.items[0]
         let folder = unit.folderName + "/" + binder.folderName + "/" + item.folderName
@@ -110,8 +110,8 @@ import Testing
         #expect(try f.store.documents(units: ["wutongshan"]).map(\.path) == [folder + "/2013年10月报表.pdf"])
     }
 
-    @Test func aSymlinkedItemFolderIsReportedAndNotScanned() throws {
-        let f = try TrackerFixture()
+    @Test(arguments: Backend.available) func aSymlinkedItemFolderIsReportedAndNotScanned(_ backend: Backend) throws {
+        let f = try TrackerFixture(backend)
         let unit = try #require(f.tracker.plan.unit(id: "wutongshan"))
         let binder = unit.binders[5]
         let pack = f.directory + "/pack"

@@ -8,20 +8,31 @@ import Testing
 
 let repository = Repository.root
 
-/// A tracker over the shipped workspace and a fresh database, with a settable clock.
+/// A tracker over the shipped workspace and a fresh store of the given backend, with a
+/// settable clock.
 final class TrackerFixture: @unchecked Sendable {
     let temporary: TemporaryDirectory
     var directory: String { temporary.path }
     let workspace: Workspace
-    let store: SQLiteTrackerStore
+    let backend: Backend
+    let store: any TrackerStore
     var clock = Date(timeIntervalSince1970: 1_417_000_000)  // 2014-11-26 19:06 +08:00
 
-    init() throws {
+    init(_ backend: Backend = .sqlite) throws {
         temporary = try TemporaryDirectory("tracker")
         let result = WorkspaceLoader(root: repository).load()
         workspace = try #require(result.validWorkspace)
-        store = try SQLiteTrackerStore(path: temporary.path + "/tracker.sqlite")
+        self.backend = backend
+        store = try backend.makeStore(directory: temporary.path)
         try Tracker(workspace: workspace, store: store).seedTasks()  // as the command line does on opening
+    }
+
+    /// Another store on the same data (a second process), or the same one for memory.
+    func secondStore() throws -> any TrackerStore { try backend.reopen(store, directory: directory) }
+
+    /// The SQLite store, for the tests of SQLite's own defences.
+    var sqlite: SQLiteTrackerStore {
+        get throws { try #require(store as? SQLiteTrackerStore) }
     }
 
     var tracker: Tracker { Tracker(workspace: workspace, store: store, now: { [unowned self] in self.clock }) }
@@ -29,36 +40,38 @@ final class TrackerFixture: @unchecked Sendable {
 
 // People of the shipped workspace used below.
 // p03: preparation team. p13: lead of 梧桐山 (wutongshan), member of g2/g6. p04: g1 member.
+/// The conformance suite: every rule on every backend (SQLite, in memory, PostgreSQL when a
+/// server is configured, see `Backend.available`).
 @Suite struct TrackerRuleTests {
-    @Test func theDefaultWorkspaceHasThePeopleTheseTestsAssume() throws {
-        let f = try TrackerFixture()
+    @Test(arguments: Backend.available) func theDefaultWorkspaceHasThePeopleTheseTestsAssume(_ backend: Backend) throws {
+        let f = try TrackerFixture(backend)
         let street = f.workspace.street
         #expect(street.person("p03")?.isPreparationTeam == true)
         #expect(street.person("p13")?.community?.id == "wutongshan")
         #expect(street.person("p13")?.isPreparationTeam == false)
     }
 
-    @Test func aCommunityLeadTicksTheirCommunitysItemsAndTheLogSaysWhoWhatWhen() throws {
-        let f = try TrackerFixture()
+    @Test(arguments: Backend.available) func aCommunityLeadTicksTheirCommunitysItemsAndTheLogSaysWhoWhatWhen(_ backend: Backend) throws {
+        let f = try TrackerFixture(backend)
         let event = try #require(try f.tracker.tick(item: "01.06", unit: "wutongshan", by: "p13", note: "已归档9份"))
         #expect(event.old == "not-reviewed" && event.new == "ticked" && event.actor == "p13")
         #expect(event.at == f.clock)
-        let record = try #require(try f.store.record(ItemKey(unit: "wutongshan", item: "01.06")))
+        let record = try #require(try f.tracker.record(ItemKey(unit: "wutongshan", item: "01.06")))
         #expect(record.status == .ticked && record.by == "p13" && record.note == "已归档9份")
         #expect(try f.store.events(EventFilter()).count == 1)
     }
 
-    @Test func anotherCommunitysItemIsRefusedAndTheRefusalIsLogged() throws {
-        let f = try TrackerFixture()
+    @Test(arguments: Backend.available) func anotherCommunitysItemIsRefusedAndTheRefusalIsLogged(_ backend: Backend) throws {
+        let f = try TrackerFixture(backend)
         #expect(throws: Tracker.Failure.self) { try f.tracker.tick(item: "01.06", unit: "dawang", by: "p13") }
         let events = try f.store.events(EventFilter())
         #expect(events.map(\.kind) == [.refusal])
         #expect(events.first?.unit == "dawang" && events.first?.subject == "01.06" && events.first?.actor == "p13")
-        #expect(try f.store.record(ItemKey(unit: "dawang", item: "01.06")) == nil)
+        #expect(try f.tracker.record(ItemKey(unit: "dawang", item: "01.06")) == nil)
     }
 
-    @Test func streetItemsNeedTheOwningGroupOrThePreparationTeam() throws {
-        let f = try TrackerFixture()
+    @Test(arguments: Backend.available) func streetItemsNeedTheOwningGroupOrThePreparationTeam(_ backend: Backend) throws {
+        let f = try TrackerFixture(backend)
         let street = f.tracker.plan.units[0]
         let item = try #require(street.items.first { $0.item.group?.id == "g1" })
         let outsider = try #require(
@@ -71,29 +84,29 @@ final class TrackerFixture: @unchecked Sendable {
         #expect(try f.tracker.tick(item: street.items.last!.item.code, unit: "street", by: "p03") != nil)
     }
 
-    @Test func untickUndoesTheLastChange() throws {
-        let f = try TrackerFixture()
+    @Test(arguments: Backend.available) func untickUndoesTheLastChange(_ backend: Backend) throws {
+        let f = try TrackerFixture(backend)
         let t = f.tracker
         try t.tick(item: "01.06", unit: "wutongshan", by: "p13", status: .filed)
         try t.tick(item: "01.06", unit: "wutongshan", by: "p13")
         let undo = try #require(try t.untick(item: "01.06", unit: "wutongshan", by: "p13", note: "份数不够"))
         #expect(undo.old == "ticked" && undo.new == "filed")
-        #expect(try f.store.record(ItemKey(unit: "wutongshan", item: "01.06"))?.status == .filed)
+        #expect(try f.tracker.record(ItemKey(unit: "wutongshan", item: "01.06"))?.status == .filed)
         try t.untick(item: "01.06", unit: "wutongshan", by: "p13")
-        #expect(try f.store.record(ItemKey(unit: "wutongshan", item: "01.06"))?.status == .notReviewed)
+        #expect(try f.tracker.record(ItemKey(unit: "wutongshan", item: "01.06"))?.status == .notReviewed)
         #expect(try t.untick(item: "01.06", unit: "wutongshan", by: "p13") == nil)
         #expect(try f.store.events(EventFilter()).count == 4)
     }
 
-    @Test func notApplicableNeedsAReason() throws {
-        let f = try TrackerFixture()
+    @Test(arguments: Backend.available) func notApplicableNeedsAReason(_ backend: Backend) throws {
+        let f = try TrackerFixture(backend)
         #expect(throws: Tracker.Failure.reasonRequired) { try f.tracker.tick(item: "01.06", unit: "wutongshan", by: "p13", status: .notApplicable) }
         try f.tracker.tick(item: "01.06", unit: "wutongshan", by: "p13", status: .notApplicable, note: "本社区无此项")
-        #expect(try f.store.record(ItemKey(unit: "wutongshan", item: "01.06"))?.status == .notApplicable)
+        #expect(try f.tracker.record(ItemKey(unit: "wutongshan", item: "01.06"))?.status == .notApplicable)
     }
 
-    @Test func unknownThingsAreClearErrors() throws {
-        let f = try TrackerFixture()
+    @Test(arguments: Backend.available) func unknownThingsAreClearErrors(_ backend: Backend) throws {
+        let f = try TrackerFixture(backend)
         #expect(throws: Tracker.Failure.unknownPerson("p999")) { try f.tracker.tick(item: "01.06", unit: "wutongshan", by: "p999") }
         #expect(throws: Tracker.Failure.unknownUnit("atlantis")) { try f.tracker.tick(item: "01.06", unit: "atlantis", by: "p03") }
         #expect(throws: Tracker.Failure.self) { try f.tracker.tick(item: "99.99", unit: "wutongshan", by: "p03") }
@@ -101,8 +114,8 @@ final class TrackerFixture: @unchecked Sendable {
         #expect(throws: Tracker.Failure.self) { try f.tracker.tick(item: "01.15", unit: "dongle", by: "p03") }
     }
 
-    @Test func tasksAreSeededCompletedAndReopenedWithTheirAuthor() throws {
-        let f = try TrackerFixture()
+    @Test(arguments: Backend.available) func tasksAreSeededCompletedAndReopenedWithTheirAuthor(_ backend: Backend) throws {
+        let f = try TrackerFixture(backend)
         let t = f.tracker
         try t.seedTasks()
         let tasks = try f.store.tasks()
@@ -154,8 +167,8 @@ final class TrackerFixture: @unchecked Sendable {
         #expect(try StatusReport(tracker: tracker, today: try #require(Day("2013-11-10"))).overdue.isEmpty)
     }
 
-    @Test func statusShowsProgressCountdownAndOverdueTasks() throws {
-        let f = try TrackerFixture()
+    @Test(arguments: Backend.available) func statusShowsProgressCountdownAndOverdueTasks(_ backend: Backend) throws {
+        let f = try TrackerFixture(backend)
         try f.tracker.tick(item: "01.06", unit: "wutongshan", by: "p13")
         let today = try #require(Day("2014-11-30"))
         let report = try StatusReport(tracker: f.tracker, today: today)
@@ -188,8 +201,8 @@ final class TrackerFixture: @unchecked Sendable {
         #expect(try JSONDecoder().decode(StatusReport.self, from: withoutKey).daysLeft == nil)
     }
 
-    @Test func recordsOfItemsRemovedFromTheCatalogueAreKeptAndReported() throws {
-        let f = try TrackerFixture()
+    @Test(arguments: Backend.available) func recordsOfItemsRemovedFromTheCatalogueAreKeptAndReported(_ backend: Backend) throws {
+        let f = try TrackerFixture(backend)
         try f.tracker.tick(item: "01.06", unit: "wutongshan", by: "p13")
         var shrunk = f.workspace
         for c in shrunk.catalogue.categories.indices {
@@ -200,16 +213,16 @@ final class TrackerFixture: @unchecked Sendable {
         let tracker = Tracker(workspace: shrunk, store: f.store)
         #expect(try tracker.orphanedRecords().map(\.key) == [ItemKey(unit: "wutongshan", item: "01.06")])
         #expect(try StatusReport(tracker: tracker, today: Day("2014-11-30")!).orphaned == ["wutongshan/01.06 (已确认)"])
-        #expect(try f.store.record(ItemKey(unit: "wutongshan", item: "01.06"))?.status == .ticked)
+        #expect(try f.tracker.record(ItemKey(unit: "wutongshan", item: "01.06"))?.status == .ticked)
     }
 
-    @Test func mockResultsMarkVerifiedOrFlaggedAndGiveAnEstimatedScore() throws {
-        let f = try TrackerFixture()
+    @Test(arguments: Backend.available) func mockResultsMarkVerifiedOrFlaggedAndGiveAnEstimatedScore(_ backend: Backend) throws {
+        let f = try TrackerFixture(backend)
         let scoring = MockScoring(tracker: f.tracker)
         // The estimate needs no mock result: nothing on file yet loses points by the rules.
         #expect(try scoring.estimatedScores()["wutongshan"]?.hasSuffix("/90") == true)
         try scoring.record(item: "01.06", unit: "wutongshan", result: .pass, by: "p03")
-        #expect(try f.store.record(ItemKey(unit: "wutongshan", item: "01.06"))?.status == .verified)
+        #expect(try f.tracker.record(ItemKey(unit: "wutongshan", item: "01.06"))?.status == .verified)
         // Cases found in a mock inspection feed the indicator's per-case rule (6.1: 漏登 −0.1 per person).
         try scoring.record(item: "06.02", unit: "wutongshan", result: .pass, by: "p03", cases: 3)
         #expect(try f.store.mockMeasures().map { "\($0.key.unit)/\($0.key.item) \($0.cases ?? -1)" } == ["wutongshan/06.02 3"])
@@ -224,7 +237,7 @@ final class TrackerFixture: @unchecked Sendable {
         #expect(try f.store.mockMeasures().isEmpty)
         let first = try #require(try scoring.estimatedScores()["wutongshan"])
         try scoring.record(item: "01.07", unit: "wutongshan", result: .fail, by: "p03")
-        #expect(try f.store.record(ItemKey(unit: "wutongshan", item: "01.07"))?.flagged == true)
+        #expect(try f.tracker.record(ItemKey(unit: "wutongshan", item: "01.07"))?.flagged == true)
         let second = try #require(try scoring.estimatedScores()["wutongshan"])
         #expect(first != second)
         #expect(second.hasPrefix("0/"))  // 01.07 belongs to veto indicator 1.2: a fail zeroes the unit
@@ -234,8 +247,8 @@ final class TrackerFixture: @unchecked Sendable {
 
     /// The store decides inside its write transaction whether a task changes: a second "done"
     /// that read the task before the first one wrote (a stale read) writes and logs nothing.
-    @Test func aStaleDoneOnATaskWritesNothing() throws {
-        let f = try TrackerFixture()
+    @Test(arguments: Backend.available) func aStaleDoneOnATaskWritesNothing(_ backend: Backend) throws {
+        let f = try TrackerFixture(backend)
         let first = try f.store.setTask("t-g4-01", state: .done, actor: "p03", at: f.clock, note: nil)
         #expect(first?.old == "open" && first?.new == "done")
         #expect(try f.store.setTask("t-g4-01", state: .done, actor: "p04", at: f.clock, note: nil) == nil)
@@ -245,8 +258,8 @@ final class TrackerFixture: @unchecked Sendable {
     }
 
     /// Two people marking the same task done at once: one change, one event, never done → done.
-    @Test(arguments: 0..<3) func concurrentDoneOnATaskLogsOneChange(_ round: Int) throws {
-        let f = try TrackerFixture()
+    @Test(arguments: Backend.available, 0..<3) func concurrentDoneOnATaskLogsOneChange(_ backend: Backend, _ round: Int) throws {
+        let f = try TrackerFixture(backend)
         let tracker = f.tracker
         let failures = Mutex<[String]>([])
         DispatchQueue.concurrentPerform(iterations: 8) { _ in
@@ -259,8 +272,8 @@ final class TrackerFixture: @unchecked Sendable {
 
     /// Who may record mock results follows the schema's `role="check-team"`, not the group's
     /// name or number (once "督导" in the name or number 3).
-    @Test func mockResultsNeedTheCheckTeamRoleNotAName() throws {
-        let f = try TrackerFixture()
+    @Test(arguments: Backend.available) func mockResultsNeedTheCheckTeamRoleNotAName(_ backend: Backend) throws {
+        let f = try TrackerFixture(backend)
         var workspace = f.workspace
         let index = try #require(workspace.street.groups.firstIndex { $0.id == "g3" })
         #expect(workspace.street.groups[index].role == .checkTeam)
@@ -333,9 +346,4 @@ final class TrackerFixture: @unchecked Sendable {
         #expect(sqlite.terminationStatus != 0)
         #expect(try f.store.events(EventFilter()).count == 1)
     }
-}
-
-extension TrackerStore {
-    /// One item's record, read through `items()`: the store needs no single-item read of its own.
-    func record(_ key: ItemKey) throws -> ItemRecord? { try items().first { $0.key == key } }
 }

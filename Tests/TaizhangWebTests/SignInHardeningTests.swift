@@ -140,7 +140,7 @@ import Testing
             let note = String(repeating: "注", count: 501)
             let response = try await lead.post("/items/tick", [("unit", "wutongshan"), ("item", "01.06"), ("note", note)])
             #expect(response.status == .badRequest)
-            #expect(try f.tracker.store.record(ItemKey(unit: "wutongshan", item: "01.06")) == nil)
+            #expect(try f.tracker.record(ItemKey(unit: "wutongshan", item: "01.06")) == nil)
             let fine = try await lead.post("/items/tick", [("unit", "wutongshan"), ("item", "01.06"), ("note", String(note.dropLast()))])
             #expect(fine.status == .seeOther)
         }
@@ -158,9 +158,9 @@ import Testing
                 #expect(response.status == .badRequest, "\(bogus)")
                 #expect(String(buffer: response.body).contains("未知的状态"))
             }
-            #expect(try f.tracker.store.record(ItemKey(unit: "wutongshan", item: "01.06")) == nil)
+            #expect(try f.tracker.record(ItemKey(unit: "wutongshan", item: "01.06")) == nil)
             #expect(try await lead.post("/items/tick", [("unit", "wutongshan"), ("item", "01.06"), ("status", "filed")]).status == .seeOther)
-            #expect(try f.tracker.store.record(ItemKey(unit: "wutongshan", item: "01.06"))?.status == .filed)
+            #expect(try f.tracker.record(ItemKey(unit: "wutongshan", item: "01.06"))?.status == .filed)
         }
     }
 

@@ -165,21 +165,21 @@ extension Browser {
             #expect(page.contains("共 3 项：2 项已处理，1 项未处理"))
             #expect(page.contains("杨春梅无权修改大望社区的 01.06"))
             for code in ["01.06", "01.07"] {
-                let record = try #require(try f.tracker.store.record(ItemKey(unit: "wutongshan", item: code)))
+                let record = try #require(try f.tracker.record(ItemKey(unit: "wutongshan", item: code)))
                 #expect(record.status == .ticked && record.note == "批量核对" && record.by == "p13")
             }
-            #expect(try f.tracker.store.record(ItemKey(unit: "dawang", item: "01.06")) == nil)
-            let events = try f.tracker.store.events(EventFilter(actor: "p13"))
+            #expect(try f.tracker.record(ItemKey(unit: "dawang", item: "01.06")) == nil)
+            let events = try f.tracker.events(EventFilter(actor: "p13"))
             #expect(events.filter { $0.kind == .item }.count == 2)
             #expect(events.filter { $0.kind == .refusal && $0.unit == "dawang" && $0.subject == "01.06" }.count == 1)
             // 不适用 in bulk needs the reason too; nothing is changed without it.
             let na = try await lead.post("/items/bulk", [("pick", "wutongshan/01.08"), ("status", "na")])
             #expect(na.status == .badRequest)
-            #expect(try f.tracker.store.record(ItemKey(unit: "wutongshan", item: "01.08")) == nil)
+            #expect(try f.tracker.record(ItemKey(unit: "wutongshan", item: "01.08")) == nil)
             // Without a session's token nothing happens.
             let forged = try await lead.post("/items/bulk", [("pick", "wutongshan/01.08"), ("status", "ticked")], csrf: false)
             #expect(forged.status == .forbidden)
-            #expect(try f.tracker.store.record(ItemKey(unit: "wutongshan", item: "01.08")) == nil)
+            #expect(try f.tracker.record(ItemKey(unit: "wutongshan", item: "01.08")) == nil)
         }
     }
 
@@ -286,10 +286,10 @@ extension Browser {
             // Never overwrites: the second file of the same name gets a number.
             #expect(Self.files(in: folder) == ["会议纪要 (2).pdf", "会议纪要.pdf"])
             // Hashed on arrival and recorded as a scan; the item is at least 已归档.
-            let documents = try f.tracker.store.documents(units: ["wutongshan"])
+            let documents = try f.tracker.documents(units: ["wutongshan"])
             #expect(documents.count == 2 && documents.allSatisfy { $0.item == "01.06" && $0.sha256.count == 64 })
-            #expect(try f.tracker.store.scans().count == 1)
-            #expect(try f.tracker.store.record(ItemKey(unit: "wutongshan", item: "01.06"))?.status == .filed)
+            #expect(try f.tracker.scans().count == 1)
+            #expect(try f.tracker.record(ItemKey(unit: "wutongshan", item: "01.06"))?.status == .filed)
             let item = Self.body(try await lead.get("/items/wutongshan/01.06"))
             #expect(item.contains("会议纪要 (2).pdf") && item.contains("href=\"/pack/"))
             // With the item sheet generated, the list links to it under /pack/.
@@ -312,12 +312,12 @@ extension Browser {
             let refused = try await lead.upload(fields: [("unit", "dawang"), ("item", "01.06")], files: [("x.pdf", [1, 2, 3])])
             #expect(refused.status == .forbidden)
             #expect(Self.files(in: folder).isEmpty)
-            #expect(try f.tracker.store.events(EventFilter(kind: .refusal)).contains { $0.unit == "dawang" && $0.subject == "01.06" })
+            #expect(try f.tracker.events(EventFilter(kind: .refusal)).contains { $0.unit == "dawang" && $0.subject == "01.06" })
             let own = try Self.itemFolder(f, unit: "wutongshan", item: "01.06")
             let forged = try await lead.upload(fields: [("unit", "wutongshan"), ("item", "01.06")], files: [("x.pdf", [1])], csrf: false)
             #expect(forged.status == .forbidden)
             #expect(Self.files(in: own).isEmpty)
-            #expect(try f.tracker.store.scans().isEmpty)
+            #expect(try f.tracker.scans().isEmpty)
         }
     }
 

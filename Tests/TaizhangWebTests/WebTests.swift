@@ -114,7 +114,7 @@ struct Browser {
                 let response = try await client.execute(uri: uri, method: .post, body: ByteBuffer(string: "unit=wutongshan&item=01.06"))
                 #expect(response.status == .seeOther, "\(uri)")
             }
-            #expect(try f.tracker.store.events(EventFilter()).filter { $0.kind == .item }.isEmpty)
+            #expect(try f.tracker.events(EventFilter()).filter { $0.kind == .item }.isEmpty)
         }
     }
 
@@ -158,7 +158,7 @@ struct Browser {
             #expect(String(buffer: items.body).contains("梧桐山社区"))
             let tick = try await lead.post("/items/tick", [("unit", "wutongshan"), ("item", "01.06"), ("status", "ticked"), ("note", "已归档9份")])
             #expect(tick.status == .seeOther)
-            let record = try #require(try f.tracker.store.record(ItemKey(unit: "wutongshan", item: "01.06")))
+            let record = try #require(try f.tracker.record(ItemKey(unit: "wutongshan", item: "01.06")))
             #expect(record.status == .ticked && record.by == "p13" && record.note == "已归档9份")
             let dashboard = String(buffer: try await lead.get("/").body)
             #expect(dashboard.contains("距考核还有") || dashboard.contains("考核日已过（2014-12-10）"))
@@ -171,7 +171,7 @@ struct Browser {
             #expect(log.contains("已归档9份") && log.contains("未检查 → 已确认"))
             let untick = try await lead.post("/items/untick", [("unit", "wutongshan"), ("item", "01.06")])
             #expect(untick.status == .seeOther)
-            #expect(try f.tracker.store.record(ItemKey(unit: "wutongshan", item: "01.06"))?.status == .filed)
+            #expect(try f.tracker.record(ItemKey(unit: "wutongshan", item: "01.06"))?.status == .filed)
         }
     }
 
@@ -183,8 +183,8 @@ struct Browser {
             _ = try await lead.get("/items")
             let response = try await lead.post("/items/tick", [("unit", "dawang"), ("item", "01.06")])
             #expect(response.status == .forbidden)
-            #expect(try f.tracker.store.record(ItemKey(unit: "dawang", item: "01.06")) == nil)
-            let refusals = try f.tracker.store.events(EventFilter(kind: .refusal))
+            #expect(try f.tracker.record(ItemKey(unit: "dawang", item: "01.06")) == nil)
+            let refusals = try f.tracker.events(EventFilter(kind: .refusal))
             #expect(refusals.count == 1 && refusals.first?.actor == "p13" && refusals.first?.unit == "dawang")
             // The items page offers only what the person may change: in 大望, the items of
             // p13's own groups, not 01.06 (owned by 业务督导组).
@@ -212,7 +212,7 @@ struct Browser {
             #expect(unit.contains(expected))
             let response = try await lead.post("/items/tick", [("unit", "wutongshan"), ("item", "01.07"), ("status", "tickd")])
             #expect(response.status == .badRequest)
-            #expect(try f.tracker.store.record(ItemKey(unit: "wutongshan", item: "01.07")) == nil)
+            #expect(try f.tracker.record(ItemKey(unit: "wutongshan", item: "01.07")) == nil)
         }
     }
 
@@ -225,7 +225,7 @@ struct Browser {
             #expect(missing.status == .forbidden)
             let wrong = try await lead.post("/items/tick", [("csrf", "forged"), ("unit", "wutongshan"), ("item", "01.06")], csrf: false)
             #expect(wrong.status == .forbidden)
-            #expect(try f.tracker.store.record(ItemKey(unit: "wutongshan", item: "01.06")) == nil)
+            #expect(try f.tracker.record(ItemKey(unit: "wutongshan", item: "01.06")) == nil)
             let task = try await lead.post("/tasks/done", [("task", "t-g6-01")], csrf: false)
             #expect(task.status == .forbidden)
         }
@@ -252,7 +252,7 @@ struct Browser {
 
     @Test func tasksCanBeCompletedByTheirGroupOnly() async throws {
         let f = try WebFixture()
-        let task = try #require(try f.tracker.store.tasks().first { $0.group == "g4" })
+        let task = try #require(try f.tracker.tasks().first { $0.group == "g4" })
         try await Application(router: f.router).test(.router) { client in
             var lead = Browser(client)
             _ = try await lead.signIn("p13")
@@ -265,7 +265,7 @@ struct Browser {
             _ = try await prep.signIn("p03")
             _ = try await prep.get("/tasks")
             #expect(try await prep.post("/tasks/done", [("task", task.id)]).status == .seeOther)
-            #expect(try f.tracker.store.tasks().first { $0.id == task.id }?.doneBy == "p03")
+            #expect(try f.tracker.tasks().first { $0.id == task.id }?.doneBy == "p03")
         }
     }
 
@@ -301,9 +301,4 @@ struct Browser {
             }
         }
     }
-}
-
-extension TrackerStore {
-    /// One item's record, read through `items()`: the store needs no single-item read of its own.
-    func record(_ key: ItemKey) throws -> ItemRecord? { try items().first { $0.key == key } }
 }

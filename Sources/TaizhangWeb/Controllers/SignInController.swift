@@ -47,7 +47,7 @@ struct SignInController: Sendable {
             return Self.signInPage(renderer, error: "姓名（或工号）或密码不正确。", status: .unauthorized)
         }
         await throttle.recordSuccess(person: person, address: address)
-        let (sessionToken, _) = await configuration.sessions.create(person: person, now: tracker.now())
+        let (sessionToken, _) = try await configuration.sessions.create(person: person, now: tracker.now())
         var response = WebRenderer.redirect("/")
         response.setCookie(Cookie(name: WebApp.sessionCookie, value: sessionToken, path: "/", httpOnly: true, sameSite: .strict))
         return response
@@ -61,7 +61,7 @@ struct SignInController: Sendable {
     }
 
     @Sendable func signOut(_ request: Request, context: WebContext) async throws -> Response {
-        if let token = context.sessionToken { await configuration.sessions.remove(token) }
+        if let token = context.sessionToken { try await configuration.sessions.remove(token) }
         var response = WebRenderer.redirect("/login")
         response.setCookie(Cookie(name: WebApp.sessionCookie, value: "", maxAge: 0, path: "/", httpOnly: true, sameSite: .strict))
         return response

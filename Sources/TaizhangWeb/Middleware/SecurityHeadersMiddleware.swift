@@ -1,5 +1,6 @@
 import HTTPTypes
 import Hummingbird
+import TaizhangTracker
 
 /// Adds headers that keep pages from being framed, sniffed or cached, and forbids scripts.
 /// It is the outermost middleware: an error thrown anywhere inside (an unknown path, a body
@@ -29,6 +30,11 @@ struct SecurityHeadersMiddleware: RouterMiddleware {
                 default: "请求无法处理（\(status.code)）。"
                 }
             response = renderer.error(status, message, session: nil)
+        } catch let error as PostgresTrackerStore.Unavailable {
+            // The database server is down or unreachable: say so, and when to try again.
+            context.logger.error("\(error)")
+            response = renderer.error(.serviceUnavailable, "台账数据库暂时无法连接，请稍后再试（刷新页面可查看刚才的操作是否已保存）。", session: nil)
+            response.headers[.retryAfter] = "30"
         } catch {
             context.logger.warning("request failed: \(error)")
             response = renderer.error(.internalServerError, "服务器内部错误，请稍后再试或联系计生科。", session: nil)

@@ -9,7 +9,7 @@ struct SessionMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: WebContext, next: (Request, WebContext) async throws -> Response) async throws -> Response {
         var context = context
-        if let token = request.cookies[WebApp.sessionCookie]?.value, let session = await sessions.session(token, now: now()) {
+        if let token = request.cookies[WebApp.sessionCookie]?.value, let session = try await sessions.session(token, now: now()) {
             context.session = session
             context.sessionToken = token
         }

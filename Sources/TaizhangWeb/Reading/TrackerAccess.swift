@@ -1,22 +1,22 @@
 import TaizhangCore
 import TaizhangTracker
 
-/// Every tracker access of the web pages beyond `Tracker`'s own rules, in one place: when `Tracker` becomes the only
-/// gateway to the store (issue #14), only this file follows.
+/// Reads the web pages combine from `Tracker`'s public queries, in one place (`Tracker` is the only
+/// gateway to the store).
 extension Tracker {
     /// All item records by unit and item.
     func webRecords() throws -> [ItemKey: ItemRecord] {
-        Dictionary(try store.items().map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
+        Dictionary(try items().map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
     }
 
-    func webTasks() throws -> [TaskRecord] { try store.tasks() }
+    func webTasks() throws -> [TaskRecord] { try tasks() }
 
-    func webEvents(_ filter: EventFilter) throws -> [TrackerEvent] { try store.events(filter) }
+    func webEvents(_ filter: EventFilter) throws -> [TrackerEvent] { try events(filter) }
 
     /// Why each blocked task is blocked: the note of its latest change to 受阻.
     func webBlockedReasons() throws -> [String: String] {
         var reasons: [String: String] = [:]
-        for event in try store.events(EventFilter(kind: .task)) where event.new == TaskState.blocked.rawValue {
+        for event in try events(EventFilter(kind: .task)) where event.new == TaskState.blocked.rawValue {
             reasons[event.subject] = event.note ?? ""
         }
         return reasons

@@ -46,7 +46,7 @@ public enum Accounts {
     public static func setPassword(_ password: String, person: String, tracker: Tracker) throws {
         _ = try tracker.person(person)
         if let problem = policy.problem(with: password, person: person) { throw problem }
-        try tracker.store.setPasswordHash(Bcrypt.hash(password, cost: cost), person: person, at: tracker.now())
+        try tracker.setPasswordHash(Bcrypt.hash(password, cost: cost), person: person, at: tracker.now())
     }
 
     /// A hash of nothing anyone can type, checked when the account does not exist, so that
@@ -56,7 +56,7 @@ public enum Accounts {
     /// Blocking (bcrypt and SQLite): call it off the async executor. Every path runs exactly
     /// one bcrypt check, whether the person id exists, has an account, or neither.
     public static func verify(_ password: String, person: String, tracker: Tracker) throws -> Bool {
-        let hash = tracker.workspace.street.person(person) == nil ? nil : try tracker.store.passwordHash(person: person)
+        let hash = tracker.workspace.street.person(person) == nil ? nil : try tracker.passwordHash(person: person)
         let matches = Bcrypt.verify(password, hash: hash ?? decoyHash)
         return hash != nil && matches
     }

@@ -1,4 +1,6 @@
 import Foundation
+import TaizhangCore
+import TaizhangTracker
 
 /// A signed-in person's session: the cookie token maps to the person and the CSRF token that
 /// every form of theirs must carry.
@@ -21,15 +23,16 @@ enum Token {
     }
 }
 
-/// Where sessions live. In memory today; issue #14 moves them into the tracker store, which
-/// then implements this protocol.
+/// Where sessions live: in the tracker store for `serve` (`StoredSessionStore`), or in memory.
+/// A store that fails (a database server down) throws: the page then says so (500/503)
+/// instead of signing the person out.
 public protocol WebSessionStore: Sendable {
-    func create(person: String, now: Date) async -> (token: String, session: WebSession)
+    func create(person: String, now: Date) async throws -> (token: String, session: WebSession)
     /// The session for a cookie token, extended by its lifetime; nil when unknown or expired.
-    func session(_ token: String, now: Date) async -> WebSession?
-    func remove(_ token: String) async
+    func session(_ token: String, now: Date) async throws -> WebSession?
+    func remove(_ token: String) async throws
     /// How many sessions are held (expired ones included until they are purged).
-    func count() async -> Int
+    func count() async throws -> Int
 }
 
 /// In-memory sessions (one server process per workspace). Sessions last 12 hours from their
@@ -82,5 +85,73 @@ public actor InMemorySessionStore: WebSessionStore {
 
     private func evictLeastRecentlyUsed(among candidates: [String: WebSession]) {
         if let oldest = candidates.min(by: { $0.value.lastUsed < $1.value.lastUsed }) { sessions[oldest.key] = nil }
+    }
+}
+
+/// Sessions in the tracker store (SQLite file or PostgreSQL): a restart of `serve`, or a second
+/// `serve` on the same database, keeps people signed in. The store holds only the SHA-256 of
+/// each token. Same lifetime and bounds as `InMemorySessionStore`; the database work runs off
+/// the async executor (`Blocking`).
+public struct StoredSessionStore: WebSessionStore {
+    private let tracker: Tracker
+    private let lifetime: TimeInterval
+    private let capacity: Int
+    private let perPerson: Int
+
+    public init(tracker: Tracker, lifetime: TimeInterval = 12 * 3600, capacity: Int = 1_000, perPerson: Int = 20) {
+        self.tracker = tracker
+        self.lifetime = lifetime
+        self.capacity = max(1, capacity)
+        self.perPerson = max(1, perPerson)
+    }
+
+    static func hash(_ token: String) -> String { Manifest.sha256(Array(token.utf8)) }
+
+    public func create(person: String, now: Date) async throws -> (token: String, session: WebSession) {
+        let token = Token.make()
+        let session = WebSession(person: person, csrf: Token.make(), expires: now.addingTimeInterval(lifetime), lastUsed: now)
+        let (tracker, capacity, perPerson) = (tracker, capacity, perPerson)
+        try await Blocking.run {
+            var held = try tracker.sessions()
+            var gone = held.filter { $0.expires <= now }.map(\.tokenHash)
+            held.removeAll { $0.expires <= now }
+            func evictOldest(_ candidates: [StoredSession]) {
+                guard let oldest = candidates.min(by: { $0.lastUsed < $1.lastUsed }) else { return }
+                gone.append(oldest.tokenHash)
+                held.removeAll { $0.tokenHash == oldest.tokenHash }
+            }
+            if held.filter({ $0.person == person }).count >= perPerson { evictOldest(held.filter { $0.person == person }) }
+            if held.count >= capacity { evictOldest(held) }
+            if !gone.isEmpty { try tracker.removeSessions(tokenHashes: gone) }
+            try tracker.saveSession(
+                StoredSession(tokenHash: Self.hash(token), person: person, csrf: session.csrf, expires: session.expires, lastUsed: now))
+        }
+        return (token, session)
+    }
+
+    public func session(_ token: String, now: Date) async throws -> WebSession? {
+        let (tracker, lifetime) = (tracker, lifetime)
+        return try await Blocking.run { () -> WebSession? in
+            let hash = Self.hash(token)
+            guard var stored = try tracker.session(tokenHash: hash) else { return nil }
+            guard stored.expires > now else {
+                try tracker.removeSessions(tokenHashes: [hash])
+                return nil
+            }
+            stored.expires = now.addingTimeInterval(lifetime)
+            stored.lastUsed = now
+            try tracker.saveSession(stored)
+            return WebSession(person: stored.person, csrf: stored.csrf, expires: stored.expires, lastUsed: stored.lastUsed)
+        }
+    }
+
+    public func remove(_ token: String) async throws {
+        let tracker = tracker
+        try await Blocking.run { try tracker.removeSessions(tokenHashes: [Self.hash(token)]) }
+    }
+
+    public func count() async throws -> Int {
+        let tracker = tracker
+        return try await Blocking.run { try tracker.sessions().count }
     }
 }

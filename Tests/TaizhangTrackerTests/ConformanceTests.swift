@@ -1,0 +1,109 @@
+import Foundation
+import Synchronization
+import TaizhangCore
+import Testing
+
+@testable import TaizhangTracker
+
+/// What every store must do beyond the rules: the same named migrations, an audit trail that
+/// only grows, and writers in two processes that both land.
+@Suite struct StoreConformanceTests {
+    @Test(arguments: Backend.available) func theMigrationsAreNamedVersionedAndTheSameEverywhere(_ backend: Backend) throws {
+        let f = try TrackerFixture(backend)
+        #expect(
+            try f.store.appliedMigrations() == [
+                "v1: items, events, tasks", "v2: web accounts", "v3: evidence scans", "v4: mock cases and rates", "v5: web sessions",
+            ])
+        // Opening again migrates nothing twice.
+        #expect(try f.secondStore().appliedMigrations() == f.store.appliedMigrations())
+    }
+
+    @Test(arguments: Backend.available) func eventsOnlyGrowInOrderAndKeepWhatTheySaid(_ backend: Backend) throws {
+        let f = try TrackerFixture(backend)
+        try f.tracker.tick(item: "01.06", unit: "wutongshan", by: "p13", status: .filed)
+        let first = try f.tracker.events()
+        try f.tracker.tick(item: "01.06", unit: "wutongshan", by: "p13")
+        try f.tracker.untick(item: "01.06", unit: "wutongshan", by: "p13")
+        _ = try? f.tracker.tick(item: "01.06", unit: "dawang", by: "p13")  // refused, and logged
+        let all = try f.tracker.events()
+        #expect(Array(all.prefix(first.count)) == first)
+        #expect(all.map(\.id) == all.map(\.id).sorted() && Set(all.map(\.id)).count == all.count)
+        #expect(all.map(\.kind) == [.item, .item, .item, .refusal])
+        #expect(try f.tracker.events(EventFilter(limit: 2)) == Array(all.suffix(2)))
+        #expect(try f.tracker.events(EventFilter(unit: "dawang")).map(\.kind) == [.refusal])
+    }
+
+    /// Web sessions, by the hash of their token: what one process saves, another reads.
+    @Test(arguments: Backend.available) func sessionsAreSharedUpdatedAndRemoved(_ backend: Backend) throws {
+        let f = try TrackerFixture(backend)
+        let other = Tracker(workspace: f.workspace, store: try f.secondStore())
+        var session = StoredSession(tokenHash: "ab12", person: "p13", csrf: "c1", expires: f.clock.addingTimeInterval(3600), lastUsed: f.clock)
+        try f.tracker.saveSession(session)
+        #expect(try other.session(tokenHash: "ab12") == session)
+        session.expires = f.clock.addingTimeInterval(7200)
+        try other.saveSession(session)
+        #expect(try f.tracker.sessions() == [session])
+        try f.tracker.removeSessions(tokenHashes: ["ab12", "unknown"])
+        #expect(try other.session(tokenHash: "ab12") == nil && other.sessions().isEmpty)
+    }
+
+    /// Two processes (two stores on the same data) tick different items at the same time:
+    /// every tick lands and the audit trail has one event per tick.
+    @Test(arguments: Backend.available) func twoWritersAtOnceLoseNothing(_ backend: Backend) throws {
+        let f = try TrackerFixture(backend)
+        let second = Tracker(workspace: f.workspace, store: try f.secondStore())
+        let trackers = [f.tracker, second]
+        let items = try #require(f.tracker.plan.unit(id: "wutongshan")).items.map(\.item.code).prefix(20)
+        let failures = Mutex<[String]>([])
+        DispatchQueue.concurrentPerform(iterations: items.count) { index in
+            let code = items[items.startIndex + index]
+            do { try trackers[index % 2].tick(item: code, unit: "wutongshan", by: "p03") } catch { failures.withLock { $0.append("\(error)") } }
+        }
+        #expect(failures.withLock { $0 } == [])
+        #expect(try f.tracker.items().filter { $0.status == .ticked }.count == items.count)
+        #expect(try second.events(EventFilter(kind: .item)).count == items.count)
+    }
+}
+
+/// PostgreSQL's own guarantees: the trigger, and streets apart in one database.
+@Suite(.enabled(if: Backend.postgresServer.server != nil, "needs TAIZHANG_TEST_POSTGRES (.ci/run starts a server)"))
+struct PostgresStoreTests {
+    @Test func theAuditTrailCannotBeRewrittenInTheDatabase() throws {
+        let f = try TrackerFixture(.postgres)
+        try f.tracker.tick(item: "01.06", unit: "wutongshan", by: "p13")
+        let store = try #require(f.store as? PostgresTrackerStore)
+        let street = store.scope.street
+        for statement in ["UPDATE event SET actor = 'x' WHERE street = '\(street)'", "DELETE FROM event WHERE street = '\(street)'", "TRUNCATE event CASCADE"] {
+            let error = #expect(throws: PostgresTrackerStore.QueryError.self) { try store.execute(unsafe: statement) }
+            #expect(error?.message == "the audit trail is append-only", "\(statement)")
+        }
+        #expect(try f.tracker.events().count == 1)
+    }
+
+    @Test func streetsAndYearsAreKeptApartInOneDatabase() throws {
+        let f = try TrackerFixture(.postgres)
+        try f.tracker.tick(item: "01.06", unit: "wutongshan", by: "p13")
+        let store = try #require(f.store as? PostgresTrackerStore)
+        let server = try Backend.server()
+        let nextYear = try PostgresTrackerStore(url: server, scope: .init(street: store.scope.street, year: 2015))
+        let otherStreet = try PostgresTrackerStore(url: server, scope: .init(street: store.scope.street + "-b", year: 2014))
+        for other in [nextYear, otherStreet] {
+            #expect(try other.items().isEmpty && other.events(EventFilter()).isEmpty && other.tasks().isEmpty)
+        }
+        try Tracker(workspace: f.workspace, store: otherStreet).tick(item: "01.07", unit: "wutongshan", by: "p13")
+        #expect(try f.tracker.items().map(\.key.item) == ["01.06"])
+    }
+
+}
+
+/// Needs no server: nothing listens on port 1.
+@Suite struct PostgresUnreachableTests {
+    @Test func anUnreachableServerIsAClearErrorNotAHang() throws {
+        let started = Date()
+        let error = #expect(throws: PostgresTrackerStore.Unavailable.self) {
+            _ = try PostgresTrackerStore(url: "postgres://postgres@127.0.0.1:1/none", scope: .init(street: "x", year: 2014), patience: 3)
+        }
+        #expect(error?.description.hasPrefix("the PostgreSQL server postgres://postgres@127.0.0.1:1/none is not available") == true)
+        #expect(Date().timeIntervalSince(started) < 10)
+    }
+}
