@@ -84,8 +84,11 @@ import Testing
             }
             func median(_ kind: String) -> Double { let sorted = (times[kind] ?? [0]).sorted(); return sorted[sorted.count / 2] }
             let (known, unknown, noAccount) = (median("known"), median("unknown"), median("noAccount"))
-            #expect(unknown > known * 0.5, "unknown \(unknown) s vs known \(known) s")
-            #expect(noAccount > known * 0.5, "no account \(noAccount) s vs known \(known) s")
+            // The leak was 1.5 ms against 82 ms (a ratio of 0.02). Half was too tight on a loaded
+            // two-core machine (0.48 seen with the same bcrypt work on both paths); a quarter still
+            // fails by a factor of ten on the leak.
+            #expect(unknown > known * 0.25, "unknown \(unknown) s vs known \(known) s")
+            #expect(noAccount > known * 0.25, "no account \(noAccount) s vs known \(known) s")
         }
     }
 
