@@ -16,13 +16,16 @@ public struct WebConfiguration: Sendable {
     public var throttle: any SignInThrottle
     public var clientAddress: ClientAddress
     public var uploads: UploadLimits
+    /// Finds headless Chromium for the PDF downloads (tests inject a missing one).
+    public var chromium: @Sendable () -> Chromium?
 
     public init(
         tracker: Tracker, templates: TemplateSet, packRoot: String,
         sessions: any WebSessionStore = InMemorySessionStore(),
         throttle: any SignInThrottle = InMemorySignInThrottle(),
         clientAddress: ClientAddress = .socket,
-        uploads: UploadLimits = UploadLimits()
+        uploads: UploadLimits = UploadLimits(),
+        chromium: @escaping @Sendable () -> Chromium? = { Chromium.find() }
     ) {
         self.tracker = tracker
         self.templates = templates
@@ -31,6 +34,7 @@ public struct WebConfiguration: Sendable {
         self.throttle = throttle
         self.clientAddress = clientAddress
         self.uploads = uploads
+        self.chromium = chromium
     }
 
     public static let webTemplates = [

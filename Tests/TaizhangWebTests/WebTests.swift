@@ -105,6 +105,7 @@ struct Browser {
             for uri in [
                 "/", "/items", "/items?unit=dawang", "/tasks", "/log", "/units/wutongshan", "/units/wutongshan/index.html",
                 "/groups/g1/duban", "/items/wutongshan/01.06", "/log.csv", "/items?scope=all", "/units/wutongshan/zip",
+                "/units/wutongshan/pdf", "/units/wutongshan/pdf?what=checklists",
             ] {
                 let response = try await client.execute(uri: uri, method: .get)
                 #expect(response.status == .seeOther, "\(uri)")

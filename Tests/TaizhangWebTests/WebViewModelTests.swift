@@ -102,7 +102,10 @@ import Testing
             (
                 "web-unit",
                 [
-                    page(UnitPage(unitID: "u", unitName: "n", binders: [binder], complete: 1, total: 1, indexHref: "/pack/x", zipHref: "/units/u/zip", internalZipHref: "/units/u/zip?internal=1")),
+                    page(
+                        UnitPage(
+                            unitID: "u", unitName: "n", binders: [binder], complete: 1, total: 1, indexHref: "/pack/x", zipHref: "/units/u/zip",
+                            internalZipHref: "/units/u/zip?internal=1", pdfHref: "/units/u/pdf", checklistPDFHref: "/units/u/pdf?what=checklists")),
                     binder, unitItem,
                 ]
             ),

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import NIOCore
 import TaizhangCore
 import TaizhangOffice
 import TaizhangTracker
@@ -14,6 +15,60 @@ struct DownloadController: Sendable {
 
     func addRoutes(to group: RouterGroup<WebContext>) {
         group.get("units/{id}/zip", use: zip)
+        group.get("units/{id}/pdf", use: pdf)
+    }
+
+    /// A unit's print-ready PDF, made on demand by `PackPrinter` and Chromium (as `print
+    /// --community <id>`): its section (covers, 目录, item sheets) or, for the preparation team
+    /// only, `?what=checklists` its 准备清单（内部）. Printed atomically by `PDFWriter` into a
+    /// fresh folder of the server's temporary directory (never into the pack), read back and
+    /// removed, then sent. 503 in Chinese when the server has no Chromium.
+    @Sendable func pdf(_ request: Request, context: WebContext) async throws -> Response {
+        guard let session = context.session else { return WebRenderer.redirect("/login") }
+        let tracker = configuration.tracker
+        guard let unit = tracker.plan.unit(id: context.parameters.get("id") ?? "") else {
+            return renderer.error(.notFound, "没有这个单位。", session: session)
+        }
+        let checklist: Bool
+        switch request.uri.queryParameters.get("what") {
+        case nil, "section": checklist = false
+        case "checklists": checklist = true
+        default: return renderer.error(.badRequest, "没有这种打印内容。", session: session)
+        }
+        if checklist, try !tracker.person(session.person).isPreparationTeam {
+            return renderer.error(.forbidden, "内部资料（准备清单）只提供给计生科准备组。", session: session)
+        }
+        guard let chromium = configuration.chromium() else {
+            return renderer.error(
+                .serviceUnavailable, "服务器尚未安装 Chromium（无头浏览器），暂时无法生成 PDF。请联系管理员安装（\(Chromium.installHint)）。",
+                session: session)
+        }
+        let name = checklist ? PackPrinter.checklistName(unit) : PackPrinter.sectionName(unit)
+        let (workspace, templates, plan) = (tracker.workspace, configuration.templates, tracker.plan)
+        let parts: Set<PackPrinter.Part> = checklist ? [.checklists] : [.covers, .catalogues, .sheets]
+        let folder = FileManager.default.temporaryDirectory.path + "/taizhang-downloads/pdf-" + UUID().uuidString
+        let bytes: Data?
+        do {
+            bytes = try await Blocking.run { () throws -> Data? in
+                defer { try? FileManager.default.removeItem(atPath: folder) }
+                let printer = PackPrinter(workspace: workspace, templates: templates, plan: plan)
+                guard let document = try printer.documents(units: [unit], parts: parts).first(where: { $0.name == name }) else { return nil }
+                let writer = PDFWriter(folder: folder, chromium: chromium)
+                try writer.prepare()
+                return try Data(contentsOf: URL(fileURLWithPath: try writer.print(document.html, as: name)))
+            }
+        } catch {
+            context.logger.warning("pdf failed: \(error)")
+            return renderer.error(.internalServerError, "生成 PDF 失败，请稍后再试或联系计生科。", session: session)
+        }
+        guard let bytes else { return renderer.error(.notFound, "\(unit.name)没有可打印的台账。", session: session) }
+        return Response(
+            status: .ok,
+            headers: [
+                .contentType: "application/pdf",
+                .contentDisposition: "attachment; filename=\"unit.pdf\"; filename*=UTF-8''" + PackFiles.encode(name),
+            ],
+            body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 
     @Sendable func zip(_ request: Request, context: WebContext) async throws -> Response {

@@ -54,6 +54,8 @@ struct UnitController: Sendable {
             complete: items.filter(\.complete).count, total: items.count,
             indexHref: hasIndex ? PackFiles.href(index) : nil,
             zipHref: hasIndex ? "/units/\(PackFiles.encode(unit.id))/zip" : nil,
-            internalZipHref: hasIndex && preparation ? "/units/\(PackFiles.encode(unit.id))/zip?internal=1" : nil)
+            internalZipHref: hasIndex && preparation ? "/units/\(PackFiles.encode(unit.id))/zip?internal=1" : nil,
+            pdfHref: "/units/\(PackFiles.encode(unit.id))/pdf",
+            checklistPDFHref: preparation ? "/units/\(PackFiles.encode(unit.id))/pdf?what=checklists" : nil)
     }
 }

@@ -386,6 +386,8 @@ extension UnitPage: MustacheParent {
         case "hasIndex": self.hasIndex
         case "zipHref": self.zipHref
         case "internalZipHref": self.internalZipHref
+        case "pdfHref": self.pdfHref
+        case "checklistPDFHref": self.checklistPDFHref
         default: nil
         }
     }

@@ -297,6 +297,9 @@ struct UnitPage: Sendable {
     /// The zip for the USB stick, with 内部资料 only for the preparation team.
     var zipHref: String?
     var internalZipHref: String?
+    /// The section's print-ready PDF, and the 准备清单（内部） PDF only for the preparation team.
+    var pdfHref: String? = nil
+    var checklistPDFHref: String? = nil
 
     struct Binder: Sendable {
         var name: String
