@@ -88,11 +88,16 @@ struct DownloadController: Sendable {
             return renderer.error(.conflict, "\(unit.name)的台账包尚未生成，请联系计生科生成。", session: session)
         }
         let name = (packRoot as NSString).lastPathComponent + "-" + unit.folderName + (withInternal ? "（含内部资料）" : "") + ".zip"
-        let folder = FileManager.default.temporaryDirectory.path + "/taizhang-downloads"
+        // One folder per request: two people fetching the same unit's zip at once must not write
+        // into each other's file. The body streams from the file after this handler returns, so
+        // the folder stays; folders older than an hour are removed by later requests.
+        let downloads = FileManager.default.temporaryDirectory.path + "/taizhang-downloads"
+        let folder = downloads + "/zip-" + UUID().uuidString
         let path = folder + "/" + name
         let day = tracker.workspace.street.inspectionDate
         do {
             try await Blocking.run {
+                Self.removeStaleZipFolders(in: downloads, olderThan: 3600)
                 try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
                 _ = try PackZipper(packRoot: packRoot, options: .init(unitFolders: [unit.folderName], includeInternal: withInternal, day: day))
                     .write(to: path)
@@ -109,5 +114,19 @@ struct DownloadController: Sendable {
                 .contentDisposition: "attachment; filename=\"unit.zip\"; filename*=UTF-8''" + PackFiles.encode(name),
             ],
             body: body)
+    }
+
+    /// Removes the per-request zip folders left by earlier downloads once they are old enough
+    /// that their responses have long been sent.
+    static func removeStaleZipFolders(in downloads: String, olderThan seconds: TimeInterval, now: Date = Date()) {
+        let manager = FileManager.default
+        guard let names = try? manager.contentsOfDirectory(atPath: downloads) else { return }
+        for name in names where name.hasPrefix("zip-") {
+            let folder = downloads + "/" + name
+            guard let modified = (try? manager.attributesOfItem(atPath: folder))?[.modificationDate] as? Date,
+                now.timeIntervalSince(modified) > seconds
+            else { continue }
+            try? manager.removeItem(atPath: folder)
+        }
     }
 }
