@@ -18,6 +18,8 @@ public struct WebConfiguration: Sendable {
     public var uploads: UploadLimits
     /// Finds headless Chromium for the PDF downloads (tests inject a missing one).
     public var chromium: @Sendable () -> Chromium?
+    /// On-demand PDFs and zips made at once (one by default: see `DownloadSlots`).
+    public var downloads = DownloadSlots()
 
     public init(
         tracker: Tracker, templates: TemplateSet, packRoot: String,

@@ -39,6 +39,36 @@ import Testing
         }
     }
 
+    /// A PDF holds a thread of the pool that ticks and pages share for up to a minute: while one
+    /// download is being made, another is answered 503 with Retry-After instead of queueing.
+    @Test func aSecondDownloadWhileOneIsBeingMadeIsAskedToComeBack() async throws {
+        let f = try WebFixture()
+        f.configuration.chromium = { Chromium(executable: "/nonexistent/chromium") }
+        try await Application(router: f.router).test(.router) { client in
+            var prep = Browser(client)
+            _ = try await prep.signIn("p03")
+            #expect(f.configuration.downloads.take(), "the test holds the only slot, as a running download would")
+            for uri in ["/units/wutongshan/pdf", "/units/wutongshan/pdf?what=checklists"] {
+                let response = try await prep.get(uri)
+                #expect(response.status == .serviceUnavailable, "\(uri)")
+                #expect(response.headers[.retryAfter] == "30", "\(uri)")
+                #expect(Self.body(response).contains("正在生成另一份下载文件"), "\(uri)")
+            }
+            f.configuration.downloads.give()
+            // With the slot free the request gets past the limit (to the failing fake Chromium).
+            #expect(try await prep.get("/units/wutongshan/pdf").status == .internalServerError)
+        }
+    }
+
+    @Test func downloadSlotsGiveOutNoMoreThanTheLimit() {
+        let slots = DownloadSlots(limit: 2)
+        #expect(slots.take() && slots.take())
+        #expect(!slots.take())
+        slots.give()
+        #expect(slots.take())
+        #expect(DownloadSlots(limit: 0).take(), "a limit below one still allows one download")
+    }
+
     @Test func withoutChromiumThePDFAnswers503InChineseAndWritesNothing() async throws {
         let (f, empty) = try Self.withoutChromium()
         let pack = f.configuration.packRoot

@@ -43,6 +43,8 @@ struct DownloadController: Sendable {
                 .serviceUnavailable, "服务器尚未安装 Chromium（无头浏览器），暂时无法生成 PDF。请联系管理员安装（\(Chromium.installHint)）。",
                 session: session)
         }
+        guard configuration.downloads.take() else { return busy(session) }
+        defer { configuration.downloads.give() }
         let name = checklist ? PackPrinter.checklistName(unit) : PackPrinter.sectionName(unit)
         let (workspace, templates, plan) = (tracker.workspace, configuration.templates, tracker.plan)
         let parts: Set<PackPrinter.Part> = checklist ? [.checklists] : [.covers, .catalogues, .sheets]
@@ -87,6 +89,8 @@ struct DownloadController: Sendable {
         guard FileManager.default.fileExists(atPath: packRoot + "/" + unit.folderName, isDirectory: &isFolder), isFolder.boolValue else {
             return renderer.error(.conflict, "\(unit.name)的台账包尚未生成，请联系计生科生成。", session: session)
         }
+        guard configuration.downloads.take() else { return busy(session) }
+        defer { configuration.downloads.give() }
         let name = (packRoot as NSString).lastPathComponent + "-" + unit.folderName + (withInternal ? "（含内部资料）" : "") + ".zip"
         // One folder per request: two people fetching the same unit's zip at once must not write
         // into each other's file. The body streams from the file after this handler returns, so
@@ -114,6 +118,14 @@ struct DownloadController: Sendable {
                 .contentDisposition: "attachment; filename=\"unit.zip\"; filename*=UTF-8''" + PackFiles.encode(name),
             ],
             body: body)
+    }
+
+    /// Another download is being made: ask the browser to come back rather than tie up a second
+    /// thread of the pool that ticks and pages need.
+    func busy(_ session: WebSession) -> Response {
+        var response = renderer.error(.serviceUnavailable, "服务器正在生成另一份下载文件，请半分钟后再试。", session: session)
+        response.headers[.retryAfter] = "30"
+        return response
     }
 
     /// Removes the per-request zip folders left by earlier downloads once they are old enough
