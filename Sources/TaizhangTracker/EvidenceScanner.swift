@@ -42,6 +42,8 @@ public struct EvidenceScanner: Sendable {
         public var unreadable: [String] = []
         /// Folders of the pack that are symbolic links: not followed, so not scanned.
         public var links: [String] = []
+        /// Why the scan cache (`ScanCache`) could not be written, if it could not.
+        public var cacheProblem: String?
     }
 
     public func scan(community: String? = nil) throws -> Report {
@@ -50,7 +52,11 @@ public struct EvidenceScanner: Sendable {
         let previous = Dictionary(try tracker.documents(units: scope).map { ($0.path, $0) }, uniquingKeysWith: { a, _ in a })
         let street = tracker.workspace.street
 
-        struct Found { var record: DocumentRecord; var needsHash: Bool }
+        // A file is read again only when its stamp (device, inode, size, mtime, ctime) differs
+        // from the one it was last hashed with.
+        let cache = ScanCache.load(packRoot: packRoot)
+        let started = ScanCache.coarseNow()
+        struct Found { var record: DocumentRecord; var stamp: FileStamp?; var needsHash: Bool }
         var found: [Found] = []
         var completeness: [Completeness] = []
         var itemsWithFiles: [ItemKey] = []
@@ -67,16 +73,11 @@ public struct EvidenceScanner: Sendable {
                     }
                     for file in files {
                         let path = folder + "/" + file.name
-                        let modified = file.modified.timeIntervalSince1970
-                        if let old = previous[path], old.size == file.size, old.modified == modified {
-                            found.append(Found(record: old, needsHash: false))
-                        } else {
-                            found.append(
-                                Found(
-                                    record: DocumentRecord(
-                                        path: path, unit: unit.id, item: item.item.code, size: file.size,
-                                        modified: modified, sha256: ""), needsHash: true))
-                        }
+                        let cached = file.stamp.flatMap { cache.sha256(of: path, stamp: $0) }
+                        let record = DocumentRecord(
+                            path: path, unit: unit.id, item: item.item.code, size: file.size,
+                            modified: file.modified.timeIntervalSince1970, sha256: cached ?? "")
+                        found.append(Found(record: record, stamp: file.stamp, needsHash: cached == nil))
                     }
                     if !files.isEmpty { itemsWithFiles.append(ItemKey(unit: unit.id, item: item.item.code)) }
                     let missing = PeriodicGap.gaps(item.item, fileNames: files.map(\.name), start: street.periodStart, end: street.periodEnd).map(\.label)
@@ -108,6 +109,7 @@ public struct EvidenceScanner: Sendable {
                 // There but unreadable for now: keep what we knew; it is not missing.
                 unreadable.append(found[index].record.path)
                 if let old = previous[found[index].record.path] { found[index].record = old }
+                found[index].stamp = nil  // not cached: read it again next time
             }
         }
         let present = found.map(\.record).filter { !$0.sha256.isEmpty }
@@ -128,13 +130,15 @@ public struct EvidenceScanner: Sendable {
             changes.append(ScanChange(path: old.path, unit: old.unit, item: old.item, kind: .removed, size: old.size, sha256: old.sha256))
         }
         changes.sort { ($0.unit, $0.path) < ($1.unit, $1.path) }
-        // Only re-read documents are written (new, changed, or merely touched: their new time
-        // must be kept or they would be re-read every time); unchanged ones are already recorded.
-        let touched = Set(toHash.map { found[$0].record.path }).subtracting(unreadable)
+        // Only records that differ are written (new, changed, or merely touched: the new time is
+        // shown); unchanged ones are already recorded.
+        let reread = toHash.count - unreadable.count
         let scan = try tracker.recordScan(
             at: tracker.now(), scope: community, files: present.count,
-            upserts: present.filter { touched.contains($0.path) },
+            upserts: present.filter { previous[$0.path] != $0 },
             removed: removed.map(\.path), changes: changes, hashed: toHash.count)
+        let cacheProblem = saveCache(
+            cache, found: found.map { ($0.record, $0.stamp) }, scannedUnits: units.map(\.folderName), whole: community == nil, started: started)
 
         // Items with documents are at least filed (已归档); ticks and verifications stay.
         let at = tracker.now()
@@ -145,8 +149,36 @@ public struct EvidenceScanner: Sendable {
             return ItemChange(status: .filed, actor: Self.actor, at: at, note: "扫描发现文件")
         }.map { ItemKey(unit: $0.unit, item: $0.subject) }
         return Report(
-            scan: scan, changes: changes, unchanged: present.count - touched.count, filed: filed, completeness: completeness,
-            unreadable: unreadable.sorted(), links: links.sorted())
+            scan: scan, changes: changes, unchanged: present.count - reread, filed: filed, completeness: completeness,
+            unreadable: unreadable.sorted(), links: links.sorted(), cacheProblem: cacheProblem)
+    }
+
+    /// Remembers the stamp and hash of every document read or confirmed by this scan, keeps the
+    /// other units' entries on a scan of one unit, and writes the cache only when it changed.
+    /// Returns why it could not be written (the next scan then reads those files again).
+    private func saveCache(
+        _ old: ScanCache, found: [(DocumentRecord, FileStamp?)], scannedUnits: [String], whole: Bool, started: Int64
+    ) -> String? {
+        var cache = old
+        if whole {
+            cache = ScanCache()
+        } else {
+            let prefixes = scannedUnits.map { $0 + "/" }
+            cache.prune { path in !prefixes.contains { path.hasPrefix($0) } }
+        }
+        // Kept entries are older than the last scan's start, so older than this one's.
+        cache.trustedBefore = started
+        for (record, stamp) in found {
+            guard let stamp, !record.sha256.isEmpty else { continue }
+            cache.set(record.path, stamp: stamp, sha256: record.sha256)
+        }
+        guard cache.entries != old.entries else { return nil }  // every entry was already trusted
+        do {
+            try cache.save(packRoot: packRoot)
+            return nil
+        } catch {
+            return "\(error.localizedDescription)"
+        }
     }
 
     /// The net difference between two scans (after `from`, up to and including `to`).

@@ -8,7 +8,7 @@ extension Taizhang {
     struct Scan: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Record every document in the pack (size, time, SHA-256); report what is new, changed or missing.",
-            discussion: "Unchanged files (same size and time) are not read again. Items that now hold documents become 已归档.")
+            discussion: "A file is read again only when its inode, size, mtime or ctime changed since it was last hashed (remembered in the pack's hidden .taizhang-scan-cache). Items that now hold documents become 已归档.")
 
         @OptionGroup var tracking: TrackerOptions
         @Option(help: "Only this community (id, or street).") var community: String?
@@ -36,6 +36,9 @@ extension Taizhang {
             }
             for path in report.links {
                 Console.error("\(packRoot)/\(path): warning: is a symbolic link; it was not followed or scanned [scan.symbolic-link]")
+            }
+            if let problem = report.cacheProblem {
+                Console.error("\(packRoot)/\(ScanCache.fileName): warning: could not be written (\(problem)); the next scan reads every document again [scan.cache-unwritable]")
             }
             for change in report.changes {
                 Console.out("\(kinds[change.kind] ?? "")  \(change.path)")

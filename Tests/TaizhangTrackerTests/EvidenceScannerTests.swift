@@ -16,6 +16,7 @@ import Testing
             try "记录 \(month)".write(toFile: folder + "/\(month)报表.pdf", atomically: true, encoding: .utf8)
         }
         let scanner = EvidenceScanner(tracker: f.tracker, packRoot: f.directory + "/pack")
+        waitOneClockTick()
         let first = try scanner.scan()
         #expect(first.scan.files == 3 && first.scan.hashed == 3)
         #expect(first.changes.map(\.kind) == [.added, .added, .added])
@@ -29,6 +30,7 @@ import Testing
 
         // Touching a file (same content, new time) re-reads it once, reports nothing, and is then remembered.
         try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSince1970: 1_400_000_000)], ofItemAtPath: folder + "/2013年11月报表.pdf")
+        waitOneClockTick()
         let touched = try scanner.scan()
         #expect(touched.scan.hashed == 1 && touched.changes.isEmpty)
         #expect(try scanner.scan().scan.hashed == 0)
@@ -123,5 +125,177 @@ import Testing
         let report = try EvidenceScanner(tracker: f.tracker, packRoot: pack).scan()
         #expect(report.links == [unit.folderName + "/" + binder.folderName])
         #expect(report.scan.files == 0)
+    }
+}
+
+/// File times move in kernel ticks: a file written in the tick a scan starts is read again by
+/// the next scan (`ScanCache.trustedBefore`). Tests that expect a cache hit wait one tick first.
+func waitOneClockTick() {
+    let start = ScanCache.coarseNow()
+    while ScanCache.coarseNow() <= start + 1_000_000 { Thread.sleep(forTimeInterval: 0.002) }
+}
+
+/// The scan cache: a file is hashed again exactly when its (device, inode, size, mtime, ctime)
+/// changed since it was last hashed.
+@Suite struct ScanCacheTests {
+    /// A pack with three documents in one item folder of 梧桐山, and a scanner that counts the
+    /// files it hashes.
+    struct Pack {
+        let f: TrackerFixture
+        let pack: String
+        let folder: String
+        let otherFolder: String
+        let hashed = Counter()
+        var scanner: EvidenceScanner
+
+        init(_ backend: Backend = .sqlite) throws {
+            f = try TrackerFixture(backend)
+            let unit = try #require(f.tracker.plan.unit(id: "wutongshan"))
+            pack = f.directory + "/pack"
+            folder = pack + "/" + PackPaths.relative(unit, unit.binders[5], unit.binders[5].items[0])
+            otherFolder = pack + "/" + PackPaths.relative(unit, unit.binders[5], unit.binders[5].items[1])
+            for path in [folder, otherFolder] { try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true) }
+            for month in ["2013年10月", "2013年11月", "2014年3月"] {
+                try "记录 \(month)".write(toFile: folder + "/\(month)报表.pdf", atomically: true, encoding: .utf8)
+            }
+            scanner = EvidenceScanner(tracker: f.tracker, packRoot: pack)
+            let counter = hashed
+            scanner.hash = { paths in
+                counter.add(paths.count)
+                return FileHasher.sha256(paths: paths)
+            }
+        }
+
+        /// Scans after one clock tick, so that what the scan hashes can be trusted next time.
+        func scan(community: String? = nil) throws -> EvidenceScanner.Report {
+            waitOneClockTick()
+            return try scanner.scan(community: community)
+        }
+    }
+
+    final class Counter: @unchecked Sendable {
+        private let lock = NSLock()
+        private var total = 0
+        func add(_ n: Int) { lock.withLock { total += n } }
+        /// Files hashed since the last call.
+        func take() -> Int {
+            lock.withLock {
+                defer { total = 0 }; return total
+            }
+        }
+    }
+
+    @Test(arguments: Backend.available) func anUnchangedTreeIsNotHashedAgain(_ backend: Backend) throws {
+        let p = try Pack(backend)
+        #expect(try p.scan().scan.hashed == 3)
+        #expect(p.hashed.take() == 3)
+        let again = try p.scan()
+        #expect(p.hashed.take() == 0)
+        #expect(again.scan.hashed == 0 && again.unchanged == 3 && again.changes.isEmpty)
+        #expect(FileManager.default.fileExists(atPath: p.pack + "/" + ScanCache.fileName))
+    }
+
+    @Test func sameSizeWithANewModificationTimeIsHashedAgain() throws {
+        let p = try Pack()
+        let file = p.folder + "/2013年11月报表.pdf"
+        _ = try p.scan()
+        _ = p.hashed.take()
+        try "记录 2013年12月".write(toFile: file, atomically: false, encoding: .utf8)  // same length
+        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSince1970: 1_400_000_000)], ofItemAtPath: file)
+        let report = try p.scan()
+        #expect(p.hashed.take() == 1)
+        #expect(report.changes.map(\.kind) == [.changed])
+    }
+
+    /// The case size and mtime alone miss: new bytes of the same length, and the mtime set back
+    /// (an unzip, `touch -d`, a sync tool). The ctime moved, so the file is read again.
+    @Test func newContentWithTheOldModificationTimeIsHashedAgainBecauseTheCtimeMoved() throws {
+        let p = try Pack()
+        let file = p.folder + "/2014年3月报表.pdf"
+        let before = try #require(FileStamp.of(file))
+        let first = try p.scan()
+        #expect(first.scan.hashed == 3)
+        _ = p.hashed.take()
+        let recorded = try #require(try p.f.tracker.documents(units: nil).first { $0.path.hasSuffix("2014年3月报表.pdf") })
+        try "记录 2014年4月".write(toFile: file, atomically: false, encoding: .utf8)
+        // Set the mtime back to the nanosecond (Foundation's Date would round it).
+        let old = timespec(tv_sec: Int(before.modified / 1_000_000_000), tv_nsec: Int(before.modified % 1_000_000_000))
+        let times = [old, old]  // access and modification time
+        #expect(utimensat(AT_FDCWD, file, times, 0) == 0)
+        let after = try #require(FileStamp.of(file))
+        #expect(after.size == before.size && after.modified == before.modified && after.inode == before.inode)
+        #expect(after.changed != before.changed)
+
+        let report = try p.scan()
+        #expect(p.hashed.take() == 1)
+        #expect(report.changes.map(\.kind) == [.changed])
+        let new = try #require(try p.f.tracker.documents(units: nil).first { $0.path == recorded.path })
+        let actual = try FileHasher.sha256(path: file)
+        #expect(new.sha256 != recorded.sha256 && new.sha256 == actual)
+    }
+
+    @Test func aRenamedAndAMovedFileAreFound() throws {
+        let p = try Pack()
+        _ = try p.scan()
+        let sha = try FileHasher.sha256(path: p.folder + "/2013年10月报表.pdf")
+        try FileManager.default.moveItem(atPath: p.folder + "/2013年10月报表.pdf", toPath: p.folder + "/2013年10月报表（重扫）.pdf")
+        try FileManager.default.moveItem(atPath: p.folder + "/2013年11月报表.pdf", toPath: p.otherFolder + "/2013年11月报表.pdf")
+        let report = try p.scan()
+        let summary = report.changes.map { "\($0.kind) \(URL(fileURLWithPath: $0.path).lastPathComponent) \($0.item)" }
+        let item0 = report.changes.first { $0.path.hasSuffix("（重扫）.pdf") }
+        #expect(report.changes.count == 4, "\(summary)")
+        #expect(item0?.kind == .added && item0?.sha256 == sha)
+        #expect(report.changes.filter { $0.kind == .removed }.map { URL(fileURLWithPath: $0.path).lastPathComponent }.sorted() == ["2013年10月报表.pdf", "2013年11月报表.pdf"])
+        let moved = try #require(report.changes.first { $0.kind == .added && $0.path.hasSuffix("/2013年11月报表.pdf") })
+        #expect(p.otherFolder.hasSuffix(URL(fileURLWithPath: moved.path).deletingLastPathComponent().lastPathComponent))
+        #expect(report.scan.files == 3)
+        // The new paths are remembered: nothing is read on the next scan.
+        _ = p.hashed.take()
+        #expect(try p.scan().scan.hashed == 0 && p.hashed.take() == 0)
+    }
+
+    /// A cache that belongs to another copy of the file (another device or inode) is not trusted;
+    /// nor is a file changed in the tick its scan began; a damaged cache costs a re-read only.
+    @Test func onlyAnEntryWithTheSameStampAndAnOlderCtimeIsTrusted() throws {
+        let stamp = FileStamp(device: 1, inode: 2, size: 3, modified: 4, changed: 5)
+        var cache = ScanCache()
+        cache.trustedBefore = 6
+        cache.set("a/b.pdf", stamp: stamp, sha256: String(repeating: "0", count: 64))
+        #expect(cache.sha256(of: "a/b.pdf", stamp: stamp) != nil)
+        for other in [
+            FileStamp(device: 9, inode: 2, size: 3, modified: 4, changed: 5), FileStamp(device: 1, inode: 9, size: 3, modified: 4, changed: 5),
+            FileStamp(device: 1, inode: 2, size: 9, modified: 4, changed: 5), FileStamp(device: 1, inode: 2, size: 3, modified: 9, changed: 5),
+            FileStamp(device: 1, inode: 2, size: 3, modified: 4, changed: 9),
+        ] {
+            #expect(cache.sha256(of: "a/b.pdf", stamp: other) == nil)
+        }
+        #expect(cache.sha256(of: "a/c.pdf", stamp: stamp) == nil)
+        var racy = cache
+        racy.trustedBefore = 5
+        #expect(racy.sha256(of: "a/b.pdf", stamp: stamp) == nil)
+
+        let p = try Pack()
+        _ = try p.scan()
+        let good = try Data(contentsOf: URL(fileURLWithPath: p.pack + "/" + ScanCache.fileName))
+        #expect(ScanCache.load(packRoot: p.pack).entries.count == 3)
+        try Data("taizhang-scan-cache 1 x\nnonsense\n".utf8).write(to: URL(fileURLWithPath: p.pack + "/" + ScanCache.fileName))
+        _ = p.hashed.take()
+        let damaged = try p.scan()
+        #expect(p.hashed.take() == 3 && damaged.changes.isEmpty)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: p.pack + "/" + ScanCache.fileName)).count == good.count)
+    }
+
+    @Test func aScanOfOneCommunityKeepsTheOtherUnitsEntries() throws {
+        let p = try Pack()
+        let street = try #require(p.f.tracker.plan.unit(id: "street"))
+        let streetFolder = p.pack + "/" + PackPaths.relative(street, street.binders[0], street.binders[0].items[0])
+        try FileManager.default.createDirectory(atPath: streetFolder, withIntermediateDirectories: true)
+        try "街道文件".write(toFile: streetFolder + "/街道.pdf", atomically: true, encoding: .utf8)
+        _ = try p.scan()
+        #expect(p.hashed.take() == 4)
+        _ = try p.scan(community: "wutongshan")
+        #expect(p.hashed.take() == 0)
+        #expect(ScanCache.load(packRoot: p.pack).entries.count == 4)
+        #expect(try p.scan().scan.hashed == 0 && p.hashed.take() == 0)
     }
 }

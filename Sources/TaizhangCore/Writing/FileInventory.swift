@@ -10,6 +10,8 @@ public struct UserFile: Sendable, Equatable {
     public var name: String
     public var size: Int
     public var modified: Date
+    /// Device, inode, size and times as `lstat` gave them (for `ScanCache`).
+    public var stamp: FileStamp? = nil
 }
 
 /// Lists what users put into a pack. Generated files, temporary files and the manifest are
@@ -68,7 +70,8 @@ public struct FileInventory: Sendable {
                 if prefix.isEmpty && isGenerated(name) { continue }
                 if skip(prefix + name) { continue }
                 let seconds = Double(info.st_mtim.tv_sec) + Double(info.st_mtim.tv_nsec) / 1_000_000_000
-                files.append(UserFile(name: prefix + name, size: Int(info.st_size), modified: Date(timeIntervalSince1970: seconds)))
+                files.append(
+                    UserFile(name: prefix + name, size: Int(info.st_size), modified: Date(timeIntervalSince1970: seconds), stamp: FileStamp(info)))
             }
         }
     }

@@ -1,0 +1,136 @@
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// What `lstat` says about a file, enough to tell that its bytes cannot have changed: the same
+/// inode on the same device with the same size, modification and status-change times. Any
+/// write changes the ctime, which no user tool can set back (unlike the mtime, which `touch -d`
+/// or an unzip restores), so a file whose stamp is unchanged need not be read again.
+public struct FileStamp: Sendable, Equatable, Hashable {
+    public var device: UInt64
+    public var inode: UInt64
+    public var size: Int64
+    /// Nanoseconds since 1970.
+    public var modified: Int64
+    public var changed: Int64
+
+    public init(device: UInt64, inode: UInt64, size: Int64, modified: Int64, changed: Int64) {
+        self.device = device
+        self.inode = inode
+        self.size = size
+        self.modified = modified
+        self.changed = changed
+    }
+
+    init(_ info: stat) {
+        self.init(
+            device: UInt64(info.st_dev), inode: UInt64(info.st_ino), size: Int64(info.st_size),
+            modified: Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec),
+            changed: Int64(info.st_ctim.tv_sec) * 1_000_000_000 + Int64(info.st_ctim.tv_nsec))
+    }
+
+    /// The stamp of `path` (not following a final symbolic link), or nil.
+    public static func of(_ path: String) -> FileStamp? {
+        var info = stat()
+        return lstat(path, &info) == 0 ? FileStamp(info) : nil
+    }
+}
+
+/// The SHA-256 of each pack file as it was when last hashed, with its `FileStamp`: `scan` reads
+/// a file again only when its stamp differs.
+///
+/// It lives in the pack, as the hidden file `.taizhang-scan-cache` (hidden files are never
+/// documents, never zipped and never served), because a stamp is a fact of the file system the
+/// pack is on: a copy of the pack, or the database restored on another machine, must not trust
+/// it, and here the changed device and inode numbers make sure of that. It is only a cache:
+/// missing, unreadable or damaged, it costs one full re-read, never a wrong answer; lines that
+/// do not parse are dropped.
+///
+/// File times have the kernel's tick as their grain (a few milliseconds), so a file written
+/// twice within one tick keeps its ctime. An entry is therefore trusted only when the file's
+/// ctime is older than the moment the scan that hashed it began (`trustedBefore`, read from the
+/// same coarse clock the kernel stamps files with): any later write must then change the ctime.
+/// A file written in the very tick a scan began is simply read again by the next scan.
+public struct ScanCache: Sendable, Equatable {
+    public static let fileName = ".taizhang-scan-cache"
+    static let header = "taizhang-scan-cache 1"
+
+    /// Entries whose ctime is not older than this (ns since 1970) are not trusted.
+    public var trustedBefore: Int64 = 0
+
+    public struct Entry: Sendable, Equatable {
+        public var stamp: FileStamp
+        public var sha256: String
+    }
+
+    /// By path relative to the pack root.
+    public private(set) var entries: [String: Entry] = [:]
+
+    public init() {}
+
+    /// The cached hash of `path`, if its stamp is still the one it was hashed with.
+    public func sha256(of path: String, stamp: FileStamp) -> String? {
+        guard let entry = entries[path], entry.stamp == stamp, stamp.changed < trustedBefore else { return nil }
+        return entry.sha256
+    }
+
+    /// Now, on the coarse clock the kernel stamps file times with (ns since 1970).
+    public static func coarseNow() -> Int64 {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME_COARSE, &now)
+        return Int64(now.tv_sec) * 1_000_000_000 + Int64(now.tv_nsec)
+    }
+
+    public mutating func set(_ path: String, stamp: FileStamp, sha256: String) {
+        entries[path] = Entry(stamp: stamp, sha256: sha256)
+    }
+
+    /// Keeps only the entries `keep` accepts.
+    public mutating func prune(keep: (String) -> Bool) {
+        entries = entries.filter { keep($0.key) }
+    }
+
+    /// The cache of the pack at `packRoot`; empty when there is none or it cannot be read.
+    public static func load(packRoot: String) -> ScanCache {
+        var cache = ScanCache()
+        let path = packRoot + "/" + fileName
+        guard FileStamp.of(path) != nil, let data = try? Data(contentsOf: URL(fileURLWithPath: path)) else { return cache }
+        var lines = data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: true)[...]
+        guard let first = lines.popFirst() else { return cache }
+        let heading = String(decoding: first, as: UTF8.self).split(separator: " ")
+        guard heading.count == 3, heading[0...1].joined(separator: " ") == header, let trustedBefore = Int64(heading[2]) else { return cache }
+        cache.trustedBefore = trustedBefore
+        for line in lines {
+            let fields = line.split(separator: UInt8(ascii: "\t"), maxSplits: 6, omittingEmptySubsequences: false)
+            guard fields.count == 7, fields[0].count == 64,
+                let device = UInt64(String(decoding: fields[1], as: UTF8.self)),
+                let inode = UInt64(String(decoding: fields[2], as: UTF8.self)),
+                let size = Int64(String(decoding: fields[3], as: UTF8.self)),
+                let modified = Int64(String(decoding: fields[4], as: UTF8.self)),
+                let changed = Int64(String(decoding: fields[5], as: UTF8.self))
+            else { continue }
+            let stamp = FileStamp(device: device, inode: inode, size: size, modified: modified, changed: changed)
+            guard changed < trustedBefore else { continue }  // never trusted: drop it
+            cache.entries[String(decoding: fields[6], as: UTF8.self)] = Entry(stamp: stamp, sha256: String(decoding: fields[0], as: UTF8.self))
+        }
+        return cache
+    }
+
+    /// The file's bytes: sorted by path, so equal caches are equal files. Paths holding a tab
+    /// or a line break are left out (they are simply hashed every time).
+    public func serialized() -> Data {
+        var text = ScanCache.header + " \(trustedBefore)\n"
+        for (path, entry) in entries.sorted(by: { $0.key < $1.key }) where !path.contains("\t") && !path.contains("\n") && !path.contains("\r") {
+            let s = entry.stamp
+            text += "\(entry.sha256)\t\(s.device)\t\(s.inode)\t\(s.size)\t\(s.modified)\t\(s.changed)\t\(path)\n"
+        }
+        return Data(text.utf8)
+    }
+
+    /// Writes the cache into the pack atomically (a temporary file, then rename).
+    public func save(packRoot: String) throws {
+        try serialized().write(to: URL(fileURLWithPath: packRoot + "/" + ScanCache.fileName), options: .atomic)
+    }
+}
