@@ -5,23 +5,75 @@ import TaizhangDiagnostics
 ///
 /// libxml2 records an element's line when its start tag is complete, so for a start tag spread
 /// over several lines the reported line is the last one. We look back for the `<name`.
+///
+/// Works on the file's UTF-8 bytes: every element and attribute the model keeps asks for its
+/// position, so this ran tens of thousands of times per `validate` and, done on arrays of
+/// Unicode scalars, took most of its time. Columns still count Unicode scalars (1-based).
+/// A needle that is valid UTF-8 and starts with an ASCII byte can only match valid UTF-8 text at
+/// a scalar boundary, and the neighbours it is checked against are ASCII, so byte comparisons
+/// give the same answers as scalar ones.
 final class SourceTextCache {
-    private var lines: [String: [Substring]] = [:]
+    /// One file: its bytes (empty if unreadable or not UTF-8) and where each line starts.
+    struct Text {
+        var bytes: [UInt8]
+        var lineStarts: [Int]
 
-    func lines(of file: String) -> [Substring] {
-        if let cached = lines[file] { return cached }
-        let text = (try? String(contentsOfFile: file, encoding: .utf8)) ?? ""
-        let split = text.split(separator: "\n", omittingEmptySubsequences: false)
-        lines[file] = split
-        return split
+        init(bytes: [UInt8]) {
+            self.bytes = bytes
+            lineStarts = [0]
+            for (index, byte) in bytes.enumerated() where byte == UInt8(ascii: "\n") { lineStarts.append(index + 1) }
+        }
+
+        var lineCount: Int { lineStarts.count }
+
+        /// The byte range of 1-based line `n`, without its line feed.
+        func line(_ n: Int) -> Range<Int> {
+            let start = lineStarts[n - 1]
+            return start..<(n < lineStarts.count ? lineStarts[n] - 1 : bytes.count)
+        }
+
+        /// Unicode scalars in `range` (UTF-8 continuation bytes do not start one).
+        func scalarCount(_ range: Range<Int>) -> Int {
+            var count = 0
+            for index in range where bytes[index] & 0xC0 != 0x80 { count += 1 }
+            return count
+        }
+
+        /// The byte index of the `n`-th scalar of `range` (its end if there are fewer).
+        func byteIndex(ofScalar n: Int, in range: Range<Int>) -> Int {
+            var seen = 0
+            for index in range where bytes[index] & 0xC0 != 0x80 {
+                if seen == n { return index }
+                seen += 1
+            }
+            return range.upperBound
+        }
+
+        func matches(_ needle: [UInt8], at index: Int, before end: Int) -> Bool {
+            guard index + needle.count <= end else { return false }
+            for offset in needle.indices where bytes[index + offset] != needle[offset] { return false }
+            return true
+        }
+    }
+
+    private var texts: [String: Text] = [:]
+
+    func text(of file: String) -> Text {
+        if let cached = texts[file] { return cached }
+        var bytes = (try? Data(contentsOf: URL(fileURLWithPath: file))).map { [UInt8]($0) } ?? []
+        if String(validating: bytes, as: UTF8.self) == nil { bytes = [] }
+        let text = Text(bytes: bytes)
+        texts[file] = text
+        return text
     }
 
     func locateElement(_ name: String, endingAtLine line: Int, in file: String) -> SourceLocation {
-        let all = lines(of: file)
-        var current = min(line, all.count)
+        let text = text(of: file)
+        let pattern = Array(("<" + name).utf8)
+        var current = min(line, text.lineCount)
         let lowest = max(1, line - 200)
         while current >= lowest, current >= 1 {
-            if let column = lastColumn(of: "<" + name, in: all[current - 1]) {
+            if let column = lastColumn(of: pattern, in: text, line: current) {
                 return SourceLocation(file: file, line: current, column: column)
             }
             current -= 1
@@ -31,57 +83,61 @@ final class SourceTextCache {
 
     /// The position of `attribute="` within the element that starts at `start`.
     func locateAttribute(_ attribute: String, from start: SourceLocation) -> SourceLocation {
-        let all = lines(of: start.file)
-        guard start.line >= 1, start.line <= all.count else { return start }
-        for lineNumber in start.line...min(all.count, start.line + 50) {
-            let text = all[lineNumber - 1]
+        let text = text(of: start.file)
+        guard start.line >= 1, start.line <= text.lineCount else { return start }
+        let needle = Array(attribute.utf8)
+        for lineNumber in start.line...min(text.lineCount, start.line + 50) {
+            let range = text.line(lineNumber)
             let offset = lineNumber == start.line ? start.column - 1 : 0
-            let tail = text.unicodeScalars.dropFirst(offset)
-            let tailString = String(String.UnicodeScalarView(tail))
-            if let column = firstAttributeColumn(attribute, in: tailString) {
+            let tail = text.byteIndex(ofScalar: max(offset, 0), in: range)..<range.upperBound
+            if let column = firstAttributeColumn(needle, in: text, tail) {
                 return SourceLocation(file: start.file, line: lineNumber, column: column + offset)
             }
-            if lineNumber > start.line || offset < text.unicodeScalars.count {
-                if tailString.contains(">") { break }
+            if lineNumber > start.line || offset < text.scalarCount(range) {
+                if text.bytes[tail].contains(UInt8(ascii: ">")) { break }
             }
         }
         return start
     }
 
-    private func firstAttributeColumn(_ attribute: String, in text: String) -> Int? {
-        let scalars = Array(text.unicodeScalars)
-        let needle = Array(attribute.unicodeScalars)
-        guard scalars.count >= needle.count else { return nil }
-        var i = 0
-        while i + needle.count <= scalars.count {
-            if scalars[i] == ">" { return nil }
-            if Array(scalars[i..<i + needle.count]) == needle,
-                i == 0 || scalars[i - 1] == " " || scalars[i - 1] == "\t",
-                i + needle.count < scalars.count,
-                scalars[i + needle.count] == "=" || scalars[i + needle.count] == " "
+    /// The 1-based scalar column, within `tail`, of the first `attribute` that is preceded by
+    /// the tail's start, a space or a tab and followed by `=` or a space, before any `>`.
+    private func firstAttributeColumn(_ needle: [UInt8], in text: Text, _ tail: Range<Int>) -> Int? {
+        let bytes = text.bytes
+        guard tail.count >= needle.count else { return nil }
+        var index = tail.lowerBound
+        while index + needle.count <= tail.upperBound {
+            if bytes[index] == UInt8(ascii: ">") { return nil }
+            if text.matches(needle, at: index, before: tail.upperBound),
+                index == tail.lowerBound || bytes[index - 1] == UInt8(ascii: " ") || bytes[index - 1] == UInt8(ascii: "\t"),
+                index + needle.count < tail.upperBound,
+                bytes[index + needle.count] == UInt8(ascii: "=") || bytes[index + needle.count] == UInt8(ascii: " ")
             {
-                return i + 1
+                return text.scalarCount(tail.lowerBound..<index) + 1
             }
-            i += 1
+            index += 1
         }
         return nil
     }
 
-    private func lastColumn(of needle: String, in text: Substring) -> Int? {
-        let scalars = Array(text.unicodeScalars)
-        let pattern = Array(needle.unicodeScalars)
-        guard scalars.count >= pattern.count else { return nil }
-        var found: Int?
-        var i = 0
-        while i + pattern.count <= scalars.count {
-            if Array(scalars[i..<i + pattern.count]) == pattern {
-                let next = i + pattern.count < scalars.count ? scalars[i + pattern.count] : " "
-                if next == " " || next == ">" || next == "/" || next == "\t" || next == "\r" {
-                    found = i + 1
+    /// The 1-based scalar column of the last `<name` on the line that ends there or is
+    /// followed by a space, `>`, `/`, a tab or a carriage return.
+    private func lastColumn(of pattern: [UInt8], in text: Text, line: Int) -> Int? {
+        let range = text.line(line)
+        let bytes = text.bytes
+        var index = range.upperBound - pattern.count
+        while index >= range.lowerBound {
+            if text.matches(pattern, at: index, before: range.upperBound) {
+                let end = index + pattern.count
+                let next = end < range.upperBound ? bytes[end] : UInt8(ascii: " ")
+                if next == UInt8(ascii: " ") || next == UInt8(ascii: ">") || next == UInt8(ascii: "/") || next == UInt8(ascii: "\t")
+                    || next == UInt8(ascii: "\r")
+                {
+                    return text.scalarCount(range.lowerBound..<index) + 1
                 }
             }
-            i += 1
+            index -= 1
         }
-        return found
+        return nil
     }
 }

@@ -8,7 +8,9 @@ extension Taizhang {
     struct Scan: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Record every document in the pack (size, time, SHA-256); report what is new, changed or missing.",
-            discussion: "A file is read again only when its inode, size, mtime or ctime changed since it was last hashed (remembered in the pack's hidden .taizhang-scan-cache). Items that now hold documents become 已归档.")
+            discussion:
+                "A file is read again only when its inode, size, mtime or ctime changed since it was last hashed "
+                + "(remembered in the pack's hidden .taizhang-scan-cache). Items that now hold documents become 已归档.")
 
         @OptionGroup var tracking: TrackerOptions
         @Option(help: "Only this community (id, or street).") var community: String?

@@ -22,6 +22,26 @@ let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appen
         #expect(root.children[1].attributes.map(\.name) == ["y"])
     }
 
+    /// Columns count Unicode scalars; a start tag spread over lines is found where its `<name`
+    /// is (libxml2 gives lines only, so two elements on one line both get the last one); an
+    /// attribute where it is written. CRLF files too (they were one long line to the locator).
+    @Test func elementsAndAttributesAreLocatedByLineAndColumn() throws {
+        let text = "<a>\n  <b t=\"文本\"/><b\n      x=\"1\"  y=\"2\"/>\n  <c>社区</c><c/>\n</a>\n"
+        for (name, newline) in [("lf.xml", "\n"), ("crlf.xml", "\r\n")] {
+            let file = FileManager.default.temporaryDirectory.appendingPathComponent("taizhang-\(UUID().uuidString)-\(name)").path
+            defer { try? FileManager.default.removeItem(atPath: file) }
+            try text.replacingOccurrences(of: "\n", with: newline).write(toFile: file, atomically: true, encoding: .utf8)
+            let root = try #require(XMLDocument.parse(file: file).document?.root)
+            let b = root.children(named: "b"), c = root.children(named: "c")
+            #expect(b[0].location == SourceLocation(file: file, line: 2, column: 14), "\(name)")
+            #expect(b[1].location == SourceLocation(file: file, line: 2, column: 14), "\(name)")
+            #expect(b[1].location(ofAttribute: "x") == SourceLocation(file: file, line: 3, column: 7), "\(name)")
+            #expect(b[1].location(ofAttribute: "y") == SourceLocation(file: file, line: 3, column: 14), "\(name)")
+            #expect(b[1].location(ofAttribute: "z") == b[1].location, "\(name)")
+            #expect(c[1].location == SourceLocation(file: file, line: 4, column: 12), "\(name)")
+        }
+    }
+
     @Test func reportsSyntaxErrorsWithFileLineAndColumn() {
         let result = XMLDocument.parse(string: "<a>\n  <b></c>\n</a>\n", file: "broken.xml")
         #expect(result.document == nil)
