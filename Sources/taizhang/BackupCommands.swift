@@ -6,6 +6,7 @@ import TaizhangTracker
 extension Taizhang {
     struct Backup: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "backup",
             abstract: "Copy the tracker database to a new file, safely while taizhang serve is running.",
             discussion: "Uses SQLite's online backup: the copy is consistent even while people tick items. An existing file is never overwritten.")
 
@@ -31,6 +32,7 @@ extension Taizhang {
 
     struct Restore: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "restore",
             abstract: "Replace the tracker database's content with a backup made by taizhang backup.",
             discussion: """
                 The backup is checked first (a Taizhang tracker database, not damaged). The current content \

@@ -7,6 +7,7 @@ import TaizhangTracker
 extension Taizhang {
     struct Scan: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "scan",
             abstract: "Record every document in the pack (size, time, SHA-256); report what is new, changed or missing.",
             discussion:
                 "A file is read again only when its inode, size, mtime or ctime changed since it was last hashed "
@@ -113,6 +114,7 @@ extension Taizhang {
 
     struct Changes: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "changes",
             abstract: "What changed between two scans, per community (text or HTML).")
 
         @OptionGroup var tracking: TrackerOptions

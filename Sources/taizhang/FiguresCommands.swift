@@ -16,6 +16,7 @@ extension Taizhang {
 extension Taizhang.FiguresCommand {
     struct Check: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "check",
             abstract: "Check checklists/figures.xml: rates against their counts, wholes against their parts, ranges, figures reported twice.",
             discussion: """
                 Every flag names the reported value (file:line:col), writes the arithmetic out and \

@@ -7,6 +7,7 @@ import TaizhangTracker
 extension Taizhang {
     struct Generate: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "generate",
             abstract: "Build the ledger pack: binder folders, covers, catalogues, item sheets and indexes.",
             discussion: """
                 Writes output/<street>-<year>/ (or --out DIR). Files you put into the pack are never \

@@ -11,6 +11,7 @@ extension ExportFormat: ExpressibleByArgument {}
 extension Taizhang {
     struct Export: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "export",
             abstract: "Write a report as an Excel workbook (xlsx) or CSV: status, gaps, tasks, log, catalogue or figures.",
             discussion: """
                 Default file: output/<street>-<year>-导出/<sheet>.xlsx (状态, 失分项, 任务, 操作日志, 台账目录, 数据), \
@@ -70,6 +71,7 @@ extension Taizhang {
 extension Taizhang {
     struct Import: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "import",
             abstract: "Bring a table typed in Excel into the checklists.",
             subcommands: [ImportCatalogue.self])
     }
@@ -144,6 +146,7 @@ extension Taizhang {
 extension Taizhang {
     struct Pack: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "pack",
             abstract: "Pack the generated ledgers as one zip for the USB stick (Chinese names intact on Windows).",
             discussion: """
                 Writes output/<street>-<year>.zip (or --out FILE) with the pack's folders, file names in \

@@ -8,6 +8,7 @@ extension PackPrinter.Part: ExpressibleByArgument {}
 extension Taizhang {
     struct Print: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "print",
             abstract: "Print the pack to PDF with headless Chromium: one PDF per section, in binder order, and the spine labels.",
             discussion: """
                 Writes into the pack's 打印 folder: "<section>.pdf" (covers, 目录 and item sheets of every \
@@ -90,6 +91,7 @@ extension Taizhang {
 
     struct Find: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "find",
             abstract: "Find ledger items and documents by words: section, box, folder and position.",
             discussion: """
                 Every word must match (the item's code, title, indicator, box, documents, file-name \

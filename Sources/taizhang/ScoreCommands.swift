@@ -6,6 +6,7 @@ import TaizhangTracker
 extension Taizhang {
     struct Score: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "score",
             abstract: "The estimated score from the scoring rules, indicator by indicator, with every point lost (自评分).")
 
         @OptionGroup var options: TrackerOptions
@@ -25,6 +26,7 @@ extension Taizhang {
 
     struct Gaps: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "gaps",
             abstract: "What to fix first: open gaps ranked by the points closing them recovers, with owner group and task.")
 
         @OptionGroup var options: TrackerOptions

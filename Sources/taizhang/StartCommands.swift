@@ -15,6 +15,7 @@ extension WorkspaceStarter.Content: EnumerableFlag {
 extension Taizhang {
     struct Init: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "init",
             abstract: "Create a new workspace: the shipped example, or an empty skeleton that validates at once.",
             discussion: """
                 DIR must not exist yet or be empty: init never writes into a folder that holds files. The workspace \

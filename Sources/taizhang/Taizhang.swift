@@ -1,6 +1,10 @@
 import ArgumentParser
 
 /// The `taizhang` command: thin wrappers around TaizhangCore.
+///
+/// Every command names itself (`commandName:`): without it ArgumentParser derives the name
+/// with `String(describing:)` of the type, and each of those dynamic casts scanned the
+/// runtime's whole conformance table: a quarter of the start-up of every command.
 @main
 struct Taizhang: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -15,4 +19,22 @@ struct Taizhang: AsyncParsableCommand {
             Export.self, Import.self, Pack.self,
         ]
     )
+
+    /// ArgumentParser's own `main` runs every command on a worker thread of the concurrency
+    /// pool. There glibc's malloc grows a per-thread heap one `mprotect` at a time: 1,358 of
+    /// them in one `validate` of the city workspace, a tenth of its time. Synchronous commands
+    /// run here, on the main thread, whose heap grows in large steps; `serve` still runs on
+    /// the pool as before.
+    @MainActor static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: error)
+        }
+    }
 }

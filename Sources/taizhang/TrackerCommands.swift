@@ -103,6 +103,7 @@ enum StatusFormat: String, ExpressibleByArgument, CaseIterable {
 extension Taizhang {
     struct Tick: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "tick",
             abstract: "Record the status of ledger items (default: ticked, 已确认).",
             discussion: "Use --community street for the street section's own ledgers.")
 
@@ -123,7 +124,7 @@ extension Taizhang {
     }
 
     struct Untick: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Move ledger items one status back (已抽验 → 已确认 → 已归档 → 未检查).")
+        static let configuration = CommandConfiguration(commandName: "untick", abstract: "Move ledger items one status back (已抽验 → 已确认 → 已归档 → 未检查).")
 
         @OptionGroup var options: TrackerOptions
         @Argument(help: "Item codes.") var items: [String]
@@ -141,7 +142,7 @@ extension Taizhang {
     }
 
     struct Tasks: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List the working groups' tasks.")
+        static let configuration = CommandConfiguration(commandName: "tasks", abstract: "List the working groups' tasks.")
 
         @OptionGroup var options: TrackerOptions
         @Option(help: "Only this group (id).") var group: String?
@@ -171,11 +172,12 @@ extension Taizhang {
 
     struct Task: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "task",
             abstract: "Complete, reopen or block a task.",
             subcommands: [Done.self, Reopen.self, Block.self])
 
         struct Done: ParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Mark a task done.")
+            static let configuration = CommandConfiguration(commandName: "done", abstract: "Mark a task done.")
             @OptionGroup var options: TrackerOptions
             @Argument var task: String
             @Option var by: String
@@ -184,7 +186,7 @@ extension Taizhang {
         }
 
         struct Reopen: ParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Reopen a task.")
+            static let configuration = CommandConfiguration(commandName: "reopen", abstract: "Reopen a task.")
             @OptionGroup var options: TrackerOptions
             @Argument var task: String
             @Option var by: String
@@ -193,7 +195,7 @@ extension Taizhang {
         }
 
         struct Block: ParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Mark a task blocked (say why with --note).")
+            static let configuration = CommandConfiguration(commandName: "block", abstract: "Mark a task blocked (say why with --note).")
             @OptionGroup var options: TrackerOptions
             @Argument var task: String
             @Option var by: String
@@ -209,7 +211,7 @@ extension Taizhang {
     }
 
     struct Status: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Progress per community and group, days to inspection, overdue tasks.")
+        static let configuration = CommandConfiguration(commandName: "status", abstract: "Progress per community and group, days to inspection, overdue tasks.")
 
         @OptionGroup var options: TrackerOptions
         @Option(help: "Only this community (id, or street).") var community: String?
@@ -233,7 +235,7 @@ extension Taizhang {
     }
 
     struct Log: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "The audit trail: who changed what, and when.")
+        static let configuration = CommandConfiguration(commandName: "log", abstract: "The audit trail: who changed what, and when.")
 
         @OptionGroup var options: TrackerOptions
         @Option(help: "From this day on (YYYY-MM-DD).") var since: Day?

@@ -7,6 +7,7 @@ import TaizhangTracker
 extension Taizhang {
     struct Walkthrough: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "walkthrough",
             abstract: "Print a mock-inspection walkthrough sheet for a community (内部资料).",
             discussion: """
                 Reads walkthrough/<community>/households.csv and route.csv (UTF-8 or GB18030, as Excel \
@@ -60,11 +61,13 @@ extension Taizhang {
 
     struct Mock: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "mock",
             abstract: "Record mock-inspection results.",
             subcommands: [Record.self])
 
         struct Record: ParsableCommand {
             static let configuration = CommandConfiguration(
+                commandName: "record",
                 abstract: "Record a spot-check result: pass marks the item verified (已抽验), fail flags it.")
 
             @OptionGroup var options: TrackerOptions

@@ -8,6 +8,7 @@ import TaizhangWeb
 extension Taizhang {
     struct Serve: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "serve",
             abstract: "Serve the web page for group leads (sign in, tick items and tasks, see progress).")
 
         @OptionGroup var tracking: TrackerOptions
@@ -40,11 +41,12 @@ extension Taizhang {
 
     struct User: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "user",
             abstract: "Web accounts: give a person a password.",
             subcommands: [Add.self, Passwd.self])
 
         struct Add: ParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Create a web account for a person (asks for the password).")
+            static let configuration = CommandConfiguration(commandName: "add", abstract: "Create a web account for a person (asks for the password).")
             @OptionGroup var options: TrackerOptions
             @Argument(help: "Person id, e.g. p13.") var person: String
             @Flag(help: "Read the password from standard input (for scripts).") var passwordStdin = false
@@ -60,7 +62,7 @@ extension Taizhang {
         }
 
         struct Passwd: ParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Set a new password for a person's web account.")
+            static let configuration = CommandConfiguration(commandName: "passwd", abstract: "Set a new password for a person's web account.")
             @OptionGroup var options: TrackerOptions
             @Argument(help: "Person id.") var person: String
             @Flag(help: "Read the password from standard input (for scripts).") var passwordStdin = false
