@@ -56,6 +56,7 @@ public struct EvidenceScanner: Sendable {
         // from the one it was last hashed with.
         let cache = ScanCache.load(packRoot: packRoot)
         let started = ScanCache.coarseNow()
+        let patterns = PeriodCoverage.Patterns()
         struct Found { var record: DocumentRecord; var stamp: FileStamp?; var needsHash: Bool }
         var found: [Found] = []
         var completeness: [Completeness] = []
@@ -80,7 +81,7 @@ public struct EvidenceScanner: Sendable {
                         found.append(Found(record: record, stamp: file.stamp, needsHash: cached == nil))
                     }
                     if !files.isEmpty { itemsWithFiles.append(ItemKey(unit: unit.id, item: item.item.code)) }
-                    let missing = PeriodicGap.gaps(item.item, fileNames: files.map(\.name), start: street.periodStart, end: street.periodEnd).map(\.label)
+                    let missing = PeriodicGap.gaps(item.item, fileNames: files.map(\.name), start: street.periodStart, end: street.periodEnd, patterns: patterns).map(\.label)
                     completeness.append(
                         Completeness(
                             unit: unit.id, unitName: unit.name, item: item.item.code, title: item.item.title,

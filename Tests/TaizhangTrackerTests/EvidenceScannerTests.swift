@@ -1,7 +1,7 @@
 import Foundation
-import TaizhangCore
 import Testing
 
+@testable import TaizhangCore
 @testable import TaizhangTracker
 
 @Suite struct EvidenceScannerTests {
@@ -283,6 +283,26 @@ func waitOneClockTick() {
         let damaged = try p.scan()
         #expect(p.hashed.take() == 3 && damaged.changes.isEmpty)
         #expect(try Data(contentsOf: URL(fileURLWithPath: p.pack + "/" + ScanCache.fileName)).count == good.count)
+    }
+
+    /// The file round-trips; a damaged line (a number too long, a short hash, a missing field,
+    /// a ctime not older than the scan) is dropped, never a crash.
+    @Test func theCacheFileRoundTripsAndDropsDamagedLines() {
+        var cache = ScanCache()
+        cache.trustedBefore = 1_000
+        let sha = String(repeating: "a", count: 64)
+        cache.set("01 社区/表\t格.pdf", stamp: FileStamp(device: 1, inode: 2, size: 3, modified: 4, changed: 5), sha256: sha)
+        cache.set("01 社区/扫描件.pdf", stamp: FileStamp(device: UInt64.max, inode: 7, size: 8, modified: 9, changed: 10), sha256: sha)
+        var text = String(decoding: cache.serialized(), as: UTF8.self)
+        #expect(text.hasPrefix("taizhang-scan-cache 1 1000\n") && !text.contains("表"))  // a tab in a path: not cached
+        text += "\(sha)\t1\t99999999999999999999999\t3\t4\t5\tbig.pdf\n"
+        text += "abc\t1\t2\t3\t4\t5\tshort.pdf\n"
+        text += "\(sha)\t1\t2\t3\t4\tmissing.pdf\n"
+        text += "\(sha)\t1\t2\t3\t4\t1000\tracy.pdf\n"
+        let loaded = Data(text.utf8).withUnsafeBytes { ScanCache.parse($0) }
+        #expect(loaded.trustedBefore == 1_000)
+        #expect(Array(loaded.entries.keys) == ["01 社区/扫描件.pdf"])
+        #expect(loaded.entries["01 社区/扫描件.pdf"] == cache.entries["01 社区/扫描件.pdf"])
     }
 
     @Test func aScanOfOneCommunityKeepsTheOtherUnitsEntries() throws {

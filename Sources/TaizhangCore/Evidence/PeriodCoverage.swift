@@ -40,6 +40,12 @@ public struct PeriodCoverage: Sendable, Equatable {
         patternSources.compactMap { try? NSRegularExpression(pattern: $0) }
     }
 
+    /// The patterns compiled once, for one thread's many lookups (not Sendable, on purpose).
+    public final class Patterns {
+        let expressions: [NSRegularExpression]
+        public init() { expressions = PeriodCoverage.compiledPatterns() }
+    }
+
     private static let chineseNumerals: [String: Int] = ["一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10, "十一": 11, "十二": 12]
 
     /// The month a file name names, if any; a month without a year is placed in the period.

@@ -94,26 +94,62 @@ public struct ScanCache: Sendable, Equatable {
 
     /// The cache of the pack at `packRoot`; empty when there is none or it cannot be read.
     public static func load(packRoot: String) -> ScanCache {
-        var cache = ScanCache()
         let path = packRoot + "/" + fileName
-        guard FileStamp.of(path) != nil, let data = try? Data(contentsOf: URL(fileURLWithPath: path)) else { return cache }
-        var lines = data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: true)[...]
-        guard let first = lines.popFirst() else { return cache }
-        let heading = String(decoding: first, as: UTF8.self).split(separator: " ")
-        guard heading.count == 3, heading[0...1].joined(separator: " ") == header, let trustedBefore = Int64(heading[2]) else { return cache }
-        cache.trustedBefore = trustedBefore
-        for line in lines {
-            let fields = line.split(separator: UInt8(ascii: "\t"), maxSplits: 6, omittingEmptySubsequences: false)
-            guard fields.count == 7, fields[0].count == 64,
-                let device = UInt64(String(decoding: fields[1], as: UTF8.self)),
-                let inode = UInt64(String(decoding: fields[2], as: UTF8.self)),
-                let size = Int64(String(decoding: fields[3], as: UTF8.self)),
-                let modified = Int64(String(decoding: fields[4], as: UTF8.self)),
-                let changed = Int64(String(decoding: fields[5], as: UTF8.self))
-            else { continue }
+        guard FileStamp.of(path) != nil, let data = try? Data(contentsOf: URL(fileURLWithPath: path)) else { return ScanCache() }
+        return data.withUnsafeBytes { parse(UnsafeRawBufferPointer($0)) }
+    }
+
+    /// Parses the file's bytes by hand: generic `split` over `Data` took a sixth of a repeat scan.
+    static func parse(_ bytes: UnsafeRawBufferPointer) -> ScanCache {
+        var cache = ScanCache()
+        let newline = UInt8(ascii: "\n"), tab = UInt8(ascii: "\t")
+        var lineStart = 0
+        var first = true
+        while lineStart < bytes.count {
+            var lineEnd = lineStart
+            while lineEnd < bytes.count && bytes[lineEnd] != newline { lineEnd += 1 }
+            defer { lineStart = lineEnd + 1 }
+            if first {
+                first = false
+                let heading = String(decoding: bytes[lineStart..<lineEnd], as: UTF8.self).split(separator: " ")
+                guard heading.count == 3, heading[0...1].joined(separator: " ") == header, let trustedBefore = Int64(heading[2]) else {
+                    return cache
+                }
+                cache.trustedBefore = trustedBefore
+                continue
+            }
+            // sha256, device, inode, size, mtime, ctime: fixed fields; the path is the rest.
+            var fields: [Range<Int>] = []
+            var fieldStart = lineStart
+            var index = lineStart
+            while index < lineEnd && fields.count < 6 {
+                if bytes[index] == tab {
+                    fields.append(fieldStart..<index)
+                    fieldStart = index + 1
+                }
+                index += 1
+            }
+            guard fields.count == 6, fields[0].count == 64, fieldStart < lineEnd else { continue }
+            func number(_ range: Range<Int>) -> UInt64? {
+                guard !range.isEmpty else { return nil }
+                var value: UInt64 = 0
+                for i in range {
+                    let digit = bytes[i] &- UInt8(ascii: "0")
+                    guard digit < 10 else { return nil }
+                    let (times, o1) = value.multipliedReportingOverflow(by: 10)
+                    let (sum, o2) = times.addingReportingOverflow(UInt64(digit))
+                    guard !o1, !o2 else { return nil }
+                    value = sum
+                }
+                return value
+            }
+            guard let device = number(fields[1]), let inode = number(fields[2]),
+                let size = number(fields[3]).flatMap(Int64.init(exactly:)), let modified = number(fields[4]).flatMap(Int64.init(exactly:)),
+                let changed = number(fields[5]).flatMap(Int64.init(exactly:)), changed < cache.trustedBefore
+            else { continue }  // damaged, or never trusted: dropped
             let stamp = FileStamp(device: device, inode: inode, size: size, modified: modified, changed: changed)
-            guard changed < trustedBefore else { continue }  // never trusted: drop it
-            cache.entries[String(decoding: fields[6], as: UTF8.self)] = Entry(stamp: stamp, sha256: String(decoding: fields[0], as: UTF8.self))
+            let sha = String(decoding: bytes[fields[0]], as: UTF8.self)
+            cache.entries[String(decoding: bytes[fieldStart..<lineEnd], as: UTF8.self)] = Entry(stamp: stamp, sha256: sha)
         }
         return cache
     }
