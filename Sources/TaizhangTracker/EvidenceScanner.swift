@@ -139,7 +139,8 @@ public struct EvidenceScanner: Sendable {
             upserts: present.filter { previous[$0.path] != $0 },
             removed: removed.map(\.path), changes: changes, hashed: toHash.count)
         let cacheProblem = saveCache(
-            cache, found: found.map { ($0.record, $0.stamp) }, scannedUnits: units.map(\.folderName), whole: community == nil, started: started)
+            cache, found: found.map { ($0.record, $0.stamp) }, scannedUnits: units.map(\.folderName), whole: community == nil, started: started,
+            allCached: toHash.isEmpty)
 
         // Items with documents are at least filed (已归档); ticks and verifications stay.
         let at = tracker.now()
@@ -158,15 +159,15 @@ public struct EvidenceScanner: Sendable {
     /// other units' entries on a scan of one unit, and writes the cache only when it changed.
     /// Returns why it could not be written (the next scan then reads those files again).
     private func saveCache(
-        _ old: ScanCache, found: [(DocumentRecord, FileStamp?)], scannedUnits: [String], whole: Bool, started: Int64
+        _ old: ScanCache, found: [(DocumentRecord, FileStamp?)], scannedUnits: [String], whole: Bool, started: Int64, allCached: Bool
     ) -> String? {
+        let prefixes = scannedUnits.map { $0 + "/" }
+        func inScope(_ path: String) -> Bool { whole || prefixes.contains { path.hasPrefix($0) } }
+        // Every document came from the cache (so each has its entry): if no other entry is in
+        // scope, nothing changed; the usual repeat scan stops here without rebuilding it.
+        if allCached && old.entries.keys.count(where: inScope) == found.count { return nil }
         var cache = old
-        if whole {
-            cache = ScanCache()
-        } else {
-            let prefixes = scannedUnits.map { $0 + "/" }
-            cache.prune { path in !prefixes.contains { path.hasPrefix($0) } }
-        }
+        cache.prune { !inScope($0) }
         // Kept entries are older than the last scan's start, so older than this one's.
         cache.trustedBefore = started
         for (record, stamp) in found {

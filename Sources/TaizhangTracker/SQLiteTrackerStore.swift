@@ -537,19 +537,27 @@ public final class SQLiteTrackerStore: TrackerStore {
     }
 
     public func recordScan(at: Date, scope: String?, files: Int, upserts: [DocumentRecord], removed: [String], changes: [ScanChange], hashed: Int) throws -> ScanRecord {
+        // One prepared statement per kind of row: a first scan writes tens of thousands of rows,
+        // and saving them as Codable records took twice the CPU of hashing the files.
         try write { db in
+            let delete = try db.cachedStatement(sql: "DELETE FROM document WHERE path = ?")
             for path in removed {
-                try db.execute(sql: "DELETE FROM document WHERE path = ?", arguments: [path])
+                try delete.execute(arguments: [path])
             }
+            let upsert = try db.cachedStatement(
+                sql: """
+                    INSERT INTO document (path, unit, item, size, modified, sha256) VALUES (?, ?, ?, ?, ?, ?)
+                    ON CONFLICT(path) DO UPDATE SET unit = excluded.unit, item = excluded.item, size = excluded.size,
+                    modified = excluded.modified, sha256 = excluded.sha256
+                    """)
             for d in upserts {
-                try DocumentRow(path: d.path, unit: d.unit, item: d.item, size: d.size, modified: d.modified, sha256: d.sha256).save(db)
+                try upsert.execute(arguments: [d.path, d.unit, d.item, d.size, d.modified, d.sha256])
             }
             try db.execute(sql: "INSERT INTO scan (at, scope, files, hashed) VALUES (?, ?, ?, ?)", arguments: [at, scope, files, hashed])
             let id = db.lastInsertedRowID
+            let insert = try db.cachedStatement(sql: "INSERT INTO scanChange (scan, path, unit, item, kind, size, sha256) VALUES (?, ?, ?, ?, ?, ?, ?)")
             for c in changes {
-                try db.execute(
-                    sql: "INSERT INTO scanChange (scan, path, unit, item, kind, size, sha256) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    arguments: [id, c.path, c.unit, c.item, c.kind.rawValue, c.size, c.sha256])
+                try insert.execute(arguments: [id, c.path, c.unit, c.item, c.kind.rawValue, c.size, c.sha256])
             }
             return ScanRecord(id: id, at: at, scope: scope, files: files, hashed: hashed)
         }

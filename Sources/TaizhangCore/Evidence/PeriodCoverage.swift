@@ -47,6 +47,8 @@ public struct PeriodCoverage: Sendable, Equatable {
     }
 
     private static let chineseNumerals: [String: Int] = ["一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10, "十一": 11, "十二": 12]
+    /// `十二月` before `二月`: the longest numeral first.
+    private static let chineseMonths = chineseNumerals.sorted { $0.key.count > $1.key.count }.map { (text: $0.key + "月", month: $0.value) }
 
     /// The month a file name names, if any; a month without a year is placed in the period.
     public static func month(in name: String, period: [Month]) -> Month? {
@@ -65,8 +67,9 @@ public struct PeriodCoverage: Sendable, Equatable {
                 return period.first { $0.month == month }
             }
         }
-        // 三月 / 十二月
-        for (text, month) in chineseNumerals.sorted(by: { $0.key.count > $1.key.count }) where name.contains(text + "月") {
+        // 三月 / 十二月 (every form of a month names 月; most file names do not)
+        guard name.contains("月") else { return nil }
+        for (text, month) in chineseMonths where name.contains(text) {
             return period.first { $0.month == month }
         }
         return nil
