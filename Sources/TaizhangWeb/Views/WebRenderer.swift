@@ -6,6 +6,11 @@ import TaizhangCore
 struct WebRenderer: Sendable {
     let templates: TemplateSet
     let street: Street
+    /// In district mode, where the street's pages live (`/s/<street>`): the rendered pages'
+    /// links and form targets carry it. Empty for a one-street `serve`.
+    var prefix = ""
+    /// On a district's sign-in page: each street's own sign-in page.
+    var signInLinks: [DistrictPage.Link] = []
 
     func page<Body: Sendable>(
         _ template: String, title: String, _ body: Body, session: WebSession?,
@@ -13,9 +18,10 @@ struct WebRenderer: Sendable {
     ) -> Response {
         let viewer = session.map { WebPage<Body>.Viewer(name: personName($0.person), csrf: $0.csrf) }
         let model = WebPage(title: title, streetName: street.name, year: street.year, viewer: viewer, body: body)
-        let bytes: [UInt8]
+        var bytes: [UInt8]
         do {
             bytes = try templates.render(template, model)
+            if !prefix.isEmpty { bytes = Self.prefixingLinks(bytes, prefix) }
         } catch {
             // `serve` checks every web template at start-up, so this is a defect, not bad input.
             return Response(
@@ -36,6 +42,16 @@ struct WebRenderer: Sendable {
             default: "请求有误"
             }
         return page("web-error", title: title, ErrorPage(message: message, code: Int(status.code)), session: session, status: status)
+    }
+
+    /// `href="/…"` and `action="/…"` → under `prefix`. Page text is escaped (a `"` is `&quot;`),
+    /// so only the templates' own attributes match.
+    static func prefixingLinks(_ bytes: [UInt8], _ prefix: String) -> [UInt8] {
+        var text = String(decoding: bytes, as: UTF8.self)
+        for attribute in ["href=\"/", "action=\"/"] {
+            text = text.replacingOccurrences(of: attribute, with: attribute + prefix.dropFirst() + "/")
+        }
+        return Array(text.utf8)
     }
 
     static func redirect(_ location: String) -> Response {

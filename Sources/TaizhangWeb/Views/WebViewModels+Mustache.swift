@@ -38,6 +38,7 @@ extension LoginPage: MustacheParent {
         switch name {
         case "loginToken": self.loginToken
         case "error": self.error
+        case "streets": self.streets
         default: nil
         }
     }
@@ -439,6 +440,47 @@ extension FolderPage.Entry: MustacheParent {
         case "href": self.href
         case "isFolder": self.isFolder
         case "size": self.size
+        default: nil
+        }
+    }
+}
+
+extension DistrictPage: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "district": self.district
+        case "today": self.today
+        case "rows": self.rows
+        default: nil
+        }
+    }
+}
+
+extension DistrictPage.Row: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "id": self.id
+        case "name": self.name
+        case "href": self.href
+        case "ready": self.ready
+        case "items": self.items
+        case "percent": self.percent
+        case "score": self.score
+        case "atStake": self.atStake
+        case "overdue": self.overdue
+        case "overdueHref": self.overdueHref
+        case "countdown": self.countdown
+        case "inspectionPassed": self.inspectionPassed
+        default: nil
+        }
+    }
+}
+
+extension DistrictPage.Link: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "name": self.name
+        case "href": self.href
         default: nil
         }
     }
