@@ -141,7 +141,7 @@ public struct DistrictLoader: Sendable {
             diagnostics.append(.error("district.wrong-root", "the root element of a district file must be <district>, not <\(top.name)>", at: top.location))
             return Result(district: nil, diagnostics: diagnostics)
         }
-        diagnostics += schema.validate(document)
+        diagnostics += SchemaHints.annotate(schema.validate(document), schemaFile: schemaFile)
         if diagnostics.hasErrors { return Result(district: nil, diagnostics: diagnostics) }
         let folder = (file as NSString).deletingLastPathComponent
         let base = realpath(folder, nil).map { pointer in

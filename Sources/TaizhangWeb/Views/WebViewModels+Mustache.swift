@@ -39,6 +39,7 @@ extension LoginPage: MustacheParent {
         case "loginToken": self.loginToken
         case "error": self.error
         case "streets": self.streets
+        case "isDistrict": self.isDistrict
         default: nil
         }
     }
@@ -451,6 +452,7 @@ extension DistrictPage: MustacheParent {
         case "district": self.district
         case "today": self.today
         case "rows": self.rows
+        case "districtView": self.districtView
         default: nil
         }
     }

@@ -36,7 +36,7 @@ struct LoginPage: Sendable {
     var error: String?
     /// On a district's sign-in page: each street's own sign-in page, for its people.
     var streets: [DistrictPage.Link] = []
-    var isDistrict = false
+    var isDistrict: Bool = false
 }
 
 struct ErrorPage: Sendable {
@@ -346,7 +346,7 @@ struct DistrictPage: Sendable {
     var today: String
     var rows: [Row]
     /// Tells the layout to leave out the street pages' links.
-    var districtView = true
+    var districtView: Bool = true
 
     struct Row: Sendable {
         var id: String
