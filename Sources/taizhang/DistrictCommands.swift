@@ -4,10 +4,9 @@ import TaizhangCore
 import TaizhangTracker
 import TaizhangWeb
 
-/// `--district district.xml`: several streets (workspaces) in one `serve`, and the district
-/// people's accounts (`user add --district`).
+/// `serve --district district.xml`: several streets (workspaces) in one `serve`.
 struct DistrictOptions: ParsableArguments {
-    @Option(help: "A district file (district.xml): serve every street it names, with the district overview.")
+    @Option(help: "A district file (district.xml): serve every street it names under /s/<street>/, with the district overview at /.")
     var district: String?
 }
 

@@ -71,7 +71,8 @@ extension Taizhang {
         struct Add: ParsableCommand {
             static let configuration = CommandConfiguration(abstract: "Create a web account for a person (asks for the password).")
             @OptionGroup var options: TrackerOptions
-            @OptionGroup var district: DistrictOptions
+            @Option(help: "A district file (district.xml): the account of a district person, kept with the district's sessions.")
+            var district: String?
             @Argument(help: "Person id, e.g. p13.") var person: String
             @Flag(help: "Read the password from standard input (for scripts).") var passwordStdin = false
 
@@ -88,7 +89,8 @@ extension Taizhang {
         struct Passwd: ParsableCommand {
             static let configuration = CommandConfiguration(abstract: "Set a new password for a person's web account.")
             @OptionGroup var options: TrackerOptions
-            @OptionGroup var district: DistrictOptions
+            @Option(help: "A district file (district.xml): the account of a district person, kept with the district's sessions.")
+            var district: String?
             @Argument(help: "Person id.") var person: String
             @Flag(help: "Read the password from standard input (for scripts).") var passwordStdin = false
 
@@ -100,8 +102,8 @@ extension Taizhang {
         }
 
         /// The street's tracker, or with `--district` the district's (its people's accounts).
-        static func tracker(_ options: TrackerOptions, _ district: DistrictOptions) throws -> Tracker {
-            guard let file = district.district else { return try options.tracker() }
+        static func tracker(_ options: TrackerOptions, _ district: String?) throws -> Tracker {
+            guard let file = district else { return try options.tracker() }
             return try DistrictSetup.accounts(try DistrictSetup.district(file), tracking: options)
         }
 

@@ -45,10 +45,11 @@ import Testing
         #expect(result.diagnostics.isEmpty, "\(result.diagnostics)")
         let district = try #require(result.district)
         #expect(district.id == "luohu" && district.name == "罗湖区")
-        let real = try #require(realpath(directory.path, nil).map { pointer in
-            defer { free(pointer) }
-            return String(cString: pointer)
-        })
+        let real = try #require(
+            realpath(directory.path, nil).map { pointer in
+                defer { free(pointer) }
+                return String(cString: pointer)
+            })
         #expect(district.streets.map(\.root) == [real + "/a", real + "/b"])
         #expect(district.people.map(\.id) == ["qu01"])
         #expect(district.visitors.map(\.name) == ["王科长"])
@@ -85,16 +86,18 @@ import Testing
         let directory = try Self.district("00-valid")
         let district = try #require(DistrictLoader(file: directory.path + "/district.xml", schemaFile: Self.schema).load().district)
         var workspace = try #require(WorkspaceLoader(root: Repository.root).load().validWorkspace)
-        #expect(district.check(streets: [workspace, workspace]).map { $0.rendered(relativeTo: directory.path) } == [
-            "district.xml:5:13: error: street \"donghu\" (2014) of b is already served from a; give each street its own id [district.duplicate-street]"
-        ])
+        #expect(
+            district.check(streets: [workspace, workspace]).map { $0.rendered(relativeTo: directory.path) } == [
+                "district.xml:5:13: error: street \"donghu\" (2014) of b is already served from a; give each street its own id [district.duplicate-street]"
+            ])
         var other = workspace
         other.street.id = "xihu"
         #expect(district.check(streets: [workspace, other]).isEmpty)
         workspace.street.people[0].id = "qu01"
-        #expect(district.check(streets: [workspace, other]).map { $0.rendered(relativeTo: directory.path) } == [
-            "district.xml:8:5: error: district person \"qu01\" has the id of a person of 东湖街道 (a); district and street people need different ids [district.person-clash]"
-        ])
+        #expect(
+            district.check(streets: [workspace, other]).map { $0.rendered(relativeTo: directory.path) } == [
+                "district.xml:8:5: error: district person \"qu01\" has the id of a person of 东湖街道 (a); district and street people need different ids [district.person-clash]"
+            ])
         #expect(district.serving(other).street.people.last?.id == "qu01")
     }
 }

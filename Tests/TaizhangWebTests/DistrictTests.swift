@@ -69,9 +69,11 @@ extension Browser {
 @Suite struct DistrictWebTests {
     @Test func tenStreetsShowTenRowsWithTheirOwnFigures() async throws {
         // Street k has k items signed off; the last street's inspection day is over.
-        let f = try DistrictFixture(count: 10, adjust: { index, workspace in
-            if index == 10, let day = Day(year: 2014, month: 11, day: 1) { workspace.street.inspectionDate = day }
-        })
+        let f = try DistrictFixture(
+            count: 10,
+            adjust: { index, workspace in
+                if index == 10, let day = Day(year: 2014, month: 11, day: 1) { workspace.street.inspectionDate = day }
+            })
         let units = f.streets[0].plan.units
         let streetUnit = try #require(units.first { $0.id == Tracker.streetUnit })
         let total = units.reduce(0) { $0 + $1.items.count }

@@ -1,0 +1,133 @@
+import Foundation
+import TaizhangTestSupport
+import Testing
+
+/// `serve --district` and `user add --district` on a district of two copies of the example
+/// street (东湖街道 `donghu`, 西湖街道 `xihu`), each with its own SQLite file.
+@Suite(.serialized) struct DistrictCommandTests {
+    static var curlPath: String? { FileManager.default.isExecutableFile(atPath: "/usr/bin/curl") ? "/usr/bin/curl" : nil }
+
+    static func district(people: String = "<person id=\"qu01\" name=\"王科长\" role=\"district\"/>") throws -> TemporaryDirectory {
+        let district = try TemporaryDirectory("district-cli")
+        let manager = FileManager.default
+        for (id, name) in [("donghu", "东湖街道"), ("xihu", "西湖街道")] {
+            let root = district.path + "/streets/" + id
+            try manager.createDirectory(atPath: root, withIntermediateDirectories: true)
+            try manager.copyItem(atPath: CLI.repository + "/checklists", toPath: root + "/checklists")
+            try manager.copyItem(atPath: CLI.repository + "/templates", toPath: root + "/templates")
+            let street = root + "/checklists/street.xml"
+            let text = try String(contentsOfFile: street, encoding: .utf8)
+            try text.replacingOccurrences(of: "id=\"donghu\" name=\"东湖街道\"", with: "id=\"\(id)\" name=\"\(name)\"")
+                .write(toFile: street, atomically: true, encoding: .utf8)
+        }
+        try manager.createDirectory(atPath: district.path + "/schema", withIntermediateDirectories: true)
+        try manager.copyItem(atPath: CLI.repository + "/checklists/schema/district.xsd", toPath: district.path + "/schema/district.xsd")
+        try manager.copyItem(atPath: CLI.repository + "/templates", toPath: district.path + "/templates")
+        try district.write(
+            "district.xml",
+            """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <district xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:noNamespaceSchemaLocation="schema/district.xsd" id="luohu" name="罗湖区">
+              <streets>
+                <street workspace="streets/donghu"/>
+                <street workspace="streets/xihu"/>
+              </streets>
+              <people>
+                \(people)
+              </people>
+            </district>
+
+            """)
+        return district
+    }
+
+    @Test func aWrongDistrictFileIsADiagnosticAndExit65() throws {
+        let district = try Self.district(people: "<person id=\"p13\" name=\"撞号的人\" role=\"district\"/>")
+        let file = district.path + "/district.xml"
+        let serve = try CLI.run(["serve", "--district", file, "--port", "1"])
+        #expect(serve.status == 65)
+        #expect(
+            serve.stderr.contains(
+                "district.xml:8:5: error: district person \"p13\" has the id of a person of 东湖街道 (streets/donghu); district and street people need different ids [district.person-clash]"
+            ), "\(serve.stderr)")
+        try district.write("district.xml", "<district id=\"luohu\" name=\"罗湖区\"><streets><street workspace=\"../x\"/></streets></district>\n")
+        let outside = try CLI.run(["user", "add", "--district", file, "qu01", "--password-stdin"], stdin: "district-pass-1\n")
+        #expect(outside.status == 65)
+        #expect(outside.stderr.contains("error: street folder \"../x\" leaves the district's folder"), "\(outside.stderr)")
+    }
+
+    @Test func aDistrictsTrackerDatabaseMustBePostgreSQL() throws {
+        let district = try Self.district()
+        let run = try CLI.run(["serve", "--district", district.path + "/district.xml", "--db", district.path + "/one.sqlite"])
+        #expect(run.status == 64)
+        #expect(run.stderr.contains("[district.db]"), "\(run.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: district.path + "/one.sqlite"))
+    }
+
+    @Test func districtAccountsAreNotStreetAccounts() throws {
+        let district = try Self.district()
+        let file = district.path + "/district.xml"
+        let add = try CLI.run(["user", "add", "--district", file, "qu01", "--password-stdin"], stdin: "district-pass-1\n")
+        #expect(add.status == 0, "\(add.stderr)")
+        #expect(add.stdout.contains("password set for qu01 (王科长)"))
+        #expect(FileManager.default.fileExists(atPath: district.path + "/.taizhang/district.sqlite"))
+        // A street person is not a district person, and the other way round.
+        #expect(try CLI.run(["user", "add", "--district", file, "p13", "--password-stdin"], stdin: "district-pass-1\n").status == 65)
+        let street = try CLI.run(["user", "add", "--workspace", district.path + "/streets/xihu", "qu01", "--password-stdin"], stdin: "district-pass-1\n")
+        #expect(street.status == 65)
+        let again = try CLI.run(["user", "add", "--district", file, "qu01", "--password-stdin"], stdin: "district-pass-1\n")
+        #expect(again.status == 65 && again.stderr.contains("[account.exists]"))
+    }
+
+    /// The serve tests' curl and CSRF helpers.
+    let web = ServeEndToEndTests()
+    func curl(_ arguments: [String]) throws -> String { try web.curl(arguments) }
+    func csrf(in page: String) -> String? { web.csrf(in: page) }
+
+    @Test(.enabled(if: curlPath != nil))
+    func oneServeServesTheDistrictOverviewAndEachStreetToItsOwnPeople() throws {
+        let district = try Self.district()
+        let file = district.path + "/district.xml"
+        #expect(try CLI.run(["user", "add", "--district", file, "qu01", "--password-stdin"], stdin: "district-pass-1\n").status == 0)
+        let xihu = district.path + "/streets/xihu"
+        #expect(try CLI.run(["user", "add", "--workspace", xihu, "p13", "--password-stdin"], stdin: "street-pass-1\n").status == 0)
+
+        let port = Int.random(in: 20_000...40_000)
+        let server = try CLI.start(["serve", "--host", "127.0.0.1", "--port", String(port), "--district", file])
+        defer { server.terminate(); server.waitUntilExit() }
+        let base = "http://127.0.0.1:\(port)"
+        var up = false
+        for _ in 0..<100 where !up {
+            if try curl(["-o", "/dev/null", "-w", "%{http_code}", base + "/login"]) == "200" { up = true } else { Thread.sleep(forTimeInterval: 0.2) }
+        }
+        #expect(up, "server did not start")
+        guard up else { return }
+
+        func signIn(_ jar: String, at path: String, _ person: String, _ password: String) throws -> String {
+            let token = try #require(csrf(in: try curl(["-c", jar, "-b", jar, base + path])))
+            return try curl([
+                "-c", jar, "-b", jar, "-o", "/dev/null", "-w", "%{http_code} %{redirect_url}",
+                "--data-urlencode", "csrf=\(token)", "--data-urlencode", "person=\(person)", "--data-urlencode", "password=\(password)", base + path,
+            ])
+        }
+        let office = district.path + "/office.txt"
+        #expect(try signIn(office, at: "/login", "qu01", "district-pass-1") == "303 \(base)/")
+        let overview = try curl(["-b", office, base + "/"])
+        #expect(overview.contains("<a href=\"/s/donghu/\">东湖街道</a>") && overview.contains("<a href=\"/s/xihu/\">西湖街道</a>"), "\(overview)")
+
+        let lead = district.path + "/lead.txt"
+        #expect(try signIn(lead, at: "/s/xihu/login", "p13", "street-pass-1") == "303 \(base)/s/xihu/")
+        let items = try curl(["-b", lead, base + "/s/xihu/items"])
+        let token = try #require(csrf(in: items))
+        let tick = try curl([
+            "-b", lead, "-o", "/dev/null", "-w", "%{http_code} %{redirect_url}",
+            "--data-urlencode", "csrf=\(token)", "--data-urlencode", "unit=wutongshan", "--data-urlencode", "item=01.06",
+            "--data-urlencode", "status=ticked", base + "/s/xihu/items/tick",
+        ])
+        #expect(tick.hasPrefix("303 \(base)/s/xihu/items?"), "\(tick)")
+        #expect(try curl(["-b", lead, "-o", "/dev/null", "-w", "%{http_code}", base + "/s/donghu/items"]) == "403")
+        // The tick is in 西湖街道's own file, and the district overview counts it.
+        #expect(FileManager.default.fileExists(atPath: xihu + "/.taizhang/tracker.sqlite"))
+        #expect(try curl(["-b", office, base + "/"]).contains(">1 / "))
+    }
+}
