@@ -7,11 +7,13 @@ import Testing
 @Suite(.serialized) struct DistrictCommandTests {
     static var curlPath: String? { FileManager.default.isExecutableFile(atPath: "/usr/bin/curl") ? "/usr/bin/curl" : nil }
 
-    static func district(people: String = "<person id=\"qu01\" name=\"王科长\" role=\"district\"/>") throws -> TemporaryDirectory {
+    /// `suffix` makes the district's and streets' ids unique (on the shared PostgreSQL test database).
+    static func district(people: String = "<person id=\"qu01\" name=\"王科长\" role=\"district\"/>", suffix: String = "") throws -> TemporaryDirectory {
         let district = try TemporaryDirectory("district-cli")
         let manager = FileManager.default
-        for (id, name) in [("donghu", "东湖街道"), ("xihu", "西湖街道")] {
-            let root = district.path + "/streets/" + id
+        for (folder, name) in [("donghu", "东湖街道"), ("xihu", "西湖街道")] {
+            let id = folder + suffix
+            let root = district.path + "/streets/" + folder
             try manager.createDirectory(atPath: root, withIntermediateDirectories: true)
             try manager.copyItem(atPath: CLI.repository + "/checklists", toPath: root + "/checklists")
             try manager.copyItem(atPath: CLI.repository + "/templates", toPath: root + "/templates")
@@ -27,7 +29,7 @@ import Testing
             "district.xml",
             """
             <?xml version="1.0" encoding="UTF-8"?>
-            <district xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:noNamespaceSchemaLocation="schema/district.xsd" id="luohu" name="罗湖区">
+            <district xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:noNamespaceSchemaLocation="schema/district.xsd" id="luohu\(suffix)" name="罗湖区">
               <streets>
                 <street workspace="streets/donghu"/>
                 <street workspace="streets/xihu"/>
@@ -84,50 +86,76 @@ import Testing
     func curl(_ arguments: [String]) throws -> String { try web.curl(arguments) }
     func csrf(in page: String) -> String? { web.csrf(in: page) }
 
+    static var postgres: String? { ProcessInfo.processInfo.environment["TAIZHANG_TEST_POSTGRES"].flatMap { $0.isEmpty ? nil : $0 } }
+
     @Test(.enabled(if: curlPath != nil))
     func oneServeServesTheDistrictOverviewAndEachStreetToItsOwnPeople() throws {
-        let district = try Self.district()
-        let file = district.path + "/district.xml"
-        #expect(try CLI.run(["user", "add", "--district", file, "qu01", "--password-stdin"], stdin: "district-pass-1\n").status == 0)
-        let xihu = district.path + "/streets/xihu"
-        #expect(try CLI.run(["user", "add", "--workspace", xihu, "p13", "--password-stdin"], stdin: "street-pass-1\n").status == 0)
+        try exercise(suffix: "", database: [], instances: 1)
+    }
 
-        let port = Int.random(in: 20_000...40_000)
-        let server = try CLI.start(["serve", "--host", "127.0.0.1", "--port", String(port), "--district", file])
-        defer { server.terminate(); server.waitUntilExit() }
-        let base = "http://127.0.0.1:\(port)"
-        var up = false
-        for _ in 0..<100 where !up {
-            if try curl(["-o", "/dev/null", "-w", "%{http_code}", base + "/login"]) == "200" { up = true } else { Thread.sleep(forTimeInterval: 0.2) }
+    /// Both `serve --district` on one PostgreSQL database: signed in on one, working on the other.
+    @Test(.enabled(if: curlPath != nil && postgres != nil, "needs TAIZHANG_TEST_POSTGRES"))
+    func twoServesOnOnePostgreSQLDatabaseServeOneDistrict() throws {
+        let suffix = "-" + String(UUID().uuidString.lowercased().filter(\.isLetter).prefix(8))
+        try exercise(suffix: suffix, database: ["--db", try #require(Self.postgres)], instances: 2)
+    }
+
+    func exercise(suffix: String, database: [String], instances: Int) throws {
+        let district = try Self.district(suffix: suffix)
+        let file = district.path + "/district.xml"
+        let add = try CLI.run(["user", "add", "--district", file, "qu01", "--password-stdin"] + database, stdin: "district-pass-1\n")
+        #expect(add.status == 0, "\(add.stderr)")
+        let xihu = district.path + "/streets/xihu"
+        #expect(try CLI.run(["user", "add", "--workspace", xihu, "p13", "--password-stdin"] + database, stdin: "street-pass-1\n").status == 0)
+
+        var servers: [Process] = []
+        defer {
+            for server in servers {
+                server.terminate()
+                server.waitUntilExit()
+            }
         }
-        #expect(up, "server did not start")
-        guard up else { return }
+        var bases: [String] = []
+        for _ in 0..<instances {
+            let port = Int.random(in: 20_000...40_000)
+            servers.append(try CLI.start(["serve", "--host", "127.0.0.1", "--port", String(port), "--district", file] + database))
+            let base = "http://127.0.0.1:\(port)"
+            let up = try web.waitForServer(base)
+            #expect(up, "server did not start")
+            guard up else { return }
+            bases.append(base)
+        }
+        let (first, last) = (bases[0], bases[bases.count - 1])
 
         func signIn(_ jar: String, at path: String, _ person: String, _ password: String) throws -> String {
-            let token = try #require(csrf(in: try curl(["-c", jar, "-b", jar, base + path])))
+            let token = try #require(csrf(in: try curl(["-c", jar, "-b", jar, first + path])))
             return try curl([
                 "-c", jar, "-b", jar, "-o", "/dev/null", "-w", "%{http_code} %{redirect_url}",
-                "--data-urlencode", "csrf=\(token)", "--data-urlencode", "person=\(person)", "--data-urlencode", "password=\(password)", base + path,
+                "--data-urlencode", "csrf=\(token)", "--data-urlencode", "person=\(person)", "--data-urlencode", "password=\(password)", first + path,
             ])
         }
+        let (east, west) = ("donghu" + suffix, "xihu" + suffix)
         let office = district.path + "/office.txt"
-        #expect(try signIn(office, at: "/login", "qu01", "district-pass-1") == "303 \(base)/")
-        let overview = try curl(["-b", office, base + "/"])
-        #expect(overview.contains("<a href=\"/s/donghu/\">东湖街道</a>") && overview.contains("<a href=\"/s/xihu/\">西湖街道</a>"), "\(overview)")
+        #expect(try signIn(office, at: "/login", "qu01", "district-pass-1") == "303 \(first)/")
+        let overview = try curl(["-b", office, last + "/"])
+        #expect(overview.contains("<a href=\"/s/\(east)/\">东湖街道</a>") && overview.contains("<a href=\"/s/\(west)/\">西湖街道</a>"), "\(overview)")
 
         let lead = district.path + "/lead.txt"
-        #expect(try signIn(lead, at: "/s/xihu/login", "p13", "street-pass-1") == "303 \(base)/s/xihu/")
-        let items = try curl(["-b", lead, base + "/s/xihu/items"])
+        #expect(try signIn(lead, at: "/s/\(west)/login", "p13", "street-pass-1") == "303 \(first)/s/\(west)/")
+        let items = try curl(["-b", lead, last + "/s/\(west)/items"])
         let token = try #require(csrf(in: items))
         let tick = try curl([
             "-b", lead, "-o", "/dev/null", "-w", "%{http_code} %{redirect_url}",
             "--data-urlencode", "csrf=\(token)", "--data-urlencode", "unit=wutongshan", "--data-urlencode", "item=01.06",
-            "--data-urlencode", "status=ticked", base + "/s/xihu/items/tick",
+            "--data-urlencode", "status=ticked", last + "/s/\(west)/items/tick",
         ])
-        #expect(tick.hasPrefix("303 \(base)/s/xihu/items?"), "\(tick)")
-        #expect(try curl(["-b", lead, "-o", "/dev/null", "-w", "%{http_code}", base + "/s/donghu/items"]) == "403")
-        // The tick is in 西湖街道's own file, and the district overview counts it.
-        #expect(FileManager.default.fileExists(atPath: xihu + "/.taizhang/tracker.sqlite"))
-        #expect(try curl(["-b", office, base + "/"]).contains(">1 / "))
+        #expect(tick.hasPrefix("303 \(last)/s/\(west)/items?"), "\(tick)")
+        #expect(try curl(["-b", lead, "-o", "/dev/null", "-w", "%{http_code}", last + "/s/\(east)/items"]) == "403")
+        // The tick is in 西湖街道's own tracker, and the district overview counts it.
+        let log = try CLI.run(["log", "--workspace", xihu, "--format", "json"] + database)
+        #expect(log.stdout.components(separatedBy: "\"kind\" : \"item\"").count == 2, "\(log.stdout)")
+        let eastLog = try CLI.run(["log", "--workspace", district.path + "/streets/donghu", "--format", "json"] + database)
+        #expect(!eastLog.stdout.contains("\"kind\" : \"item\""))
+        #expect(try curl(["-b", office, first + "/"]).contains(">1 / "))
     }
 }

@@ -202,6 +202,27 @@ extension Browser {
         }
     }
 
+    @Test func twoServersOnOneDatabaseShareTheDistrictsSessions() async throws {
+        let f = try DistrictFixture(count: 2)
+        // A second process: its own configuration and router, on the same stores.
+        let second = DistrictConfiguration(
+            district: f.configuration.district, accounts: f.configuration.accounts, templates: f.configuration.templates,
+            streets: f.configuration.streets, sessions: StoredSessionStore(tracker: f.configuration.accounts))
+        let cookies = try await Application(router: f.router).test(.router) { client in
+            var lead = Browser(client)
+            _ = try await lead.signIn(street: "s02", "p13")
+            return lead.cookies
+        }
+        try await Application(router: DistrictApp.router(second)).test(.router) { client in
+            var lead = Browser(client)
+            lead.cookies = cookies
+            let items = try await lead.get("/s/s02/items")
+            #expect(items.status == .ok)
+            #expect(String(buffer: items.body).contains("action=\"/s/s02/items/tick\""))
+            #expect(try await lead.get("/s/s01/items").status == .forbidden)
+        }
+    }
+
     @Test func theCookiePathOfAStreetIsPrefixedAndTheSessionCookieStaysTheDistricts() {
         #expect(StreetGate.prefixingPath("taizhang_login=ab; Path=/login; HttpOnly", "/s/s01") == "taizhang_login=ab; Path=/s/s01/login; HttpOnly")
         #expect(StreetGate.prefixingPath("taizhang_session=ab; Path=/; HttpOnly", "/s/s01") == "taizhang_session=ab; Path=/; HttpOnly")
