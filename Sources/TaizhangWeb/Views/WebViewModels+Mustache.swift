@@ -17,6 +17,7 @@ extension WebPage: MustacheParent {
         case "signedIn": self.signedIn
         case "me": self.me
         case "csrf": self.csrf
+        case "districtView": self.districtView
         default: (self.body as? MustacheParent)?.child(named: name)
         }
     }
@@ -452,7 +453,6 @@ extension DistrictPage: MustacheParent {
         case "district": self.district
         case "today": self.today
         case "rows": self.rows
-        case "districtView": self.districtView
         default: nil
         }
     }

@@ -15,6 +15,8 @@ struct WebPage<Body: Sendable>: Sendable {
     var signedIn: Bool { viewer != nil }
     var me: String? { viewer?.name }
     var csrf: String? { viewer?.csrf }
+    /// The district overview: the layout leaves out the street pages' links.
+    var districtView: Bool { body is DistrictPage }
 
     /// The signed-in person, for the header and the forms' CSRF token.
     // mustache: skip
@@ -345,8 +347,6 @@ struct DistrictPage: Sendable {
     var district: String
     var today: String
     var rows: [Row]
-    /// Tells the layout to leave out the street pages' links.
-    var districtView: Bool = true
 
     struct Row: Sendable {
         var id: String
