@@ -131,7 +131,7 @@ check() { # LABEL EVENTS
   local sent ticks failures
   read -r sent ticks failures <"$work/counts"
   if [ "$2" -ge "$ticks" ] && [ "$2" -le "$sent" ] && [ "$failures" -eq 0 ] && [ "$ticks" -gt 0 ]; then
-    echo "$1: audit events $2 = ticks $ticks acknowledged (+$(($2 - ticks)) of $((sent - ticks)) in flight when wrk stopped): none lost"
+    echo "$1: audit events $2 = $ticks acknowledged ticks + $(($2 - ticks)) of the $((sent - ticks)) ticks in flight when wrk stopped: none lost"
   else
     echo "$1: MISMATCH: audit events $2, acknowledged ticks $ticks, sent $sent, failed requests $failures"
     failed=1
