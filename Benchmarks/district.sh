@@ -92,6 +92,10 @@ run() {
     offset=$((offset + per))
     i=$((i + 1))
   done
+  if [ -n "${connections:-}" ]; then
+    sleep 5
+    echo "$label: $(psql -h 127.0.0.1 -p "$pgport" -U postgres -Atc "$connections" district) PostgreSQL connections open after 5 s"
+  fi
   for pid in "${pids[@]}"; do wait "$pid"; done
   python3 - "$label" "$work" "$i" <<'PY'
 import sys, re
@@ -160,7 +164,9 @@ if [ -n "$pgbin" ]; then
   p1=$((20000 + RANDOM % 10000)); p2=$((p1 + 1))
   start "$p1" --db "$db"
   start "$p2" --db "$db"
+  connections="select count(*) from pg_stat_activity where datname = 'district'"
   run "PostgreSQL, 2 instances" "$p1" "$p2"
+  connections=""
   stop_servers
   check "PostgreSQL" "$(events --db "$db")"
 else
