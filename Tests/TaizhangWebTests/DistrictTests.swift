@@ -230,3 +230,22 @@ extension Browser {
         #expect(StreetGate.prefixingPath("taizhang_session=ab; Path=/; HttpOnly", "/s/s01") == "taizhang_session=ab; Path=/; HttpOnly")
     }
 }
+
+@Suite struct DistrictLinkTests {
+    static func prefixed(_ html: String) -> String {
+        String(decoding: WebRenderer.prefixingLinks(Array(html.utf8), "/s/xihu"), as: UTF8.self)
+    }
+
+    @Test func onlyTheTemplatesLinksAndFormTargetsGetTheStreetsPrefix() {
+        #expect(Self.prefixed("<a href=\"/items?unit=c1\">我的</a>") == "<a href=\"/s/xihu/items?unit=c1\">我的</a>")
+        #expect(Self.prefixed("<form method=\"post\"\n action=\"/items/tick\">") == "<form method=\"post\"\n action=\"/s/xihu/items/tick\">")
+        #expect(Self.prefixed("<a href=\"/\">总览</a><a href=\"/log\">") == "<a href=\"/s/xihu/\">总览</a><a href=\"/s/xihu/log\">")
+        // Escaped page text, other attributes, relative and outside links stay as they are.
+        for kept in [
+            "<p>href=&quot;/items&quot;</p>", "<a data-href=\"/x\">", "<a href=\"items\">", "<a href=\"https://example.org/\">", "href=\"/",
+            "", "<a href='/x'>",
+        ] {
+            #expect(Self.prefixed(kept) == kept, "\(kept)")
+        }
+    }
+}

@@ -44,14 +44,34 @@ struct WebRenderer: Sendable {
         return page("web-error", title: title, ErrorPage(message: message, code: Int(status.code)), session: session, status: status)
     }
 
-    /// `href="/…"` and `action="/…"` → under `prefix`. Page text is escaped (a `"` is `&quot;`),
-    /// so only the templates' own attributes match.
+    /// ` href="/…"` and ` action="/…"` → under `prefix`. Page text is escaped (a `"` is
+    /// `&quot;`), so only the templates' own attributes match. One pass over the bytes: a
+    /// Foundation string replacement cost a fifth of the server's time.
     static func prefixingLinks(_ bytes: [UInt8], _ prefix: String) -> [UInt8] {
-        var text = String(decoding: bytes, as: UTF8.self)
-        for attribute in ["href=\"/", "action=\"/"] {
-            text = text.replacingOccurrences(of: attribute, with: attribute + prefix.dropFirst() + "/")
+        let insert = Array(prefix.utf8)
+        let names: [[UInt8]] = [Array(" href".utf8), Array(" action".utf8)]
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count + 128 * insert.count)
+        var copied = 0
+        var index = 1
+        while index + 2 < bytes.count {
+            // At `="/`, preceded by ` href` or ` action` (any white space before the name).
+            if bytes[index] == UInt8(ascii: "="), bytes[index + 1] == UInt8(ascii: "\""), bytes[index + 2] == UInt8(ascii: "/"),
+                names.contains(where: { name in
+                    index >= name.count && zip(bytes[(index - name.count + 1)..<index], name.dropFirst()).allSatisfy { $0 == $1 }
+                        && [UInt8(ascii: " "), UInt8(ascii: "\n"), UInt8(ascii: "\t")].contains(bytes[index - name.count])
+                })
+            {
+                out.append(contentsOf: bytes[copied..<(index + 2)])
+                out.append(contentsOf: insert)
+                copied = index + 2
+                index += 3
+            } else {
+                index += 1
+            }
         }
-        return Array(text.utf8)
+        out.append(contentsOf: bytes[copied...])
+        return out
     }
 
     static func redirect(_ location: String) -> Response {
