@@ -5,7 +5,8 @@
 # The load is wrk with Benchmarks/wrk/district.lua: each client a street lead who signs in,
 # then ticks items, each tick followed by the reload of the page it redirects to.
 #   Benchmarks/district.sh            (STREETS=10 COMMUNITIES=20 CLIENTS=32 DURATION=20s)
-# Prints ticks/s and p50/p99 latency (of every request: ticks and reloads) per run, and checks
+# Prints ticks/s and p50/p99 latency (of every request: ticks, reloads and each client's first
+# sign-in, one bcrypt check, which wrk cannot leave out) per run, and checks
 # the audit trail: every acknowledged tick (303) is an event, and no event is not a sent tick
 # (a tick wrk abandons when the time is up may still land: events lie between the two).
 # Exits 1 when a check fails. Release build: .build/release/taizhang (or $TAIZHANG_BIN) when it is
