@@ -7,7 +7,9 @@ struct WebRenderer: Sendable {
     let templates: TemplateSet
     let street: Street
 
-    func page<Body: Sendable>(
+    /// Rendered by the typed engine (`PageTemplate`) unless someone edited the template to use a
+    /// tag only swift-mustache knows; the bytes are the same either way.
+    func page<Body: Sendable & PageLookup>(
         _ template: String, title: String, _ body: Body, session: WebSession?,
         status: HTTPResponse.Status = .ok
     ) -> Response {
@@ -15,7 +17,7 @@ struct WebRenderer: Sendable {
         let model = WebPage(title: title, streetName: street.name, year: street.year, viewer: viewer, body: body)
         let bytes: [UInt8]
         do {
-            bytes = try templates.render(template, model)
+            bytes = try templates.render(template, page: model)
         } catch {
             // `serve` checks every web template at start-up, so this is a defect, not bad input.
             return Response(
