@@ -20,6 +20,8 @@ public struct WebConfiguration: Sendable {
     public var chromium: @Sendable () -> Chromium?
     /// On-demand PDFs and zips made at once (one by default: see `DownloadSlots`).
     public var downloads = DownloadSlots()
+    /// The item folders' file counts, kept between requests (see `PackInventory`).
+    var inventory = PackInventory()
 
     public init(
         tracker: Tracker, templates: TemplateSet, packRoot: String,
