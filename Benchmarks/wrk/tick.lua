@@ -56,6 +56,7 @@ local started          -- when the tick's POST was made
 local believed = {}    -- what this client last saw of each item (true: ticked)
 latencies = {}         -- ms per tick + reload (read by done)
 changes, unchanged, failures = 0, 0, 0
+inflight = 0           -- 1 while a tick's POST awaits its answer (wrk may stop the run then)
 failure = ""           -- the first failure, for the report
 
 function init(args)
@@ -82,11 +83,13 @@ function request()
   if not unticking then body = body .. "&status=ticked&note=" end
   headers["Content-Type"] = "application/x-www-form-urlencoded"
   started = now_ms()
+  inflight = 1
   return wrk.format("POST", unticking and "/items/untick" or "/items/tick", headers, body)
 end
 
 function response(status, headers, body)
   if not pending then
+    inflight = 0
     local location = headers["Location"] or headers["location"]
     if status ~= 303 or not location then
       fail("tick " .. ticking .. ": status " .. status)
@@ -115,12 +118,13 @@ function response(status, headers, body)
 end
 
 function done(summary, latency, requests)
-  local all, total_changes, total_unchanged, total_failures, first = {}, 0, 0, 0, ""
+  local all, total_changes, total_unchanged, total_failures, total_inflight, first = {}, 0, 0, 0, 0, ""
   for _, thread in ipairs(threads) do
     for _, ms in ipairs(thread:get("latencies")) do all[#all + 1] = ms end
     total_changes = total_changes + thread:get("changes")
     total_unchanged = total_unchanged + thread:get("unchanged")
     total_failures = total_failures + thread:get("failures")
+    total_inflight = total_inflight + thread:get("inflight")
     if first == "" then first = thread:get("failure") end
   end
   table.sort(all)
@@ -134,11 +138,12 @@ function done(summary, latency, requests)
   io.write(string.format("ticks (POST + reload GET, both answered): %d in %.2f s = %.0f ticks/s\n", #all, seconds, #all / seconds))
   io.write(string.format("tick + reload latency ms: p50 %.2f, p90 %.2f, p99 %.2f, max %.2f\n", pct(0.50), pct(0.90), pct(0.99), pct(1.0)))
   io.write(string.format("per request latency ms (POST and GET alike): p50 %.2f, p99 %.2f\n", latency:percentile(50) / 1000, latency:percentile(99) / 1000))
-  io.write(string.format("changes acknowledged: %d, unchanged (another client got there first): %d\n", total_changes, total_unchanged))
+  io.write(string.format("changes acknowledged: %d, unchanged (another client got there first): %d, unanswered when the run stopped: %d\n",
+    total_changes, total_unchanged, total_inflight))
   io.write(string.format("failed ticks or reloads: %d%s, socket errors: %d, non-2xx/3xx: %d\n",
     total_failures, first ~= "" and (" (first: " .. first .. ")") or "", socket_errors, errors.status))
   local out = assert(io.open(os.getenv("TICK_RESULT"), "w"))
-  out:write(string.format("ticks %d\nseconds %.3f\nchanges %d\nunchanged %d\nfailures %d\nsocket_errors %d\nstatus_errors %d\np50 %.3f\np99 %.3f\n",
-    #all, seconds, total_changes, total_unchanged, total_failures, socket_errors, errors.status, pct(0.50), pct(0.99)))
+  out:write(string.format("ticks %d\nseconds %.3f\nchanges %d\nunchanged %d\ninflight %d\nfailures %d\nsocket_errors %d\nstatus_errors %d\np50 %.3f\np99 %.3f\n",
+    #all, seconds, total_changes, total_unchanged, total_inflight, total_failures, socket_errors, errors.status, pct(0.50), pct(0.99)))
   out:close()
 end

@@ -105,3 +105,16 @@ import Testing
         }
     }
 }
+
+@Suite struct PackFilesEncodingTests {
+    /// The byte-level encoder writes what Foundation's `addingPercentEncoding` wrote.
+    @Test func encodingMatchesFoundation() {
+        let unreserved = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+        for name in [
+            "", "01.06", "abc-XYZ_09.~", "01 合成0001社区", "00 说明.html", "a b&c=d?e#f%g/h\\i", "é", "😀 emoji", "\u{202E}rtl", "\0nul",
+            "item-01.06", "unit=c0001&ok=ticked",
+        ] {
+            #expect(PackFiles.encode(name) == name.addingPercentEncoding(withAllowedCharacters: unreserved), "\(name)")
+        }
+    }
+}
