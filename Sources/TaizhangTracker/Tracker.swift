@@ -58,8 +58,11 @@ public struct Tracker: Sendable {
     }
 
     public func itemPlan(_ code: String, in unit: UnitPlan) throws(Failure) -> ItemPlan {
-        guard let item = unit.items.first(where: { $0.item.code == code }) else { throw .unknownItem(code, unit: unit.name) }
-        return item
+        // Binder by binder: `unit.items` would copy every item plan of the unit on each tick.
+        for binder in unit.binders {
+            if let item = binder.items.first(where: { $0.item.code == code }) { return item }
+        }
+        throw .unknownItem(code, unit: unit.name)
     }
 
     /// Groups a person leads or belongs to.

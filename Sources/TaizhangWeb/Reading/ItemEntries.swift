@@ -10,8 +10,8 @@ struct ItemEntry: Sendable {
     var item: ItemPlan
     var record: ItemRecord?
     var readiness: ItemReadiness
-    /// Whether the generated item sheet is in the folder (and servable).
-    var hasSheet: Bool
+    /// The link to the generated item sheet, when it is in the folder (and servable).
+    var sheetHref: String?
 
     var code: String { item.item.code }
     var status: ItemStatus { readiness.status }
@@ -39,8 +39,10 @@ enum ItemEntries {
         let paths = PackPaths(packRoot: configuration.packRoot)
         let files = PackFiles(root: configuration.packRoot)
         var entries: [ItemEntry] = []
+        let sheetName = PackFiles.encode(GeneratedName.itemSheet)
         for unit in units {
             for binder in unit.binders {
+                let binderHref = PackFiles.href([unit.folderName, binder.folderName], folder: true)
                 for item in binder.items {
                     let record = records[ItemKey(unit: unit.id, item: item.item.code)]
                     let folder = configuration.inventory.folder(paths.itemRoot(unit, binder, item)) {
@@ -48,7 +50,8 @@ enum ItemEntries {
                     }
                     let readiness = ItemReadiness(
                         item: item.item, present: folder.files, status: record?.status, note: record?.note, failedMock: record?.flagged ?? false)
-                    entries.append(ItemEntry(unit: unit, binder: binder, item: item, record: record, readiness: readiness, hasSheet: folder.hasSheet))
+                    let sheetHref = folder.hasSheet ? binderHref + PackFiles.encode(item.folderName) + "/" + sheetName : nil
+                    entries.append(ItemEntry(unit: unit, binder: binder, item: item, record: record, readiness: readiness, sheetHref: sheetHref))
                 }
             }
         }
