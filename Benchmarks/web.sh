@@ -27,7 +27,7 @@ trap cleanup EXIT
 # TAIZHANG_BIN=path runs another build (a debug one, to try the script); figures are release's.
 bin=${TAIZHANG_BIN:-}
 if [ -z "$bin" ]; then
-  swift build -c release --product taizhang >/dev/null
+  swift build -c release --product taizhang >"$work/build.log" 2>&1 || { cat "$work/build.log"; exit 1; }
   bin=$(swift build -c release --show-bin-path)/taizhang
 fi
 python3 Benchmarks/make-workspace.py . "$work/ws" "$communities"
