@@ -19,6 +19,7 @@ extension WebPage: MustacheParent {
         case "signedIn": self.signedIn
         case "me": self.me
         case "csrf": self.csrf
+        case "districtView": self.districtView
         default: (self.body as? MustacheParent)?.child(named: name)
         }
     }
@@ -33,6 +34,7 @@ extension WebPage: PageLookup where Body: PageLookup {
         case "signedIn": PageValue(self.signedIn)
         case "me": PageValue(self.me) { PageValue($0) }
         case "csrf": PageValue(self.csrf) { PageValue($0) }
+        case "districtView": PageValue(self.districtView)
         default: self.body.value(named: name)
         }
     }
@@ -65,6 +67,8 @@ extension LoginPage: MustacheParent {
         switch name {
         case "loginToken": self.loginToken
         case "error": self.error
+        case "streets": self.streets
+        case "isDistrict": self.isDistrict
         default: nil
         }
     }
@@ -75,6 +79,8 @@ extension LoginPage: PageLookup {
         switch name {
         case "loginToken": PageValue(self.loginToken)
         case "error": PageValue(self.error) { PageValue($0) }
+        case "streets": PageValue(self.streets) { PageValue($0) }
+        case "isDistrict": PageValue(self.isDistrict)
         default: .missing
         }
     }
@@ -877,6 +883,88 @@ extension FolderPage.Entry: PageLookup {
         case "href": PageValue(self.href)
         case "isFolder": PageValue(self.isFolder)
         case "size": PageValue(self.size)
+        default: .missing
+        }
+    }
+}
+
+extension DistrictPage: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "district": self.district
+        case "today": self.today
+        case "rows": self.rows
+        default: nil
+        }
+    }
+}
+
+extension DistrictPage: PageLookup {
+    func value(named name: String) -> PageValue {
+        switch name {
+        case "district": PageValue(self.district)
+        case "today": PageValue(self.today)
+        case "rows": PageValue(self.rows) { PageValue($0) }
+        default: .missing
+        }
+    }
+}
+
+extension DistrictPage.Row: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "id": self.id
+        case "name": self.name
+        case "href": self.href
+        case "ready": self.ready
+        case "items": self.items
+        case "percent": self.percent
+        case "score": self.score
+        case "atStake": self.atStake
+        case "overdue": self.overdue
+        case "overdueHref": self.overdueHref
+        case "countdown": self.countdown
+        case "inspectionPassed": self.inspectionPassed
+        default: nil
+        }
+    }
+}
+
+extension DistrictPage.Row: PageLookup {
+    func value(named name: String) -> PageValue {
+        switch name {
+        case "id": PageValue(self.id)
+        case "name": PageValue(self.name)
+        case "href": PageValue(self.href)
+        case "ready": PageValue(self.ready)
+        case "items": PageValue(self.items)
+        case "percent": PageValue(self.percent)
+        case "score": PageValue(self.score)
+        case "atStake": PageValue(self.atStake)
+        case "overdue": PageValue(self.overdue)
+        case "overdueHref": PageValue(self.overdueHref)
+        case "countdown": PageValue(self.countdown)
+        case "inspectionPassed": PageValue(self.inspectionPassed)
+        default: .missing
+        }
+    }
+}
+
+extension DistrictPage.Link: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "name": self.name
+        case "href": self.href
+        default: nil
+        }
+    }
+}
+
+extension DistrictPage.Link: PageLookup {
+    func value(named name: String) -> PageValue {
+        switch name {
+        case "name": PageValue(self.name)
+        case "href": PageValue(self.href)
         default: .missing
         }
     }
