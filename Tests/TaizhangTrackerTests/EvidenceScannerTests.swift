@@ -251,7 +251,13 @@ func waitOneClockTick() {
         #expect(report.scan.files == 3)
         // The new paths are remembered: nothing is read on the next scan.
         _ = p.hashed.take()
-        #expect(try p.scan().scan.hashed == 0 && p.hashed.take() == 0)
+        let again = try p.scan()
+        let stamps = ["（重扫）", "2013年11月"].map { name in
+            FileManager.default.subpathsOrEmpty(p.pack).first { $0.contains(name) }.flatMap { FileStamp.of(p.pack + "/" + $0) }
+        }
+        #expect(
+            again.scan.hashed == 0 && p.hashed.take() == 0,
+            "cache: \(ScanCache.load(packRoot: p.pack)), stamps now: \(stamps), problem: \(again.cacheProblem ?? "none")")
     }
 
     /// A cache that belongs to another copy of the file (another device or inode) is not trusted;
@@ -318,4 +324,8 @@ func waitOneClockTick() {
         #expect(ScanCache.load(packRoot: p.pack).entries.count == 4)
         #expect(try p.scan().scan.hashed == 0 && p.hashed.take() == 0)
     }
+}
+
+extension FileManager {
+    fileprivate func subpathsOrEmpty(_ path: String) -> [String] { (try? subpathsOfDirectory(atPath: path)) ?? [] }
 }
