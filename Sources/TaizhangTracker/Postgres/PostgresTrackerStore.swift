@@ -259,6 +259,16 @@ public final class PostgresTrackerStore: TrackerStore {
                 """
             ]
         ),
+        (
+            "v6: sign-in throttle",
+            [
+                """
+                CREATE TABLE sign_in_throttle (street text NOT NULL, year bigint NOT NULL, key text NOT NULL, failures bigint NOT NULL,
+                  last_failure timestamptz NOT NULL, PRIMARY KEY (street, year, key))
+                """,
+                "CREATE INDEX sign_in_throttle_last ON sign_in_throttle (street, year, last_failure)",
+            ]
+        ),
     ]
 
     private func migrate() throws {
@@ -678,6 +688,71 @@ public final class PostgresTrackerStore: TrackerStore {
                 sessions.append(StoredSession(tokenHash: hash, person: person, csrf: csrf, expires: expires, lastUsed: lastUsed))
             }
             return sessions
+        }
+    }
+
+    // MARK: Sign-in throttle
+
+    public func signInCounters(keys: [String]) throws -> [SignInCounter] {
+        let scope = scope
+        return try run { connection, logger in
+            var counters: [SignInCounter] = []
+            let rows = try await connection.query(
+                """
+                SELECT key, failures, last_failure FROM sign_in_throttle
+                WHERE street = \(scope.street) AND year = \(scope.year) AND key = ANY(\(keys))
+                """, logger: logger)
+            for try await (key, failures, last) in rows.decode((String, Int, Date).self) {
+                counters.append(SignInCounter(key: key, failures: failures, last: last))
+            }
+            return counters
+        }
+    }
+
+    public func recordSignInFailure(keys: [String], at: Date, forgetAfter: TimeInterval, capacity: Int) throws {
+        let scope = scope
+        let forgotten = at.addingTimeInterval(-forgetAfter)
+        try transaction { connection, logger in
+            for key in keys {
+                try await connection.query(
+                    """
+                    INSERT INTO sign_in_throttle (street, year, key, failures, last_failure) VALUES (\(scope.street), \(scope.year), \(key), 1, \(at))
+                    ON CONFLICT (street, year, key) DO UPDATE SET last_failure = excluded.last_failure,
+                      failures = CASE WHEN sign_in_throttle.last_failure > \(forgotten) THEN sign_in_throttle.failures + 1 ELSE 1 END
+                    """, logger: logger)
+            }
+            // Pruned on every write: forgotten counters, then the least recently failed beyond the capacity.
+            try await connection.query(
+                "DELETE FROM sign_in_throttle WHERE street = \(scope.street) AND year = \(scope.year) AND last_failure <= \(forgotten)",
+                logger: logger)
+            try await connection.query(
+                """
+                DELETE FROM sign_in_throttle WHERE street = \(scope.street) AND year = \(scope.year) AND key IN (
+                  SELECT key FROM sign_in_throttle WHERE street = \(scope.street) AND year = \(scope.year) AND NOT key = ANY(\(keys))
+                  ORDER BY last_failure, key
+                  LIMIT GREATEST(0, (SELECT count(*) FROM sign_in_throttle WHERE street = \(scope.street) AND year = \(scope.year)) - \(capacity)))
+                """, logger: logger)
+        }
+    }
+
+    public func removeSignInCounters(keys: [String]) throws {
+        let scope = scope
+        try run { connection, logger in
+            try await connection.query(
+                "DELETE FROM sign_in_throttle WHERE street = \(scope.street) AND year = \(scope.year) AND key = ANY(\(keys))", logger: logger)
+        }
+    }
+
+    public func signInCounterCount() throws -> Int {
+        let scope = scope
+        return try run { connection, logger in
+            var count = 0
+            for try await value in try await connection.query(
+                "SELECT count(*) FROM sign_in_throttle WHERE street = \(scope.street) AND year = \(scope.year)", logger: logger
+            ).decode(Int.self) {
+                count = value
+            }
+            return count
         }
     }
 }
