@@ -64,6 +64,10 @@ public final class PostgresTrackerStore: TrackerStore {
     private let bridge = BlockingBridge.shared
     /// How long a call waits for a connection before the server counts as unavailable.
     private let patience: TimeInterval
+    /// How long the server may work on one statement (`statement_timeout`, a lock wait
+    /// included), and how long a transaction may sit idle (`idle_in_transaction_session_timeout`,
+    /// so a client that went away never holds a street's lock for long).
+    private let statementTimeout: TimeInterval
 
     public var isReadOnly: Bool { false }
 
@@ -73,7 +77,9 @@ public final class PostgresTrackerStore: TrackerStore {
     }
 
     /// Connects, checks that the server answers, and brings the schema up to date.
-    public init(url: String, scope: Scope, patience: TimeInterval = 10) throws {
+    /// `patience`: how long a call waits for a connection; `statementTimeout`: how long one
+    /// statement may take on the server (a call gives up a little after that).
+    public init(url: String, scope: Scope, patience: TimeInterval = 10, statementTimeout: TimeInterval = 15) throws {
         guard let components = URLComponents(string: url), Self.isAddress(url), let host = components.host, !host.isEmpty,
             let user = components.user, !user.isEmpty
         else {
@@ -84,12 +90,18 @@ public final class PostgresTrackerStore: TrackerStore {
         server = "postgres://\(user)@\(host):\(port)/\(database)"
         self.scope = scope
         self.patience = patience
+        self.statementTimeout = statementTimeout
         var configuration = PostgresClient.Configuration(
             host: host, port: port, username: user, password: components.password,
             database: database.isEmpty ? nil : database, tls: .disable)
         configuration.options.maximumConnections = 8
         // Shown in pg_stat_activity: which street's year a connection works for.
-        configuration.options.additionalStartupParameters = [("application_name", scope.applicationName)]
+        // Server-side limits (any setting may be given at connection start).
+        let milliseconds = String(Int(statementTimeout * 1000))
+        configuration.options.additionalStartupParameters = [
+            ("application_name", scope.applicationName), ("statement_timeout", milliseconds),
+            ("idle_in_transaction_session_timeout", milliseconds),
+        ]
         configuration.options.connectTimeout = .seconds(Int64(max(1, patience)))
         var logger = Logger(label: "taizhang-postgres")
         logger.logLevel = .critical
@@ -125,21 +137,31 @@ public final class PostgresTrackerStore: TrackerStore {
 
     // MARK: Running statements
 
-    /// Runs `body` with a connection, waiting for it synchronously; errors become
-    /// `Unavailable` (no connection) or `QueryError` (the server refused).
+    /// Runs `body` with a connection, waiting for it synchronously but never forever (see
+    /// `BlockingBridge.wait(limits:call:_:)`); errors become `Unavailable` (no connection, a
+    /// lost one, no answer) or `QueryError` (the server refused). `statements`: how many
+    /// statements the call sends at most, for its time limit.
     @discardableResult
-    private func run<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection, Logger) async throws -> T) throws -> T {
-        let started = Flag()
+    private func run<T: Sendable>(statements: Int = 1, _ body: @escaping @Sendable (PostgresConnection, Logger) async throws -> T) throws -> T {
+        let call = Call()
         let client = client, logger = logger
+        // The server's own limit, a margin, and a little per statement for long batches.
+        let limits = BlockingBridge.Limits(connect: patience, answer: statementTimeout + 5 + Double(statements) * 0.05)
         do {
-            return try bridge.wait(patience: patience, started: started) {
+            return try bridge.wait(limits: limits, call: call) {
                 try await client.withConnection { connection in
-                    started.set()
+                    guard call.start(on: connection) else { throw CancellationError() }
                     return try await body(connection, logger)
                 }
             }
         } catch let error as BlockingBridge.TimedOut {
-            throw Unavailable(server: server, reason: "no connection within \(Int(error.seconds)) s; nothing was changed")
+            switch error.phase {
+            case .connecting: throw Unavailable(server: server, reason: "no connection within \(Int(error.seconds)) s; nothing was changed")
+            case .answering:
+                throw Unavailable(server: server, reason: "no answer within \(Int(error.seconds)) s; check whether the change is there")
+            }
+        } catch is BlockingBridge.ConnectionLost {
+            throw Unavailable(server: server, reason: "the connection was closed before the server confirmed; check whether the change is there")
         } catch {
             throw translate(error)
         }
@@ -147,14 +169,23 @@ public final class PostgresTrackerStore: TrackerStore {
 
     /// One write transaction under the street-year lock.
     @discardableResult
-    private func transaction<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection, Logger) async throws -> T) throws -> T {
+    private func transaction<T: Sendable>(statements: Int = 4, _ body: @escaping @Sendable (PostgresConnection, Logger) async throws -> T) throws -> T {
         let key = scope.lockKey
-        return try run { connection, logger in
+        return try run(statements: statements + 3) { connection, logger in
             try await connection.withTransaction(logger: logger) { connection in
-                try await connection.query("SELECT pg_advisory_xact_lock(hashtextextended(\(key), 0))", logger: logger)
+                try await Self.complete(connection.query("SELECT pg_advisory_xact_lock(hashtextextended(\(key), 0))", logger: logger))
                 return try await body(connection, logger)
             }
         }
+    }
+
+    /// Reads a statement's rows to the end. PostgresNIO answers a statement that returns rows
+    /// as soon as the server described them, before it ran: an error while it runs (a lock
+    /// wait ended by `statement_timeout`) comes only with the rows, so a statement whose rows
+    /// are not read must be completed here, or its error would show up as the next statement's
+    /// "current transaction is aborted".
+    private static func complete(_ rows: PostgresRowSequence) async throws {
+        for try await _ in rows {}
     }
 
     /// The error as people read it: the server's message, or `Unavailable` for a lost or
@@ -170,7 +201,13 @@ public final class PostgresTrackerStore: TrackerStore {
         guard let error = error as? PSQLError else { return error }
         switch error.code {
         case .server:
-            return QueryError(state: error.serverInfo?[.sqlState], message: error.serverInfo?[.message] ?? "\(error.code)")
+            let state = error.serverInfo?[.sqlState], message = error.serverInfo?[.message] ?? "\(error.code)"
+            // Connection exceptions (08…), the server ending the connection (57P01–57P03), and
+            // statement_timeout (57014): the server is there but cannot serve this call now.
+            if let state, state.hasPrefix("08") || state.hasPrefix("57P") || state == "57014" {
+                return Unavailable(server: server, reason: message + "; nothing was changed")
+            }
+            return QueryError(state: state, message: message)
         case .connectionError, .serverClosedConnection, .clientClosedConnection, .poolClosed, .uncleanShutdown:
             let reason = error.underlying.map { "\($0)" } ?? "\(error.code)"
             return Unavailable(server: server, reason: reason + "; nothing was changed")
@@ -274,9 +311,11 @@ public final class PostgresTrackerStore: TrackerStore {
     private func migrate() throws {
         let server = server
         let steps = Self.migrations
-        try run { connection, logger in
+        // Migrating a big database may take long: no statement limit inside, and a long wait.
+        try run(statements: 6_000) { connection, logger in
             try await connection.withTransaction(logger: logger) { connection in
-                try await connection.query("SELECT pg_advisory_xact_lock(hashtextextended('taizhang/migrations', 0))", logger: logger)
+                try await connection.query("SET LOCAL statement_timeout = 0", logger: logger)
+                try await Self.complete(connection.query("SELECT pg_advisory_xact_lock(hashtextextended('taizhang/migrations', 0))", logger: logger))
                 try await connection.query(
                     """
                     CREATE TABLE IF NOT EXISTS taizhang_migration (version bigint PRIMARY KEY, name text NOT NULL UNIQUE,
@@ -316,7 +355,7 @@ public final class PostgresTrackerStore: TrackerStore {
 
     /// Runs one statement as it is (tests poke at the database from outside the rules).
     func execute(unsafe sql: String) throws {
-        try run { connection, logger in try await connection.query(PostgresQuery(unsafeSQL: sql), logger: logger) }
+        try run { connection, logger in try await Self.complete(connection.query(PostgresQuery(unsafeSQL: sql), logger: logger)) }
     }
 
     // MARK: Items and events
@@ -349,7 +388,7 @@ public final class PostgresTrackerStore: TrackerStore {
         return try withoutActuallyEscaping(decide) { decide in
             let handed = Handed(decide)
             defer { handed.withdraw() }
-            return try transaction { connection, logger in
+            return try transaction(statements: 1 + 2 * keys.count) { connection, logger in
                 var current: [ItemKey: ItemRecord] = [:]
                 let units = Array(Set(keys.map(\.unit)))
                 let rows = try await connection.query(
@@ -363,7 +402,7 @@ public final class PostgresTrackerStore: TrackerStore {
                 }
                 var events: [TrackerEvent] = []
                 for key in keys {
-                    guard let change = try handed.value()(key, current[key]) else { continue }
+                    guard let change = try handed.use({ try $0(key, current[key]) }) else { continue }
                     let old = (current[key]?.status ?? .notReviewed).rawValue
                     try await connection.query(
                         """
@@ -432,7 +471,7 @@ public final class PostgresTrackerStore: TrackerStore {
 
     public func seedTasks(_ tasks: [TaskRecord]) throws {
         let scope = scope
-        try transaction { connection, logger in
+        try transaction(statements: tasks.count) { connection, logger in
             for task in tasks {
                 try await connection.query(
                     """
@@ -511,7 +550,7 @@ public final class PostgresTrackerStore: TrackerStore {
         at: Date, scope scanScope: String?, files: Int, upserts: [DocumentRecord], removed: [String], changes: [ScanChange], hashed: Int
     ) throws -> ScanRecord {
         let scope = scope
-        return try transaction { connection, logger in
+        return try transaction(statements: 2 + upserts.count + changes.count) { connection, logger in
             if !removed.isEmpty {
                 try await connection.query(
                     "DELETE FROM document WHERE street = \(scope.street) AND year = \(scope.year) AND path = ANY(\(removed))", logger: logger)
