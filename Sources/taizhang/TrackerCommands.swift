@@ -86,12 +86,25 @@ struct TrackerOptions: ParsableArguments {
             // Only on this error path: the workspace again, for the ids nearest an unknown one.
             let known = WorkspaceLoader(root: workspace.root).load().workspace
             throw DiagnosticsEngine(root: workspace.root).fail(failure.diagnostic(nearestIn: known))
-        } catch let error as PostgresTrackerStore.Unavailable {
-            throw DiagnosticsEngine(root: workspace.root).fail(.error("tracker.unavailable", error.description), exit: .unavailable)
-        } catch let error as PostgresTrackerStore.OpenError {
-            throw DiagnosticsEngine(root: workspace.root).fail(.error("tracker.database", error.description))
-        } catch let error as PostgresTrackerStore.QueryError {
-            throw DiagnosticsEngine(root: workspace.root).fail(.error("tracker.database", error.description))
+        } catch {
+            throw Self.storeFailure(error, root: workspace.root) ?? error
+        }
+    }
+
+    /// A tracker store's error as its diagnostic, printed, and the exit code to end with: a
+    /// server that cannot be reached (or went away midway) exits 69 `[tracker.unavailable]`, a
+    /// database that cannot be used 65 `[tracker.database]`. Nil for any other error. Used by
+    /// `perform` and, for the reads no command wraps (a report, an export), by `Taizhang.main`.
+    static func storeFailure(_ error: any Error, root: String?) -> ExitCode? {
+        switch error {
+        case let error as PostgresTrackerStore.Unavailable:
+            DiagnosticsEngine(root: root).fail(.error("tracker.unavailable", error.description), exit: .unavailable)
+        case let error as PostgresTrackerStore.OpenError:
+            DiagnosticsEngine(root: root).fail(.error("tracker.database", error.description))
+        case let error as PostgresTrackerStore.QueryError:
+            DiagnosticsEngine(root: root).fail(.error("tracker.database", error.description))
+        default:
+            nil
         }
     }
 }
