@@ -109,4 +109,37 @@ struct ConnectionLossTests {
         #expect(Date().timeIntervalSince(started) < 5)
         #expect(try f.tracker.events().isEmpty && f.tracker.items().isEmpty, "nothing was written")
     }
+
+    /// A server that stops answering without closing the connection (its process stopped, as
+    /// when a network goes silent): the call closes the connection and gives up a little after
+    /// the statement timeout, instead of waiting for an answer forever.
+    @Test(.enabled(if: getuid() == 0, "stopping the server's processes needs root"), .timeLimit(.minutes(1)))
+    func aServerThatStopsAnsweringIsGivenUp() throws {
+        let server = try Backend.server()
+        let street = "quiet-" + String(UUID().uuidString.prefix(8)).lowercased()
+        let quiet = try PostgresTrackerStore(url: server, scope: .init(street: street, year: 2014), statementTimeout: 1)
+        _ = try quiet.items()  // its pool now holds an idle connection
+        let observer = try PostgresTrackerStore(url: server, scope: .init(street: "observer", year: 2014))
+        let pids = try #require(
+            try observer.value(
+                unsafe: "SELECT string_agg(pid::text, ',') FROM pg_stat_activity WHERE application_name = 'taizhang/\(street)/2014'"))
+        let processes = pids.split(separator: ",").compactMap { pid_t($0) }
+        #expect(!processes.isEmpty)
+        for process in processes { #expect(kill(process, SIGSTOP) == 0) }
+        defer { for process in processes { kill(process, SIGCONT) } }
+        let outcome = Mutex<Result<[ItemRecord], any Error>?>(nil)
+        let finished = DispatchSemaphore(value: 0)
+        let started = Date()
+        DispatchQueue.global().async {
+            let result = Result { try quiet.items() }
+            outcome.withLock { $0 = result }
+            finished.signal()
+        }
+        // Never hang the suite: a deadline of its own.
+        #expect(finished.wait(timeout: .now() + 30) == .success, "the call did not give up")
+        let took = Date().timeIntervalSince(started)
+        let result = try #require(outcome.withLock { $0 })
+        #expect(throws: PostgresTrackerStore.Unavailable.self) { try result.get() }
+        #expect(took > 4 && took < 10, "gave up after \(took) s (statement timeout 1 s, then a 5 s margin)")
+    }
 }

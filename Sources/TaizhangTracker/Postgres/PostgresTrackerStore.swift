@@ -358,6 +358,17 @@ public final class PostgresTrackerStore: TrackerStore {
         try run { connection, logger in try await Self.complete(connection.query(PostgresQuery(unsafeSQL: sql), logger: logger)) }
     }
 
+    /// The first column of the first row of one statement, as text (tests look at the server).
+    func value(unsafe sql: String) throws -> String? {
+        try run { connection, logger in
+            var value: String?
+            for try await row in try await connection.query(PostgresQuery(unsafeSQL: sql), logger: logger).decode(String?.self) where value == nil {
+                value = row
+            }
+            return value
+        }
+    }
+
     // MARK: Items and events
 
     public func items() throws -> [ItemRecord] {
