@@ -113,6 +113,16 @@ struct PostgresStoreTests {
         #expect(try f.tracker.events().count == 1)
     }
 
+    /// TLS is asked for with `sslmode` in the address; the test server offers none, which is
+    /// a clear error, not a plain-text connection.
+    @Test func sslmodeRequireAgainstAServerWithoutTLSIsAClearError() throws {
+        let server = try Backend.server()
+        let error = #expect(throws: PostgresTrackerStore.OpenError.self) {
+            _ = try PostgresTrackerStore(url: server + "?sslmode=require", scope: .init(street: "tls", year: 2014), patience: 3)
+        }
+        #expect(error?.message.hasPrefix("the server does not offer TLS, which sslmode=require demands") == true, "\(String(describing: error))")
+    }
+
     @Test func streetsAndYearsAreKeptApartInOneDatabase() throws {
         let f = try TrackerFixture(.postgres)
         try f.tracker.tick(item: "01.06", unit: "wutongshan", by: "p13")
@@ -131,6 +141,17 @@ struct PostgresStoreTests {
 
 /// Needs no server: nothing listens on port 1.
 @Suite struct PostgresUnreachableTests {
+    @Test(arguments: ["sslmode=on", "sslmode=verify-full&sslrootcert=/nonexistent/ca.pem", "connect_timeout=5"])
+    func aWrongTLSSettingIsRefusedBeforeConnecting(_ settings: String) throws {
+        let error = #expect(throws: PostgresTrackerStore.OpenError.self) {
+            _ = try PostgresTrackerStore(url: "postgres://postgres@127.0.0.1:1/none?" + settings, scope: .init(street: "x", year: 2014), patience: 3)
+        }
+        #expect(error?.server == "postgres://postgres@127.0.0.1:1/none", "no settings or password in what is shown")
+        #expect(
+            error?.message.contains(settings.hasPrefix("sslmode=on") ? "is not one of disable, require, verify-ca, verify-full" : settings.hasPrefix("connect") ? "unknown setting" : "cannot read")
+                == true)
+    }
+
     @Test func anUnreachableServerIsAClearErrorNotAHang() throws {
         let started = Date()
         let error = #expect(throws: PostgresTrackerStore.Unavailable.self) {

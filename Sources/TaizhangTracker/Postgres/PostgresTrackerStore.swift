@@ -64,12 +64,20 @@ public final class PostgresTrackerStore: TrackerStore {
     private let bridge = BlockingBridge.shared
     /// How long a call waits for a connection before the server counts as unavailable.
     private let patience: TimeInterval
+    /// `sslmode` of the address (`disable` without one).
+    private let tlsMode: String
     /// How long the server may work on one statement (`statement_timeout`, a lock wait
     /// included), and how long a transaction may sit idle (`idle_in_transaction_session_timeout`,
     /// so a client that went away never holds a street's lock for long).
     private let statementTimeout: TimeInterval
 
     public var isReadOnly: Bool { false }
+
+    /// The address as it is shown: `postgres://user@host:port/db`, without a password or settings.
+    public static func displayAddress(_ url: String) -> String {
+        guard let components = URLComponents(string: url), let host = components.host else { return url }
+        return "postgres://\(components.user ?? "")@\(host):\(components.port ?? 5432)/\(components.path.drop { $0 == "/" })"
+    }
 
     /// True for the addresses this store takes (`postgres://`, `postgresql://`).
     public static func isAddress(_ text: String) -> Bool {
@@ -87,13 +95,15 @@ public final class PostgresTrackerStore: TrackerStore {
         }
         let database = String(components.path.drop { $0 == "/" })
         let port = components.port ?? 5432
-        server = "postgres://\(user)@\(host):\(port)/\(database)"
+        server = Self.displayAddress(url)
         self.scope = scope
         self.patience = patience
         self.statementTimeout = statementTimeout
+        let tls = try Self.tls(components.queryItems ?? [], server: server)
+        self.tlsMode = tls.mode
         var configuration = PostgresClient.Configuration(
             host: host, port: port, username: user, password: components.password,
-            database: database.isEmpty ? nil : database, tls: .disable)
+            database: database.isEmpty ? nil : database, tls: tls.configuration.map { .require($0) } ?? .disable)
         configuration.options.maximumConnections = 8
         // Shown in pg_stat_activity: which street's year a connection works for.
         // Server-side limits (any setting may be given at connection start).
@@ -114,7 +124,7 @@ public final class PostgresTrackerStore: TrackerStore {
             // timeout, a direct one says at once why the server cannot be reached.
             let direct = PostgresConnection.Configuration(
                 host: host, port: port, username: user, password: components.password,
-                database: database.isEmpty ? nil : database, tls: .disable)
+                database: database.isEmpty ? nil : database, tls: tls.context.map { .require($0) } ?? .disable)
             let server = server, quiet = logger
             do {
                 try bridge.wait(patience: patience) {
@@ -134,6 +144,42 @@ public final class PostgresTrackerStore: TrackerStore {
     }
 
     deinit { running.cancel() }
+
+    /// `sslmode` as in libpq's addresses: `disable` (the default: a trusted district network),
+    /// `require` (encrypted, the server's certificate not checked), `verify-ca` (signed by a
+    /// trusted authority) or `verify-full` (and issued for this host name); `sslrootcert` names
+    /// the authority's certificate file (default: the system's). TLS through NIOSSL.
+    static func tls(_ items: [URLQueryItem], server: String) throws -> (mode: String, configuration: TLSConfiguration?, context: NIOSSLContext?) {
+        var mode = "disable", rootCertificate: String?
+        for item in items {
+            switch item.name {
+            case "sslmode": mode = item.value ?? ""
+            case "sslrootcert": rootCertificate = item.value
+            default:
+                throw OpenError(server: server, message: "unknown setting \"\(item.name)\" in the address; Taizhang takes sslmode and sslrootcert")
+            }
+        }
+        var configuration = TLSConfiguration.makeClientConfiguration()
+        switch mode {
+        case "disable": return (mode, nil, nil)
+        case "require": configuration.certificateVerification = .none
+        case "verify-ca": configuration.certificateVerification = .noHostnameVerification
+        case "verify-full": configuration.certificateVerification = .fullVerification
+        default:
+            throw OpenError(server: server, message: "sslmode=\(mode) is not one of disable, require, verify-ca, verify-full")
+        }
+        if let rootCertificate {
+            guard FileManager.default.isReadableFile(atPath: rootCertificate) else {
+                throw OpenError(server: server, message: "sslrootcert: cannot read \(rootCertificate)")
+            }
+            configuration.trustRoots = .file(rootCertificate)
+        }
+        do {
+            return (mode, configuration, try NIOSSLContext(configuration: configuration))
+        } catch {
+            throw OpenError(server: server, message: "cannot set up TLS (sslmode=\(mode)): \(error)")
+        }
+    }
 
     // MARK: Running statements
 
@@ -208,6 +254,11 @@ public final class PostgresTrackerStore: TrackerStore {
                 return Unavailable(server: server, reason: message + "; nothing was changed")
             }
             return QueryError(state: state, message: message)
+        case .sslUnsupported:
+            return OpenError(
+                server: server,
+                message: "the server does not offer TLS, which sslmode=\(tlsMode) demands: turn ssl on in its postgresql.conf, "
+                    + "or leave sslmode out on a network you trust")
         case .connectionError, .serverClosedConnection, .clientClosedConnection, .poolClosed, .uncleanShutdown:
             let reason = error.underlying.map { "\($0)" } ?? "\(error.code)"
             return Unavailable(server: server, reason: reason + "; nothing was changed")
