@@ -41,11 +41,13 @@ struct TrackerOptions: ParsableArguments {
     /// Opens the tracker's store: the SQLite file, or the workspace's street and year on a
     /// PostgreSQL server. A damaged or foreign file is a diagnostic and exit 65; a server that
     /// cannot be reached exits 69. With `readOnly`, an SQLite file the user may not write is
-    /// opened for reading only.
-    func openStore(for loaded: Workspace, readOnly: Bool = false) throws -> any TrackerStore {
+    /// opened for reading only. `pool`: PostgreSQL connections shared with the process's other
+    /// stores (`serve --district`); without one the store has its own.
+    func openStore(for loaded: Workspace, readOnly: Bool = false, pool: PostgresConnectionPool? = nil) throws -> any TrackerStore {
         let diagnostics = DiagnosticsEngine(root: workspace.root)
         if let database, isPostgres {
             let scope = PostgresTrackerStore.Scope(street: loaded.street.id, year: loaded.street.year)
+            if let pool { return try perform { try PostgresTrackerStore(pool: pool, scope: scope) } }
             return try perform { try PostgresTrackerStore(url: database, scope: scope) }
         }
         do {

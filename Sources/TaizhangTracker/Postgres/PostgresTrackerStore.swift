@@ -58,14 +58,14 @@ public final class PostgresTrackerStore: TrackerStore {
     public let scope: Scope
     /// `postgres://user@host:port/db`, without a password.
     public let server: String
+    /// The connections this store takes its own from: its own, or one a process shares over
+    /// many stores (`serve --district`: every street and the district).
+    public let pool: PostgresConnectionPool
     private let client: PostgresClient
-    private let running: Task<Void, Never>
     private let logger: Logger
     private let bridge = BlockingBridge.shared
     /// How long a call waits for a connection before the server counts as unavailable.
     private let patience: TimeInterval
-    /// `sslmode` of the address (`disable` without one).
-    private let tlsMode: String
     /// How long the server may work on one statement (`statement_timeout`, a lock wait
     /// included), and how long a transaction may sit idle (`idle_in_transaction_session_timeout`,
     /// so a client that went away never holds a street's lock for long).
@@ -84,66 +84,29 @@ public final class PostgresTrackerStore: TrackerStore {
         text.hasPrefix("postgres://") || text.hasPrefix("postgresql://")
     }
 
-    /// Connects, checks that the server answers, and brings the schema up to date.
+    /// Connects with a pool of its own (at most 8 connections, named after the scope in
+    /// `pg_stat_activity`), checks that the server answers, and brings the schema up to date.
     /// `patience`: how long a call waits for a connection; `statementTimeout`: how long one
     /// statement may take on the server (a call gives up a little after that).
-    public init(url: String, scope: Scope, patience: TimeInterval = 10, statementTimeout: TimeInterval = 15) throws {
-        guard let components = URLComponents(string: url), Self.isAddress(url), let host = components.host, !host.isEmpty,
-            let user = components.user, !user.isEmpty
-        else {
-            throw OpenError(server: url, message: "not a PostgreSQL address; write postgres://user@host:port/database")
-        }
-        let database = String(components.path.drop { $0 == "/" })
-        let port = components.port ?? 5432
-        server = Self.displayAddress(url)
-        self.scope = scope
-        self.patience = patience
-        self.statementTimeout = statementTimeout
-        let tls = try Self.tls(components.queryItems ?? [], server: server)
-        self.tlsMode = tls.mode
-        var configuration = PostgresClient.Configuration(
-            host: host, port: port, username: user, password: components.password,
-            database: database.isEmpty ? nil : database, tls: tls.configuration.map { .require($0) } ?? .disable)
-        configuration.options.maximumConnections = 8
-        // Shown in pg_stat_activity: which street's year a connection works for.
-        // Server-side limits (any setting may be given at connection start).
-        let milliseconds = String(Int(statementTimeout * 1000))
-        configuration.options.additionalStartupParameters = [
-            ("application_name", scope.applicationName), ("statement_timeout", milliseconds),
-            ("idle_in_transaction_session_timeout", milliseconds),
-        ]
-        configuration.options.connectTimeout = .seconds(Int64(max(1, patience)))
-        var logger = Logger(label: "taizhang-postgres")
-        logger.logLevel = .critical
-        self.logger = logger
-        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
-        self.client = client
-        running = bridge.start { await client.run() }
-        do {
-            // One direct connection first: the pool retries a refused connection until its
-            // timeout, a direct one says at once why the server cannot be reached.
-            let direct = PostgresConnection.Configuration(
-                host: host, port: port, username: user, password: components.password,
-                database: database.isEmpty ? nil : database, tls: tls.context.map { .require($0) } ?? .disable)
-            let server = server, quiet = logger
-            do {
-                try bridge.wait(patience: patience) {
-                    let connection = try await PostgresConnection.connect(configuration: direct, id: 0, logger: quiet)
-                    try await connection.close()
-                }
-            } catch let error as BlockingBridge.TimedOut {
-                throw Unavailable(server: server, reason: "no answer within \(Int(error.seconds)) s")
-            } catch {
-                throw translate(error)
-            }
-            try migrate()
-        } catch {
-            running.cancel()
-            throw error
-        }
+    public convenience init(url: String, scope: Scope, patience: TimeInterval = 10, statementTimeout: TimeInterval = 15) throws {
+        let pool = try PostgresConnectionPool(
+            url: url, applicationName: scope.applicationName, maximumConnections: 8, patience: patience, statementTimeout: statementTimeout)
+        try self.init(pool: pool, scope: scope)
     }
 
-    deinit { running.cancel() }
+    /// A store on a pool shared with other stores of the process: their scopes' rows stay
+    /// apart (every statement names its street and year), their connections are the pool's.
+    /// Brings the schema up to date.
+    public init(pool: PostgresConnectionPool, scope: Scope) throws {
+        self.pool = pool
+        self.scope = scope
+        server = pool.server
+        client = pool.client
+        logger = pool.logger
+        patience = pool.patience
+        statementTimeout = pool.statementTimeout
+        try migrate()
+    }
 
     /// `sslmode` as in libpq's addresses: `disable` (the default: a trusted district network),
     /// `require` (encrypted, the server's certificate not checked), `verify-ca` (signed by a
@@ -234,38 +197,8 @@ public final class PostgresTrackerStore: TrackerStore {
         for try await _ in rows {}
     }
 
-    /// The error as people read it: the server's message, or `Unavailable` for a lost or
-    /// refused connection; a transaction's error is the one that ended it.
-    private func translate(_ error: any Error) -> any Error {
-        if let error = error as? PostgresTransactionError {
-            if let commit = error.commitError {
-                // The connection went during COMMIT: the change may or may not be saved.
-                return Unavailable(server: server, reason: "the connection was lost while saving (\(translate(commit))); check whether the change is there")
-            }
-            return (error.closureError ?? error.beginError).map(translate) ?? error
-        }
-        guard let error = error as? PSQLError else { return error }
-        switch error.code {
-        case .server:
-            let state = error.serverInfo?[.sqlState], message = error.serverInfo?[.message] ?? "\(error.code)"
-            // Connection exceptions (08…), the server ending the connection (57P01–57P03), and
-            // statement_timeout (57014): the server is there but cannot serve this call now.
-            if let state, state.hasPrefix("08") || state.hasPrefix("57P") || state == "57014" {
-                return Unavailable(server: server, reason: message + "; nothing was changed")
-            }
-            return QueryError(state: state, message: message)
-        case .sslUnsupported:
-            return OpenError(
-                server: server,
-                message: "the server does not offer TLS, which sslmode=\(tlsMode) demands: turn ssl on in its postgresql.conf, "
-                    + "or leave sslmode out on a network you trust")
-        case .connectionError, .serverClosedConnection, .clientClosedConnection, .poolClosed, .uncleanShutdown:
-            let reason = error.underlying.map { "\($0)" } ?? "\(error.code)"
-            return Unavailable(server: server, reason: reason + "; nothing was changed")
-        default:
-            return QueryError(state: nil, message: "\(error.code)")
-        }
-    }
+    /// The error as people read it (see `PostgresConnectionPool.translate`).
+    private func translate(_ error: any Error) -> any Error { pool.translate(error) }
 
     // MARK: Migrations
 
