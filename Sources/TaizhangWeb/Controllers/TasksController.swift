@@ -3,7 +3,7 @@ import Hummingbird
 import TaizhangCore
 import TaizhangTracker
 
-/// The tasks of a person's groups (all of them for the preparation team): filter by group and
+/// The tasks of a person's groups (all of them for the preparation team and district readers): filter by group and
 /// state, complete, mark 受阻 with a reason, reopen.
 struct TasksController: Sendable {
     let configuration: WebConfiguration
@@ -56,7 +56,7 @@ struct TasksController: Sendable {
         let today = ChinaTime.day(tracker.now())
         let reasons = try tracker.webBlockedReasons()
         let tasks = try tracker.webTasks().filter { task in
-            guard person.isPreparationTeam || groups.contains(task.group) || task.owner == person.id else { return false }
+            guard person.isPreparationTeam || person.isDistrictReader || groups.contains(task.group) || task.owner == person.id else { return false }
             if let group = filter.group, task.group != group { return false }
             if filter.mine, task.owner != person.id { return false }
             switch filter.state {

@@ -471,6 +471,7 @@ extension DistrictPage.Row: MustacheParent {
         case "atStake": self.atStake
         case "overdue": self.overdue
         case "overdueHref": self.overdueHref
+        case "lateDocuments": self.lateDocuments
         case "countdown": self.countdown
         case "inspectionPassed": self.inspectionPassed
         default: nil
