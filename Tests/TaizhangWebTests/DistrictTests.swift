@@ -292,6 +292,8 @@ extension Browser {
             #expect(row.contains("data-label=\"月报逾期条目\">\(report.overdue.count - tasks)</td>"))
             let list = String(buffer: try await district.get("/s/s01/tasks?state=overdue").body)
             #expect(list.components(separatedBy: "<tr id=\"task-").count - 1 == tasks, "the link lists as many tasks as the figure says")
+            #expect(!list.contains("action=\"/s/s01/tasks/done\""), "a district reader gets no buttons to change them")
+            #expect(list.components(separatedBy: "<option value=").count > 7, "and may filter by every group")
         }
     }
 

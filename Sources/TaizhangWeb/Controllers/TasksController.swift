@@ -3,8 +3,8 @@ import Hummingbird
 import TaizhangCore
 import TaizhangTracker
 
-/// The tasks of a person's groups (all of them for the preparation team and district readers): filter by group and
-/// state, complete, mark 受阻 with a reason, reopen.
+/// The tasks of a person's groups (all of them for the preparation team, and for district
+/// readers, who change none): filter by group and state, complete, mark 受阻 with a reason, reopen.
 struct TasksController: Sendable {
     let configuration: WebConfiguration
     let renderer: WebRenderer
@@ -71,7 +71,7 @@ struct TasksController: Sendable {
             default: return true
             }
         }
-        let visibleGroups = tracker.workspace.street.groups.filter { person.isPreparationTeam || groups.contains($0.id) }
+        let visibleGroups = tracker.workspace.street.groups.filter { person.isPreparationTeam || person.isDistrictReader || groups.contains($0.id) }
         return TasksPage(
             tasks: tasks.map { t in
                 .init(
