@@ -944,6 +944,7 @@ extension DistrictPage.Row: PageLookup {
         case "atStake": PageValue(self.atStake)
         case "overdue": PageValue(self.overdue)
         case "overdueHref": PageValue(self.overdueHref)
+        case "lateDocuments": PageValue(self.lateDocuments)
         case "countdown": PageValue(self.countdown)
         case "inspectionPassed": PageValue(self.inspectionPassed)
         default: .missing
