@@ -20,21 +20,24 @@ struct Taizhang: AsyncParsableCommand {
         ]
     )
 
-    /// ArgumentParser's own `main` runs every command on a worker thread of the concurrency
-    /// pool. There glibc's malloc grows a per-thread heap one `mprotect` at a time: 1,358 of
-    /// them in one `validate` of the city workspace, a tenth of its time. Synchronous commands
-    /// run here, on the main thread, whose heap grows in large steps; `serve` still runs on
-    /// the pool as before.
+    /// ArgumentParser's `main`, with two changes:
+    /// - A tracker store's error that no command caught (a read-only command losing its
+    ///   PostgreSQL server midway) ends as everywhere else, with its diagnostic and exit code,
+    ///   not with a generic "Error:".
+    /// - Synchronous commands run here, on the main thread. ArgumentParser's own `main` runs
+    ///   every command on a worker thread of the concurrency pool, where glibc's malloc grows a
+    ///   per-thread heap one `mprotect` at a time: 1,358 of them in one `validate` of the city
+    ///   workspace, a tenth of its time. `serve` still runs on the pool as before.
     @MainActor static func main() async {
         do {
             var command = try parseAsRoot()
-            if var asyncCommand = command as? AsyncParsableCommand {
-                try await asyncCommand.run()
+            if var command = command as? AsyncParsableCommand {
+                try await command.run()
             } else {
                 try command.run()
             }
         } catch {
-            exit(withError: error)
+            exit(withError: TrackerOptions.storeFailure(error, root: nil) ?? error)
         }
     }
 }
