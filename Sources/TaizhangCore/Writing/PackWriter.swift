@@ -37,6 +37,8 @@ public final class PackWriter {
         public var refusedLinks: [String] = []
 
         public var written: Int { created.count + updated.count }
+
+        public init() {}
     }
 
     public static let journalName = ".taizhang-journal.tsv"
