@@ -133,6 +133,7 @@ public struct PackGenerator {
                     planned.insert(file.path)
                     file.write(to: writer)
                 }
+                writer.forgetFolders()
             }
         }
         if selected == nil {
