@@ -32,9 +32,8 @@ extension Taizhang {
             let cache = dryRun || tracking.isPostgres ? nil : RunCache(outputRoot: outputRoot, workspaceRoot: options.root)
             let started = RunCache.runStart()
             let last = cache?.read()
-            let inputs = cache?.inputs(
-                settings: settings(outputRoot: outputRoot), extraFiles: last?.extraFiles ?? [],
-                tracker: cache == nil ? nil : trackerStamp())
+            let base = cache?.inputs(settings: settings(outputRoot: outputRoot), extraFiles: last?.extraFiles ?? [])
+            let inputs = base.map { RunCache.withTracker($0, trackerStamp()) }
             if let cache, let inputs, let record = cache.hit(inputs: inputs) {
                 return replay(record)
             }
@@ -50,6 +49,11 @@ extension Taizhang {
             var generation = PackGenerator.Options(
                 outputRoot: outputRoot, communities: community.isEmpty ? nil : community, dryRun: dryRun,
                 progress: { done, total, name in progress.update(done: done, total: total, detail: name) })
+            // Communities whose own inputs are unchanged keep their pages (`UnitKey`); not those
+            // with a page the user edited, which must be reported again.
+            generation.unitInputs = base
+            let edited = Set((last?.keptEdited ?? []).compactMap { $0.split(separator: "/").first.map(String.init) })
+            generation.previousUnitKeys = (last?.units ?? [:]).filter { !edited.contains($0.key) }
             if let tracker = try tracking.existingTracker(for: workspace, output: log.print) {
                 generation.statuses = try tracker.statusSource()
                 generation.scoring = try MockScoring(tracker: tracker).packScoring()
@@ -75,10 +79,11 @@ extension Taizhang {
             summarize(packRoot: result.packRoot, verb: verb, report: report, present: total.0, expected: total.1, sections: result.units.count)
             if diagnostics.hasErrors { throw ExitCode.dataError }
             guard let cache, let inputs else { return }
-            // Files this run wrote are its own; anything else changed in the pack since the run
-            // began was someone else's doing, which the next run must see.
-            let written = Set(report.created + report.updated + [GeneratedName.manifest])
-            guard let listing = RunCache.listing(of: result.packRoot, since: started, ours: written.contains), !listing.changedByOthers
+            // Any other file changed in the pack since the run began was someone else's doing,
+            // which the next run must see; and every generated file must still be there.
+            let generated = result.manifest.entries
+            guard let listing = RunCache.listing(of: result.packRoot, since: started, ours: { generated[$0] != nil || $0 == GeneratedName.manifest }),
+                !listing.changedByOthers, listing.ownFiles == generated.count + 1
             else { return }
             // Files read from outside checklists/ that the digest did not cover yet: recorded,
             // so that the next run covers them, but that run is not skipped.
@@ -88,7 +93,7 @@ extension Taizhang {
                 RunCache.Record(
                     inputs: covered ? inputs : "", packRoot: result.packRoot, listing: listing.digest, extraFiles: extraFiles,
                     unchanged: report.unchanged + report.written, keptEdited: report.keptEdited, present: total.0, expected: total.1,
-                    sections: result.units.count, messages: log.lines))
+                    sections: result.units.count, messages: log.lines, units: result.unitKeys))
         }
 
         /// What the tracker holds now (`Tracker.changeStamp`), nil without a database; taken

@@ -28,12 +28,12 @@ import TaizhangDiagnostics
 /// it holds paths and times of this machine, and packs stay byte-identical between machines.
 public struct RunCache: Sendable {
     public static let fileName = ".taizhang-generate-cache.json"
-    static let format = "taizhang-generate-cache-1"
+    static let format = "taizhang-generate-cache-2"
 
     /// What a finished run leaves for the next one.
     public struct Record: Codable, Sendable, Equatable {
         public var format = RunCache.format
-        /// `RunCache.inputs(…)` at the start of the recorded run.
+        /// `RunCache.withTracker(inputs(…), stamp)` at the start of the recorded run.
         public var inputs: String
         public var packRoot: String
         /// `RunCache.listing(of: packRoot)` at the end of the recorded run.
@@ -49,10 +49,12 @@ public struct RunCache: Sendable {
         public var sections: Int
         /// The recorded run's diagnostics as printed (warnings and notes only).
         public var messages: [String]
+        /// Each community's `UnitKey` (folder name → key).
+        public var units: [String: String] = [:]
 
         public init(
             inputs: String, packRoot: String, listing: String, extraFiles: [String], unchanged: Int, keptEdited: [String], present: Int,
-            expected: Int, sections: Int, messages: [String]
+            expected: Int, sections: Int, messages: [String], units: [String: String] = [:]
         ) {
             self.inputs = inputs
             self.packRoot = packRoot
@@ -64,6 +66,7 @@ public struct RunCache: Sendable {
             self.expected = expected
             self.sections = sections
             self.messages = messages
+            self.units = units
         }
     }
 
@@ -113,10 +116,10 @@ public struct RunCache: Sendable {
 
     // MARK: Digests
 
-    /// The digest of everything a run reads besides the pack (see the type's documentation).
-    /// `settings` are the command's options; `tracker` the tracker's change stamp, or nil
-    /// without a tracker.
-    public func inputs(settings: [String], extraFiles: [String], tracker: String?) -> String {
+    /// The digest of everything a run reads besides the pack and the tracker (see the type's
+    /// documentation); `settings` are the command's options. Also the base of every unit's
+    /// key (`UnitKey`).
+    public func inputs(settings: [String], extraFiles: [String]) -> String {
         var hasher = SHA256()
         func add(_ text: String) {
             hasher.update(data: Array(text.utf8))
@@ -126,7 +129,6 @@ public struct RunCache: Sendable {
         add(Self.programIdentity)
         add(workspaceRoot)
         for setting in settings { add(setting) }
-        add(tracker ?? "no tracker")
         for folder in ["checklists", "templates"] {
             add(folder)
             Self.hashTree(workspaceRoot + "/" + folder, relative: folder, into: &hasher)
@@ -136,6 +138,11 @@ public struct RunCache: Sendable {
             add(Self.contentDigest(file) ?? "missing")
         }
         return Self.hex(hasher.finalize())
+    }
+
+    /// The run's whole digest: `inputs` and the tracker's change stamp (nil: no tracker).
+    public static func withTracker(_ inputs: String, _ tracker: String?) -> String {
+        Manifest.sha256(Array((inputs + "\n" + (tracker ?? "no tracker")).utf8))
     }
 
     /// The running executable: its path, size and modification time. A new build regenerates
@@ -191,11 +198,13 @@ public struct RunCache: Sendable {
         return hex(hasher.finalize())
     }
 
-    /// The digest of every entry in the pack, and whether an entry other than `ours` changed
-    /// at or after `since` (someone else wrote into the pack while the run was going).
+    /// The digest of every entry in the pack, whether a file other than `ours` changed at or
+    /// after `since` (someone else wrote into the pack while the run was going), and how many
+    /// of `ours` are there.
     public struct Listing: Sendable {
         public var digest: String
         public var changedByOthers: Bool
+        public var ownFiles: Int
     }
 
     /// Walks the pack (links are listed, never followed). Nil when the pack is not a folder.
@@ -204,7 +213,7 @@ public struct RunCache: Sendable {
         guard lstat(packRoot, &info) == 0, info.st_mode & S_IFMT == S_IFDIR else { return nil }
         var walker = ListingWalker(since: since, ours: ours)
         walker.walk(packRoot, relative: "")
-        return Listing(digest: hex(walker.hasher.finalize()), changedByOthers: walker.changedByOthers)
+        return Listing(digest: hex(walker.hasher.finalize()), changedByOthers: walker.changedByOthers, ownFiles: walker.ownFiles)
     }
 
     private struct ListingWalker {
@@ -212,6 +221,7 @@ public struct RunCache: Sendable {
         let ours: (String) -> Bool
         var hasher = SHA256()
         var changedByOthers = false
+        var ownFiles = 0
         var line: [UInt8] = []
 
         mutating func walk(_ folder: String, relative: String) {
@@ -241,7 +251,9 @@ public struct RunCache: Sendable {
                 hasher.update(data: line)
                 if kind == S_IFDIR {
                     walk(path, relative: child)
-                } else if let since, !changedByOthers, !ours(child),
+                } else if ours(child) {
+                    ownFiles += 1
+                } else if let since, !changedByOthers,
                     info.st_ctim.tv_sec > since.tv_sec || (info.st_ctim.tv_sec == since.tv_sec && info.st_ctim.tv_nsec >= since.tv_nsec)
                 {
                     changedByOthers = true

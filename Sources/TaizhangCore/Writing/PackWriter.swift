@@ -508,6 +508,14 @@ public struct GeneratedFiles: Sendable {
         return lstat(packRoot + "/" + relative, &info) == 0 && info.st_mode & S_IFMT == S_IFREG && Int(info.st_size) == entry.size
     }
 
+    /// Whether the page the last run wrote at `relative` is still there, a regular file of
+    /// the size it wrote, and no crashed run has touched it since.
+    public func isIntact(_ relative: String) -> Bool {
+        guard journaled[relative] == nil, let entry = previous[relative] else { return false }
+        var info = stat()
+        return lstat(packRoot + "/" + relative, &info) == 0 && info.st_mode & S_IFMT == S_IFREG && Int(info.st_size) == entry.size
+    }
+
     /// Whether the file at `relative` (from the pack root) still holds bytes Taizhang wrote.
     public func isUnmodified(_ relative: String) -> Bool {
         let recorded = previous[relative]?.sha256
