@@ -208,12 +208,20 @@ public struct RunCache: Sendable {
     }
 
     /// Walks the pack (links are listed, never followed). Nil when the pack is not a folder.
-    public static func listing(of packRoot: String, since: timespec? = nil, ours: @escaping (String) -> Bool = { _ in false }) -> Listing? {
+    /// Each entry at the top (a unit's folder) is walked on a thread of its own: with a cold
+    /// page cache the walk waits on the disk for every file's metadata.
+    public static func listing(of packRoot: String, since: timespec? = nil, ours: @escaping @Sendable (String) -> Bool = { _ in false }) -> Listing? {
         var info = stat()
-        guard lstat(packRoot, &info) == 0, info.st_mode & S_IFMT == S_IFDIR else { return nil }
-        var walker = ListingWalker(since: since, ours: ours)
-        walker.walk(packRoot, relative: "")
-        return Listing(digest: hex(walker.hasher.finalize()), changedByOthers: walker.changedByOthers, ownFiles: walker.ownFiles)
+        guard lstat(packRoot, &info) == 0, info.st_mode & S_IFMT == S_IFDIR, let names = ListingWalker.names(in: packRoot) else { return nil }
+        let parts = Parallel.mapWaitingOnDisk(names) { name in
+            var walker = ListingWalker(since: since, ours: ours)
+            walker.visit(packRoot, name: name, relative: "")
+            return Listing(digest: hex(walker.hasher.finalize()), changedByOthers: walker.changedByOthers, ownFiles: walker.ownFiles)
+        }
+        var hasher = SHA256()
+        for part in parts { hasher.update(data: Array(part.digest.utf8)) }
+        return Listing(
+            digest: hex(hasher.finalize()), changedByOthers: parts.contains { $0.changedByOthers }, ownFiles: parts.reduce(0) { $0 + $1.ownFiles })
     }
 
     private struct ListingWalker {
@@ -224,11 +232,9 @@ public struct RunCache: Sendable {
         var ownFiles = 0
         var line: [UInt8] = []
 
-        mutating func walk(_ folder: String, relative: String) {
-            guard let directory = opendir(folder) else {
-                hasher.update(data: Array("unreadable \(relative)\n".utf8))
-                return
-            }
+        /// The names in `folder`, sorted; nil when it cannot be read.
+        static func names(in folder: String) -> [String]? {
+            guard let directory = opendir(folder) else { return nil }
             var names: [String] = []
             while let entry = readdir(directory) {
                 let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
@@ -237,27 +243,36 @@ public struct RunCache: Sendable {
                 if name != "." && name != ".." { names.append(name) }
             }
             closedir(directory)
-            names.sort()
-            for name in names {
-                let path = folder + "/" + name
-                let child = relative.isEmpty ? name : relative + "/" + name
-                var info = stat()
-                guard lstat(path, &info) == 0 else { continue }
-                let kind = info.st_mode & S_IFMT
-                line.removeAll(keepingCapacity: true)
-                line.append(contentsOf: child.utf8)
-                line.append(contentsOf: "\t\(info.st_mode)\t\(info.st_size)\t\(info.st_ino)\t".utf8)
-                line.append(contentsOf: "\(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec)\t\(info.st_ctim.tv_sec).\(info.st_ctim.tv_nsec)\n".utf8)
-                hasher.update(data: line)
-                if kind == S_IFDIR {
-                    walk(path, relative: child)
-                } else if ours(child) {
-                    ownFiles += 1
-                } else if let since, !changedByOthers,
-                    info.st_ctim.tv_sec > since.tv_sec || (info.st_ctim.tv_sec == since.tv_sec && info.st_ctim.tv_nsec >= since.tv_nsec)
-                {
-                    changedByOthers = true
-                }
+            return names.sorted()
+        }
+
+        mutating func walk(_ folder: String, relative: String) {
+            guard let names = Self.names(in: folder) else {
+                hasher.update(data: Array("unreadable \(relative)\n".utf8))
+                return
+            }
+            for name in names { visit(folder, name: name, relative: relative) }
+        }
+
+        mutating func visit(_ folder: String, name: String, relative: String) {
+            let path = folder + "/" + name
+            let child = relative.isEmpty ? name : relative + "/" + name
+            var info = stat()
+            guard lstat(path, &info) == 0 else { return }
+            let kind = info.st_mode & S_IFMT
+            line.removeAll(keepingCapacity: true)
+            line.append(contentsOf: child.utf8)
+            line.append(contentsOf: "\t\(info.st_mode)\t\(info.st_size)\t\(info.st_ino)\t".utf8)
+            line.append(contentsOf: "\(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec)\t\(info.st_ctim.tv_sec).\(info.st_ctim.tv_nsec)\n".utf8)
+            hasher.update(data: line)
+            if kind == S_IFDIR {
+                walk(path, relative: child)
+            } else if ours(child) {
+                ownFiles += 1
+            } else if let since, !changedByOthers,
+                info.st_ctim.tv_sec > since.tv_sec || (info.st_ctim.tv_sec == since.tv_sec && info.st_ctim.tv_nsec >= since.tv_nsec)
+            {
+                changedByOthers = true
             }
         }
     }
