@@ -20,6 +20,8 @@ public struct WebConfiguration: Sendable {
     public var chromium: @Sendable () -> Chromium?
     /// On-demand PDFs and zips made at once (one by default: see `DownloadSlots`).
     public var downloads = DownloadSlots()
+    /// Where the pages live under a district's `serve` (`/s/<street>`); empty for one street.
+    public var pathPrefix = ""
 
     public init(
         tracker: Tracker, templates: TemplateSet, packRoot: String,
@@ -98,14 +100,22 @@ public enum WebApp {
         _ configuration: WebConfiguration, address: BindAddress, limits: ServerLimits = ServerLimits(),
         onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
+        application(router: router(configuration), uploads: configuration.uploads, address: address, limits: limits, onServerRunning: onServerRunning)
+    }
+
+    /// The server around a router (one street's, or a district's).
+    static func application(
+        router: Router<WebContext>, uploads: UploadLimits, address: BindAddress, limits: ServerLimits,
+        onServerRunning: @escaping @Sendable (any Channel) async -> Void
+    ) -> some ApplicationProtocol {
         Application(
-            router: router(configuration),
+            router: router,
             server: .http1(
                 configuration: .init(
                     additionalChannelHandlers: [
                         RequestReadTimeoutHandler(
                             timeout: limits.readTimeout, bytesPerSecond: limits.minimumBodyRate,
-                            maximumBody: configuration.uploads.maximumRequestBytes)
+                            maximumBody: uploads.maximumRequestBytes)
                     ],
                     idleTimeout: limits.idleTimeout)),
             configuration: .init(
@@ -117,7 +127,7 @@ public enum WebApp {
     /// The routes, controller by controller. Sign-in (`SignedInMiddleware`) and CSRF checks
     /// (`CSRFMiddleware`) are middleware on the members' group, so no handler repeats them.
     public static func router(_ c: WebConfiguration) -> Router<WebContext> {
-        let renderer = WebRenderer(templates: c.templates, street: c.tracker.workspace.street)
+        let renderer = WebRenderer(templates: c.templates, street: c.tracker.workspace.street, prefix: c.pathPrefix)
         let router = Router(context: WebContext.self)
         router.add(middleware: SecurityHeadersMiddleware(renderer: renderer))
         router.add(middleware: SessionMiddleware(sessions: c.sessions, now: c.tracker.now))

@@ -23,6 +23,15 @@ import Testing
         return String(decoding: data, as: UTF8.self)
     }
 
+    /// Waits up to 20 s for a started `serve` to answer its sign-in page.
+    func waitForServer(_ base: String) throws -> Bool {
+        for _ in 0..<100 {
+            if try curl(["-o", "/dev/null", "-w", "%{http_code}", base + "/login"]) == "200" { return true }
+            Thread.sleep(forTimeInterval: 0.2)
+        }
+        return false
+    }
+
     func csrf(in page: String) -> String? {
         page.range(of: "name=\"csrf\" value=\"").map { String(page[$0.upperBound...].prefix { $0 != "\"" }) }
     }
@@ -78,10 +87,7 @@ import Testing
         let server = try CLI.start(["serve", "--host", "127.0.0.1", "--port", String(port), "--workspace", ws.path])
         defer { server.terminate(); server.waitUntilExit() }
         let base = "http://127.0.0.1:\(port)"
-        var up = false
-        for _ in 0..<100 where !up {
-            if try curl(["-o", "/dev/null", "-w", "%{http_code}", base + "/login"]) == "200" { up = true } else { Thread.sleep(forTimeInterval: 0.2) }
-        }
+        let up = try waitForServer(base)
         #expect(up, "server did not start")
         guard up else { return }
 

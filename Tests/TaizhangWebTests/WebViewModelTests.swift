@@ -51,8 +51,13 @@ import Testing
         let unitItem = UnitPage.Item(code: "c", title: "t", present: 1, expected: 1, status: "s", by: "b", at: "a", flag: "f", complete: true)
         let binder = UnitPage.Binder(name: "b", items: [unitItem])
         let entry = FolderPage.Entry(name: "n", href: "h", isFolder: true, size: "1 KB")
+        let link = DistrictPage.Link(name: "东湖街道", href: "/s/donghu/login")
+        let street = DistrictPage.Row(
+            id: "s", name: "n", href: "/s/s/", ready: 1, items: 2, percent: 50, score: "9/10", atStake: "1", overdue: 1,
+            overdueHref: "/s/s/tasks?state=overdue", countdown: "c", inspectionPassed: true)
         return [
-            ("web-login", [page(LoginPage(loginToken: "t", error: "e"))]),
+            ("web-login", [page(LoginPage(loginToken: "t", error: "e", streets: [link], isDistrict: true)), link]),
+            ("web-district", [page(DistrictPage(district: "罗湖区", today: "d", rows: [street])), street]),
             ("web-error", [page(ErrorPage(message: "m", code: 404))]),
             (
                 "web-dashboard",

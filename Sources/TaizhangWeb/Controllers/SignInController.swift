@@ -21,7 +21,8 @@ struct SignInController: Sendable {
     /// The sign-in page with a fresh token in its form and in a cookie (double submit).
     static func signInPage(_ renderer: WebRenderer, error: String?, status: HTTPResponse.Status = .ok) -> Response {
         let token = Token.make()
-        var response = renderer.page("web-login", title: "登录", LoginPage(loginToken: token, error: error), session: nil, status: status)
+        let page = LoginPage(loginToken: token, error: error, streets: renderer.signInLinks, isDistrict: !renderer.signInLinks.isEmpty)
+        var response = renderer.page("web-login", title: "登录", page, session: nil, status: status)
         response.setCookie(Cookie(name: WebApp.loginCookie, value: token, path: "/login", httpOnly: true, sameSite: .strict))
         return response
     }

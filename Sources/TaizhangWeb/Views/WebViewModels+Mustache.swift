@@ -17,6 +17,7 @@ extension WebPage: MustacheParent {
         case "signedIn": self.signedIn
         case "me": self.me
         case "csrf": self.csrf
+        case "districtView": self.districtView
         default: (self.body as? MustacheParent)?.child(named: name)
         }
     }
@@ -38,6 +39,8 @@ extension LoginPage: MustacheParent {
         switch name {
         case "loginToken": self.loginToken
         case "error": self.error
+        case "streets": self.streets
+        case "isDistrict": self.isDistrict
         default: nil
         }
     }
@@ -439,6 +442,47 @@ extension FolderPage.Entry: MustacheParent {
         case "href": self.href
         case "isFolder": self.isFolder
         case "size": self.size
+        default: nil
+        }
+    }
+}
+
+extension DistrictPage: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "district": self.district
+        case "today": self.today
+        case "rows": self.rows
+        default: nil
+        }
+    }
+}
+
+extension DistrictPage.Row: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "id": self.id
+        case "name": self.name
+        case "href": self.href
+        case "ready": self.ready
+        case "items": self.items
+        case "percent": self.percent
+        case "score": self.score
+        case "atStake": self.atStake
+        case "overdue": self.overdue
+        case "overdueHref": self.overdueHref
+        case "countdown": self.countdown
+        case "inspectionPassed": self.inspectionPassed
+        default: nil
+        }
+    }
+}
+
+extension DistrictPage.Link: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "name": self.name
+        case "href": self.href
         default: nil
         }
     }

@@ -15,6 +15,8 @@ struct WebPage<Body: Sendable>: Sendable {
     var signedIn: Bool { viewer != nil }
     var me: String? { viewer?.name }
     var csrf: String? { viewer?.csrf }
+    /// The district overview: the layout leaves out the street pages' links.
+    var districtView: Bool { body is DistrictPage }
 
     /// The signed-in person, for the header and the forms' CSRF token.
     // mustache: skip
@@ -34,6 +36,9 @@ struct SelectOption: Sendable {
 struct LoginPage: Sendable {
     var loginToken: String
     var error: String?
+    /// On a district's sign-in page: each street's own sign-in page, for its people.
+    var streets: [DistrictPage.Link] = []
+    var isDistrict: Bool = false
 }
 
 struct ErrorPage: Sendable {
@@ -333,5 +338,35 @@ struct FolderPage: Sendable {
         var href: String
         var isFolder: Bool
         var size: String
+    }
+}
+
+/// The district overview (`serve --district`): one row per street, its figures from the
+/// street's own status report, score estimate and gaps.
+struct DistrictPage: Sendable {
+    var district: String
+    var today: String
+    var rows: [Row]
+
+    struct Row: Sendable {
+        var id: String
+        var name: String
+        var href: String
+        /// Items signed off (已确认, 已抽验, 不适用) and all items.
+        var ready: Int
+        var items: Int
+        var percent: Int
+        var score: String
+        /// Points the estimate loses on open gaps.
+        var atStake: String
+        var overdue: Int
+        var overdueHref: String
+        var countdown: String
+        var inspectionPassed: Bool
+    }
+
+    struct Link: Sendable {
+        var name: String
+        var href: String
     }
 }
