@@ -414,6 +414,25 @@ public final class SQLiteTrackerStore: TrackerStore {
         try pool.read { db in try ItemRow.order(Column("unit"), Column("item")).fetchAll(db).map(\.record) }
     }
 
+    /// One unit's records come from the primary key's range (unit, item), read column by
+    /// column: the items page reads them on every reload.
+    public func items(units: Set<String>) throws -> [ItemRecord] {
+        try pool.read { db in
+            var records: [ItemRecord] = []
+            for unit in units.sorted() {
+                let rows = try Row.fetchCursor(
+                    db, sql: "SELECT item, status, by, at, note, flagged FROM item_status WHERE unit = ? ORDER BY item", arguments: [unit])
+                while let row = try rows.next() {
+                    records.append(
+                        ItemRecord(
+                            key: ItemKey(unit: unit, item: row[0]), status: ItemStatus(rawValue: row[1]) ?? .notReviewed,
+                            by: row[2], at: row[3], note: row[4], flagged: row[5]))
+                }
+            }
+            return records
+        }
+    }
+
     public func update(_ key: ItemKey, _ decide: (ItemRecord?) throws -> ItemChange?) throws -> TrackerEvent? {
         try update([key]) { _, record in try decide(record) }.first
     }

@@ -58,8 +58,11 @@ public struct Tracker: Sendable {
     }
 
     public func itemPlan(_ code: String, in unit: UnitPlan) throws(Failure) -> ItemPlan {
-        guard let item = unit.items.first(where: { $0.item.code == code }) else { throw .unknownItem(code, unit: unit.name) }
-        return item
+        // Binder by binder: `unit.items` would copy every item plan of the unit on each tick.
+        for binder in unit.binders {
+            if let item = binder.items.first(where: { $0.item.code == code }) { return item }
+        }
+        throw .unknownItem(code, unit: unit.name)
     }
 
     /// Groups a person leads or belongs to.
@@ -72,11 +75,17 @@ public struct Tracker: Sendable {
     /// Nil when allowed, else why not. The preparation team may change anything; others the
     /// items their group owns and, for community ledgers, every item of their own community.
     public func refusal(person: Person, unit: UnitPlan, item: ItemPlan) -> String? {
-        if person.isPreparationTeam { return nil }
-        if let group = item.item.group, groups(of: person).contains(where: { $0.id == group.id }) { return nil }
-        if unit.kind == .community, person.community?.id == unit.id { return nil }
+        if mayChange(person: person, unit: unit, item: item) { return nil }
         let owner = item.item.group.flatMap { workspace.street.group($0.id)?.name } ?? "no group"
         return "\(person.name) (\(person.id)) may not change item \(item.item.code) of \(unit.name): it belongs to \(owner)"
+    }
+
+    /// `refusal(…) == nil`, without writing out why not (pages ask it for every item).
+    public func mayChange(person: Person, unit: UnitPlan, item: ItemPlan) -> Bool {
+        if person.isPreparationTeam { return true }
+        if unit.kind == .community, person.community?.id == unit.id { return true }
+        guard let group = item.item.group?.id else { return false }
+        return workspace.street.groups.contains { $0.id == group && ($0.lead.id == person.id || $0.members.contains { $0.id == person.id }) }
     }
 
     public func refusal(person: Person, task: TaskRecord) -> String? {
@@ -206,6 +215,9 @@ extension Tracker {
     public var isReadOnly: Bool { store.isReadOnly }
 
     public func items() throws -> [ItemRecord] { try store.items() }
+
+    /// The item records of some units only.
+    public func items(units: Set<String>) throws -> [ItemRecord] { try store.items(units: units) }
 
     /// One item's record, nil when it was never changed.
     public func record(_ key: ItemKey) throws -> ItemRecord? { try store.items().first { $0.key == key } }

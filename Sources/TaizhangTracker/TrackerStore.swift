@@ -219,6 +219,9 @@ public protocol TrackerStore: Sendable {
     func appliedMigrations() throws -> [String]
     /// All item records.
     func items() throws -> [ItemRecord]
+    /// The item records of some units only (a web page showing one community), in the order
+    /// of `items()`.
+    func items(units: Set<String>) throws -> [ItemRecord]
     /// In one write transaction: reads the item's record, lets `decide` compute the change
     /// (nil: nothing to do), writes the new state and appends its event, which it returns.
     func update(_ key: ItemKey, _ decide: (ItemRecord?) throws -> ItemChange?) throws -> TrackerEvent?
@@ -261,4 +264,9 @@ public protocol TrackerStore: Sendable {
     func removeSessions(tokenHashes: [String]) throws
     /// All sessions held (expired ones too, until removed), for the bounds.
     func sessions() throws -> [StoredSession]
+}
+
+extension TrackerStore {
+    /// Filters `items()`; a store with an index on the unit answers from it (SQLite).
+    public func items(units: Set<String>) throws -> [ItemRecord] { try items().filter { units.contains($0.key.unit) } }
 }

@@ -20,6 +20,8 @@ public struct WebConfiguration: Sendable {
     public var chromium: @Sendable () -> Chromium?
     /// On-demand PDFs and zips made at once (one by default: see `DownloadSlots`).
     public var downloads = DownloadSlots()
+    /// The item folders' file counts, kept between requests (see `PackInventory`).
+    var inventory = PackInventory()
     /// Where the pages live under a district's `serve` (`/s/<street>`); empty for one street.
     public var pathPrefix = ""
 

@@ -96,6 +96,48 @@ import Testing
         #expect(!log.stdout.contains("01.07"))
     }
 
+    /// #15 item 4: every tick the server answered (303) is in the database after a kill -9
+    /// that follows at once. Commits write the -wal file before they return (SQLite's
+    /// synchronous=NORMAL in WAL mode, GRDB's default): the page cache keeps it when the
+    /// process dies, so no acknowledged tick is lost.
+    @Test(.enabled(if: ServeEndToEndTests.curlPath != nil))
+    func everyTickTheServerAcknowledgedSurvivesKill9() throws {
+        let ws = try WorkspaceCopy()
+        try FileManager.default.copyItem(atPath: CLI.repository + "/templates", toPath: ws.path + "/templates")
+        #expect(try CLI.run(["user", "add", "p13", "--password-stdin", "--workspace", ws.path], stdin: "s3cret-pass\n").status == 0)
+        let port = Int.random(in: 40_001...60_000)
+        let server = try CLI.start(["serve", "--host", "127.0.0.1", "--port", String(port), "--workspace", ws.path])
+        defer { if server.isRunning { kill(server.processIdentifier, SIGKILL) }; server.waitUntilExit() }
+        let web = ServeEndToEndTests(), base = "http://127.0.0.1:\(port)", jar = ["-c", ws.path + "/jar", "-b", ws.path + "/jar"]
+        var login = ""
+        for _ in 0..<100 where web.csrf(in: login) == nil {
+            Thread.sleep(forTimeInterval: 0.2)
+            login = try web.curl(jar + [base + "/login"])
+        }
+        let loginToken = try #require(web.csrf(in: login), "server did not start")
+        _ = try web.curl(jar + ["--data-urlencode", "csrf=\(loginToken)", "--data-urlencode", "person=p13", "--data-urlencode", "password=s3cret-pass", base + "/login"])
+        let page = try web.curl(jar + [base + "/items?unit=wutongshan"])
+        let token = try #require(web.csrf(in: page))
+        let codes = page.components(separatedBy: "id=\"item-").dropFirst().map { String($0.prefix { $0 != "\"" }) }.prefix(12)
+        #expect(codes.count == 12)
+        var acknowledged: [String] = []
+        for (index, code) in codes.enumerated() {
+            let status = index % 3 == 2 ? "filed" : "ticked"
+            let answer = try web.curl(
+                jar + [
+                    "-o", "/dev/null", "-w", "%{http_code}", "--data-urlencode", "csrf=\(token)", "--data-urlencode", "unit=wutongshan",
+                    "--data-urlencode", "item=\(code)", "--data-urlencode", "status=\(status)", base + "/items/tick",
+                ])
+            if answer == "303" { acknowledged.append("wutongshan \(code)  未检查 → \(status == "filed" ? "已归档" : "已确认")") }
+        }
+        kill(server.processIdentifier, SIGKILL)
+        server.waitUntilExit()
+        #expect(acknowledged.count == codes.count)
+        let log = try CLI.run(["log", "--workspace", ws.path])
+        for line in acknowledged { #expect(log.stdout.contains(line), "\(line)") }
+        #expect(log.stdout.split(separator: "\n").count == acknowledged.count + 1)  // and the account's event
+    }
+
     /// #18 item 12: backup while in use, restore keeping the replaced database.
     @Test func backupAndRestoreRoundTrip() throws {
         let ws = try WorkspaceCopy()

@@ -33,6 +33,19 @@ import Testing
         #expect(try f.tracker.events(EventFilter(unit: "dawang")).map(\.kind) == [.refusal])
     }
 
+    /// One unit's records, as the items page reads them: the same as filtering all records.
+    @Test(arguments: Backend.available) func oneUnitsRecordsAreThoseOfAllRecordsInThatUnit(_ backend: Backend) throws {
+        let f = try TrackerFixture(backend)
+        try f.tracker.tick(item: "01.07", unit: "wutongshan", by: "p03", status: .filed, note: "柜子")
+        try f.tracker.tick(item: "01.06", unit: "wutongshan", by: "p03")
+        try f.tracker.tick(item: "01.06", unit: "dawang", by: "p03", status: .notApplicable, note: "无")
+        let all = try f.tracker.items()
+        #expect(try f.tracker.items(units: ["wutongshan"]) == all.filter { $0.key.unit == "wutongshan" })
+        #expect(try f.tracker.items(units: ["wutongshan"]).map(\.key.item) == ["01.06", "01.07"])
+        #expect(try f.tracker.items(units: ["wutongshan", "dawang"]) == all)
+        #expect(try f.tracker.items(units: ["nowhere"]).isEmpty)
+    }
+
     /// Web sessions, by the hash of their token: what one process saves, another reads.
     @Test(arguments: Backend.available) func sessionsAreSharedUpdatedAndRemoved(_ backend: Backend) throws {
         let f = try TrackerFixture(backend)

@@ -18,6 +18,18 @@ import Testing
         }
     }
 
+    /// The durability the web's ticks rely on (#15 item 4): WAL, and commits that write the log
+    /// before they return without waiting for the disk (synchronous=NORMAL). An acknowledged
+    /// tick survives a kill -9 of the process (DatabaseCommandTests); a power cut may take the
+    /// last ones since the log was last synced, never a half-written one.
+    @Test func theStoreWritesAheadWithSynchronousNormal() throws {
+        let f = try TrackerFixture()
+        let (mode, synchronous) = try f.sqlite.pool.write { db in
+            (try String.fetchOne(db, sql: "PRAGMA journal_mode"), try Int.fetchOne(db, sql: "PRAGMA synchronous"))
+        }
+        #expect(mode == "wal" && synchronous == 1)
+    }
+
     @Test func aFIFOAtTheDatabasePathIsRefusedWithoutBlocking() throws {
         let directory = NSTemporaryDirectory() + "taizhang-fifo-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: directory) }

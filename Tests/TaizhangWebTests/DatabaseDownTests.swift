@@ -90,3 +90,40 @@ struct UnreachableStore: TrackerStore {
         #expect(!tokens.isEmpty && stored.count == 1 && !tokens.contains(stored[0]))
     }
 }
+
+/// #15 item 4: reading a session is not a database write on every request; the session is
+/// extended at most once a minute, and still expires.
+@Suite struct StoredSessionWriteBackTests {
+    @Test func aSessionIsWrittenBackOnlyWhenItsLastUseIsAMinuteOld() async throws {
+        let f = try WebFixture()
+        let store = StoredSessionStore(tracker: f.tracker, lifetime: 12 * 3600)
+        let start = Date(timeIntervalSince1970: 1_417_000_000)
+        let (token, _) = try await store.create(person: "p13", now: start)
+        let hash = StoredSessionStore.hash(token)
+
+        let soon = try #require(try await store.session(token, now: start.addingTimeInterval(59)))
+        #expect(soon.person == "p13")
+        #expect(try f.tracker.session(tokenHash: hash)?.lastUsed == start)
+        #expect(try f.tracker.session(tokenHash: hash)?.expires == start.addingTimeInterval(12 * 3600))
+
+        let later = start.addingTimeInterval(60)
+        let extended = try #require(try await store.session(token, now: later))
+        #expect(extended.expires == later.addingTimeInterval(12 * 3600))
+        #expect(try f.tracker.session(tokenHash: hash)?.lastUsed == later)
+        #expect(try f.tracker.session(tokenHash: hash)?.expires == later.addingTimeInterval(12 * 3600))
+
+        // Unused for its lifetime: gone, however often it was read within a minute before.
+        #expect(try await store.session(token, now: later.addingTimeInterval(12 * 3600)) == nil)
+        #expect(try f.tracker.session(tokenHash: hash) == nil)
+    }
+
+    @Test func aShortLifetimeRefreshesInAHundredthOfIt() async throws {
+        let f = try WebFixture()
+        let store = StoredSessionStore(tracker: f.tracker, lifetime: 100)
+        let start = Date(timeIntervalSince1970: 1_417_000_000)
+        let (token, _) = try await store.create(person: "p13", now: start)
+        for second in stride(from: 1.0, through: 150, by: 1) {
+            #expect(try await store.session(token, now: start.addingTimeInterval(second)) != nil, "\(second)")
+        }
+    }
+}

@@ -1,6 +1,7 @@
 /// A value a page template can show: what a view model's typed lookup (`PageLookup`, generated
-/// into `PageModels+Mustache.swift`) answers for a name, with no dynamic casts.
-enum PageValue {
+/// into `PageModels+Mustache.swift` and `WebViewModels+Mustache.swift`) answers for a name, with
+/// no dynamic casts.
+package enum PageValue {
     case text(String)
     case number(Int)
     case flag(Bool)
@@ -20,18 +21,18 @@ enum PageValue {
 }
 
 /// A view model whose fields a page template can look up by name.
-protocol PageLookup {
+package protocol PageLookup {
     func value(named name: String) -> PageValue
 }
 
 extension PageValue {
-    init(_ value: String) { self = .text(value) }
-    init(_ value: Int) { self = .number(value) }
-    init(_ value: Bool) { self = .flag(value) }
-    init(_ value: Double) { self = .text("\(value)") }
-    init(_ value: some PageLookup) { self = .object(value) }
-    init<Value>(_ value: Value?, _ wrap: (Value) -> PageValue) { self = value.map(wrap) ?? .missing }
-    init<Value>(_ values: [Value], _ wrap: (Value) -> PageValue) { self = .list(values.map(wrap)) }
+    package init(_ value: String) { self = .text(value) }
+    package init(_ value: Int) { self = .number(value) }
+    package init(_ value: Bool) { self = .flag(value) }
+    package init(_ value: Double) { self = .text("\(value)") }
+    package init(_ value: some PageLookup) { self = .object(value) }
+    package init<Value>(_ value: Value?, _ wrap: (Value) -> PageValue) { self = value.map(wrap) ?? .missing }
+    package init<Value>(_ values: [Value], _ wrap: (Value) -> PageValue) { self = .list(values.map(wrap)) }
 }
 
 /// A Mustache template compiled for the page models: the same output as swift-mustache for the

@@ -149,8 +149,8 @@ public struct TemplateSet: Sendable {
     }
 
     /// Renders a page model with the typed engine when the template allows (same bytes as
-    /// swift-mustache, several times faster), else as above.
-    func render<Model: PageLookup>(_ name: String, page model: Model) throws(Diagnostic) -> [UInt8] {
+    /// swift-mustache, several times faster), else as above. The web pages render this way too.
+    package func render<Model: PageLookup>(_ name: String, page model: Model) throws(Diagnostic) -> [UInt8] {
         guard names.contains(name) else { throw unknown(name) }
         if let template = compiled[name] { return template.render(model, partials: compiled) }
         return try render(name, model)

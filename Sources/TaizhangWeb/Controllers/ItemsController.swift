@@ -48,12 +48,10 @@ struct ItemsController: Sendable {
 
     /// The units in which a person may change at least one item.
     static func units(for person: Person, tracker: Tracker) -> [UnitPlan] {
-        tracker.plan.units.filter { unit in unit.items.contains { tracker.refusal(person: person, unit: unit, item: $0) == nil } }
-    }
-
-    static func sheetHref(_ configuration: WebConfiguration, _ entry: ItemEntry) -> String? {
-        let path = [entry.unit.folderName, entry.binder.folderName, entry.item.folderName, GeneratedName.itemSheet]
-        return (try? PackFiles(root: configuration.packRoot).resolve(path)) == nil ? nil : PackFiles.href(path)
+        if person.isPreparationTeam { return tracker.plan.units }
+        return tracker.plan.units.filter { unit in
+            unit.binders.contains { binder in binder.items.contains { tracker.mayChange(person: person, unit: unit, item: $0) } }
+        }
     }
 
     static func model(_ configuration: WebConfiguration, renderer: WebRenderer, person id: String, filter requested: ItemFilter, flash: String?) throws -> ItemsPage {
@@ -74,7 +72,7 @@ struct ItemsController: Sendable {
         let entries = try ItemEntries.read(configuration, units: shown).filter { filter.matches($0, groupName: groupName) }
         var rows: [ItemsPage.Row] = []
         for entry in entries {
-            let changeable = tracker.refusal(person: person, unit: entry.unit, item: entry.item) == nil
+            let changeable = tracker.mayChange(person: person, unit: entry.unit, item: entry.item)
             if !filter.all, !changeable { continue }
             let record = entry.record
             rows.append(
@@ -86,7 +84,7 @@ struct ItemsController: Sendable {
                     by: record?.by.map(renderer.personName), at: record?.at.map(ChinaTime.timestamp),
                     note: record?.note, present: entry.readiness.present, expected: entry.readiness.expected, flag: entry.readiness.flagText,
                     changeable: changeable, canUndo: changeable && entry.status != .notReviewed,
-                    detailHref: detailHref(unit: entry.unit.id, code: entry.code), sheetHref: sheetHref(configuration, entry)))
+                    detailHref: detailHref(unit: entry.unit.id, code: entry.code), sheetHref: entry.sheetHref))
         }
         let unitChoices = filter.all ? tracker.plan.units : mine
         let binders = (shown.first ?? tracker.plan.units.first)?.binders ?? []
@@ -142,9 +140,9 @@ struct ItemsController: Sendable {
             binder: entry.binder.category.code + " " + entry.binder.category.name,
             group: item.item.group.flatMap { tracker.workspace.street.group($0.id)?.label } ?? "",
             status: entry.status.chinese, flag: entry.readiness.flagText, present: entry.readiness.present, expected: entry.readiness.expected,
-            documents: documents, sheetHref: sheetHref(configuration, entry),
+            documents: documents, sheetHref: entry.sheetHref,
             folderHref: documents.isEmpty ? nil : PackFiles.href(folder, folder: true),
-            changeable: tracker.refusal(person: person, unit: unit, item: item) == nil,
+            changeable: tracker.mayChange(person: person, unit: unit, item: item),
             limit: PackController.size(configuration.uploads.maximumFileBytes))
     }
 

@@ -83,7 +83,7 @@ struct UploadController: Sendable {
             try tracker.logRefusal(by: person.id, unit: unit.id, subject: item.item.code, why: "上传被拒绝：" + why)
             throw Rejected(status: .forbidden, message: why)
         }
-        if item == nil, !unit.items.contains(where: { tracker.refusal(person: person, unit: unit, item: $0) == nil }) {
+        if item == nil, !unit.items.contains(where: { tracker.mayChange(person: person, unit: unit, item: $0) }) {
             try tracker.logRefusal(by: person.id, unit: unit.id, subject: "auto", why: "上传被拒绝：无权修改\(unit.name)的任何条目")
             throw Rejected(status: .forbidden, message: "您无权向\(unit.name)上传文件。")
         }

@@ -10,6 +10,8 @@ struct ItemEntry: Sendable {
     var item: ItemPlan
     var record: ItemRecord?
     var readiness: ItemReadiness
+    /// The link to the generated item sheet, when it is in the folder (and servable).
+    var sheetHref: String?
 
     var code: String { item.item.code }
     var status: ItemStatus { readiness.status }
@@ -29,19 +31,27 @@ struct ItemEntry: Sendable {
 }
 
 enum ItemEntries {
-    /// The entries of `units`, records read once, files counted per item folder.
+    /// The entries of `units`, records read once (only those units' when they are not all),
+    /// files counted per item folder (`PackInventory`).
     static func read(_ configuration: WebConfiguration, units: [UnitPlan]) throws -> [ItemEntry] {
-        let records = try configuration.tracker.webRecords()
+        let tracker = configuration.tracker
+        let records = try tracker.webRecords(units: units.count == tracker.plan.units.count ? nil : Set(units.map(\.id)))
         let paths = PackPaths(packRoot: configuration.packRoot)
+        let files = PackFiles(root: configuration.packRoot)
         var entries: [ItemEntry] = []
+        let sheetName = PackFiles.encode(GeneratedName.itemSheet)
         for unit in units {
             for binder in unit.binders {
+                let binderHref = PackFiles.href([unit.folderName, binder.folderName], folder: true)
                 for item in binder.items {
                     let record = records[ItemKey(unit: unit.id, item: item.item.code)]
-                    let present = FileInventory.userFiles(in: paths.itemRoot(unit, binder, item)).count
+                    let folder = configuration.inventory.folder(paths.itemRoot(unit, binder, item)) {
+                        (try? files.resolve([unit.folderName, binder.folderName, item.folderName, GeneratedName.itemSheet])) != nil
+                    }
                     let readiness = ItemReadiness(
-                        item: item.item, present: present, status: record?.status, note: record?.note, failedMock: record?.flagged ?? false)
-                    entries.append(ItemEntry(unit: unit, binder: binder, item: item, record: record, readiness: readiness))
+                        item: item.item, present: folder.files, status: record?.status, note: record?.note, failedMock: record?.flagged ?? false)
+                    let sheetHref = folder.hasSheet ? binderHref + PackFiles.encode(item.folderName) + "/" + sheetName : nil
+                    entries.append(ItemEntry(unit: unit, binder: binder, item: item, record: record, readiness: readiness, sheetHref: sheetHref))
                 }
             }
         }

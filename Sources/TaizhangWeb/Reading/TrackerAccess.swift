@@ -4,9 +4,9 @@ import TaizhangTracker
 /// Reads the web pages combine from `Tracker`'s public queries, in one place (`Tracker` is the only
 /// gateway to the store).
 extension Tracker {
-    /// All item records by unit and item.
-    func webRecords() throws -> [ItemKey: ItemRecord] {
-        Dictionary(try items().map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
+    /// The item records of `units` (all when nil) by unit and item.
+    func webRecords(units: Set<String>? = nil) throws -> [ItemKey: ItemRecord] {
+        Dictionary(try (units.map(items(units:)) ?? items()).map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
     }
 
     func webTasks() throws -> [TaskRecord] { try tasks() }

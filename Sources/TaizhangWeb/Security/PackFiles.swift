@@ -86,10 +86,31 @@ struct PackFiles: Sendable {
     }
 
     /// Percent-encodes everything but ASCII letters, digits and `-._~` (a URL path component
-    /// that is also valid in a Location header).
+    /// that is also valid in a Location header): each other UTF-8 byte as `%XX`, upper-case, as
+    /// `addingPercentEncoding` does, without going through Foundation (every row of the items
+    /// page has links).
     static func encode(_ name: String) -> String {
-        name.addingPercentEncoding(withAllowedCharacters: unreserved) ?? name
+        var name = name
+        return name.withUTF8 { bytes in
+            if bytes.allSatisfy(isUnreserved) { return String(decoding: bytes, as: UTF8.self) }
+            let hex = Array("0123456789ABCDEF".utf8)
+            var out: [UInt8] = []
+            out.reserveCapacity(bytes.count * 3)
+            for byte in bytes {
+                if isUnreserved(byte) {
+                    out.append(byte)
+                } else {
+                    out += [0x25, hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]]
+                }
+            }
+            return String(decoding: out, as: UTF8.self)
+        }
     }
 
-    private static let unreserved = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+    private static func isUnreserved(_ byte: UInt8) -> Bool {
+        switch byte {
+        case 0x41...0x5A, 0x61...0x7A, 0x30...0x39, 0x2D, 0x2E, 0x5F, 0x7E: true
+        default: false
+        }
+    }
 }

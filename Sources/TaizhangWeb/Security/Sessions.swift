@@ -91,12 +91,18 @@ public actor InMemorySessionStore: WebSessionStore {
 /// Sessions in the tracker store (SQLite file or PostgreSQL): a restart of `serve`, or a second
 /// `serve` on the same database, keeps people signed in. The store holds only the SHA-256 of
 /// each token. Same lifetime and bounds as `InMemorySessionStore`; the database work runs off
-/// the async executor (`Blocking`).
+/// the async executor (`Blocking`). Every request reads its session from the store (a sign-out
+/// elsewhere takes effect at once); it writes only to extend it, at most once a minute.
 public struct StoredSessionStore: WebSessionStore {
     private let tracker: Tracker
     private let lifetime: TimeInterval
     private let capacity: Int
     private let perPerson: Int
+
+    /// A session is extended (written back) only when its stored last use is at least this old:
+    /// a minute, or a hundredth of a short lifetime. It may then end up to this much earlier
+    /// than 12 hours after the very last request.
+    var refreshInterval: TimeInterval { min(60, lifetime / 100) }
 
     public init(tracker: Tracker, lifetime: TimeInterval = 12 * 3600, capacity: Int = 1_000, perPerson: Int = 20) {
         self.tracker = tracker
@@ -131,6 +137,7 @@ public struct StoredSessionStore: WebSessionStore {
 
     public func session(_ token: String, now: Date) async throws -> WebSession? {
         let (tracker, lifetime) = (tracker, lifetime)
+        let refresh = refreshInterval
         return try await Blocking.run { () -> WebSession? in
             let hash = Self.hash(token)
             guard var stored = try tracker.session(tokenHash: hash) else { return nil }
@@ -138,9 +145,13 @@ public struct StoredSessionStore: WebSessionStore {
                 try tracker.removeSessions(tokenHashes: [hash])
                 return nil
             }
-            stored.expires = now.addingTimeInterval(lifetime)
-            stored.lastUsed = now
-            try tracker.saveSession(stored)
+            // Extending the session is a database write (a transaction of its own, waiting for the
+            // write lock behind the ticks); once a minute is enough for a 12-hour lifetime.
+            if now.timeIntervalSince(stored.lastUsed) >= refresh {
+                stored.expires = now.addingTimeInterval(lifetime)
+                stored.lastUsed = now
+                try tracker.saveSession(stored)
+            }
             return WebSession(person: stored.person, csrf: stored.csrf, expires: stored.expires, lastUsed: stored.lastUsed)
         }
     }

@@ -12,7 +12,9 @@ struct WebRenderer: Sendable {
     /// On a district's sign-in page: each street's own sign-in page.
     var signInLinks: [DistrictPage.Link] = []
 
-    func page<Body: Sendable>(
+    /// Rendered by the typed engine (`PageTemplate`) unless someone edited the template to use a
+    /// tag only swift-mustache knows; the bytes are the same either way.
+    func page<Body: Sendable & PageLookup>(
         _ template: String, title: String, _ body: Body, session: WebSession?,
         status: HTTPResponse.Status = .ok
     ) -> Response {
@@ -20,7 +22,7 @@ struct WebRenderer: Sendable {
         let model = WebPage(title: title, streetName: street.name, year: street.year, viewer: viewer, body: body)
         var bytes: [UInt8]
         do {
-            bytes = try templates.render(template, model)
+            bytes = try templates.render(template, page: model)
             if !prefix.isEmpty { bytes = Self.prefixingLinks(bytes, prefix) }
         } catch {
             // `serve` checks every web template at start-up, so this is a defect, not bad input.

@@ -1,0 +1,105 @@
+import Foundation
+import Synchronization
+import TaizhangCore
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// What the web pages show of each item folder — the user's files, counted as
+/// `FileInventory.userFiles` counts them, and whether the generated sheet is there — kept
+/// between requests: listing every folder of a unit on every reload of the items page was most
+/// of its file-system work.
+///
+/// A folder's entry is used only while the folder and each folder below it still has the
+/// identity and the modification and change times it had when it was listed (one `lstat`
+/// each): adding, removing or renaming anything in them, by the web upload or by anyone
+/// working in the pack directly, changes those times. File systems stamp times from a coarse
+/// clock, so a change in the same clock tick as the listing might leave them unchanged: a
+/// folder changed less than `settle` seconds before its listing is listed again next time.
+final class PackInventory: Sendable {
+    struct Folder: Sendable, Equatable {
+        /// The user's files (sub-folders included).
+        var files: Int
+        /// Whether the item sheet (`00 说明.html`) is there and servable.
+        var hasSheet: Bool
+    }
+
+    private struct Stamp: Sendable, Equatable {
+        var path: String
+        var device: UInt64 = 0
+        var inode: UInt64 = 0
+        var mode: UInt32 = 0
+        var modified = timespec()
+        var changed = timespec()
+
+        /// The folder's state now (all zero when it is missing).
+        init(_ path: String) {
+            self.path = path
+            var info = stat()
+            guard lstat(path, &info) == 0 else { return }
+            device = UInt64(info.st_dev)
+            inode = UInt64(info.st_ino)
+            mode = UInt32(info.st_mode)
+            modified = info.st_mtim
+            changed = info.st_ctim
+        }
+
+        var isFolder: Bool { mode & UInt32(S_IFMT) == UInt32(S_IFDIR) }
+
+        func isBefore(_ limit: Double) -> Bool { Self.seconds(modified) < limit && Self.seconds(changed) < limit }
+
+        static func seconds(_ time: timespec) -> Double { Double(time.tv_sec) + Double(time.tv_nsec) / 1_000_000_000 }
+
+        static func == (a: Stamp, b: Stamp) -> Bool {
+            a.path == b.path && a.device == b.device && a.inode == b.inode && a.mode == b.mode
+                && a.modified.tv_sec == b.modified.tv_sec && a.modified.tv_nsec == b.modified.tv_nsec
+                && a.changed.tv_sec == b.changed.tv_sec && a.changed.tv_nsec == b.changed.tv_nsec
+        }
+    }
+
+    private struct Entry: Sendable {
+        var stamps: [Stamp]
+        var folder: Folder
+    }
+
+    /// Seconds a folder's times must lie in the past before its listing is kept (tests use 0).
+    let settle: Double
+    private let entries = Mutex<[String: Entry]>([:])
+    private let listed = Atomic<Int>(0)
+
+    init(settle: Double = 2) {
+        self.settle = settle
+    }
+
+    /// How many times a folder was listed rather than taken from the cache (tests).
+    var listings: Int { listed.load(ordering: .relaxed) }
+
+    /// The item folder at `path` (absolute); `sheet` says whether its sheet is servable.
+    func folder(_ path: String, sheet: () -> Bool) -> Folder {
+        if let entry = entries.withLock({ $0[path] }), entry.stamps.allSatisfy({ Stamp($0.path) == $0 }) {
+            return entry.folder
+        }
+        // Stamps first, listing second: a change in between shows in the stamps next time.
+        listed.add(1, ordering: .relaxed)
+        let limit = Date().timeIntervalSince1970 - settle
+        var stamps: [Stamp] = []
+        Self.stamp(path, into: &stamps)
+        let folder = Folder(files: FileInventory.userFiles(in: path).count, hasSheet: sheet())
+        let settled = stamps.allSatisfy { $0.isBefore(limit) }
+        entries.withLock { $0[path] = settled ? Entry(stamps: stamps, folder: folder) : nil }
+        return folder
+    }
+
+    /// The folder and every folder below it, as `FileInventory.userFiles` walks them (symbolic
+    /// links are stamped, not followed).
+    private static func stamp(_ path: String, into stamps: inout [Stamp]) {
+        let current = Stamp(path)
+        stamps.append(current)
+        guard current.isFolder, let names = try? FileManager.default.contentsOfDirectory(atPath: path) else { return }
+        for name in names.sorted() where !FileInventory.isNoise(name) {
+            var info = stat()
+            if lstat(path + "/" + name, &info) == 0, info.st_mode & S_IFMT == S_IFDIR { stamp(path + "/" + name, into: &stamps) }
+        }
+    }
+}
