@@ -95,7 +95,13 @@ run() {
   done
   if [ -n "${connections:-}" ]; then
     sleep 5
-    echo "$label: $(psql -h 127.0.0.1 -p "$pgport" -U postgres -Atc "$connections" district) PostgreSQL connections open after 5 s"
+    local open
+    open=$(psql -h 127.0.0.1 -p "$pgport" -U postgres -Atc "$connections" district)
+    echo "$label: $open PostgreSQL connections open after 5 s (at most $((16 * ${#ports[@]})): 16 per instance)"
+    if [ "$open" -gt $((16 * ${#ports[@]})) ]; then
+      echo "$label: TOO MANY CONNECTIONS: one pool per process holds at most 16"
+      failed=1
+    fi
   fi
   for pid in "${pids[@]}"; do wait "$pid"; done
   python3 - "$label" "$work" "$i" <<'PY'
@@ -145,7 +151,9 @@ check() { # LABEL EVENTS
 
 echo "district: $streets streets × $communities communities, $clients clients, $duration per run ($(nproc) cores)"
 
-# PostgreSQL: a throwaway cluster on loopback, as in .ci/run.
+# PostgreSQL: a throwaway cluster on loopback, as in .ci/run, with the server's default
+# max_connections (100): each serve --district holds one pool of at most 16 connections for all
+# its streets.
 if [ -n "$pgbin" ]; then
   mkdir -p "$work/pg"
   if [ "$(id -u)" = 0 ]; then chown postgres "$work/pg"; chmod 755 "$work"; pgas=(runuser -u postgres --); fi
@@ -154,7 +162,7 @@ if [ -n "$pgbin" ]; then
   for _ in 1 2 3 4 5; do
     port=$((55432 + RANDOM % 5000))
     if "${pgas[@]}" "$pgbin/pg_ctl" -D "$work/pg/data" -l "$work/pg/server.log" -w \
-         -o "-c listen_addresses=127.0.0.1 -p $port -k $work/pg -c max_connections=400 -c fsync=on" start >/dev/null 2>&1; then
+         -o "-c listen_addresses=127.0.0.1 -p $port -k $work/pg -c fsync=on" start >/dev/null 2>&1; then
       pgport=$port; break
     fi
   done
@@ -165,7 +173,7 @@ if [ -n "$pgbin" ]; then
   p1=$((20000 + RANDOM % 10000)); p2=$((p1 + 1))
   start "$p1" --db "$db"
   start "$p2" --db "$db"
-  connections="select count(*) from pg_stat_activity where datname = 'district'"
+  connections="select count(*) from pg_stat_activity where datname = 'district' and application_name like 'taizhang/%'"
   run "PostgreSQL, 2 instances" "$p1" "$p2"
   connections=""
   stop_servers

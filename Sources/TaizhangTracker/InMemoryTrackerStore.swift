@@ -16,6 +16,7 @@ public final class InMemoryTrackerStore: TrackerStore {
         var measures: [ItemKey: MockMeasure] = [:]
         var accounts: [String: String] = [:]
         var sessions: [String: StoredSession] = [:]
+        var signInCounters: [String: SignInCounter] = [:]
 
         /// Appends an event with the next id (ids only grow, like the databases' keys).
         mutating func append(_ event: TrackerEvent) -> TrackerEvent {
@@ -161,4 +162,29 @@ public final class InMemoryTrackerStore: TrackerStore {
     }
 
     public func sessions() throws -> [StoredSession] { state.withLock { Array($0.sessions.values) } }
+
+    public func signInCounters(keys: [String]) throws -> [SignInCounter] {
+        state.withLock { state in keys.compactMap { state.signInCounters[$0] } }
+    }
+
+    public func recordSignInFailure(keys: [String], at: Date, forgetAfter: TimeInterval, capacity: Int) throws {
+        state.withLock { state in
+            let forgotten = at.addingTimeInterval(-forgetAfter)
+            for key in keys {
+                let live = state.signInCounters[key].flatMap { $0.last > forgotten ? $0 : nil }
+                state.signInCounters[key] = SignInCounter(key: key, failures: (live?.failures ?? 0) + 1, last: at)
+            }
+            state.signInCounters = state.signInCounters.filter { $0.value.last > forgotten }
+            let others = state.signInCounters.values.filter { !keys.contains($0.key) }.sorted { ($0.last, $0.key) < ($1.last, $1.key) }
+            for counter in others.prefix(max(0, state.signInCounters.count - capacity)) { state.signInCounters[counter.key] = nil }
+        }
+    }
+
+    public func removeSignInCounters(keys: [String]) throws {
+        state.withLock { state in
+            for key in keys { state.signInCounters[key] = nil }
+        }
+    }
+
+    public func signInCounterCount() throws -> Int { state.withLock { $0.signInCounters.count } }
 }

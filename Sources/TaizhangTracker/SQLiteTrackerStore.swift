@@ -337,6 +337,14 @@ public final class SQLiteTrackerStore: TrackerStore {
                 t.column("lastUsed", .datetime).notNull()
             }
         }
+        migrator.registerMigration("v6: sign-in throttle") { db in
+            try db.create(table: "signInThrottle") { t in
+                t.primaryKey("key", .text)
+                t.column("failures", .integer).notNull()
+                t.column("last", .datetime).notNull()
+            }
+            try db.create(index: "signInThrottle_last", on: "signInThrottle", columns: ["last"])
+        }
         return migrator
     }()
 
@@ -642,6 +650,43 @@ public final class SQLiteTrackerStore: TrackerStore {
 
     public func tasks() throws -> [TaskRecord] {
         try pool.read { db in try TaskRow.order(Column("id")).fetchAll(db).map(\.record) }
+    }
+
+    public func signInCounters(keys: [String]) throws -> [SignInCounter] {
+        try pool.read { db in
+            try SQLRequest<Row>(literal: "SELECT key, failures, last FROM signInThrottle WHERE key IN \(keys)").fetchAll(db).map {
+                SignInCounter(key: $0["key"], failures: $0["failures"], last: $0["last"])
+            }
+        }
+    }
+
+    public func recordSignInFailure(keys: [String], at: Date, forgetAfter: TimeInterval, capacity: Int) throws {
+        let forgotten = at.addingTimeInterval(-forgetAfter)
+        try write { db in
+            for key in keys {
+                try db.execute(
+                    literal: """
+                        INSERT INTO signInThrottle (key, failures, last) VALUES (\(key), 1, \(at))
+                        ON CONFLICT(key) DO UPDATE SET failures = CASE WHEN last > \(forgotten) THEN failures + 1 ELSE 1 END, last = excluded.last
+                        """)
+            }
+            // Pruned on every write: forgotten counters, then the least recently failed beyond the capacity.
+            try db.execute(literal: "DELETE FROM signInThrottle WHERE last <= \(forgotten)")
+            try db.execute(
+                literal: """
+                    DELETE FROM signInThrottle WHERE key IN (
+                      SELECT key FROM signInThrottle WHERE key NOT IN \(keys) ORDER BY last, key
+                      LIMIT max(0, (SELECT count(*) FROM signInThrottle) - \(capacity)))
+                    """)
+        }
+    }
+
+    public func removeSignInCounters(keys: [String]) throws {
+        try write { db in try db.execute(literal: "DELETE FROM signInThrottle WHERE key IN \(keys)") }
+    }
+
+    public func signInCounterCount() throws -> Int {
+        try pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM signInThrottle") ?? 0 }
     }
 
     public func setTask(_ id: String, state: TaskState, actor: String, at: Date, note: String?) throws -> TrackerEvent? {

@@ -255,6 +255,18 @@ extension Tracker {
 
     public func sessions() throws -> [StoredSession] { try store.sessions() }
 
+    // Sign-in throttle counters (the web's `StoredSignInThrottle` keeps the policy; the store the counts).
+
+    public func signInCounters(keys: [String]) throws -> [SignInCounter] { try store.signInCounters(keys: keys) }
+
+    public func recordSignInFailure(keys: [String], at: Date, forgetAfter: TimeInterval, capacity: Int) throws {
+        try store.recordSignInFailure(keys: keys, at: at, forgetAfter: forgetAfter, capacity: max(capacity, keys.count))
+    }
+
+    public func removeSignInCounters(keys: [String]) throws { try store.removeSignInCounters(keys: keys) }
+
+    public func signInCounterCount() throws -> Int { try store.signInCounterCount() }
+
     // Writes for the tracker's own rule code (scans filing items, mock inspections).
 
     func update(_ key: ItemKey, _ decide: (ItemRecord?) throws -> ItemChange?) throws -> TrackerEvent? {

@@ -204,6 +204,22 @@ public struct StoredSession: Sendable, Equatable {
     }
 }
 
+/// One sign-in failure counter of the web's throttle: failures of an address (over all accounts),
+/// or of an address and one account together, and when the last one happened. The web's
+/// `SignInThrottle` names the counters (`key`) and keeps the policy; the store keeps the counts,
+/// so that a restart of `serve`, or a second `serve` on the same database, keeps the back-off.
+public struct SignInCounter: Sendable, Equatable {
+    public var key: String
+    public var failures: Int
+    public var last: Date
+
+    public init(key: String, failures: Int, last: Date) {
+        self.key = key
+        self.failures = failures
+        self.last = last
+    }
+}
+
 /// Where the tracker keeps its data. SQLite through GRDB is the embedded default;
 /// `PostgresTrackerStore` serves a district's streets from one database and
 /// `InMemoryTrackerStore` is the test double. Nothing outside a store's own file knows SQL,
@@ -264,6 +280,17 @@ public protocol TrackerStore: Sendable {
     func removeSessions(tokenHashes: [String]) throws
     /// All sessions held (expired ones too, until removed), for the bounds.
     func sessions() throws -> [StoredSession]
+
+    /// The sign-in failure counters with these keys (forgotten ones too, until removed).
+    func signInCounters(keys: [String]) throws -> [SignInCounter]
+    /// In one transaction: one more failure for each key at `at` (a counter whose last failure
+    /// is `forgetAfter` or more before `at` starts again at 1); then counters that old are
+    /// removed, and beyond `capacity` counters the least recently failed go (never the keys
+    /// just counted). So the table never grows beyond `capacity`, whatever the traffic.
+    func recordSignInFailure(keys: [String], at: Date, forgetAfter: TimeInterval, capacity: Int) throws
+    func removeSignInCounters(keys: [String]) throws
+    /// How many counters are held, for the bounds.
+    func signInCounterCount() throws -> Int
 }
 
 extension TrackerStore {

@@ -28,7 +28,7 @@ public struct WebConfiguration: Sendable {
     public init(
         tracker: Tracker, templates: TemplateSet, packRoot: String,
         sessions: any WebSessionStore = InMemorySessionStore(),
-        throttle: any SignInThrottle = InMemorySignInThrottle(),
+        throttle: (any SignInThrottle)? = nil,
         clientAddress: ClientAddress = .socket,
         uploads: UploadLimits = UploadLimits(),
         chromium: @escaping @Sendable () -> Chromium? = { Chromium.find() }
@@ -37,7 +37,8 @@ public struct WebConfiguration: Sendable {
         self.templates = templates
         self.packRoot = packRoot
         self.sessions = sessions
-        self.throttle = throttle
+        // In the tracker's store unless a test passes another: restarts and other instances share it.
+        self.throttle = throttle ?? StoredSignInThrottle(tracker: tracker)
         self.clientAddress = clientAddress
         self.uploads = uploads
         self.chromium = chromium

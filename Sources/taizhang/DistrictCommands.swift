@@ -29,12 +29,16 @@ struct DistrictSetup {
     }
 
     /// The district's own tracker: `.taizhang/district.sqlite` next to the district file, or
-    /// the district's key on the PostgreSQL database that `--db` names.
-    static func accounts(_ district: District, tracking: TrackerOptions) throws -> Tracker {
+    /// the district's key on the PostgreSQL database that `--db` names (on `pool` when given).
+    static func accounts(_ district: District, tracking: TrackerOptions, pool: PostgresConnectionPool? = nil) throws -> Tracker {
         try requirePostgresOrNothing(tracking)
         let workspace = district.accountsWorkspace
         if let database = tracking.database, tracking.isPostgres {
-            let store = try tracking.perform { try PostgresTrackerStore(url: database, scope: .init(street: district.storeKey, year: 0)) }
+            let scope = PostgresTrackerStore.Scope(street: district.storeKey, year: 0)
+            let store = try tracking.perform {
+                if let pool { return try PostgresTrackerStore(pool: pool, scope: scope) }
+                return try PostgresTrackerStore(url: database, scope: scope)
+            }
             return Tracker(workspace: workspace, store: store, now: tracking.clock)
         }
         try FileManager.default.createDirectory(atPath: (district.databasePath as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
@@ -54,10 +58,17 @@ struct DistrictSetup {
     }
 
     /// Loads the district and every street. Each street keeps its SQLite file in its
-    /// workspace, or its (street, year) key on the one PostgreSQL database of `--db`.
+    /// workspace, or its (street, year) key on the one PostgreSQL database of `--db`; there the
+    /// streets and the district share one pool of connections (`PostgresConnectionPool`), so the
+    /// process holds at most `PostgresConnectionPool.defaultMaximumConnections` however many
+    /// streets it serves.
     static func load(_ file: String, tracking: TrackerOptions) throws -> DistrictSetup {
         try requirePostgresOrNothing(tracking)
         let district = try district(file)
+        var pool: PostgresConnectionPool?
+        if let database = tracking.database, tracking.isPostgres {
+            pool = try tracking.perform { try PostgresConnectionPool(url: database, applicationName: "taizhang/" + district.storeKey) }
+        }
         var workspaces: [Workspace] = []
         var streets: [Tracker] = []
         for entry in district.streets {
@@ -65,7 +76,7 @@ struct DistrictSetup {
             options.db = tracking.db
             options.today = tracking.today
             let loaded = try options.workspace.load()
-            let store = try options.openStore(for: loaded)
+            let store = try options.openStore(for: loaded, pool: pool)
             let tracker = Tracker(workspace: district.serving(loaded), store: store, now: tracking.clock)
             try options.perform { try tracker.seedTasks() }
             workspaces.append(loaded)
@@ -74,7 +85,7 @@ struct DistrictSetup {
         let diagnostics = DiagnosticsEngine(root: district.folder)
         diagnostics.emit(district.check(streets: workspaces))
         try diagnostics.exitIfFailed(summary: diagnostics.failed)
-        return DistrictSetup(district: district, accounts: try accounts(district, tracking: tracking), streets: streets)
+        return DistrictSetup(district: district, accounts: try accounts(district, tracking: tracking, pool: pool), streets: streets)
     }
 }
 

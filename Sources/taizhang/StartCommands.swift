@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import TaizhangCore
 import TaizhangDiagnostics
+import TaizhangTracker
 
 extension WorkspaceStarter.Content: EnumerableFlag {
     public static func help(for value: Self) -> ArgumentHelp? {
@@ -72,7 +73,8 @@ extension Taizhang {
                 date in the checklists on to the new year (editing only those attribute values, so comments and layout stay), \
                 and year numbers of the statistical year in names and titles (2014年… → 2015年…). Catalogue, people, \
                 groups and tasks stay. Last year's tracker database and pack are moved to archive/<year>/ (never \
-                deleted). Stop taizhang serve first. What needs a human look is printed as warnings.
+                deleted); a PostgreSQL tracker (--db postgres://…) keeps each year apart itself and is left as it is. \
+                Stop taizhang serve first. What needs a human look is printed as warnings.
                 """)
 
         @OptionGroup var options: TrackerOptions
@@ -94,8 +96,10 @@ extension Taizhang {
                 throw diagnostics.fail("new-year.invalid", "next year's checklists would not validate; nothing was changed")
             }
             let plan = PackPlanner(workspace: workspace).plan()
+            // A PostgreSQL tracker keeps each (street, year) apart: nothing of it to archive.
             let archive = YearArchive(
-                root: root, year: rollover.oldYear, pack: pack.paths(options.workspace, plan: plan).packRoot, database: options.databasePath)
+                root: root, year: rollover.oldYear, pack: pack.paths(options.workspace, plan: plan).packRoot,
+                database: options.isPostgres ? nil : options.databasePath)
             try diagnostics.check { () throws(Diagnostic) in try archive.check() }
             if !dryRun {
                 let prepared = try diagnostics.check { () throws(Diagnostic) in try rollover.prepareFiles() }
@@ -117,6 +121,12 @@ extension Taizhang {
             for change in rollover.changes { Console.out(change.rendered(relativeTo: root)) }
             for move in archive.moves {
                 Console.out("archive: \(Diagnostic.displayPath(move.from, relativeTo: root)) → \(Diagnostic.displayPath(move.to, relativeTo: root))")
+            }
+            if let server = options.database, options.isPostgres {
+                let street = workspace.street.id
+                Console.out(
+                    "tracker: \(PostgresTrackerStore.displayAddress(server)) keeps \(rollover.oldYear)'s records under (\(street), \(rollover.oldYear)); "
+                        + "\(rollover.newYear) starts empty under (\(street), \(rollover.newYear)), beside them; nothing is archived there")
             }
             diagnostics.emit(rollover.findings)
             let verb = dryRun ? "would move" : "moved"

@@ -15,4 +15,20 @@ struct Taizhang: AsyncParsableCommand {
             Export.self, Import.self, Pack.self,
         ]
     )
+
+    /// ArgumentParser's `main`, except that a tracker store's error that no command caught (a
+    /// read-only command losing its PostgreSQL server midway) ends as everywhere else, with its
+    /// diagnostic and exit code, not with a generic "Error:".
+    static func main() async {
+        do {
+            var command = try await asyncParseAsRoot()
+            if var command = command as? AsyncParsableCommand {
+                try await command.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: TrackerOptions.storeFailure(error, root: nil) ?? error)
+        }
+    }
 }

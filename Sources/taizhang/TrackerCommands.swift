@@ -41,11 +41,13 @@ struct TrackerOptions: ParsableArguments {
     /// Opens the tracker's store: the SQLite file, or the workspace's street and year on a
     /// PostgreSQL server. A damaged or foreign file is a diagnostic and exit 65; a server that
     /// cannot be reached exits 69. With `readOnly`, an SQLite file the user may not write is
-    /// opened for reading only.
-    func openStore(for loaded: Workspace, readOnly: Bool = false) throws -> any TrackerStore {
+    /// opened for reading only. `pool`: PostgreSQL connections shared with the process's other
+    /// stores (`serve --district`); without one the store has its own.
+    func openStore(for loaded: Workspace, readOnly: Bool = false, pool: PostgresConnectionPool? = nil) throws -> any TrackerStore {
         let diagnostics = DiagnosticsEngine(root: workspace.root)
         if let database, isPostgres {
             let scope = PostgresTrackerStore.Scope(street: loaded.street.id, year: loaded.street.year)
+            if let pool { return try perform { try PostgresTrackerStore(pool: pool, scope: scope) } }
             return try perform { try PostgresTrackerStore(url: database, scope: scope) }
         }
         do {
@@ -86,12 +88,25 @@ struct TrackerOptions: ParsableArguments {
             // Only on this error path: the workspace again, for the ids nearest an unknown one.
             let known = WorkspaceLoader(root: workspace.root).load().workspace
             throw DiagnosticsEngine(root: workspace.root).fail(failure.diagnostic(nearestIn: known))
-        } catch let error as PostgresTrackerStore.Unavailable {
-            throw DiagnosticsEngine(root: workspace.root).fail(.error("tracker.unavailable", error.description), exit: .unavailable)
-        } catch let error as PostgresTrackerStore.OpenError {
-            throw DiagnosticsEngine(root: workspace.root).fail(.error("tracker.database", error.description))
-        } catch let error as PostgresTrackerStore.QueryError {
-            throw DiagnosticsEngine(root: workspace.root).fail(.error("tracker.database", error.description))
+        } catch {
+            throw Self.storeFailure(error, root: workspace.root) ?? error
+        }
+    }
+
+    /// A tracker store's error as its diagnostic, printed, and the exit code to end with: a
+    /// server that cannot be reached (or went away midway) exits 69 `[tracker.unavailable]`, a
+    /// database that cannot be used 65 `[tracker.database]`. Nil for any other error. Used by
+    /// `perform` and, for the reads no command wraps (a report, an export), by `Taizhang.main`.
+    static func storeFailure(_ error: any Error, root: String?) -> ExitCode? {
+        switch error {
+        case let error as PostgresTrackerStore.Unavailable:
+            DiagnosticsEngine(root: root).fail(.error("tracker.unavailable", error.description), exit: .unavailable)
+        case let error as PostgresTrackerStore.OpenError:
+            DiagnosticsEngine(root: root).fail(.error("tracker.database", error.description))
+        case let error as PostgresTrackerStore.QueryError:
+            DiagnosticsEngine(root: root).fail(.error("tracker.database", error.description))
+        default:
+            nil
         }
     }
 }

@@ -157,5 +157,15 @@ import Testing
         let eastLog = try CLI.run(["log", "--workspace", district.path + "/streets/donghu", "--format", "json"] + database)
         #expect(!eastLog.stdout.contains("\"kind\" : \"item\""))
         #expect(try curl(["-b", office, first + "/"]).contains(">1 / "))
+        if database.count == 2, Psql.path != nil {
+            // One pool per process for all streets and the district, named after the district:
+            // at most PostgresConnectionPool.defaultMaximumConnections (16) per instance, none per street.
+            let server = database[1]
+            let district = try Psql.query(server, "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'taizhang/district:luohu\(suffix)'")
+            #expect((Int(district) ?? 0) >= instances && (Int(district) ?? 0) <= 16 * instances, "\(district) connections")
+            let streets = try Psql.query(
+                server, "SELECT count(*) FROM pg_stat_activity WHERE application_name LIKE 'taizhang/\(east)/%' OR application_name LIKE 'taizhang/\(west)/%'")
+            #expect(streets == "0", "no street has a pool of its own")
+        }
     }
 }

@@ -60,6 +60,22 @@ import Testing
         #expect(yearOnExample.status == 64)
     }
 
+    /// On PostgreSQL the (street, year) key keeps the years apart: `new-year` says so, and
+    /// archives no database (it looked for a file named like the address before, silently).
+    @Test func newYearOnPostgreSQLSaysTheServerKeepsTheYearsApart() throws {
+        let temporary = try TemporaryDirectory("new-year-postgres")
+        let ws = temporary.path + "/ws"
+        #expect(try CLI.run(["init", ws], in: temporary.path).status == 0)
+        let server = "postgres://taizhang:secret@127.0.0.1:1/district?sslmode=require"
+        let result = try CLI.run(["new-year", "--year", "2015", "--dry-run", "--workspace", ws, "--db", server], in: temporary.path)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(
+            result.stdout.contains(
+                "tracker: postgres://taizhang@127.0.0.1:1/district keeps 2014's records under (donghu, 2014); "
+                    + "2015 starts empty under (donghu, 2015), beside them; nothing is archived there\n"), "\(result.stdout)")
+        #expect(!result.stdout.contains("archive: .taizhang") && !result.stdout.contains("secret"))
+    }
+
     /// The example, with a tracker database and a pack, rolled on to 2015.
     @Test func newYearRollsTheDatesKeepsTheRestAndArchivesLastYear() throws {
         let temporary = try TemporaryDirectory("new-year")

@@ -13,6 +13,7 @@ import Testing
         #expect(
             try f.store.appliedMigrations() == [
                 "v1: items, events, tasks", "v2: web accounts", "v3: evidence scans", "v4: mock cases and rates", "v5: web sessions",
+                "v6: sign-in throttle",
             ])
         // Opening again migrates nothing twice.
         #expect(try f.secondStore().appliedMigrations() == f.store.appliedMigrations())
@@ -60,6 +61,38 @@ import Testing
         #expect(try other.session(tokenHash: "ab12") == nil && other.sessions().isEmpty)
     }
 
+    /// The sign-in throttle's counters: what one process counts, another reads; a counter last
+    /// failed `forgetAfter` ago starts again; forgotten and surplus counters are pruned on write.
+    @Test(arguments: Backend.available) func signInCountersAreSharedRestartAndStayBounded(_ backend: Backend) throws {
+        let f = try TrackerFixture(backend)
+        let other = Tracker(workspace: f.workspace, store: try f.secondStore())
+        let t0 = f.clock, forget: TimeInterval = 900
+        func counters(_ tracker: Tracker, _ keys: [String]) throws -> [String: SignInCounter] {
+            Dictionary(uniqueKeysWithValues: try tracker.signInCounters(keys: keys).map { ($0.key, $0) })
+        }
+        for n in 0..<3 {
+            try (n % 2 == 0 ? f.tracker : other).recordSignInFailure(keys: ["pair", "address"], at: t0.addingTimeInterval(Double(n)), forgetAfter: forget, capacity: 10)
+        }
+        var seen = try counters(other, ["pair", "address", "unknown"])
+        #expect(seen["pair"] == SignInCounter(key: "pair", failures: 3, last: t0.addingTimeInterval(2)))
+        #expect(seen["address"]?.failures == 3 && seen.count == 2)
+        // Forgotten: the next failure counts from 1 again.
+        try other.recordSignInFailure(keys: ["pair"], at: t0.addingTimeInterval(2 + forget), forgetAfter: forget, capacity: 10)
+        seen = try counters(f.tracker, ["pair", "address"])
+        #expect(seen["pair"]?.failures == 1)
+        #expect(seen["address"] == nil, "the forgotten address counter was pruned by that write")
+        // Bounded: the least recently failed go first, never the keys just counted.
+        let later = t0.addingTimeInterval(3 + forget)
+        for n in 0..<12 {
+            try f.tracker.recordSignInFailure(keys: ["k\(n)"], at: later.addingTimeInterval(Double(n)), forgetAfter: forget, capacity: 5)
+        }
+        #expect(try other.signInCounterCount() == 5)
+        #expect(try counters(other, (0..<12).map { "k\($0)" }).keys.sorted() == ["k10", "k11", "k7", "k8", "k9"])
+        try other.removeSignInCounters(keys: ["k11", "k9", "unknown"])
+        #expect(try f.tracker.signInCounterCount() == 3)
+        #expect(try f.tracker.signInCounters(keys: []).isEmpty)
+    }
+
     /// Two processes (two stores on the same data) tick different items at the same time:
     /// every tick lands and the audit trail has one event per tick.
     @Test(arguments: Backend.available) func twoWritersAtOnceLoseNothing(_ backend: Backend) throws {
@@ -93,6 +126,16 @@ struct PostgresStoreTests {
         #expect(try f.tracker.events().count == 1)
     }
 
+    /// TLS is asked for with `sslmode` in the address; the test server offers none, which is
+    /// a clear error, not a plain-text connection.
+    @Test func sslmodeRequireAgainstAServerWithoutTLSIsAClearError() throws {
+        let server = try Backend.server()
+        let error = #expect(throws: PostgresTrackerStore.OpenError.self) {
+            _ = try PostgresTrackerStore(url: server + "?sslmode=require", scope: .init(street: "tls", year: 2014), patience: 3)
+        }
+        #expect(error?.message.hasPrefix("the server does not offer TLS, which sslmode=require demands") == true, "\(String(describing: error))")
+    }
+
     @Test func streetsAndYearsAreKeptApartInOneDatabase() throws {
         let f = try TrackerFixture(.postgres)
         try f.tracker.tick(item: "01.06", unit: "wutongshan", by: "p13")
@@ -111,6 +154,17 @@ struct PostgresStoreTests {
 
 /// Needs no server: nothing listens on port 1.
 @Suite struct PostgresUnreachableTests {
+    @Test(arguments: ["sslmode=on", "sslmode=verify-full&sslrootcert=/nonexistent/ca.pem", "connect_timeout=5"])
+    func aWrongTLSSettingIsRefusedBeforeConnecting(_ settings: String) throws {
+        let error = #expect(throws: PostgresTrackerStore.OpenError.self) {
+            _ = try PostgresTrackerStore(url: "postgres://postgres@127.0.0.1:1/none?" + settings, scope: .init(street: "x", year: 2014), patience: 3)
+        }
+        #expect(error?.server == "postgres://postgres@127.0.0.1:1/none", "no settings or password in what is shown")
+        #expect(
+            error?.message.contains(settings.hasPrefix("sslmode=on") ? "is not one of disable, require, verify-ca, verify-full" : settings.hasPrefix("connect") ? "unknown setting" : "cannot read")
+                == true)
+    }
+
     @Test func anUnreachableServerIsAClearErrorNotAHang() throws {
         let started = Date()
         let error = #expect(throws: PostgresTrackerStore.Unavailable.self) {

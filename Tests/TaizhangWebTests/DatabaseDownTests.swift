@@ -36,6 +36,10 @@ struct UnreachableStore: TrackerStore {
     func session(tokenHash: String) throws -> StoredSession? { throw down }
     func removeSessions(tokenHashes: [String]) throws { throw down }
     func sessions() throws -> [StoredSession] { throw down }
+    func signInCounters(keys: [String]) throws -> [SignInCounter] { throw down }
+    func recordSignInFailure(keys: [String], at: Date, forgetAfter: TimeInterval, capacity: Int) throws { throw down }
+    func removeSignInCounters(keys: [String]) throws { throw down }
+    func signInCounterCount() throws -> Int { throw down }
 }
 
 @Suite struct DatabaseDownTests {

@@ -60,9 +60,9 @@ final class DistrictFixture: @unchecked Sendable {
 
 extension Browser {
     /// Signs in on a street's own sign-in page (`/s/<street>/login`).
-    mutating func signIn(street: String, _ person: String) async throws -> TestResponse {
+    mutating func signIn(street: String, _ person: String, password: String = WebFixture.password) async throws -> TestResponse {
         _ = try await get("/s/\(street)/login")
-        return try await post("/s/\(street)/login", [("person", person), ("password", WebFixture.password)])
+        return try await post("/s/\(street)/login", [("person", person), ("password", password)])
     }
 }
 
@@ -105,7 +105,9 @@ extension Browser {
                 tracker: f.streets[0], today: ChinaTime.day(DistrictFixture.now), estimate: try MockScoring(tracker: f.streets[0]).scores())
             let score = try #require(report.units.first { $0.id == Tracker.streetUnit }?.estimatedScore)
             #expect(rows.first?.contains(">\(score)</td>") == true)
-            #expect(rows.first?.contains("/s/s01/tasks?state=overdue\">\(report.overdue.count)</a>") == true)
+            let tasks = try f.streets[0].tasks().filter { $0.isOverdue(on: ChinaTime.day(DistrictFixture.now)) }.count
+            #expect(rows.first?.contains("/s/s01/tasks?state=overdue\">\(tasks)</a>") == true)
+            #expect(rows.first?.contains("data-label=\"月报逾期条目\">\(report.overdue.count - tasks)</td>") == true)
         }
     }
 
@@ -222,6 +224,76 @@ extension Browser {
             #expect(items.status == .ok)
             #expect(String(buffer: items.body).contains("action=\"/s/s02/items/tick\""))
             #expect(try await lead.get("/s/s01/items").status == .forbidden)
+        }
+    }
+
+    /// District mode keeps the sign-in throttle in the stores too: the district sign-in's
+    /// failures in the district's tracker, a street's in that street's, so a second
+    /// `serve --district` on the same database (here: the same stores) goes on with the back-off.
+    @Test func signInFailuresOnOneInstanceCountOnASecondOnTheSameDatabase() async throws {
+        let f = try DistrictFixture(count: 2)
+        let c = f.configuration
+        // A second process: configurations of its own (defaults, as `serve --district` builds them) on the same stores.
+        let second = DistrictConfiguration(
+            district: c.district, accounts: c.accounts, templates: c.templates,
+            streets: c.streets.map { WebConfiguration(tracker: $0.tracker, templates: c.templates, packRoot: $0.packRoot) },
+            sessions: StoredSessionStore(tracker: c.accounts))
+        let routers = [f.router, DistrictApp.router(second)]
+        // Five failures each on the district's and on s02's sign-in, alternating between the two instances.
+        for n in 0..<5 {
+            try await Application(router: routers[n % 2]).test(.router) { client async throws in
+                var guesser = Browser(client)
+                #expect(try await guesser.signIn("qu01", password: "wrong-guess").status == .unauthorized)
+                #expect(try await guesser.signIn(street: "s02", "p13", password: "wrong-guess").status == .unauthorized)
+            }
+        }
+        #expect(try c.accounts.signInCounterCount() == 2, "the district's pair and address counters")
+        #expect(try f.streets[1].signInCounterCount() == 2, "s02's own")
+        #expect(try f.streets[0].signInCounterCount() == 0, "s01 saw no failure")
+        for router in routers {
+            try await Application(router: router).test(.router) { client async throws in
+                var person = Browser(client)
+                #expect(try await person.signIn("qu01").status == .tooManyRequests, "the district sign-in waits on both instances")
+                #expect(try await person.signIn(street: "s02", "p13").status == .tooManyRequests, "s02's sign-in waits on both")
+                #expect(try await person.signIn(street: "s01", "p13").status == .seeOther, "another street counts its own failures")
+            }
+        }
+    }
+
+    /// The overview's overdue figure is what its link opens: the street's overdue tasks, every
+    /// one of them listed for the district reader; items with overdue monthly documents (which
+    /// the street's report counts with the tasks) have a column of their own.
+    @Test func theOverdueFigureIsWhatItsLinkLists() async throws {
+        // Monthly documents due by the 10th: with no file scanned, every month past is overdue.
+        let f = try DistrictFixture(
+            count: 1,
+            adjust: { _, workspace in
+                for c in workspace.catalogue.categories.indices {
+                    for i in workspace.catalogue.categories[c].indicators.indices {
+                        for j in workspace.catalogue.categories[c].indicators[i].items.indices {
+                            for d in workspace.catalogue.categories[c].indicators[i].items[j].documents.indices
+                            where workspace.catalogue.categories[c].indicators[i].items[j].documents[d].period == .monthly {
+                                workspace.catalogue.categories[c].indicators[i].items[j].documents[d].dueDay = 10
+                            }
+                        }
+                    }
+                }
+            })
+        let today = ChinaTime.day(DistrictFixture.now)
+        let report = try StatusReport(tracker: f.streets[0], today: today)
+        let tasks = try f.streets[0].tasks().filter { $0.isOverdue(on: today) }.count
+        #expect(tasks > 0 && report.overdue.count > tasks, "the example street has overdue tasks and overdue monthly documents")
+        try await Application(router: f.router).test(.router) { client in
+            var district = Browser(client)
+            _ = try await district.signIn("qu01")
+            let overview = String(buffer: try await district.get("/").body)
+            let row = overview.components(separatedBy: "<tr id=\"street-s01\"").dropFirst().first ?? ""
+            #expect(row.contains("href=\"/s/s01/tasks?state=overdue\">\(tasks)</a>"))
+            #expect(row.contains("data-label=\"月报逾期条目\">\(report.overdue.count - tasks)</td>"))
+            let list = String(buffer: try await district.get("/s/s01/tasks?state=overdue").body)
+            #expect(list.components(separatedBy: "<tr id=\"task-").count - 1 == tasks, "the link lists as many tasks as the figure says")
+            #expect(!list.contains("action=\"/s/s01/tasks/done\""), "a district reader gets no buttons to change them")
+            #expect(list.components(separatedBy: "<option value=").count > 7, "and may filter by every group")
         }
     }
 

@@ -108,7 +108,7 @@ import Testing
             }
         }
         // The address's counter, the free attempts' pairs, and a few more each time a wait ends.
-        #expect(await f.configuration.throttle.count() < 40)
+        #expect(try await f.configuration.throttle.count() < 40)
     }
 
     @Test func theThrottleTableIsBounded() async {

@@ -55,7 +55,7 @@ import Testing
         let link = DistrictPage.Link(name: "东湖街道", href: "/s/donghu/login")
         let street = DistrictPage.Row(
             id: "s", name: "n", href: "/s/s/", ready: 1, items: 2, percent: 50, score: "9/10", atStake: "1", overdue: 1,
-            overdueHref: "/s/s/tasks?state=overdue", countdown: "c", inspectionPassed: true)
+            overdueHref: "/s/s/tasks?state=overdue", lateDocuments: 2, countdown: "c", inspectionPassed: true)
         return [
             ("web-login", [page(LoginPage(loginToken: "t", error: "e", streets: [link], isDistrict: true)), link]),
             ("web-district", [page(DistrictPage(district: "罗湖区", today: "d", rows: [street])), street]),

@@ -57,7 +57,11 @@ public struct District: Sendable {
     /// The district people as persons of no group, community or team: every street's rules
     /// refuse them any change, and its pages name them.
     public var visitors: [Person] {
-        people.map { Person(id: $0.id, name: $0.name, role: $0.title ?? "区级", community: nil, roles: [], location: $0.location) }
+        people.map {
+            var visitor = Person(id: $0.id, name: $0.name, role: $0.title ?? "区级", community: nil, roles: [], location: $0.location)
+            visitor.isDistrictReader = true
+            return visitor
+        }
     }
 
     /// A street's workspace as the district serves it: its people plus the district people

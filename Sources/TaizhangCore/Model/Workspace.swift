@@ -125,6 +125,9 @@ public struct Person: Sendable {
     public var location: SourceLocation
     /// Printed on the walkthrough's escort card (`phone="…"`).
     public var phone: String? = nil
+    /// A district person visiting a street's pages (`District.visitors`): reads what the
+    /// preparation team reads (every task), changes nothing.
+    public var isDistrictReader = false
 
     /// A member of the preparation team, who may change anything.
     public var isPreparationTeam: Bool { roles.contains(.preparation) }

@@ -81,13 +81,14 @@ public struct YearArchive: Sendable {
     public let folder: String
     public let moves: [Move]
 
-    /// `pack` is last year's pack folder, `database` the tracker database file; those that do not
-    /// exist are left out (a database's `-wal` and `-shm` files go with it).
-    public init(root: String, year: Int, pack: String, database: String) {
+    /// `pack` is last year's pack folder, `database` the tracker database file (nil: a database
+    /// server, which keeps each year apart itself); those that do not exist are left out (a
+    /// database's `-wal` and `-shm` files go with it).
+    public init(root: String, year: Int, pack: String, database: String?) {
         folder = root + "/archive/\(year)"
         var moves: [Move] = []
         if Self.exists(pack) { moves.append(Move(from: pack, to: folder + "/" + URL(fileURLWithPath: pack).lastPathComponent)) }
-        if Self.exists(database) {
+        if let database, Self.exists(database) {
             let name = URL(fileURLWithPath: database).lastPathComponent
             for suffix in ["", "-wal", "-shm"] where Self.exists(database + suffix) {
                 moves.append(Move(from: database + suffix, to: folder + "/" + name + suffix))

@@ -58,88 +58,119 @@ public final class PostgresTrackerStore: TrackerStore {
     public let scope: Scope
     /// `postgres://user@host:port/db`, without a password.
     public let server: String
+    /// The connections this store takes its own from: its own, or one a process shares over
+    /// many stores (`serve --district`: every street and the district).
+    public let pool: PostgresConnectionPool
     private let client: PostgresClient
-    private let running: Task<Void, Never>
     private let logger: Logger
     private let bridge = BlockingBridge.shared
     /// How long a call waits for a connection before the server counts as unavailable.
     private let patience: TimeInterval
+    /// How long the server may work on one statement (`statement_timeout`, a lock wait
+    /// included), and how long a transaction may sit idle (`idle_in_transaction_session_timeout`,
+    /// so a client that went away never holds a street's lock for long).
+    private let statementTimeout: TimeInterval
 
     public var isReadOnly: Bool { false }
+
+    /// The address as it is shown: `postgres://user@host:port/db`, without a password or settings.
+    public static func displayAddress(_ url: String) -> String {
+        guard let components = URLComponents(string: url), let host = components.host else { return url }
+        return "postgres://\(components.user ?? "")@\(host):\(components.port ?? 5432)/\(components.path.drop { $0 == "/" })"
+    }
 
     /// True for the addresses this store takes (`postgres://`, `postgresql://`).
     public static func isAddress(_ text: String) -> Bool {
         text.hasPrefix("postgres://") || text.hasPrefix("postgresql://")
     }
 
-    /// Connects, checks that the server answers, and brings the schema up to date.
-    public init(url: String, scope: Scope, patience: TimeInterval = 10) throws {
-        guard let components = URLComponents(string: url), Self.isAddress(url), let host = components.host, !host.isEmpty,
-            let user = components.user, !user.isEmpty
-        else {
-            throw OpenError(server: url, message: "not a PostgreSQL address; write postgres://user@host:port/database")
-        }
-        let database = String(components.path.drop { $0 == "/" })
-        let port = components.port ?? 5432
-        server = "postgres://\(user)@\(host):\(port)/\(database)"
+    /// Connects with a pool of its own (at most 8 connections, named after the scope in
+    /// `pg_stat_activity`), checks that the server answers, and brings the schema up to date.
+    /// `patience`: how long a call waits for a connection; `statementTimeout`: how long one
+    /// statement may take on the server (a call gives up a little after that).
+    public convenience init(url: String, scope: Scope, patience: TimeInterval = 10, statementTimeout: TimeInterval = 15) throws {
+        let pool = try PostgresConnectionPool(
+            url: url, applicationName: scope.applicationName, maximumConnections: 8, patience: patience, statementTimeout: statementTimeout)
+        try self.init(pool: pool, scope: scope)
+    }
+
+    /// A store on a pool shared with other stores of the process: their scopes' rows stay
+    /// apart (every statement names its street and year), their connections are the pool's.
+    /// Brings the schema up to date.
+    public init(pool: PostgresConnectionPool, scope: Scope) throws {
+        self.pool = pool
         self.scope = scope
-        self.patience = patience
-        var configuration = PostgresClient.Configuration(
-            host: host, port: port, username: user, password: components.password,
-            database: database.isEmpty ? nil : database, tls: .disable)
-        configuration.options.maximumConnections = 8
-        // Shown in pg_stat_activity: which street's year a connection works for.
-        configuration.options.additionalStartupParameters = [("application_name", scope.applicationName)]
-        configuration.options.connectTimeout = .seconds(Int64(max(1, patience)))
-        var logger = Logger(label: "taizhang-postgres")
-        logger.logLevel = .critical
-        self.logger = logger
-        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
-        self.client = client
-        running = bridge.start { await client.run() }
-        do {
-            // One direct connection first: the pool retries a refused connection until its
-            // timeout, a direct one says at once why the server cannot be reached.
-            let direct = PostgresConnection.Configuration(
-                host: host, port: port, username: user, password: components.password,
-                database: database.isEmpty ? nil : database, tls: .disable)
-            let server = server, quiet = logger
-            do {
-                try bridge.wait(patience: patience) {
-                    let connection = try await PostgresConnection.connect(configuration: direct, id: 0, logger: quiet)
-                    try await connection.close()
-                }
-            } catch let error as BlockingBridge.TimedOut {
-                throw Unavailable(server: server, reason: "no answer within \(Int(error.seconds)) s")
-            } catch {
-                throw translate(error)
+        server = pool.server
+        client = pool.client
+        logger = pool.logger
+        patience = pool.patience
+        statementTimeout = pool.statementTimeout
+        try migrate()
+    }
+
+    /// `sslmode` as in libpq's addresses: `disable` (the default: a trusted district network),
+    /// `require` (encrypted, the server's certificate not checked), `verify-ca` (signed by a
+    /// trusted authority) or `verify-full` (and issued for this host name); `sslrootcert` names
+    /// the authority's certificate file (default: the system's). TLS through NIOSSL.
+    static func tls(_ items: [URLQueryItem], server: String) throws -> (mode: String, configuration: TLSConfiguration?, context: NIOSSLContext?) {
+        var mode = "disable", rootCertificate: String?
+        for item in items {
+            switch item.name {
+            case "sslmode": mode = item.value ?? ""
+            case "sslrootcert": rootCertificate = item.value
+            default:
+                throw OpenError(server: server, message: "unknown setting \"\(item.name)\" in the address; Taizhang takes sslmode and sslrootcert")
             }
-            try migrate()
+        }
+        var configuration = TLSConfiguration.makeClientConfiguration()
+        switch mode {
+        case "disable": return (mode, nil, nil)
+        case "require": configuration.certificateVerification = .none
+        case "verify-ca": configuration.certificateVerification = .noHostnameVerification
+        case "verify-full": configuration.certificateVerification = .fullVerification
+        default:
+            throw OpenError(server: server, message: "sslmode=\(mode) is not one of disable, require, verify-ca, verify-full")
+        }
+        if let rootCertificate {
+            guard FileManager.default.isReadableFile(atPath: rootCertificate) else {
+                throw OpenError(server: server, message: "sslrootcert: cannot read \(rootCertificate)")
+            }
+            configuration.trustRoots = .file(rootCertificate)
+        }
+        do {
+            return (mode, configuration, try NIOSSLContext(configuration: configuration))
         } catch {
-            running.cancel()
-            throw error
+            throw OpenError(server: server, message: "cannot set up TLS (sslmode=\(mode)): \(error)")
         }
     }
 
-    deinit { running.cancel() }
-
     // MARK: Running statements
 
-    /// Runs `body` with a connection, waiting for it synchronously; errors become
-    /// `Unavailable` (no connection) or `QueryError` (the server refused).
+    /// Runs `body` with a connection, waiting for it synchronously but never forever (see
+    /// `BlockingBridge.wait(limits:call:_:)`); errors become `Unavailable` (no connection, a
+    /// lost one, no answer) or `QueryError` (the server refused). `statements`: how many
+    /// statements the call sends at most, for its time limit.
     @discardableResult
-    private func run<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection, Logger) async throws -> T) throws -> T {
-        let started = Flag()
+    private func run<T: Sendable>(statements: Int = 1, _ body: @escaping @Sendable (PostgresConnection, Logger) async throws -> T) throws -> T {
+        let call = Call()
         let client = client, logger = logger
+        // The server's own limit, a margin, and a little per statement for long batches.
+        let limits = BlockingBridge.Limits(connect: patience, answer: statementTimeout + 5 + Double(statements) * 0.05)
         do {
-            return try bridge.wait(patience: patience, started: started) {
+            return try bridge.wait(limits: limits, call: call) {
                 try await client.withConnection { connection in
-                    started.set()
+                    guard call.start(on: connection) else { throw CancellationError() }
                     return try await body(connection, logger)
                 }
             }
         } catch let error as BlockingBridge.TimedOut {
-            throw Unavailable(server: server, reason: "no connection within \(Int(error.seconds)) s; nothing was changed")
+            switch error.phase {
+            case .connecting: throw Unavailable(server: server, reason: "no connection within \(Int(error.seconds)) s; nothing was changed")
+            case .answering:
+                throw Unavailable(server: server, reason: "no answer within \(Int(error.seconds)) s; check whether the change is there")
+            }
+        } catch is BlockingBridge.ConnectionLost {
+            throw Unavailable(server: server, reason: "the connection was closed before the server confirmed; check whether the change is there")
         } catch {
             throw translate(error)
         }
@@ -147,37 +178,27 @@ public final class PostgresTrackerStore: TrackerStore {
 
     /// One write transaction under the street-year lock.
     @discardableResult
-    private func transaction<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection, Logger) async throws -> T) throws -> T {
+    private func transaction<T: Sendable>(statements: Int = 4, _ body: @escaping @Sendable (PostgresConnection, Logger) async throws -> T) throws -> T {
         let key = scope.lockKey
-        return try run { connection, logger in
+        return try run(statements: statements + 3) { connection, logger in
             try await connection.withTransaction(logger: logger) { connection in
-                try await connection.query("SELECT pg_advisory_xact_lock(hashtextextended(\(key), 0))", logger: logger)
+                try await Self.complete(connection.query("SELECT pg_advisory_xact_lock(hashtextextended(\(key), 0))", logger: logger))
                 return try await body(connection, logger)
             }
         }
     }
 
-    /// The error as people read it: the server's message, or `Unavailable` for a lost or
-    /// refused connection; a transaction's error is the one that ended it.
-    private func translate(_ error: any Error) -> any Error {
-        if let error = error as? PostgresTransactionError {
-            if let commit = error.commitError {
-                // The connection went during COMMIT: the change may or may not be saved.
-                return Unavailable(server: server, reason: "the connection was lost while saving (\(translate(commit))); check whether the change is there")
-            }
-            return (error.closureError ?? error.beginError).map(translate) ?? error
-        }
-        guard let error = error as? PSQLError else { return error }
-        switch error.code {
-        case .server:
-            return QueryError(state: error.serverInfo?[.sqlState], message: error.serverInfo?[.message] ?? "\(error.code)")
-        case .connectionError, .serverClosedConnection, .clientClosedConnection, .poolClosed, .uncleanShutdown:
-            let reason = error.underlying.map { "\($0)" } ?? "\(error.code)"
-            return Unavailable(server: server, reason: reason + "; nothing was changed")
-        default:
-            return QueryError(state: nil, message: "\(error.code)")
-        }
+    /// Reads a statement's rows to the end. PostgresNIO answers a statement that returns rows
+    /// as soon as the server described them, before it ran: an error while it runs (a lock
+    /// wait ended by `statement_timeout`) comes only with the rows, so a statement whose rows
+    /// are not read must be completed here, or its error would show up as the next statement's
+    /// "current transaction is aborted".
+    private static func complete(_ rows: PostgresRowSequence) async throws {
+        for try await _ in rows {}
     }
+
+    /// The error as people read it (see `PostgresConnectionPool.translate`).
+    private func translate(_ error: any Error) -> any Error { pool.translate(error) }
 
     // MARK: Migrations
 
@@ -259,14 +280,26 @@ public final class PostgresTrackerStore: TrackerStore {
                 """
             ]
         ),
+        (
+            "v6: sign-in throttle",
+            [
+                """
+                CREATE TABLE sign_in_throttle (street text NOT NULL, year bigint NOT NULL, key text NOT NULL, failures bigint NOT NULL,
+                  last_failure timestamptz NOT NULL, PRIMARY KEY (street, year, key))
+                """,
+                "CREATE INDEX sign_in_throttle_last ON sign_in_throttle (street, year, last_failure)",
+            ]
+        ),
     ]
 
     private func migrate() throws {
         let server = server
         let steps = Self.migrations
-        try run { connection, logger in
+        // Migrating a big database may take long: no statement limit inside, and a long wait.
+        try run(statements: 6_000) { connection, logger in
             try await connection.withTransaction(logger: logger) { connection in
-                try await connection.query("SELECT pg_advisory_xact_lock(hashtextextended('taizhang/migrations', 0))", logger: logger)
+                try await connection.query("SET LOCAL statement_timeout = 0", logger: logger)
+                try await Self.complete(connection.query("SELECT pg_advisory_xact_lock(hashtextextended('taizhang/migrations', 0))", logger: logger))
                 try await connection.query(
                     """
                     CREATE TABLE IF NOT EXISTS taizhang_migration (version bigint PRIMARY KEY, name text NOT NULL UNIQUE,
@@ -306,7 +339,18 @@ public final class PostgresTrackerStore: TrackerStore {
 
     /// Runs one statement as it is (tests poke at the database from outside the rules).
     func execute(unsafe sql: String) throws {
-        try run { connection, logger in try await connection.query(PostgresQuery(unsafeSQL: sql), logger: logger) }
+        try run { connection, logger in try await Self.complete(connection.query(PostgresQuery(unsafeSQL: sql), logger: logger)) }
+    }
+
+    /// The first column of the first row of one statement, as text (tests look at the server).
+    func value(unsafe sql: String) throws -> String? {
+        try run { connection, logger in
+            var value: String?
+            for try await row in try await connection.query(PostgresQuery(unsafeSQL: sql), logger: logger).decode(String?.self) where value == nil {
+                value = row
+            }
+            return value
+        }
     }
 
     // MARK: Items and events
@@ -339,7 +383,7 @@ public final class PostgresTrackerStore: TrackerStore {
         return try withoutActuallyEscaping(decide) { decide in
             let handed = Handed(decide)
             defer { handed.withdraw() }
-            return try transaction { connection, logger in
+            return try transaction(statements: 1 + 2 * keys.count) { connection, logger in
                 var current: [ItemKey: ItemRecord] = [:]
                 let units = Array(Set(keys.map(\.unit)))
                 let rows = try await connection.query(
@@ -353,7 +397,7 @@ public final class PostgresTrackerStore: TrackerStore {
                 }
                 var events: [TrackerEvent] = []
                 for key in keys {
-                    guard let change = try handed.value()(key, current[key]) else { continue }
+                    guard let change = try handed.use({ try $0(key, current[key]) }) else { continue }
                     let old = (current[key]?.status ?? .notReviewed).rawValue
                     try await connection.query(
                         """
@@ -422,7 +466,7 @@ public final class PostgresTrackerStore: TrackerStore {
 
     public func seedTasks(_ tasks: [TaskRecord]) throws {
         let scope = scope
-        try transaction { connection, logger in
+        try transaction(statements: tasks.count) { connection, logger in
             for task in tasks {
                 try await connection.query(
                     """
@@ -501,7 +545,7 @@ public final class PostgresTrackerStore: TrackerStore {
         at: Date, scope scanScope: String?, files: Int, upserts: [DocumentRecord], removed: [String], changes: [ScanChange], hashed: Int
     ) throws -> ScanRecord {
         let scope = scope
-        return try transaction { connection, logger in
+        return try transaction(statements: 2 + upserts.count + changes.count) { connection, logger in
             if !removed.isEmpty {
                 try await connection.query(
                     "DELETE FROM document WHERE street = \(scope.street) AND year = \(scope.year) AND path = ANY(\(removed))", logger: logger)
@@ -678,6 +722,71 @@ public final class PostgresTrackerStore: TrackerStore {
                 sessions.append(StoredSession(tokenHash: hash, person: person, csrf: csrf, expires: expires, lastUsed: lastUsed))
             }
             return sessions
+        }
+    }
+
+    // MARK: Sign-in throttle
+
+    public func signInCounters(keys: [String]) throws -> [SignInCounter] {
+        let scope = scope
+        return try run { connection, logger in
+            var counters: [SignInCounter] = []
+            let rows = try await connection.query(
+                """
+                SELECT key, failures, last_failure FROM sign_in_throttle
+                WHERE street = \(scope.street) AND year = \(scope.year) AND key = ANY(\(keys))
+                """, logger: logger)
+            for try await (key, failures, last) in rows.decode((String, Int, Date).self) {
+                counters.append(SignInCounter(key: key, failures: failures, last: last))
+            }
+            return counters
+        }
+    }
+
+    public func recordSignInFailure(keys: [String], at: Date, forgetAfter: TimeInterval, capacity: Int) throws {
+        let scope = scope
+        let forgotten = at.addingTimeInterval(-forgetAfter)
+        try transaction { connection, logger in
+            for key in keys {
+                try await connection.query(
+                    """
+                    INSERT INTO sign_in_throttle (street, year, key, failures, last_failure) VALUES (\(scope.street), \(scope.year), \(key), 1, \(at))
+                    ON CONFLICT (street, year, key) DO UPDATE SET last_failure = excluded.last_failure,
+                      failures = CASE WHEN sign_in_throttle.last_failure > \(forgotten) THEN sign_in_throttle.failures + 1 ELSE 1 END
+                    """, logger: logger)
+            }
+            // Pruned on every write: forgotten counters, then the least recently failed beyond the capacity.
+            try await connection.query(
+                "DELETE FROM sign_in_throttle WHERE street = \(scope.street) AND year = \(scope.year) AND last_failure <= \(forgotten)",
+                logger: logger)
+            try await connection.query(
+                """
+                DELETE FROM sign_in_throttle WHERE street = \(scope.street) AND year = \(scope.year) AND key IN (
+                  SELECT key FROM sign_in_throttle WHERE street = \(scope.street) AND year = \(scope.year) AND NOT key = ANY(\(keys))
+                  ORDER BY last_failure, key
+                  LIMIT GREATEST(0, (SELECT count(*) FROM sign_in_throttle WHERE street = \(scope.street) AND year = \(scope.year)) - \(capacity)))
+                """, logger: logger)
+        }
+    }
+
+    public func removeSignInCounters(keys: [String]) throws {
+        let scope = scope
+        try run { connection, logger in
+            try await connection.query(
+                "DELETE FROM sign_in_throttle WHERE street = \(scope.street) AND year = \(scope.year) AND key = ANY(\(keys))", logger: logger)
+        }
+    }
+
+    public func signInCounterCount() throws -> Int {
+        let scope = scope
+        return try run { connection, logger in
+            var count = 0
+            for try await value in try await connection.query(
+                "SELECT count(*) FROM sign_in_throttle WHERE street = \(scope.street) AND year = \(scope.year)", logger: logger
+            ).decode(Int.self) {
+                count = value
+            }
+            return count
         }
     }
 }

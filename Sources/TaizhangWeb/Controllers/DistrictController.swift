@@ -5,7 +5,8 @@ import TaizhangTracker
 
 /// The district overview (`serve --district`): one row per street with the figures of the
 /// street's own dashboard — signed-off items, the street section's score estimate, points the
-/// open gaps cost, overdue tasks and the countdown — each street linking to its pages.
+/// open gaps cost, overdue tasks, items with overdue monthly documents and the countdown —
+/// each street linking to its pages.
 struct DistrictController: Sendable {
     let configuration: DistrictConfiguration
     let renderer: WebRenderer
@@ -38,12 +39,16 @@ struct DistrictController: Sendable {
         let items = report.units.reduce(0) { $0 + $1.counts.items }
         let ready = report.units.reduce(0) { $0 + $1.counts.done }
         let atStake = try scoring.gaps(scores: cards).reduce(Decimal2(hundredths: 0)) { $0 + $1.points }
+        // The tasks page's own rule (已逾期), so the number is what its link opens; the rest of the
+        // report's overdue rows are items with overdue monthly documents.
+        let overdueTasks = try tracker.webTasks().filter { $0.isOverdue(on: today) }.count
         let street = tracker.workspace.street
         let prefix = DistrictApp.prefix(street.id)
         return DistrictPage.Row(
             id: street.id, name: street.name, href: prefix + "/", ready: ready, items: items, percent: items == 0 ? 100 : ready * 100 / items,
             score: report.units.first { $0.id == Tracker.streetUnit }?.estimatedScore ?? "—", atStake: atStake.description,
-            overdue: report.overdue.count, overdueHref: prefix + "/tasks?state=overdue", countdown: report.countdown,
+            overdue: overdueTasks, overdueHref: prefix + "/tasks?state=overdue", lateDocuments: report.overdue.count - overdueTasks,
+            countdown: report.countdown,
             inspectionPassed: report.inspectionPassed)
     }
 }

@@ -35,7 +35,7 @@ struct SignInController: Sendable {
         let address = configuration.clientAddress.of(request, context: context)
         let tracker = configuration.tracker
         let throttle = configuration.throttle
-        if let wait = await throttle.retryAfter(person: person, address: address, now: tracker.now()) {
+        if let wait = try await throttle.retryAfter(person: person, address: address, now: tracker.now()) {
             let seconds = Int(wait.rounded(.up))
             let after = seconds < 60 ? "\(seconds) 秒" : "\((seconds + 59) / 60) 分钟"
             var response = Self.signInPage(renderer, error: "登录失败次数过多，请\(after)后再试。", status: .tooManyRequests)
@@ -44,10 +44,10 @@ struct SignInController: Sendable {
         }
         let verified = try await Blocking.run { try Accounts.verify(password, person: person, tracker: tracker) }
         guard verified else {
-            await throttle.recordFailure(person: person, address: address, now: tracker.now())
+            try await throttle.recordFailure(person: person, address: address, now: tracker.now())
             return Self.signInPage(renderer, error: "姓名（或工号）或密码不正确。", status: .unauthorized)
         }
-        await throttle.recordSuccess(person: person, address: address)
+        try await throttle.recordSuccess(person: person, address: address)
         let (sessionToken, _) = try await configuration.sessions.create(person: person, now: tracker.now())
         var response = WebRenderer.redirect("/")
         response.setCookie(Cookie(name: WebApp.sessionCookie, value: sessionToken, path: "/", httpOnly: true, sameSite: .strict))

@@ -3,8 +3,8 @@ import Hummingbird
 import TaizhangCore
 import TaizhangTracker
 
-/// The tasks of a person's groups (all of them for the preparation team): filter by group and
-/// state, complete, mark 受阻 with a reason, reopen.
+/// The tasks of a person's groups (all of them for the preparation team, and for district
+/// readers, who change none): filter by group and state, complete, mark 受阻 with a reason, reopen.
 struct TasksController: Sendable {
     let configuration: WebConfiguration
     let renderer: WebRenderer
@@ -56,7 +56,7 @@ struct TasksController: Sendable {
         let today = ChinaTime.day(tracker.now())
         let reasons = try tracker.webBlockedReasons()
         let tasks = try tracker.webTasks().filter { task in
-            guard person.isPreparationTeam || groups.contains(task.group) || task.owner == person.id else { return false }
+            guard person.isPreparationTeam || person.isDistrictReader || groups.contains(task.group) || task.owner == person.id else { return false }
             if let group = filter.group, task.group != group { return false }
             if filter.mine, task.owner != person.id { return false }
             switch filter.state {
@@ -71,7 +71,7 @@ struct TasksController: Sendable {
             default: return true
             }
         }
-        let visibleGroups = tracker.workspace.street.groups.filter { person.isPreparationTeam || groups.contains($0.id) }
+        let visibleGroups = tracker.workspace.street.groups.filter { person.isPreparationTeam || person.isDistrictReader || groups.contains($0.id) }
         return TasksPage(
             tasks: tasks.map { t in
                 .init(

@@ -21,15 +21,18 @@ public struct DistrictConfiguration: Sendable {
 
     /// `streets`: each street's configuration as for a one-street `serve`, its tracker built
     /// on `district.serving(workspace)` so that district people are known (and refused every change).
+    /// `throttle`: the district sign-in's (`/login`); by default in the accounts tracker's store,
+    /// as each street's default throttle is in the street's own, so that a restart or a second
+    /// `serve --district` on the same database keeps the back-off.
     public init(
         district: District, accounts: Tracker, templates: TemplateSet, streets: [WebConfiguration],
-        sessions: any WebSessionStore, throttle: any SignInThrottle = InMemorySignInThrottle(), clientAddress: ClientAddress = .socket
+        sessions: any WebSessionStore, throttle: (any SignInThrottle)? = nil, clientAddress: ClientAddress = .socket
     ) {
         self.district = district
         self.accounts = accounts
         self.templates = templates
         self.sessions = sessions
-        self.throttle = throttle
+        self.throttle = throttle ?? StoredSignInThrottle(tracker: accounts)
         self.clientAddress = clientAddress
         self.streets = streets.map { street in
             var street = street

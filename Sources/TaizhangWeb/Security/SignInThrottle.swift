@@ -1,19 +1,22 @@
 import Foundation
+import TaizhangTracker
 
 /// Slows down password guessing without locking anyone out.
 ///
 /// Failures are counted per (address, account) pair and per address; never per account alone,
 /// so guesses from one machine cannot lock out the person signing in from another. Both
-/// counters allow a few free failures, then back off exponentially. In memory today; issue #14
-/// moves it into the tracker store, which then implements this protocol.
+/// counters allow a few free failures, then back off exponentially. `serve` keeps the counters
+/// in the tracker store (`StoredSignInThrottle`), so a restart or a second `serve` on the same
+/// database keeps the back-off; `InMemorySignInThrottle` is the test double. A store that fails
+/// (a database server down) throws: the page then answers 503.
 public protocol SignInThrottle: Sendable {
     /// How long this address must wait before it may try this account again; nil when now.
-    func retryAfter(person: String, address: String, now: Date) async -> TimeInterval?
-    func recordFailure(person: String, address: String, now: Date) async
+    func retryAfter(person: String, address: String, now: Date) async throws -> TimeInterval?
+    func recordFailure(person: String, address: String, now: Date) async throws
     /// A successful sign-in forgets the pair's failures (the address's own count stays).
-    func recordSuccess(person: String, address: String) async
+    func recordSuccess(person: String, address: String) async throws
     /// How many counters are held (for the bounds test).
-    func count() async -> Int
+    func count() async throws -> Int
 }
 
 /// The throttle policy; the README's "Web page" section documents these numbers.
@@ -39,6 +42,69 @@ public struct SignInThrottlePolicy: Sendable {
         let doublings = min(failures - free, 30)
         return min(maximumDelay, firstDelay * pow(2, Double(doublings)))
     }
+
+    /// The wait left at `now` for a counter last failed at `last`; 0 once it is forgotten.
+    func wait(failures: Int, last: Date, free: Int, now: Date) -> TimeInterval {
+        guard now.timeIntervalSince(last) < forgetAfter else { return 0 }
+        let until = last.addingTimeInterval(delay(failures: failures, free: free))
+        return max(0, until.timeIntervalSince(now))
+    }
+
+    /// The longer of the pair's and the address's waits; nil when there is none.
+    static func longest(_ waits: [TimeInterval]) -> TimeInterval? {
+        let longest = waits.max() ?? 0
+        return longest > 0 ? longest : nil
+    }
+}
+
+/// The throttle's counters in the tracker store (SQLite file or PostgreSQL), under the same
+/// policy as `InMemorySignInThrottle`: a restart of `serve`, or a second `serve` on the same
+/// database, keeps the back-off. The store prunes forgotten counters, and bounds their number,
+/// on every recorded failure. The database work runs off the async executor (`Blocking`).
+public struct StoredSignInThrottle: SignInThrottle {
+    private let tracker: Tracker
+    public let policy: SignInThrottlePolicy
+
+    public init(tracker: Tracker, policy: SignInThrottlePolicy = SignInThrottlePolicy()) {
+        self.tracker = tracker
+        self.policy = policy
+    }
+
+    /// The counters' keys: the address with the account, and the address alone (an address
+    /// never holds a line break, so the two never meet).
+    static func keys(person: String, address: String) -> (pair: String, address: String) {
+        ("account \(address)\n\(person)", "address \(address)")
+    }
+
+    public func retryAfter(person: String, address: String, now: Date) async throws -> TimeInterval? {
+        let (tracker, policy) = (tracker, policy)
+        let keys = Self.keys(person: person, address: address)
+        let counters = try await Blocking.run { try tracker.signInCounters(keys: [keys.pair, keys.address]) }
+        return SignInThrottlePolicy.longest(
+            counters.map { counter in
+                let free = counter.key == keys.pair ? policy.freePerPair : policy.freePerAddress
+                return policy.wait(failures: counter.failures, last: counter.last, free: free, now: now)
+            })
+    }
+
+    public func recordFailure(person: String, address: String, now: Date) async throws {
+        let (tracker, policy) = (tracker, policy)
+        let keys = Self.keys(person: person, address: address)
+        try await Blocking.run {
+            try tracker.recordSignInFailure(keys: [keys.pair, keys.address], at: now, forgetAfter: policy.forgetAfter, capacity: policy.capacity)
+        }
+    }
+
+    public func recordSuccess(person: String, address: String) async throws {
+        let tracker = tracker
+        let pair = Self.keys(person: person, address: address).pair
+        try await Blocking.run { try tracker.removeSignInCounters(keys: [pair]) }
+    }
+
+    public func count() async throws -> Int {
+        let tracker = tracker
+        return try await Blocking.run { try tracker.signInCounterCount() }
+    }
 }
 
 public actor InMemorySignInThrottle: SignInThrottle {
@@ -58,12 +124,10 @@ public actor InMemorySignInThrottle: SignInThrottle {
     public init(policy: SignInThrottlePolicy = SignInThrottlePolicy()) { self.policy = policy }
 
     public func retryAfter(person: String, address: String, now: Date) -> TimeInterval? {
-        let waits = [
+        SignInThrottlePolicy.longest([
             wait(.pair(address: address, person: person), free: policy.freePerPair, now: now),
             wait(.address(address), free: policy.freePerAddress, now: now),
-        ]
-        let longest = waits.max() ?? 0
-        return longest > 0 ? longest : nil
+        ])
     }
 
     public func recordFailure(person: String, address: String, now: Date) {
@@ -94,8 +158,7 @@ public actor InMemorySignInThrottle: SignInThrottle {
 
     private func wait(_ key: Key, free: Int, now: Date) -> TimeInterval {
         guard let counter = live(key, now: now) else { return 0 }
-        let until = counter.last.addingTimeInterval(policy.delay(failures: counter.failures, free: free))
-        return max(0, until.timeIntervalSince(now))
+        return policy.wait(failures: counter.failures, last: counter.last, free: free, now: now)
     }
 
     private func makeRoom(now: Date) {

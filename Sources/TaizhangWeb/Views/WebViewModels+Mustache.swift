@@ -923,6 +923,7 @@ extension DistrictPage.Row: MustacheParent {
         case "atStake": self.atStake
         case "overdue": self.overdue
         case "overdueHref": self.overdueHref
+        case "lateDocuments": self.lateDocuments
         case "countdown": self.countdown
         case "inspectionPassed": self.inspectionPassed
         default: nil
@@ -943,6 +944,7 @@ extension DistrictPage.Row: PageLookup {
         case "atStake": PageValue(self.atStake)
         case "overdue": PageValue(self.overdue)
         case "overdueHref": PageValue(self.overdueHref)
+        case "lateDocuments": PageValue(self.lateDocuments)
         case "countdown": PageValue(self.countdown)
         case "inspectionPassed": PageValue(self.inspectionPassed)
         default: .missing

@@ -359,8 +359,12 @@ struct DistrictPage: Sendable {
         var score: String
         /// Points the estimate loses on open gaps.
         var atStake: String
+        /// Overdue tasks: exactly those `overdueHref` (the street's tasks page, 已逾期) lists.
         var overdue: Int
         var overdueHref: String
+        /// Items whose monthly documents are overdue (`StatusReport` counts them with the tasks;
+        /// the tasks page does not list them, so the overview shows them apart).
+        var lateDocuments: Int
         var countdown: String
         var inspectionPassed: Bool
     }
