@@ -6,6 +6,8 @@
 # same for the Python peer (Benchmarks/peer: lxml + Jinja2, same tree from the same XML) and
 # `cp -a` of the generated tree (the file-system floor), then the ratios the issue sets goals
 # for: first ≤ 1.5× cp -a and faster than the peer, no-op ≤ 0.1× first, peak ≤ 100 MiB.
+# Also the no-op without the run record (every unit looked at again, as after any change).
+# Exits 1 when a no-op run writes a file.
 # The page cache is dropped before each command when the machine allows it (root).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -39,7 +41,13 @@ tail -2 "$work/out" | head -1
 pack=$(ls -d "$work"/ws/output/*/)
 echo "pack: $(find "$pack" -type f | wc -l) files, $(find "$pack" -type d | wc -l) folders, $(($(du -sb "$pack" | cut -f1) / 1024 / 1024)) MiB"
 measure noop "taizhang no-op regeneration" "$bin" generate --workspace "$work/ws"
-tail -2 "$work/out" | head -1
+grep -q "wrote 0 files" "$work/out" || { echo "FAILED: the no-op regeneration wrote files" >&2; cat "$work/out" >&2; exit 1; }
+grep -q "nothing changed since the last run" "$work/out" || echo "(the no-op run was not skipped by the run record)"
+# The same no-op without the run record (output/.taizhang-generate-cache.json): what a run costs
+# when something changed somewhere, since every unit is then looked at again.
+rm -f "$work/ws/output/.taizhang-generate-cache.json"
+measure noopfull "taizhang no-op, no run record" "$bin" generate --workspace "$work/ws"
+grep -q "wrote 0 files" "$work/out" || { echo "FAILED: the no-op regeneration wrote files" >&2; cat "$work/out" >&2; exit 1; }
 measure peer "peer first generation" python3 Benchmarks/peer/peer.py "$work/ws" "$work/peer"
 measure peernoop "peer no-op regeneration" python3 Benchmarks/peer/peer.py "$work/ws" "$work/peer"
 measure cp "cp -a (file-system floor)" cp -a "$pack" "$work/copy"
@@ -48,6 +56,7 @@ ratio() { python3 -c "print(f'{$1 / $2:.2f}')"; }
 echo "first / cp -a:        $(ratio "${wall[first]}" "${wall[cp]}")×   (goal ≤ 1.5)"
 echo "first / peer first:   $(ratio "${wall[first]}" "${wall[peer]}")×   (goal < 1)"
 echo "no-op / first:        $(ratio "${wall[noop]}" "${wall[first]}")×   (goal ≤ 0.1)"
+echo "no-op without record: $(ratio "${wall[noopfull]}" "${wall[first]}")× first"
 echo "no-op / peer no-op:   $(ratio "${wall[noop]}" "${wall[peernoop]}")×"
 echo "user CPU first/peer:  $(ratio "${user[first]}" "${user[peer]}")×, no-op/peer: $(ratio "${user[noop]}" "${user[peernoop]}")×"
-echo "peak memory:          ${peak[first]} MiB first, ${peak[noop]} MiB no-op   (goal ≤ 100)"
+echo "peak memory:          ${peak[first]} MiB first, ${peak[noop]} MiB no-op, ${peak[noopfull]} MiB no-op without record   (goal ≤ 100)"

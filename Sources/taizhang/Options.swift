@@ -13,10 +13,10 @@ struct WorkspaceOptions: ParsableArguments {
 
     var root: String { URL(fileURLWithPath: workspace).standardizedFileURL.path }
 
-    /// Loads and validates the workspace, printing every diagnostic. Exits 65 on errors
-    /// (or warnings with --strict).
-    func load(printSummary: Bool = false) throws -> Workspace {
-        let diagnostics = DiagnosticsEngine(root: root, strict: strict)
+    /// Loads and validates the workspace, printing every diagnostic (through `output`). Exits
+    /// 65 on errors (or warnings with --strict).
+    func load(printSummary: Bool = false, output: @escaping (String) -> Void = Console.error) throws -> Workspace {
+        let diagnostics = DiagnosticsEngine(root: root, strict: strict, output: output)
         let result = WorkspaceLoader(root: root).load()
         diagnostics.emit(result.diagnostics)
         try diagnostics.exitIfFailed(summary: printSummary || diagnostics.failed)

@@ -60,10 +60,10 @@ struct TrackerOptions: ParsableArguments {
     /// The tracker for a pack or a walkthrough sheet, when a tracker database exists. Its
     /// errors stop the command, as everywhere else; orphaned records (items no longer in the
     /// catalogue) are reported as warnings, never dropped.
-    func existingTracker(for workspace: Workspace) throws -> Tracker? {
+    func existingTracker(for workspace: Workspace, output: @escaping (String) -> Void = Console.error) throws -> Tracker? {
         guard isPostgres || FileManager.default.fileExists(atPath: databasePath) else { return nil }
         let tracker = Tracker(workspace: workspace, store: try openStore(for: workspace, readOnly: true))
-        let diagnostics = DiagnosticsEngine(root: self.workspace.root)
+        let diagnostics = DiagnosticsEngine(root: self.workspace.root, output: output)
         for record in try perform({ try tracker.orphanedRecords() }) {
             diagnostics.emit(
                 .warning(

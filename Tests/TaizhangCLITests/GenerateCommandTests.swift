@@ -38,6 +38,22 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: workspace.path + "/output"))
     }
 
+    /// Issue #15: the figures' warnings name checklists/figures.xml as every other diagnostic
+    /// does, relative to the workspace, not by its absolute path; the pack's own stay relative to the pack.
+    @Test func figureWarningsAreRelativeToTheWorkspace() throws {
+        let workspace = try WorkspaceCopy()
+        try FileManager.default.copyItem(atPath: CLI.repository + "/templates", toPath: workspace.path + "/templates")
+        try FileManager.default.createDirectory(atPath: workspace.path + "/output/东湖街道-2014/01 旧文件夹", withIntermediateDirectories: true)
+        try "x".write(toFile: workspace.path + "/output/东湖街道-2014/01 旧文件夹/a.txt", atomically: false, encoding: .utf8)
+        let result = try CLI.run(["generate", "--workspace", workspace.path])
+        #expect(result.status == 0, "\(result.stderr)")
+        let figures = result.stderr.split(separator: "\n").filter { $0.contains("[figures.") }
+        #expect(figures.count == 5)
+        #expect(figures.allSatisfy { $0.hasPrefix("checklists/figures.xml:") }, "\(figures)")
+        #expect(!result.stderr.contains(workspace.path))
+        #expect(result.stderr.contains("01 旧文件夹: warning: 01 旧文件夹 is no longer in the catalogue"))
+    }
+
     @Test func anUnknownCommunityIsAUsageError() throws {
         let result = try CLI.run(["generate", "--community", "atlantis", "--dry-run"])
         #expect(result.status == 64)

@@ -164,7 +164,7 @@ import Testing
         var empty = try #require(plan.unit(id: "street"))
         empty.binders = []
         let renderer = PageRenderer(workspace: fixture.workspace, templates: fixture.templates, statuses: nil)
-        let page = renderer.unitIndex(empty, inventory: UnitInventory(unit: empty, unitRoot: "/nonexistent", generated: GeneratedFiles(packRoot: "/nonexistent", known: [:])), orphans: [])
+        let page = renderer.unitIndex(empty, inventory: UnitInventory(unit: empty, unitRoot: "/nonexistent", generated: GeneratedFiles(packRoot: "/nonexistent", journaled: [:])), orphans: [])
         let html = try fixture.templates.render("index-unit", page)
         let text = String(decoding: html, as: UTF8.self)
         #expect(text.contains("本单位无此类台账"))

@@ -55,7 +55,7 @@ import Testing
         var models: [(String, Any)] = []
         var summaries: [PackGenerator.UnitSummary] = []
         for unit in plan.units {
-            let inventory = UnitInventory(unit: unit, unitRoot: fixture.packRoot + "/" + unit.folderName, generated: GeneratedFiles(packRoot: fixture.packRoot, known: [:]))
+            let inventory = UnitInventory(unit: unit, unitRoot: fixture.packRoot + "/" + unit.folderName, generated: GeneratedFiles(packRoot: fixture.packRoot, journaled: [:]))
             summaries.append(inventory.summary(statuses: Statuses()))
             models.append(("\(unit.id) index", renderer.unitIndex(unit, inventory: inventory, orphans: inventory.orphans)))
             models.append(("\(unit.id) spine", renderer.spinePage(unit)))

@@ -24,6 +24,13 @@ public struct PackGenerator {
         var stopAfterCommits: Int?
         /// Inputs of the estimated score beyond the files on disk; nil: files only.
         public var scoring: PackScoring?
+        /// The digest of what every unit's pages are made of besides the unit's own files and
+        /// statuses (program, options, checklists, templates: `RunCache.inputs`); nil: every
+        /// unit is built. See `UnitKey`.
+        public var unitInputs: String?
+        /// Each community's key from the last run (folder name → key): a community whose key
+        /// is unchanged, and whose pages are all still there, is not built again.
+        public var previousUnitKeys: [String: String] = [:]
 
         public init(
             outputRoot: String, communities: [String]? = nil, dryRun: Bool = false,
@@ -44,6 +51,12 @@ public struct PackGenerator {
         public var diagnostics: [Diagnostic]
         public var units: [UnitSummary]
         public var orphans: [String]
+        /// Each community's key in this run (folder name → key), for the next run.
+        public var unitKeys: [String: String] = [:]
+        /// Communities not built again: same key, pages still there.
+        public var unitsKept = 0
+        /// The generated files as the manifest now lists them.
+        public var manifest = Manifest()
     }
 
     public struct UnitSummary: Sendable {
@@ -99,6 +112,14 @@ public struct PackGenerator {
         var planned: Set<String> = [GeneratedName.index, GeneratedName.indexXML]
         if !workspace.figures.isEmpty { planned.insert(GeneratedName.streetFigures) }
         var position = 0
+        let unitInputs = options.unitInputs, previousUnitKeys = options.previousUnitKeys, statuses = options.statuses
+        var unitKeys: [String: String] = [:]
+        var unitsKept = 0
+        // The last run's pages per unit folder, for units that need not be built again.
+        let previousPages: [String: [String]] =
+            unitInputs == nil || previousUnitKeys.isEmpty
+            ? [:]
+            : Dictionary(grouping: writer.previous.entries.keys.filter { $0.contains("/") }) { String($0.prefix { $0 != "/" }) }
         // Render a few units at a time on every core, then write them in order: rendering is
         // most of the work, and only a handful of units is ever in memory.
         let width = max(1, ProcessInfo.processInfo.activeProcessorCount)
@@ -111,17 +132,39 @@ public struct PackGenerator {
             let inventories = Parallel.map(chunk) { unit in
                 UnitInventory(unit: unit, unitRoot: paths.unitRoot(unit), generated: generated)
             }
-            let rendered = Parallel.map(inventories) { inventory -> Swift.Result<[RenderedPage], Diagnostic> in
-                guard inScope(inventory.unit) else { return .success([]) }
-                let pages = renderer.unitFiles(inventory.unit, inventory: inventory, orphans: inventory.orphans)
+            let rendered = Parallel.map(inventories) { inventory -> Swift.Result<UnitOutcome, Diagnostic> in
+                let unit = inventory.unit
+                guard inScope(unit) else { return .success(UnitOutcome(files: [])) }
+                // A community whose inputs are as the last run saw them keeps its pages, when
+                // every one is still there as written; the street's pages read every unit.
+                let key = unitInputs.flatMap { base in
+                    unit.kind == .community ? UnitKey.make(base: base, unit: unit, inventory: inventory, statuses: statuses, scoring: renderer.scoring) : nil
+                }
+                if let key, previousUnitKeys[unit.folderName] == key, let pages = previousPages[unit.folderName],
+                    pages.allSatisfy(generated.isIntact)
+                {
+                    return .success(UnitOutcome(files: [], kept: pages, key: key))
+                }
+                let pages = renderer.unitFiles(unit, inventory: inventory, orphans: inventory.orphans)
                 return Swift.Result { () throws(Diagnostic) in
-                    try pages.map { page throws(Diagnostic) in try RenderedPage(page, under: inventory.unit.folderName + "/", generated: generated) }
+                    UnitOutcome(
+                        files: try pages.map { page throws(Diagnostic) in try RenderedPage(page, under: unit.folderName + "/", generated: generated) },
+                        key: key)
                 }
             }
             for (unit, (inventory, outcome)) in zip(chunk, zip(inventories, rendered)) {
                 let files: [RenderedPage]
                 switch outcome {
-                case .success(let rendered): files = rendered
+                case .success(let outcome):
+                    files = outcome.files
+                    if let key = outcome.key { unitKeys[unit.folderName] = key }
+                    if let kept = outcome.kept {
+                        unitsKept += 1
+                        for path in kept {
+                            planned.insert(path)
+                            writer.keep(path)
+                        }
+                    }
                 case .failure(let diagnostic): return Result(packRoot: packRoot, plan: plan, report: writer.report, diagnostics: [diagnostic], units: summaries, orphans: [])
                 }
                 orphans += inventory.orphans.map { (unit.folderName + "/" + $0.path, $0.files) }
@@ -133,6 +176,7 @@ public struct PackGenerator {
                     planned.insert(file.path)
                     file.write(to: writer)
                 }
+                writer.forgetFolders()
             }
         }
         if selected == nil {
@@ -171,8 +215,19 @@ public struct PackGenerator {
                     "\(orphan.path) is no longer in the catalogue but holds \(orphan.files) of your files; it was kept",
                     at: SourceLocation(file: packRoot + "/" + orphan.path)))
         }
-        return Result(packRoot: packRoot, plan: plan, report: writer.report, diagnostics: diagnostics, units: summaries, orphans: orphanRows.map(\.path))
+        var result = Result(packRoot: packRoot, plan: plan, report: writer.report, diagnostics: diagnostics, units: summaries, orphans: orphanRows.map(\.path))
+        result.unitKeys = unitKeys
+        result.unitsKept = unitsKept
+        result.manifest = writer.manifest
+        return result
     }
+}
+
+/// One unit's share of a run: its pages to write, or the last run's pages kept as they are.
+struct UnitOutcome: Sendable {
+    var files: [RenderedPage]
+    var kept: [String]? = nil
+    var key: String? = nil
 }
 
 /// A generated page ready for the writer: its bytes, or nothing when the last run's file is

@@ -10,7 +10,17 @@ public struct PackPlanner: Sendable {
 
     public let workspace: Workspace
 
-    public init(workspace: Workspace) { self.workspace = workspace }
+    public init(workspace: Workspace) {
+        self.workspace = workspace
+        shared = workspace.catalogue.categories.map { category in
+            category.indicators.map { indicator in
+                let items = indicator.items.map { item in
+                    (Shared(item), Self.folderName(prefix: item.code, name: item.folder ?? item.title, cap: Self.itemCap))
+                }
+                return (Shared(indicator), items)
+            }
+        }
+    }
 
     public func plan() -> PackPlan {
         let street = workspace.street
@@ -32,6 +42,12 @@ public struct PackPlanner: Sendable {
     static func folderName(prefix: String, name: String, cap: Int) -> String {
         let room = max(1, cap - prefix.utf16.count - 1)
         return prefix + " " + WindowsName.sanitize(name, maxLength: room)
+    }
+
+    /// `resolved(_:in:)`, sharing the catalogue's item when the unit changes nothing in it.
+    func resolved(_ shared: Shared<LedgerItem>, in community: Community?) -> Shared<LedgerItem>? {
+        guard let item = resolved(shared.value, in: community) else { return nil }
+        return item.documents.map(\.quantity) == shared.value.documents.map(\.quantity) ? shared : Shared(item)
     }
 
     /// The item with this unit's quantities: the unit's own `<quantity item=…>`, else the
@@ -83,15 +99,15 @@ public struct PackPlanner: Sendable {
             })
     }
 
+    /// The catalogue's indicators and items, once, for every unit's plan to share.
+    /// Folder names depend on code, folder and title only, so they are shared too.
+    private let shared: [[(indicator: Shared<Indicator>, items: [(item: Shared<LedgerItem>, folderName: String)])]]
+
     private func binders(for community: Community?, including include: (ItemPlan) -> Bool) -> [BinderPlan] {
-        workspace.catalogue.categories.compactMap { category in
-            let items = category.indicators.flatMap { indicator in
-                indicator.items.compactMap { item in
-                    resolved(item, in: community).map { item in
-                        ItemPlan(
-                            item: item, indicator: indicator,
-                            folderName: Self.folderName(prefix: item.code, name: item.folder ?? item.title, cap: Self.itemCap))
-                    }
+        zip(workspace.catalogue.categories, shared).compactMap { category, indicators in
+            let items = indicators.flatMap { indicator, items in
+                items.compactMap { item, folderName in
+                    resolved(item, in: community).map { ItemPlan(item: $0, indicator: indicator, folderName: folderName) }
                 }
             }.filter(include)
             guard !items.isEmpty else { return nil }

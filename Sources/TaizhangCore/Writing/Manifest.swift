@@ -49,18 +49,19 @@ public struct Manifest: Sendable, Equatable {
 
     /// Every `hash, size, path` line of a manifest or journal file, in file order.
     static func lines(of path: String) -> [(String, Entry)] {
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return [] }
+        // Bytes, not a String: a city manifest has some 50,000 lines, and a String copy of it
+        // stayed in memory beside the entries. Invalid UTF-8 is repaired in each field.
+        guard let data = PackWriter.contents(of: path) else { return [] }
         var result: [(String, Entry)] = []
-        // Split the UTF-8 bytes, not Characters: a city manifest has some 50,000 lines.
-        let lines = text.utf8.split(separator: 0x0A)
+        let lines = data.split(separator: 0x0A)
         // Version 2 has a fingerprint column; journals and version 1 have none.
-        let fingerprinted = lines.first.map { String(Substring($0)) == header } ?? false
+        let fingerprinted = lines.first.map { String(decoding: $0, as: UTF8.self) == header } ?? false
         for line in lines where line.first != UInt8(ascii: "#") {
             let fields = line.split(separator: 0x09, maxSplits: fingerprinted ? 3 : 2, omittingEmptySubsequences: false)
-            guard fields.count >= 3, fields[0].count == 64, let size = Int(String(Substring(fields[1]))) else { continue }
-            var entry = Entry(sha256: String(Substring(fields[0])), size: size)
-            if fields.count == 4, !fields[2].elementsEqual("-".utf8) { entry.fingerprint = String(Substring(fields[2])) }
-            result.append((String(Substring(fields[fields.count - 1])), entry))
+            guard fields.count >= 3, fields[0].count == 64, let size = Int(String(decoding: fields[1], as: UTF8.self)) else { continue }
+            var entry = Entry(sha256: String(decoding: fields[0], as: UTF8.self), size: size)
+            if fields.count == 4, !fields[2].elementsEqual("-".utf8) { entry.fingerprint = String(decoding: fields[2], as: UTF8.self) }
+            result.append((String(decoding: fields[fields.count - 1], as: UTF8.self), entry))
         }
         return result
     }
@@ -69,12 +70,25 @@ public struct Manifest: Sendable, Equatable {
         "\(entry.sha256)\t\(entry.size)\t\(path)\n"
     }
 
+    /// The file's bytes, built in place: a city's manifest is some 8 MB, and building it as a
+    /// String first held it twice, beside a sorted copy of every entry.
     public func serialized() -> [UInt8] {
-        var text = Manifest.header + "\n"
-        for (path, entry) in entries.sorted(by: { $0.key < $1.key }) {
-            text += "\(entry.sha256)\t\(entry.size)\t\(entry.fingerprint ?? "-")\t\(path)\n"
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(Manifest.header.utf8.count + 1 + entries.count * 200)
+        bytes.append(contentsOf: Manifest.header.utf8)
+        bytes.append(0x0A)
+        for path in entries.keys.sorted() {
+            guard let entry = entries[path] else { continue }
+            bytes.append(contentsOf: entry.sha256.utf8)
+            bytes.append(0x09)
+            bytes.append(contentsOf: String(entry.size).utf8)
+            bytes.append(0x09)
+            bytes.append(contentsOf: (entry.fingerprint ?? "-").utf8)
+            bytes.append(0x09)
+            bytes.append(contentsOf: path.utf8)
+            bytes.append(0x0A)
         }
-        return Array(text.utf8)
+        return bytes
     }
 
     public static func sha256<D: DataProtocol>(_ bytes: D) -> String {

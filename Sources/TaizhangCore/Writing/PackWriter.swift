@@ -37,6 +37,8 @@ public final class PackWriter {
         public var refusedLinks: [String] = []
 
         public var written: Int { created.count + updated.count }
+
+        public init() {}
     }
 
     public static let journalName = ".taizhang-journal.tsv"
@@ -117,11 +119,16 @@ public final class PackWriter {
     }
 
     /// What Taizhang wrote into the pack, for the inventories (safe to use on any thread).
+    /// Shares the manifest's storage rather than copying it: a city's manifest has some 50,000 entries.
     public var generatedFiles: GeneratedFiles {
-        var known = journaled
-        for (path, entry) in previous.entries { known[path, default: []].insert(entry.sha256) }
-        // A page a crashed run may have rewritten is never taken as current.
-        return GeneratedFiles(packRoot: packRoot, known: known, previous: previous.entries.filter { journaled[$0.key] == nil })
+        GeneratedFiles(packRoot: packRoot, journaled: journaled, previous: previous.entries)
+    }
+
+    /// Forgets the folders found free of links (after a unit is written): a city has tens of
+    /// thousands, and a later write into one of them only costs its `lstat`s again.
+    public func forgetFolders() {
+        linkFreeFolders.removeAll()
+        sweptFolders.removeAll()
     }
 
     /// Keeps a page the last run wrote, unrendered: its fingerprint matched and the file is
@@ -238,6 +245,26 @@ public final class PackWriter {
         guard complete else { return nil }
         if filled < data.count { data.removeSubrange(filled...) }  // shrank while being read
         return data
+    }
+
+    /// Whether the regular file at `path` holds exactly `bytes`, read a block at a time (the
+    /// manifest of a city is some 8 MB: no second copy of it in memory).
+    static func holds(_ path: String, _ bytes: [UInt8]) -> Bool {
+        let fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG, Int(info.st_size) == bytes.count else { return false }
+        var block = [UInt8](repeating: 0, count: 1 << 16)
+        var offset = 0
+        while offset < bytes.count {
+            let wanted = min(block.count, bytes.count - offset)
+            let count = block.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, wanted) }
+            if count < 0 && errno == EINTR { continue }
+            guard count > 0, block[0..<count].elementsEqual(bytes[offset..<offset + count]) else { return false }
+            offset += count
+        }
+        return true
     }
 
     /// The first component of `relative` (the file itself included) that is a symbolic link.
@@ -450,7 +477,7 @@ public final class PackWriter {
         guard !dryRun, !stopped else { return }
         let path = absolute(GeneratedName.manifest)
         let bytes = manifest.serialized()
-        if Self.contents(of: path) != Data(bytes) {
+        if !Self.holds(path, bytes) {
             guard commit(bytes, hash: Manifest.sha256(bytes), to: GeneratedName.manifest, journaled: false) else { return }
         }
         if journal < 0 && !journaled.isEmpty { try? openJournal() }
@@ -466,22 +493,34 @@ public final class PackWriter {
 /// files never counts a generated page that is about to be removed.
 public struct GeneratedFiles: Sendable {
     let packRoot: String
-    let known: [String: Set<String>]
-    /// The previous manifest: sizes and fingerprints of the pages the last run wrote.
+    /// Hashes a run that did not finish wrote, per path (its journal).
+    let journaled: [String: Set<String>]
+    /// The previous manifest: hashes, sizes and fingerprints of the pages the last run wrote.
     var previous: [String: Manifest.Entry] = [:]
 
     /// Whether the page at `relative` need not be rendered: the last run wrote it from inputs
     /// with this fingerprint, and a regular file of that size is still there (a deleted or
     /// replaced page is rendered again; an edited one is the user's and is left alone anyway).
+    /// A page a crashed run may have rewritten is never taken as current.
     public func isCurrent(_ relative: String, fingerprint: String) -> Bool {
-        guard let entry = previous[relative], entry.fingerprint == fingerprint else { return false }
+        guard journaled[relative] == nil, let entry = previous[relative], entry.fingerprint == fingerprint else { return false }
+        var info = stat()
+        return lstat(packRoot + "/" + relative, &info) == 0 && info.st_mode & S_IFMT == S_IFREG && Int(info.st_size) == entry.size
+    }
+
+    /// Whether the page the last run wrote at `relative` is still there, a regular file of
+    /// the size it wrote, and no crashed run has touched it since.
+    public func isIntact(_ relative: String) -> Bool {
+        guard journaled[relative] == nil, let entry = previous[relative] else { return false }
         var info = stat()
         return lstat(packRoot + "/" + relative, &info) == 0 && info.st_mode & S_IFMT == S_IFREG && Int(info.st_size) == entry.size
     }
 
     /// Whether the file at `relative` (from the pack root) still holds bytes Taizhang wrote.
     public func isUnmodified(_ relative: String) -> Bool {
-        guard let hashes = known[relative], let bytes = PackWriter.contents(of: packRoot + "/" + relative) else { return false }
-        return hashes.contains(Manifest.sha256(bytes))
+        let recorded = previous[relative]?.sha256
+        guard recorded != nil || journaled[relative] != nil, let bytes = PackWriter.contents(of: packRoot + "/" + relative) else { return false }
+        let hash = Manifest.sha256(bytes)
+        return hash == recorded || journaled[relative]?.contains(hash) == true
     }
 }
