@@ -29,7 +29,8 @@ import os, random, sys
 root, per, kb = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 rng = random.Random(1)
 block = os.urandom(kb * 1024)
-for pack in os.listdir(root):
+for pack in sorted(os.listdir(root)):
+    if not os.path.isdir(os.path.join(root, pack)): continue  # e.g. generate's run record
     for unit in sorted(os.listdir(os.path.join(root, pack))):
         base = os.path.join(root, pack, unit)
         if not os.path.isdir(base) or unit.startswith("00"): continue
