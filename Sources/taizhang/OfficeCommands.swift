@@ -189,16 +189,18 @@ extension Taizhang {
             }
             let zipPath = out.map { URL(fileURLWithPath: $0).standardizedFileURL.path } ?? packRoot + ".zip"
             if zipPath.hasPrefix(packRoot + "/") { throw ValidationError("--out must lie outside the pack folder, or the zip would pack itself") }
-            let progress = Console.progress()
+            let progress = Progress("打包")
             let zipper = PackZipper(
                 packRoot: packRoot,
-                options: .init(unitFolders: folders, includeInternal: includeInternal, day: workspace.street.inspectionDate, progress: progress))
+                options: .init(
+                    unitFolders: folders, includeInternal: includeInternal, day: workspace.street.inspectionDate,
+                    progress: { done, total, name in progress.update(done: done, total: total, detail: name) }))
             let summary = try diagnostics.check { () throws(Diagnostic) in
                 do { return try zipper.write(to: zipPath) } catch let error as Diagnostic { throw error } catch {
                     throw .error("zip.write-failed", "cannot write the zip: \(error.localizedDescription)", at: SourceLocation(file: zipPath))
                 }
             }
-            Console.endProgress()
+            progress.finish()
             for path in summary.skipped {
                 diagnostics.emit(.warning("zip.skipped", "left out: not a regular file or folder (a symbolic link?)", at: SourceLocation(file: packRoot + "/" + path)))
             }

@@ -63,19 +63,6 @@ enum Console {
         FileHandle.standardError.write(Data((line + "\n").utf8))
     }
 
-    /// A progress callback that redraws one line on stderr, only when stderr is a terminal.
-    static func progress() -> ((Int, Int, String) -> Void)? {
-        guard isatty(STDERR_FILENO) != 0 else { return nil }
-        return { index, count, name in
-            FileHandle.standardError.write(Data("\u{1B}[2K\r[\(index)/\(count)] \(name)".utf8))
-        }
-    }
-
-    static func endProgress() {
-        guard isatty(STDERR_FILENO) != 0 else { return }
-        FileHandle.standardError.write(Data("\u{1B}[2K\r".utf8))
-    }
-
     static func out(_ line: String) {
         FileHandle.standardOutput.write(Data((line + "\n").utf8))
     }

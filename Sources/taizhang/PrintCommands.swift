@@ -76,16 +76,24 @@ extension Taizhang {
                     sheets += names.map { folder + "/" + $0 }
                 }
             }
-            let progress = PrintProgress(total: documents.count + sheets.count)
-            for document in documents {
-                progress.step(document.name)
-                Console.out(try diagnostics.check { () throws(Diagnostic) in try writer.print(document.html, as: document.name) })
+            let progress = Progress("打印")
+            let total = documents.count + sheets.count
+            // The line shows while Chromium works and is cleared before each result is printed.
+            func step(_ done: Int, _ name: String, _ work: () throws -> String) throws {
+                progress.update(done: done, total: total, detail: name)
+                defer { progress.finish() }
+                let line = try work()
+                progress.finish()
+                Console.out(line)
             }
-            for sheet in sheets {
-                progress.step((sheet as NSString).lastPathComponent)
-                Console.out(try diagnostics.check { () throws(Diagnostic) in try PDFWriter.printBeside(html: sheet, chromium: chromium) })
+            for (index, document) in documents.enumerated() {
+                try step(index, document.name) { try diagnostics.check { () throws(Diagnostic) in try writer.print(document.html, as: document.name) } }
             }
-            progress.finish()
+            for (index, sheet) in sheets.enumerated() {
+                try step(documents.count + index, (sheet as NSString).lastPathComponent) {
+                    try diagnostics.check { () throws(Diagnostic) in try PDFWriter.printBeside(html: sheet, chromium: chromium) }
+                }
+            }
         }
     }
 
@@ -126,23 +134,4 @@ extension Taizhang {
             }
         }
     }
-}
-
-/// `[3/10] 01 梧桐山社区.pdf · 12 秒` on a terminal; nothing otherwise.
-final class PrintProgress {
-    let total: Int
-    let start = Date()
-    var done = 0
-    let enabled = isatty(STDERR_FILENO) != 0
-
-    init(total: Int) { self.total = total }
-
-    func step(_ name: String) {
-        done += 1
-        guard enabled else { return }
-        let seconds = Int(Date().timeIntervalSince(start))
-        FileHandle.standardError.write(Data("\u{1B}[2K\r[\(done)/\(total)] \(name) · \(seconds) 秒".utf8))
-    }
-
-    func finish() { Console.endProgress() }
 }

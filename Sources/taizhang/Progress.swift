@@ -7,9 +7,8 @@ import Foundation
 /// One progress line on a terminal for a long command: `label done/total elapsed detail`,
 /// redrawn in place at most ten times a second (and at the last unit), cleared by `finish()`.
 /// Silent when standard output or standard error is not a terminal (pipes, files, CI logs), so
-/// no output changes there. Used by `generate` and `scan`; `print` and `pack --zip` can use it
-/// the same way: `let progress = Progress("打印")`, `progress.update(done:total:)` from any
-/// thread, `progress.finish()` before printing the result.
+/// no output changes there. Used by `generate`, `scan`, `print` and `pack --zip`:
+/// `progress.update(done:total:detail:)` from any thread, `progress.finish()` before printing.
 final class Progress: @unchecked Sendable {
     private let label: String
     private let enabled: Bool
