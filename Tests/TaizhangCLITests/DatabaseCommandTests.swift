@@ -65,19 +65,9 @@ import Testing
     @Test(.enabled(if: ServeEndToEndTests.curlPath != nil))
     func aTickAcknowledgedByTheServerSurvivesTheLogsDeletionAndKill9() throws {
         let ws = try WorkspaceCopy()
-        try FileManager.default.copyItem(atPath: CLI.repository + "/templates", toPath: ws.path + "/templates")
-        #expect(try CLI.run(["user", "add", "p13", "--password-stdin", "--workspace", ws.path], stdin: "s3cret-pass\n").status == 0)
-        let port = Int.random(in: 40_001...60_000)
-        let server = try CLI.start(["serve", "--host", "127.0.0.1", "--port", String(port), "--workspace", ws.path])
-        defer { if server.isRunning { kill(server.processIdentifier, SIGKILL) }; server.waitUntilExit() }
-        let web = ServeEndToEndTests(), base = "http://127.0.0.1:\(port)", jar = ["-c", ws.path + "/jar", "-b", ws.path + "/jar"]
-        var login = ""
-        for _ in 0..<100 where web.csrf(in: login) == nil {
-            Thread.sleep(forTimeInterval: 0.2)
-            login = try web.curl(jar + [base + "/login"])
-        }
-        let loginToken = try #require(web.csrf(in: login), "server did not start")
-        _ = try web.curl(jar + ["--data-urlencode", "csrf=\(loginToken)", "--data-urlencode", "person=p13", "--data-urlencode", "password=s3cret-pass", base + "/login"])
+        let served = try SignedInServer(ws)
+        defer { served.stop() }
+        let (server, web, base, jar) = (served.process, served.web, served.base, served.jar)
         let token = try #require(web.csrf(in: try web.curl(jar + [base + "/items"])))
         func tick(_ item: String) throws -> String {
             try web.curl(
@@ -103,19 +93,9 @@ import Testing
     @Test(.enabled(if: ServeEndToEndTests.curlPath != nil))
     func everyTickTheServerAcknowledgedSurvivesKill9() throws {
         let ws = try WorkspaceCopy()
-        try FileManager.default.copyItem(atPath: CLI.repository + "/templates", toPath: ws.path + "/templates")
-        #expect(try CLI.run(["user", "add", "p13", "--password-stdin", "--workspace", ws.path], stdin: "s3cret-pass\n").status == 0)
-        let port = Int.random(in: 40_001...60_000)
-        let server = try CLI.start(["serve", "--host", "127.0.0.1", "--port", String(port), "--workspace", ws.path])
-        defer { if server.isRunning { kill(server.processIdentifier, SIGKILL) }; server.waitUntilExit() }
-        let web = ServeEndToEndTests(), base = "http://127.0.0.1:\(port)", jar = ["-c", ws.path + "/jar", "-b", ws.path + "/jar"]
-        var login = ""
-        for _ in 0..<100 where web.csrf(in: login) == nil {
-            Thread.sleep(forTimeInterval: 0.2)
-            login = try web.curl(jar + [base + "/login"])
-        }
-        let loginToken = try #require(web.csrf(in: login), "server did not start")
-        _ = try web.curl(jar + ["--data-urlencode", "csrf=\(loginToken)", "--data-urlencode", "person=p13", "--data-urlencode", "password=s3cret-pass", base + "/login"])
+        let served = try SignedInServer(ws)
+        defer { served.stop() }
+        let (server, web, base, jar) = (served.process, served.web, served.base, served.jar)
         let page = try web.curl(jar + [base + "/items?unit=wutongshan"])
         let token = try #require(web.csrf(in: page))
         let codes = page.components(separatedBy: "id=\"item-").dropFirst().map { String($0.prefix { $0 != "\"" }) }.prefix(12)
@@ -166,5 +146,44 @@ import Testing
         let refused = try CLI.run(["restore", notABackup, "--workspace", ws.path])
         #expect(refused.status == 65)
         #expect(refused.stderr == "checklists/taizhang.xml: error: not a Taizhang tracker database (not even SQLite); nothing was restored [tracker.database]\n")
+    }
+}
+
+/// `taizhang serve` on a copy of the default workspace, with p13 signed in through the real form
+/// (curl and a cookie jar), for the kill -9 tests above.
+struct SignedInServer {
+    let process: Process
+    let web = ServeEndToEndTests()
+    let base: String
+    let jar: [String]
+
+    init(_ ws: WorkspaceCopy) throws {
+        try FileManager.default.copyItem(atPath: CLI.repository + "/templates", toPath: ws.path + "/templates")
+        #expect(try CLI.run(["user", "add", "p13", "--password-stdin", "--workspace", ws.path], stdin: "s3cret-pass\n").status == 0)
+        let port = Int.random(in: 40_001...60_000)
+        process = try CLI.start(["serve", "--host", "127.0.0.1", "--port", String(port), "--workspace", ws.path])
+        base = "http://127.0.0.1:\(port)"
+        jar = ["-c", ws.path + "/jar", "-b", ws.path + "/jar"]
+        var login = ""
+        for _ in 0..<100 where web.csrf(in: login) == nil {
+            Thread.sleep(forTimeInterval: 0.2)
+            login = (try? web.curl(jar + [base + "/login"])) ?? ""
+        }
+        guard let loginToken = web.csrf(in: login) else {
+            stop()
+            throw CocoaError(.fileReadUnknown, userInfo: [NSLocalizedDescriptionKey: "server did not start"])
+        }
+        do {
+            _ = try web.curl(jar + ["--data-urlencode", "csrf=\(loginToken)", "--data-urlencode", "person=p13", "--data-urlencode", "password=s3cret-pass", base + "/login"])
+        } catch {
+            stop()
+            throw error
+        }
+    }
+
+    /// Ends the server (kill -9) unless a test already did.
+    func stop() {
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
     }
 }
