@@ -1,4 +1,5 @@
 import Foundation
+import TaizhangTestSupport
 import Testing
 
 @testable import TaizhangCore
@@ -309,6 +310,22 @@ func waitOneClockTick() {
         #expect(loaded.trustedBefore == 1_000)
         #expect(Array(loaded.entries.keys) == ["01 社区/扫描件.pdf"])
         #expect(loaded.entries["01 社区/扫描件.pdf"] == cache.entries["01 社区/扫描件.pdf"])
+    }
+
+    /// The cache is read only as a regular file of the pack: a symbolic link in its place,
+    /// here to a valid cache outside the pack, is not followed (nor would one to /dev/zero be).
+    @Test func aCacheThatIsASymbolicLinkIsNotFollowed() throws {
+        let folder = try TemporaryDirectory()
+        let pack = folder.path + "/pack", outside = folder.path + "/outside"
+        try FileManager.default.createDirectory(atPath: pack, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: outside, withIntermediateDirectories: true)
+        var cache = ScanCache()
+        cache.trustedBefore = 1_000
+        cache.set("01 社区/扫描件.pdf", stamp: FileStamp(device: 1, inode: 2, size: 3, modified: 4, changed: 5), sha256: String(repeating: "a", count: 64))
+        try cache.save(packRoot: outside)
+        #expect(ScanCache.load(packRoot: outside).entries.count == 1)
+        try FileManager.default.createSymbolicLink(atPath: pack + "/" + ScanCache.fileName, withDestinationPath: outside + "/" + ScanCache.fileName)
+        #expect(ScanCache.load(packRoot: pack).entries.isEmpty)
     }
 
     @Test func aScanOfOneCommunityKeepsTheOtherUnitsEntries() throws {

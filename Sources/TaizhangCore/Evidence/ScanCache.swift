@@ -95,7 +95,8 @@ public struct ScanCache: Sendable, Equatable {
     /// The cache of the pack at `packRoot`; empty when there is none or it cannot be read.
     public static func load(packRoot: String) -> ScanCache {
         let path = packRoot + "/" + fileName
-        guard FileStamp.of(path) != nil, let data = try? Data(contentsOf: URL(fileURLWithPath: path)) else { return ScanCache() }
+        // A regular file only: a symbolic link (to /dev/zero, or out of the pack) is not followed.
+        guard let data = PackWriter.contents(of: path) else { return ScanCache() }
         return data.withUnsafeBytes { parse(UnsafeRawBufferPointer($0)) }
     }
 
