@@ -99,7 +99,16 @@ private final class ListedFolder: @unchecked Sendable {
             return nil
         }
         var entries: [Entry] = []
-        while let entry = readdir(stream) {
+        while true {
+            // A folder that cannot be read to the end counts as unreadable, never as shorter.
+            errno = 0
+            guard let entry = readdir(stream) else {
+                guard errno == 0 else {
+                    closedir(stream)
+                    return nil
+                }
+                break
+            }
             let raw = UnsafeRawPointer(entry)
             let name = raw + Self.nameOffset
             let length = strlen(name.assumingMemoryBound(to: CChar.self))
