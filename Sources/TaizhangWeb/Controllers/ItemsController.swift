@@ -84,7 +84,7 @@ struct ItemsController: Sendable {
                     by: record?.by.map(renderer.personName), at: record?.at.map(ChinaTime.timestamp),
                     note: record?.note, present: entry.readiness.present, expected: entry.readiness.expected, flag: entry.readiness.flagText,
                     changeable: changeable, canUndo: changeable && entry.status != .notReviewed,
-                    detailHref: detailHref(unit: entry.unit.id, code: entry.code), sheetHref: entry.sheetHref))
+                    detailHref: entry.detailHref, sheetHref: entry.sheetHref))
         }
         let unitChoices = filter.all ? tracker.plan.units : mine
         let binders = (shown.first ?? tracker.plan.units.first)?.binders ?? []
