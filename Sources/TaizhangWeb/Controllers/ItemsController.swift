@@ -48,10 +48,7 @@ struct ItemsController: Sendable {
 
     /// The units in which a person may change at least one item.
     static func units(for person: Person, tracker: Tracker) -> [UnitPlan] {
-        if person.isPreparationTeam { return tracker.plan.units }
-        return tracker.plan.units.filter { unit in
-            unit.binders.contains { binder in binder.items.contains { tracker.mayChange(person: person, unit: unit, item: $0) } }
-        }
+        tracker.unitsWithChanges(for: person)
     }
 
     static func model(_ configuration: WebConfiguration, renderer: WebRenderer, person id: String, filter requested: ItemFilter, flash: String?) throws -> ItemsPage {
