@@ -136,6 +136,8 @@ def fallback_expression(model):
 def page_value(expression, type_, known):
     """The PageValue of `expression` of Swift type `type_` (PageTemplate.swift)."""
     type_ = type_.strip()
+    if type_ in ("String?", "Int?", "Bool?"):
+        return f"PageValue({expression})"  # a non-generic initializer (PageTemplate.swift)
     if type_.endswith("?"):
         inner = page_value("$0", type_[:-1], known)
         return f"PageValue({expression}) {{ {inner} }}"

@@ -114,7 +114,7 @@ extension DocumentRow: PageLookup {
         case 0: PageValue(self.title)
         case 1: PageValue(self.quantity)
         case 2: PageValue(self.period)
-        case 3: PageValue(self.date) { PageValue($0) }
+        case 3: PageValue(self.date)
         default: .missing
         }
     }
@@ -178,8 +178,8 @@ extension ItemRow: PageLookup {
         case 9: PageValue(self.group)
         case 10: PageValue(self.documents) { PageValue($0) }
         case 11: PageValue(self.expected)
-        case 12: PageValue(self.keywords) { PageValue($0) }
-        case 13: PageValue(self.note) { PageValue($0) }
+        case 12: PageValue(self.keywords)
+        case 13: PageValue(self.note)
         default: .missing
         }
     }
@@ -371,7 +371,7 @@ extension ChecklistBinder: PageLookup {
         case 0: PageValue(self.box)
         case 1: PageValue(self.binderNumber)
         case 2: PageValue(self.categoryName)
-        case 3: PageValue(self.points) { PageValue($0) }
+        case 3: PageValue(self.points)
         case 4: PageValue(self.items) { PageValue($0) }
         default: .missing
         }
@@ -480,7 +480,7 @@ extension ItemSheetPage: PageLookup {
         case 6: PageValue(self.title)
         case 7: PageValue(self.level)
         case 8: PageValue(self.groupName)
-        case 9: PageValue(self.groupLead) { PageValue($0) }
+        case 9: PageValue(self.groupLead)
         case 10: PageValue(self.indicatorCode)
         case 11: PageValue(self.indicatorName)
         case 12: PageValue(self.points)
@@ -490,7 +490,7 @@ extension ItemSheetPage: PageLookup {
         case 16: PageValue(self.standard)
         case 17: PageValue(self.documents) { PageValue($0) }
         case 18: PageValue(self.expected)
-        case 19: PageValue(self.note) { PageValue($0) }
+        case 19: PageValue(self.note)
         default: .missing
         }
     }
@@ -674,14 +674,14 @@ extension IndexItemRow: PageLookup {
         case 7: PageValue(self.files) { PageValue($0) }
         case 8: PageValue(self.hasFiles)
         case 9: PageValue(self.groupName)
-        case 10: PageValue(self.trackerStatus) { PageValue($0) }
-        case 11: PageValue(self.trackerBy) { PageValue($0) }
-        case 12: PageValue(self.trackerAt) { PageValue($0) }
-        case 13: PageValue(self.flag) { PageValue($0) }
-        case 14: PageValue(self.missingMonths) { PageValue($0) }
-        case 15: PageValue(self.kind) { PageValue($0) }
+        case 10: PageValue(self.trackerStatus)
+        case 11: PageValue(self.trackerBy)
+        case 12: PageValue(self.trackerAt)
+        case 13: PageValue(self.flag)
+        case 14: PageValue(self.missingMonths)
+        case 15: PageValue(self.kind)
         case 16: PageValue(self.isInPlace)
-        case 17: PageValue(self.location) { PageValue($0) }
+        case 17: PageValue(self.location)
         default: .missing
         }
     }
@@ -833,11 +833,11 @@ extension UnitIndexPage: PageLookup {
         case 12: PageValue(self.expected)
         case 13: PageValue(self.percent)
         case 14: PageValue(self.streetIndexHref)
-        case 15: PageValue(self.figuresHref) { PageValue($0) }
+        case 15: PageValue(self.figuresHref)
         case 16: PageValue(self.score) { PageValue($0) }
         case 17: PageValue(self.gaps) { PageValue($0) }
         case 18: PageValue(self.hasGaps)
-        case 19: PageValue(self.inPlaceHref) { PageValue($0) }
+        case 19: PageValue(self.inPlaceHref)
         default: .missing
         }
     }
@@ -894,9 +894,9 @@ extension InPlaceRow: PageLookup {
         case 6: PageValue(self.documents)
         case 7: PageValue(self.state)
         case 8: PageValue(self.stateClass)
-        case 9: PageValue(self.location) { PageValue($0) }
-        case 10: PageValue(self.by) { PageValue($0) }
-        case 11: PageValue(self.flag) { PageValue($0) }
+        case 9: PageValue(self.location)
+        case 10: PageValue(self.by)
+        case 11: PageValue(self.flag)
         default: .missing
         }
     }
@@ -1044,7 +1044,7 @@ extension ScoreSection: PageLookup {
         switch pageFieldsScoreSection.ordinal(key) {
         case 0: PageValue(self.total)
         case 1: PageValue(self.maximum)
-        case 2: PageValue(self.vetoed) { PageValue($0) }
+        case 2: PageValue(self.vetoed)
         case 3: PageValue(self.indicators) { PageValue($0) }
         default: .missing
         }
@@ -1089,7 +1089,7 @@ extension GapRow: PageLookup {
         case 3: PageValue(self.subject)
         case 4: PageValue(self.reason)
         case 5: PageValue(self.group)
-        case 6: PageValue(self.task) { PageValue($0) }
+        case 6: PageValue(self.task)
         default: .missing
         }
     }
@@ -1213,7 +1213,7 @@ extension StreetIndexPage: PageLookup {
         case 8: PageValue(self.totalPresent)
         case 9: PageValue(self.totalExpected)
         case 10: PageValue(self.percent)
-        case 11: PageValue(self.figuresHref) { PageValue($0) }
+        case 11: PageValue(self.figuresHref)
         default: .missing
         }
     }
@@ -1251,8 +1251,8 @@ extension FigureRow: PageLookup {
         switch pageFieldsFigureRow.ordinal(key) {
         case 0: PageValue(self.label)
         case 1: PageValue(self.measure)
-        case 2: PageValue(self.reported) { PageValue($0) }
-        case 3: PageValue(self.recomputed) { PageValue($0) }
+        case 2: PageValue(self.reported)
+        case 3: PageValue(self.recomputed)
         case 4: PageValue(self.flags) { PageValue($0) }
         case 5: PageValue(self.rowClass)
         default: .missing
@@ -1298,7 +1298,7 @@ extension FigureFlagRow: PageLookup {
         case 3: PageValue(self.severityClass)
         case 4: PageValue(self.arithmetic)
         case 5: PageValue(self.rule)
-        case 6: PageValue(self.explanation) { PageValue($0) }
+        case 6: PageValue(self.explanation)
         default: .missing
         }
     }

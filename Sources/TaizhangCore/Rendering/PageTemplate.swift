@@ -72,6 +72,11 @@ extension PageValue {
     package init(_ value: Bool) { self = .flag(value) }
     package init(_ value: Double) { self = .text("\(value)") }
     package init(_ value: some PageLookup) { self = .object(value) }
+    // Optional fields of the common types without the generic initializer below: its
+    // unspecialized call from another module was most of a web page's lookup time.
+    package init(_ value: String?) { self = value.map(PageValue.text) ?? .missing }
+    package init(_ value: Int?) { self = value.map(PageValue.number) ?? .missing }
+    package init(_ value: Bool?) { self = value.map(PageValue.flag) ?? .missing }
     package init<Value>(_ value: Value?, _ wrap: (Value) -> PageValue) { self = value.map(wrap) ?? .missing }
     package init<Value>(_ values: [Value], _ wrap: (Value) -> PageValue) { self = .list(values.map(wrap)) }
 }

@@ -47,7 +47,7 @@ enum ItemEntries {
                 for item in binder.items {
                     guard let location = locations.next() else { break }
                     let record = records[ItemKey(unit: unit.id, item: item.item.code)]
-                    let folder = configuration.inventory.folder(location.path) {
+                    let folder = configuration.inventory.folder(location.folder) {
                         (try? files.resolve([unit.folderName, binder.folderName, item.folderName, GeneratedName.itemSheet])) != nil
                     }
                     let readiness = ItemReadiness(
@@ -63,13 +63,13 @@ enum ItemEntries {
     }
 }
 
-/// Where each item of a unit lives: its folder's absolute path, the link to its sheet and to its
+/// Where each item of a unit lives: its folder's absolute path (as `PackInventory`'s key), the link to its sheet and to its
 /// page. They follow from the plan alone, which does not change while the server runs, so they
 /// are worked out once per unit: percent-encoding every link on every reload of the items page
 /// cost more than counting the files.
 final class ItemLocations: Sendable {
     struct Location: Sendable {
-        var path: String
+        var folder: PackInventory.Key
         var sheetHref: String
         var detailHref: String
     }
@@ -89,7 +89,7 @@ final class ItemLocations: Sendable {
             for item in binder.items {
                 locations.append(
                     Location(
-                        path: paths.itemRoot(unit, binder, item), sheetHref: binderHref + PackFiles.encode(item.folderName) + "/" + sheetName,
+                        folder: PackInventory.Key(paths.itemRoot(unit, binder, item)), sheetHref: binderHref + PackFiles.encode(item.folderName) + "/" + sheetName,
                         detailHref: ItemsController.detailHref(unit: unit.id, code: item.item.code)))
             }
         }

@@ -34,8 +34,8 @@ extension WebPage: PageLookup where Body: PageLookup {
         case 1: PageValue(self.streetName)
         case 2: PageValue(self.year)
         case 3: PageValue(self.signedIn)
-        case 4: PageValue(self.me) { PageValue($0) }
-        case 5: PageValue(self.csrf) { PageValue($0) }
+        case 4: PageValue(self.me)
+        case 5: PageValue(self.csrf)
         case 6: PageValue(self.districtView)
         default: self.body.value(for: key)
         }
@@ -84,7 +84,7 @@ extension LoginPage: PageLookup {
     func value(for key: PageKey) -> PageValue {
         switch pageFieldsLoginPage.ordinal(key) {
         case 0: PageValue(self.loginToken)
-        case 1: PageValue(self.error) { PageValue($0) }
+        case 1: PageValue(self.error)
         case 2: PageValue(self.streets) { PageValue($0) }
         case 3: PageValue(self.isDistrict)
         default: .missing
@@ -301,7 +301,7 @@ extension DashboardPage.TaskRow: PageLookup {
         case 3: PageValue(self.owner)
         case 4: PageValue(self.due)
         case 5: PageValue(self.days)
-        case 6: PageValue(self.reason) { PageValue($0) }
+        case 6: PageValue(self.reason)
         case 7: PageValue(self.href)
         default: .missing
         }
@@ -364,7 +364,7 @@ extension DashboardPage.GapRow: PageLookup {
         case 3: PageValue(self.subject)
         case 4: PageValue(self.reason)
         case 5: PageValue(self.group)
-        case 6: PageValue(self.task) { PageValue($0) }
+        case 6: PageValue(self.task)
         default: .missing
         }
     }
@@ -450,10 +450,10 @@ extension ItemsPage: PageLookup {
         case 7: PageValue(self.query)
         case 8: PageValue(self.mineHref)
         case 9: PageValue(self.allHref)
-        case 10: PageValue(self.flash) { PageValue($0) }
+        case 10: PageValue(self.flash)
         case 11: PageValue(self.rows) { PageValue($0) }
-        case 12: PageValue(self.unitID) { PageValue($0) }
-        case 13: PageValue(self.unitName) { PageValue($0) }
+        case 12: PageValue(self.unitID)
+        case 13: PageValue(self.unitName)
         case 14: PageValue(self.canUpload)
         case 15: PageValue(self.noneOfMine)
         case 16: PageValue(self.count)
@@ -505,16 +505,16 @@ extension ItemsPage.Row: PageLookup {
         case 6: PageValue(self.group)
         case 7: PageValue(self.status)
         case 8: PageValue(self.statusClass)
-        case 9: PageValue(self.by) { PageValue($0) }
-        case 10: PageValue(self.at) { PageValue($0) }
-        case 11: PageValue(self.note) { PageValue($0) }
+        case 9: PageValue(self.by)
+        case 10: PageValue(self.at)
+        case 11: PageValue(self.note)
         case 12: PageValue(self.present)
         case 13: PageValue(self.expected)
-        case 14: PageValue(self.flag) { PageValue($0) }
+        case 14: PageValue(self.flag)
         case 15: PageValue(self.changeable)
         case 16: PageValue(self.canUndo)
         case 17: PageValue(self.detailHref)
-        case 18: PageValue(self.sheetHref) { PageValue($0) }
+        case 18: PageValue(self.sheetHref)
         default: .missing
         }
     }
@@ -556,12 +556,12 @@ extension ItemPage: PageLookup {
         case 4: PageValue(self.binder)
         case 5: PageValue(self.group)
         case 6: PageValue(self.status)
-        case 7: PageValue(self.flag) { PageValue($0) }
+        case 7: PageValue(self.flag)
         case 8: PageValue(self.present)
         case 9: PageValue(self.expected)
         case 10: PageValue(self.documents) { PageValue($0) }
-        case 11: PageValue(self.sheetHref) { PageValue($0) }
-        case 12: PageValue(self.folderHref) { PageValue($0) }
+        case 11: PageValue(self.sheetHref)
+        case 12: PageValue(self.folderHref)
         case 13: PageValue(self.changeable)
         case 14: PageValue(self.limit)
         case 15: PageValue(self.hasDocuments)
@@ -670,7 +670,7 @@ extension TasksPage: PageLookup {
         case 1: PageValue(self.groups) { PageValue($0) }
         case 2: PageValue(self.states) { PageValue($0) }
         case 3: PageValue(self.mine)
-        case 4: PageValue(self.flash) { PageValue($0) }
+        case 4: PageValue(self.flash)
         case 5: PageValue(self.query)
         case 6: PageValue(self.count)
         default: .missing
@@ -714,10 +714,10 @@ extension TasksPage.Row: PageLookup {
         case 6: PageValue(self.stateClass)
         case 7: PageValue(self.done)
         case 8: PageValue(self.blocked)
-        case 9: PageValue(self.reason) { PageValue($0) }
+        case 9: PageValue(self.reason)
         case 10: PageValue(self.overdue)
-        case 11: PageValue(self.doneBy) { PageValue($0) }
-        case 12: PageValue(self.doneAt) { PageValue($0) }
+        case 11: PageValue(self.doneBy)
+        case 12: PageValue(self.doneAt)
         case 13: PageValue(self.changeable)
         default: .missing
         }
@@ -786,7 +786,7 @@ extension LogPage.Row: PageLookup {
         case 5: PageValue(self.subject)
         case 6: PageValue(self.title)
         case 7: PageValue(self.change)
-        case 8: PageValue(self.note) { PageValue($0) }
+        case 8: PageValue(self.note)
         default: .missing
         }
     }
@@ -821,12 +821,12 @@ extension UnitPage: PageLookup {
         case 2: PageValue(self.binders) { PageValue($0) }
         case 3: PageValue(self.complete)
         case 4: PageValue(self.total)
-        case 5: PageValue(self.indexHref) { PageValue($0) }
+        case 5: PageValue(self.indexHref)
         case 6: PageValue(self.hasIndex)
-        case 7: PageValue(self.zipHref) { PageValue($0) }
-        case 8: PageValue(self.internalZipHref) { PageValue($0) }
-        case 9: PageValue(self.pdfHref) { PageValue($0) }
-        case 10: PageValue(self.checklistPDFHref) { PageValue($0) }
+        case 7: PageValue(self.zipHref)
+        case 8: PageValue(self.internalZipHref)
+        case 9: PageValue(self.pdfHref)
+        case 10: PageValue(self.checklistPDFHref)
         default: .missing
         }
     }
@@ -881,9 +881,9 @@ extension UnitPage.Item: PageLookup {
         case 2: PageValue(self.present)
         case 3: PageValue(self.expected)
         case 4: PageValue(self.status)
-        case 5: PageValue(self.by) { PageValue($0) }
-        case 6: PageValue(self.at) { PageValue($0) }
-        case 7: PageValue(self.flag) { PageValue($0) }
+        case 5: PageValue(self.by)
+        case 6: PageValue(self.at)
+        case 7: PageValue(self.flag)
         case 8: PageValue(self.complete)
         default: .missing
         }
@@ -908,7 +908,7 @@ extension FolderPage: PageLookup {
     func value(for key: PageKey) -> PageValue {
         switch pageFieldsFolderPage.ordinal(key) {
         case 0: PageValue(self.path)
-        case 1: PageValue(self.parentHref) { PageValue($0) }
+        case 1: PageValue(self.parentHref)
         case 2: PageValue(self.entries) { PageValue($0) }
         case 3: PageValue(self.isEmpty)
         default: .missing
