@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import TaizhangCore
@@ -52,6 +53,17 @@ import Testing
         #expect(Day("2014-11-30")!.days(until: day) == 10)
         #expect(Day(ordinal: day.ordinal) == day)
         #expect(Day("1970-01-01")!.ordinal == 0)
+    }
+
+    /// The byte-by-byte `ChinaTime.timestamp` writes what the interpolated form wrote, across
+    /// the fast path's edges (midnight, year ends, the four-digit range) and the fallback.
+    @Test(arguments: [
+        (0.0, "1970-01-01 08:00"), (1_415_000_000, "2014-11-03 15:33"), (1_419_955_199, "2014-12-30 23:59"),
+        (1_420_041_599, "2014-12-31 23:59"), (1_420_041_600, "2015-01-01 00:00"), (253_402_271_999, "9999-12-31 23:59"),
+        (-30_610_252_800, "1000-01-01 00:00"), (-30_610_281_601, "0999-12-31 15:59"), (253_402_272_000, "10000-01-01 00:00"),
+    ])
+    func timestamps(seconds: Double, expected: String) {
+        #expect(ChinaTime.timestamp(Date(timeIntervalSince1970: seconds)) == expected)
     }
 }
 

@@ -102,3 +102,34 @@ import Testing
         #expect(Self.unresolved([Row()], path: "rows", module: "TaizhangCoreTests.") == ["rows[0].added"])
     }
 }
+
+/// The bit-mask escaper of `PageTemplate.append` escapes exactly `& < > " '`, as swift-mustache
+/// does, for every ASCII byte and around multi-byte characters.
+@Suite struct PageTemplateEscapingTests {
+    static func reference(_ text: String) -> String {
+        var out = ""
+        for character in text.unicodeScalars {
+            switch character {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&#39;"
+            default: out.unicodeScalars.append(character)
+            }
+        }
+        return out
+    }
+
+    @Test func escapesTheFiveSpecialCharactersOnly() {
+        let ascii = String(decoding: (0..<128).map { UInt8($0) }, as: UTF8.self)
+        for text in ["", ascii, "&", "社区<b>“引号”</b>&'\"", "已确认 2014-11-02 10:05", "a>b" + ascii + "街道"] {
+            var out: [UInt8] = []
+            PageTemplate.append(text, escaped: true, to: &out)
+            #expect(String(decoding: out, as: UTF8.self) == Self.reference(text), "\(text.debugDescription)")
+            out = []
+            PageTemplate.append(text, escaped: false, to: &out)
+            #expect(out == Array(text.utf8))
+        }
+    }
+}

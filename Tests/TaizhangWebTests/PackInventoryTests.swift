@@ -65,6 +65,46 @@ import Testing
         #expect(inventory.folder(folder) { false }.files == 0)
     }
 
+    /// Checked from the unit folder's descriptor (`PackInventory.Base`), an item folder's
+    /// changes show as they show by full path; a unit folder replaced between requests is seen
+    /// through the next request's base; a path outside the base is checked by its full path.
+    @Test func checksFromAUnitFolderSeeTheSameChanges() throws {
+        let temporary = try TemporaryDirectory("inventory")
+        let unit = temporary.path + "/01 unit"
+        let folder = unit + "/01 binder/01.06 item"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try write(folder + "/a.pdf")
+        let inventory = PackInventory(settle: 0)
+        let key = PackInventory.Key(folder)
+        Self.pause()
+        #expect(inventory.folder(key, base: PackInventory.Base(unit)) { false }.files == 1)
+        #expect(inventory.folder(key, base: PackInventory.Base(unit)) { false }.files == 1)
+        #expect(inventory.listings == 1)
+
+        Self.pause()
+        try write(folder + "/b.pdf")
+        #expect(inventory.folder(key, base: PackInventory.Base(unit)) { false }.files == 2)
+        #expect(inventory.listings == 2)
+
+        Self.pause()
+        try FileManager.default.moveItem(atPath: unit, toPath: temporary.path + "/old unit")
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try write(folder + "/c.pdf")
+        Self.pause()
+        #expect(inventory.folder(key, base: PackInventory.Base(unit)) { false }.files == 1)
+        #expect(inventory.listings == 3)
+
+        // A base the path is not below: the full path decides, the cache still holds.
+        #expect(inventory.folder(key, base: PackInventory.Base(temporary.path + "/old unit")) { false }.files == 1)
+        #expect(inventory.listings == 3)
+        Self.pause()
+        try write(folder + "/d.pdf")
+        #expect(inventory.folder(key, base: PackInventory.Base(temporary.path + "/old unit")) { false }.files == 2)
+        // A base that cannot be opened: the full path decides.
+        #expect(inventory.folder(key, base: PackInventory.Base(temporary.path + "/missing")) { false }.files == 2)
+        #expect(inventory.listings == 4)
+    }
+
     /// A folder changed within the last `settle` seconds is listed on every request: its
     /// times might not show a change made in the same clock tick.
     @Test func aFolderChangedJustNowIsNotCached() throws {

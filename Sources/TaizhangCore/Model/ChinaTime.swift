@@ -16,7 +16,28 @@ public enum ChinaTime {
     /// `2014-11-02 10:05`
     public static func timestamp(_ date: Date) -> String {
         let (day, rest) = split(date)
-        return "\(day) \(two(rest / 3600)):\(two(rest % 3600 / 60))"
+        // Written byte by byte: every row of the items page shows one, and interpolating the
+        // padded parts was 1.4% of the server's time (years of four digits; others as before).
+        guard (1000...9999).contains(day.year) else { return "\(day) \(two(rest / 3600)):\(two(rest % 3600 / 60))" }
+        return String(unsafeUninitializedCapacity: 16) { bytes in
+            func put(_ value: Int, _ width: Int, at end: Int) {
+                var value = value
+                for index in stride(from: end - 1, through: end - width, by: -1) {
+                    bytes[index] = UInt8(0x30 + value % 10)
+                    value /= 10
+                }
+            }
+            put(day.year, 4, at: 4)
+            bytes[4] = 0x2D
+            put(day.month, 2, at: 7)
+            bytes[7] = 0x2D
+            put(day.day, 2, at: 10)
+            bytes[10] = 0x20
+            put(rest / 3600, 2, at: 13)
+            bytes[13] = 0x3A
+            put(rest % 3600 / 60, 2, at: 16)
+            return 16
+        }
     }
 
     /// `2014-11-02T10:05:00+08:00`

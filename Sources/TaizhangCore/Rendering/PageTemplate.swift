@@ -332,8 +332,12 @@ struct PageTemplate: Sendable {
         var text = text
         text.withUTF8 { utf8 in
             guard escaped else { return out.append(contentsOf: utf8) }
+            // Bit n set: byte n is one escaped below. All five are below 64, so one shift and
+            // test passes every other byte (all of a Chinese character's) without the switch.
+            let special: UInt64 = 1 << 0x22 | 1 << 0x26 | 1 << 0x27 | 1 << 0x3C | 1 << 0x3E
             var run = 0
             for (index, byte) in utf8.enumerated() {
+                guard byte < 64, special & (1 << UInt64(byte)) != 0 else { continue }
                 let replacement: StaticString
                 switch byte {
                 case 0x26: replacement = "&amp;"

@@ -41,13 +41,15 @@ enum ItemEntries {
         let records = try tracker.webRecords(units: units.count == tracker.plan.units.count ? nil : Set(units.map(\.id)))
         let files = PackFiles(root: configuration.packRoot)
         var entries: [ItemEntry] = []
+        let paths = PackPaths(packRoot: configuration.packRoot)
         for unit in units {
+            let base = PackInventory.Base(paths.unitRoot(unit))
             var locations = configuration.locations.of(unit, packRoot: configuration.packRoot).makeIterator()
             for binder in unit.binders {
                 for item in binder.items {
                     guard let location = locations.next() else { break }
                     let record = records[ItemKey(unit: unit.id, item: item.item.code)]
-                    let folder = configuration.inventory.folder(location.folder) {
+                    let folder = configuration.inventory.folder(location.folder, base: base) {
                         (try? files.resolve([unit.folderName, binder.folderName, item.folderName, GeneratedName.itemSheet])) != nil
                     }
                     let readiness = ItemReadiness(

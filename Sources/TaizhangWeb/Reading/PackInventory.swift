@@ -33,16 +33,25 @@ final class PackInventory: Sendable {
         var modified = timespec()
         var changed = timespec()
 
-        /// The folder's state now (all zero when it is missing).
-        init(_ path: String) {
+        /// The folder's state now (all zero when it is missing). Below `base`, it is looked up
+        /// from the base's descriptor, so the kernel walks only the last few names of the path.
+        init(_ path: String, base: Base? = nil) {
             self.path = path
             var info = stat()
-            guard lstat(path, &info) == 0 else { return }
+            guard Self.look(path, base: base, &info) else { return }
             device = UInt64(info.st_dev)
             inode = UInt64(info.st_ino)
             mode = UInt32(info.st_mode)
             modified = info.st_mtim
             changed = info.st_ctim
+        }
+
+        /// `lstat(path)`, or `fstatat(base, rest of path, AT_SYMLINK_NOFOLLOW)` when `path`
+        /// lies below the base's folder: the same answer (the base was opened by its path,
+        /// following links as `lstat` follows them in the leading names).
+        private static func look(_ path: String, base: Base?, _ info: inout stat) -> Bool {
+            guard let base, base.descriptor >= 0, let offset = base.offset(of: path) else { return lstat(path, &info) == 0 }
+            return path.withCString { fstatat(base.descriptor, $0 + offset, &info, AT_SYMLINK_NOFOLLOW) == 0 }
         }
 
         var isFolder: Bool { mode & UInt32(S_IFMT) == UInt32(S_IFDIR) }
@@ -55,6 +64,32 @@ final class PackInventory: Sendable {
             a.path == b.path && a.device == b.device && a.inode == b.inode && a.mode == b.mode
                 && a.modified.tv_sec == b.modified.tv_sec && a.modified.tv_nsec == b.modified.tv_nsec
                 && a.changed.tv_sec == b.changed.tv_sec && a.changed.tv_nsec == b.changed.tv_nsec
+        }
+    }
+
+    /// A folder (a unit's) held open while its item folders are checked: each check then
+    /// names only the item's own folders. Opened per request, so a folder replaced since the
+    /// last request is the one checked.
+    final class Base {
+        let descriptor: Int32
+        private let prefix: [UInt8]
+
+        /// Opens `path` (a folder); when it cannot be opened, checks fall back to full paths.
+        init(_ path: String) {
+            descriptor = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+            prefix = Array(path.utf8) + [UInt8(ascii: "/")]
+        }
+
+        deinit {
+            if descriptor >= 0 { close(descriptor) }
+        }
+
+        /// Where the part of `path` below this folder starts (in UTF-8 bytes), if it is below.
+        func offset(of path: String) -> Int? {
+            var path = path
+            return path.withUTF8 { bytes in
+                bytes.count > prefix.count && bytes.starts(with: prefix) ? prefix.count : nil
+            }
         }
     }
 
@@ -98,9 +133,9 @@ final class PackInventory: Sendable {
         folder(Key(path), sheet: sheet)
     }
 
-    func folder(_ key: Key, sheet: () -> Bool) -> Folder {
+    func folder(_ key: Key, base: Base? = nil, sheet: () -> Bool) -> Folder {
         let path = key.path
-        if let entry = entries.withLock({ $0[key] }), entry.stamps.allSatisfy({ Stamp($0.path) == $0 }) {
+        if let entry = entries.withLock({ $0[key] }), entry.stamps.allSatisfy({ Stamp($0.path, base: base) == $0 }) {
             return entry.folder
         }
         // Stamps first, listing second: a change in between shows in the stamps next time.
