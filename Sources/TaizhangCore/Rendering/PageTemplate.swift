@@ -97,6 +97,13 @@ struct PageTemplate: Sendable {
     let nodes: [Node]
     /// The partials this template includes (directly).
     let partials: Set<String>
+    /// The largest page rendered so far (up to 512 KB), reserved up front: growing a 119 KB
+    /// items page from a small buffer copied it four times.
+    private let largest = Largest()
+
+    private final class Largest: Sendable {
+        let bytes = Atomic<Int>(8192)
+    }
 
     /// nil when the template uses a tag this engine leaves to swift-mustache, or does not parse.
     init?(_ text: String) {
@@ -248,9 +255,10 @@ struct PageTemplate: Sendable {
     /// Renders with `root` as the context; `partials` resolves `{{> name}}`.
     func render(_ root: any PageLookup, partials: [String: PageTemplate]) -> [UInt8] {
         var out: [UInt8] = []
-        out.reserveCapacity(8192)
+        out.reserveCapacity(largest.bytes.load(ordering: .relaxed))
         var stack: [PageValue] = [.object(root)]
         Self.render(nodes, stack: &stack, partials: partials, into: &out)
+        largest.bytes.max(min(out.count, 1 << 19), ordering: .relaxed)
         return out
     }
 

@@ -66,9 +66,11 @@ struct ItemsController: Sendable {
         let shown: [UnitPlan] =
             if let unit = filter.unit { tracker.plan.units.filter { $0.id == unit } } else { filter.all ? tracker.plan.units : [] }
         let groupName: (String) -> String? = { street.group($0)?.name }
-        let entries = try ItemEntries.read(configuration, units: shown).filter { filter.matches($0, groupName: groupName) }
+        // Filtered in the loop: a filtered copy of the entries copied every entry's plans.
+        let entries = try ItemEntries.read(configuration, units: shown)
         var rows: [ItemsPage.Row] = []
-        for entry in entries {
+        rows.reserveCapacity(entries.count)
+        for entry in entries where filter.matches(entry, groupName: groupName) {
             let changeable = tracker.mayChange(person: person, unit: entry.unit, item: entry.item)
             if !filter.all, !changeable { continue }
             let record = entry.record

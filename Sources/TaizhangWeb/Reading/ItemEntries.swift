@@ -41,6 +41,7 @@ enum ItemEntries {
         let records = try tracker.webRecords(units: units.count == tracker.plan.units.count ? nil : Set(units.map(\.id)))
         let files = PackFiles(root: configuration.packRoot)
         var entries: [ItemEntry] = []
+        entries.reserveCapacity(units.reduce(0) { count, unit in unit.binders.reduce(count) { $0 + $1.items.count } })
         let paths = PackPaths(packRoot: configuration.packRoot)
         for unit in units {
             let base = PackInventory.Base(paths.unitRoot(unit))

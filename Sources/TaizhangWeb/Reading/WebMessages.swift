@@ -23,7 +23,8 @@ enum WebMessages {
     /// The success message after a change, from a fixed list (never text from the address).
     static func flash(_ kind: String?, code: String?, tracker: Tracker, unit: String?) -> String? {
         guard let kind else { return nil }
-        let item = code.flatMap { c in unit.flatMap { tracker.plan.unit(id: $0) }?.items.first { $0.item.code == c } }
+        // Binder by binder (`itemPlan`): `unit.items` would copy every item plan of the unit.
+        let item = code.flatMap { c in unit.flatMap { tracker.plan.unit(id: $0) }.flatMap { try? tracker.itemPlan(c, in: $0) } }
         let subject = item.map { "“\($0.item.code) \($0.item.title)”" } ?? "条目"
         if let status = ItemStatus(rawValue: kind) { return "已将\(subject)标为\(status.chinese)。" }
         switch kind {
