@@ -49,7 +49,8 @@ public struct EvidenceScanner: Sendable {
     public func scan(community: String? = nil) throws -> Report {
         let units = tracker.plan.units.filter { community == nil || $0.id == community }
         let scope = Set(units.map(\.id))
-        let previous = Dictionary(try tracker.documents(units: scope).map { ($0.path, $0) }, uniquingKeysWith: { a, _ in a })
+        // Paths are keyed by their bytes (`PathKey`): String hashing normalizes every Chinese name.
+        let previous = Dictionary(try tracker.documents(units: scope).map { (PathKey($0.path), $0) }, uniquingKeysWith: { a, _ in a })
         let street = tracker.workspace.street
 
         // A file is read again only when its stamp (device, inode, size, mtime, ctime) differs
@@ -57,28 +58,35 @@ public struct EvidenceScanner: Sendable {
         let cache = ScanCache.load(packRoot: packRoot)
         let started = ScanCache.coarseNow()
         let patterns = PeriodCoverage.Patterns()
-        struct Found { var record: DocumentRecord; var stamp: FileStamp?; var needsHash: Bool }
+        struct Found { var key: PathKey; var record: DocumentRecord; var stamp: FileStamp?; var needsHash: Bool }
         var found: [Found] = []
         var completeness: [Completeness] = []
         var itemsWithFiles: [ItemKey] = []
         var links: Set<String> = []
+        // A folder that is a symbolic link is not followed: each unit and binder folder is
+        // checked once, not once per item below it.
+        func link(_ relative: String, below parent: String?) -> String? {
+            parent ?? (FileInventory.isSymbolicLink(packRoot + "/" + relative) ? relative : nil)
+        }
         for unit in units {
+            let unitLink = link(PackPaths.relative(unit), below: nil)
             for binder in unit.binders {
+                let binderLink = link(PackPaths.relative(unit, binder), below: unitLink)
                 for item in binder.items {
                     let folder = PackPaths.relative(unit, binder, item)
                     var files: [UserFile] = []
-                    if let link = FileInventory.symbolicLink(in: folder, under: packRoot) {
+                    if let link = link(folder, below: binderLink) {
                         links.insert(link)
                     } else {
                         files = FileInventory.userFiles(in: packRoot + "/" + folder)
                     }
                     for file in files {
-                        let path = folder + "/" + file.name
+                        let path = PathKey(folder + "/" + file.name)
                         let cached = file.stamp.flatMap { cache.sha256(of: path, stamp: $0) }
                         let record = DocumentRecord(
-                            path: path, unit: unit.id, item: item.item.code, size: file.size,
+                            path: path.string, unit: unit.id, item: item.item.code, size: file.size,
                             modified: file.modified.timeIntervalSince1970, sha256: cached ?? "")
-                        found.append(Found(record: record, stamp: file.stamp, needsHash: cached == nil))
+                        found.append(Found(key: path, record: record, stamp: file.stamp, needsHash: cached == nil))
                     }
                     if !files.isEmpty { itemsWithFiles.append(ItemKey(unit: unit.id, item: item.item.code)) }
                     let missing = PeriodicGap.gaps(item.item, fileNames: files.map(\.name), start: street.periodStart, end: street.periodEnd, patterns: patterns).map(\.label)
@@ -109,16 +117,19 @@ public struct EvidenceScanner: Sendable {
             } else {
                 // There but unreadable for now: keep what we knew; it is not missing.
                 unreadable.append(found[index].record.path)
-                if let old = previous[found[index].record.path] { found[index].record = old }
+                if let old = previous[found[index].key] { found[index].record = old }
                 found[index].stamp = nil  // not cached: read it again next time
             }
         }
-        let present = found.map(\.record).filter { !$0.sha256.isEmpty }
+        let present = found.filter { !$0.record.sha256.isEmpty }
 
         var changes: [ScanChange] = []
-        let seen = Set(present.map(\.path))
-        for record in present {
-            guard let old = previous[record.path] else {
+        var upserts: [DocumentRecord] = []
+        let seen = Set(present.map(\.key))
+        for (key, record) in present.lazy.map({ ($0.key, $0.record) }) {
+            let old = previous[key]
+            if old != record { upserts.append(record) }
+            guard let old else {
                 changes.append(ScanChange(path: record.path, unit: record.unit, item: record.item, kind: .added, size: record.size, sha256: record.sha256))
                 continue
             }
@@ -126,7 +137,7 @@ public struct EvidenceScanner: Sendable {
                 changes.append(ScanChange(path: record.path, unit: record.unit, item: record.item, kind: .changed, size: record.size, sha256: record.sha256))
             }
         }
-        let removed = previous.values.filter { !seen.contains($0.path) }.sorted { $0.path < $1.path }
+        let removed = previous.filter { !seen.contains($0.key) }.map(\.value).sorted { $0.path < $1.path }
         for old in removed {
             changes.append(ScanChange(path: old.path, unit: old.unit, item: old.item, kind: .removed, size: old.size, sha256: old.sha256))
         }
@@ -136,20 +147,19 @@ public struct EvidenceScanner: Sendable {
         let reread = toHash.count - unreadable.count
         let scan = try tracker.recordScan(
             at: tracker.now(), scope: community, files: present.count,
-            upserts: present.filter { previous[$0.path] != $0 },
+            upserts: upserts,
             removed: removed.map(\.path), changes: changes, hashed: toHash.count)
         let cacheProblem = saveCache(
-            cache, found: found.map { ($0.record, $0.stamp) }, scannedUnits: units.map(\.folderName), whole: community == nil, started: started,
+            cache, found: found.map { ($0.key, $0.record.sha256, $0.stamp) }, scannedUnits: units.map(\.folderName), whole: community == nil, started: started,
             allCached: toHash.isEmpty)
 
         // Items with documents are at least filed (已归档); ticks and verifications stay.
         let at = tracker.now()
-        let statuses = Dictionary(try tracker.items().map { ($0.key, $0.status) }, uniquingKeysWith: { a, _ in a })
+        // Read first, so that a repeat scan, with every item already filed, writes nothing.
+        let statuses = Dictionary(try tracker.items(units: scope).map { ($0.key, $0.status) }, uniquingKeysWith: { a, _ in a })
         let candidates = itemsWithFiles.filter { (statuses[$0] ?? .notReviewed) == .notReviewed }
-        let filed = try tracker.update(candidates) { _, current in
-            guard (current?.status ?? .notReviewed) == .notReviewed else { return nil }
-            return ItemChange(status: .filed, actor: Self.actor, at: at, note: "扫描发现文件")
-        }.map { ItemKey(unit: $0.unit, item: $0.subject) }
+        let change = ItemChange(status: .filed, actor: Self.actor, at: at, note: "扫描发现文件")
+        let filed = candidates.isEmpty ? [] : try tracker.changeItems(candidates, from: .notReviewed, to: change).map { ItemKey(unit: $0.unit, item: $0.subject) }
         return Report(
             scan: scan, changes: changes, unchanged: present.count - reread, filed: filed, completeness: completeness,
             unreadable: unreadable.sorted(), links: links.sorted(), cacheProblem: cacheProblem)
@@ -159,20 +169,20 @@ public struct EvidenceScanner: Sendable {
     /// other units' entries on a scan of one unit, and writes the cache only when it changed.
     /// Returns why it could not be written (the next scan then reads those files again).
     private func saveCache(
-        _ old: ScanCache, found: [(DocumentRecord, FileStamp?)], scannedUnits: [String], whole: Bool, started: Int64, allCached: Bool
+        _ old: ScanCache, found: [(path: PathKey, sha256: String, stamp: FileStamp?)], scannedUnits: [String], whole: Bool, started: Int64, allCached: Bool
     ) -> String? {
         let prefixes = scannedUnits.map { $0 + "/" }
         func inScope(_ path: String) -> Bool { whole || prefixes.contains { path.hasPrefix($0) } }
         // Every document came from the cache (so each has its entry): if no other entry is in
         // scope, nothing changed; the usual repeat scan stops here without rebuilding it.
-        if allCached && old.entries.keys.count(where: inScope) == found.count { return nil }
+        if allCached && old.entries.keys.count(where: { inScope($0.string) }) == found.count { return nil }
         var cache = old
         cache.prune { !inScope($0) }
         // Kept entries are older than the last scan's start, so older than this one's.
         cache.trustedBefore = started
-        for (record, stamp) in found {
-            guard let stamp, !record.sha256.isEmpty else { continue }
-            cache.set(record.path, stamp: stamp, sha256: record.sha256)
+        for (path, sha256, stamp) in found {
+            guard let stamp, !sha256.isEmpty else { continue }
+            cache.set(path, stamp: stamp, sha256: sha256)
         }
         guard cache.entries != old.entries else { return nil }  // every entry was already trusted
         do {

@@ -467,6 +467,34 @@ public final class SQLiteTrackerStore: TrackerStore {
         }
     }
 
+    /// Cached prepared statements instead of Codable rows: a first scan files thousands of
+    /// items, and reading and saving each through the query interface cost more than hashing.
+    public func changeItems(_ keys: [ItemKey], from: ItemStatus, to change: ItemChange) throws -> [TrackerEvent] {
+        try write { db in
+            let read = try db.cachedStatement(sql: "SELECT status FROM item_status WHERE unit = ? AND item = ?")
+            let upsert = try db.cachedStatement(
+                sql: """
+                    INSERT INTO item_status (unit, item, status, by, at, note, flagged) VALUES (?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT(unit, item) DO UPDATE SET status = excluded.status, by = excluded.by, at = excluded.at,
+                    note = excluded.note, flagged = excluded.flagged
+                    """)
+            let append = try db.cachedStatement(
+                sql: "INSERT INTO event (at, actor, kind, unit, subject, old, new, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+            var events: [TrackerEvent] = []
+            for key in keys {
+                let old = try String.fetchOne(read, arguments: [key.unit, key.item]) ?? ItemStatus.notReviewed.rawValue
+                guard (ItemStatus(rawValue: old) ?? .notReviewed) == from else { continue }
+                try upsert.execute(arguments: [key.unit, key.item, change.status.rawValue, change.actor, change.at, change.note, change.flagged])
+                try append.execute(arguments: [change.at, change.actor, change.kind.rawValue, key.unit, key.item, old, change.status.rawValue, change.note])
+                events.append(
+                    TrackerEvent(
+                        id: db.lastInsertedRowID, at: change.at, actor: change.actor, kind: change.kind, unit: key.unit,
+                        subject: key.item, old: old, new: change.status.rawValue, note: change.note))
+            }
+            return events
+        }
+    }
+
     private struct MockMeasureRow: Codable, FetchableRecord, PersistableRecord {
         static let databaseTableName = "mockMeasure"
         var unit: String
@@ -543,23 +571,21 @@ public final class SQLiteTrackerStore: TrackerStore {
         }
     }
 
-    private struct DocumentRow: Codable, FetchableRecord, PersistableRecord {
-        static let databaseTableName = "document"
-        var path: String
-        var unit: String
-        var item: String
-        var size: Int
-        var modified: Double
-        var sha256: String
-    }
-
+    /// Read column by column, not decoded as Codable rows: a repeat scan reads every record.
     public func documents(units: Set<String>?) throws -> [DocumentRecord] {
         try pool.read { db in
-            var request = DocumentRow.order(Column("path"))
-            if let units { request = request.filter(units.contains(Column("unit"))) }
-            return try request.fetchAll(db).map {
-                DocumentRecord(path: $0.path, unit: $0.unit, item: $0.item, size: $0.size, modified: $0.modified, sha256: $0.sha256)
+            var sql = "SELECT path, unit, item, size, modified, sha256 FROM document"
+            var arguments = StatementArguments()
+            if let units {
+                sql += " WHERE unit IN (" + Array(repeating: "?", count: units.count).joined(separator: ", ") + ")"
+                arguments = StatementArguments(units.sorted())
             }
+            let rows = try Row.fetchCursor(db, sql: sql + " ORDER BY path", arguments: arguments)
+            var records: [DocumentRecord] = []
+            while let row = try rows.next() {
+                records.append(DocumentRecord(path: row[0], unit: row[1], item: row[2], size: row[3], modified: row[4], sha256: row[5]))
+            }
+            return records
         }
     }
 

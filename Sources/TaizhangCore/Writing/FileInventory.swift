@@ -35,7 +35,6 @@ public struct FileInventory: Sendable {
     /// (a link cannot pull files from outside the pack into it). `skip` gets paths relative to
     /// `folder` and leaves out files that are not the user's (stale generated pages).
     public static func userFiles(in folder: String, skip: (String) -> Bool = { _ in false }) -> [UserFile] {
-        guard !isSymbolicLink(folder) else { return [] }
         var files: [UserFile] = []
         collect(folder, prefix: "", skip: skip, into: &files)
         return files.sorted { $0.name < $1.name }
@@ -57,15 +56,27 @@ public struct FileInventory: Sendable {
         return nil
     }
 
+    /// Opens `folder` without following a link (`O_NOFOLLOW`: a folder that is a link yields
+    /// nothing) and reads each entry's `lstat` relative to it (`fstatat`): no path is looked up
+    /// again from the root for every file.
     private static func collect(_ folder: String, prefix: String, skip: (String) -> Bool, into files: inout [UserFile]) {
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return }
-        for name in names where !isNoise(name) {
-            let path = folder + "/" + name
+        let fd = open(folder, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+        guard fd >= 0 else { return }
+        guard let directory = fdopendir(fd) else {
+            close(fd)
+            return
+        }
+        defer { closedir(directory) }
+        while let entry = readdir(directory) {
+            let name = withUnsafePointer(to: &entry.pointee.d_name) {
+                $0.withMemoryRebound(to: CChar.self, capacity: MemoryLayout.size(ofValue: entry.pointee.d_name)) { String(cString: $0) }
+            }
+            guard !isNoise(name) else { continue }  // also "." and ".."
             var info = stat()
-            guard lstat(path, &info) == 0 else { continue }
+            guard fstatat(fd, name, &info, AT_SYMLINK_NOFOLLOW) == 0 else { continue }
             let type = info.st_mode & S_IFMT
             if type == S_IFDIR {
-                collect(path, prefix: prefix + name + "/", skip: skip, into: &files)
+                collect(folder + "/" + name, prefix: prefix + name + "/", skip: skip, into: &files)
             } else if type == S_IFREG {
                 if prefix.isEmpty && isGenerated(name) { continue }
                 if skip(prefix + name) { continue }
