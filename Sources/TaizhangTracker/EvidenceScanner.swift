@@ -8,8 +8,8 @@ public struct EvidenceScanner: Sendable {
 
     public let tracker: Tracker
     public let packRoot: String
-    /// How files are hashed (tests make a file unreadable for a moment).
-    var hash: (@Sendable ([String]) -> [String?])?
+    /// How each file is hashed (tests make a file unreadable for a moment); nil: unreadable.
+    var hash: (@Sendable (String) -> String?)?
     /// Called from any thread as files are hashed: (hashed so far, to hash); for a progress line.
     public var progress: (@Sendable (Int, Int) -> Void)?
 
@@ -49,69 +49,44 @@ public struct EvidenceScanner: Sendable {
     public func scan(community: String? = nil) throws -> Report {
         let units = tracker.plan.units.filter { community == nil || $0.id == community }
         let scope = Set(units.map(\.id))
-        // Paths are keyed by their bytes (`PathKey`): String hashing normalizes every Chinese name.
-        let previous = Dictionary(try tracker.documents(units: scope).map { (PathKey($0.path), $0) }, uniquingKeysWith: { a, _ in a })
-        let street = tracker.workspace.street
-
         // A file is read again only when its stamp (device, inode, size, mtime, ctime) differs
         // from the one it was last hashed with.
         let cache = ScanCache.load(packRoot: packRoot)
         let started = ScanCache.coarseNow()
-        let patterns = PeriodCoverage.Patterns()
-        struct Found { var key: PathKey; var record: DocumentRecord; var stamp: FileStamp?; var needsHash: Bool }
-        var found: [Found] = []
-        var completeness: [Completeness] = []
-        var itemsWithFiles: [ItemKey] = []
-        var links: Set<String> = []
-        // A folder that is a symbolic link is not followed: each unit and binder folder is
-        // checked once, not once per item below it.
-        func link(_ relative: String, below parent: String?) -> String? {
-            parent ?? (FileInventory.isSymbolicLink(packRoot + "/" + relative) ? relative : nil)
-        }
-        for unit in units {
-            let unitLink = link(PackPaths.relative(unit), below: nil)
-            for binder in unit.binders {
-                let binderLink = link(PackPaths.relative(unit, binder), below: unitLink)
-                for item in binder.items {
-                    let folder = PackPaths.relative(unit, binder, item)
-                    var files: [UserFile] = []
-                    if let link = link(folder, below: binderLink) {
-                        links.insert(link)
-                    } else {
-                        files = FileInventory.userFiles(in: packRoot + "/" + folder)
-                    }
-                    for file in files {
-                        let path = PathKey(folder + "/" + file.name)
-                        let cached = file.stamp.flatMap { cache.sha256(of: path, stamp: $0) }
-                        let record = DocumentRecord(
-                            path: path.string, unit: unit.id, item: item.item.code, size: file.size,
-                            modified: file.modified.timeIntervalSince1970, sha256: cached ?? "")
-                        found.append(Found(key: path, record: record, stamp: file.stamp, needsHash: cached == nil))
-                    }
-                    if !files.isEmpty { itemsWithFiles.append(ItemKey(unit: unit.id, item: item.item.code)) }
-                    let missing = PeriodicGap.gaps(item.item, fileNames: files.map(\.name), start: street.periodStart, end: street.periodEnd, patterns: patterns).map(\.label)
-                    completeness.append(
-                        Completeness(
-                            unit: unit.id, unitName: unit.name, item: item.item.code, title: item.item.title,
-                            present: files.count, expected: item.item.expectedCount, missingMonths: missing))
-                }
-            }
-        }
 
-        // Hash only what is new or touched, on every core.
-        let toHash = found.indices.filter { found[$0].needsHash }
-        let paths = toHash.map { packRoot + "/" + found[$0].record.path }
-        let hashes: [String?]
-        if let hash {
-            hashes = hash(paths)
-        } else if let progress {
-            let total = paths.count
-            hashes = FileHasher.sha256(paths: paths) { done in progress(done, total) }
-        } else {
-            hashes = FileHasher.sha256(paths: paths)
+        // Worker threads walk the units and hash what is new or touched, while this thread
+        // reads the records and files the items.
+        let walker = UnitWalker(packRoot: packRoot, cache: cache, start: tracker.workspace.street.periodStart, end: tracker.workspace.street.periodEnd)
+        var perFile: WalkAndHash<UnitWalker.Walked>.Hash?
+        if let hook = hash { perFile = { path, _ in hook(path) } }
+        let work = WalkAndHash<UnitWalker.Walked>(parts: units.count, walk: { walker.walk(units[$0]) }, hash: perFile, progress: progress)
+        var hashes: [[String?]]?
+        defer { if hashes == nil { _ = work.finish() } }  // on an error too: the threads use `walker`
+
+        // Paths are keyed by their bytes (`PathKey`): String hashing normalizes every Chinese name.
+        let previous = Dictionary(try tracker.documents(units: scope).map { (PathKey($0.path), $0) }, uniquingKeysWith: { a, _ in a })
+        let walks = work.walks()
+        let completeness = walks.flatMap(\.completeness)
+        let links = walks.flatMap(\.links).sorted()
+
+        // Items with documents are at least filed (已归档); ticks and verifications stay. Read
+        // first, so that a repeat scan, with every item already filed, writes nothing.
+        let statuses = Dictionary(try tracker.items(units: scope).map { ($0.key, $0.status) }, uniquingKeysWith: { a, _ in a })
+        let candidates = walks.flatMap(\.itemsWithFiles).filter { (statuses[$0] ?? .notReviewed) == .notReviewed }
+        let change = ItemChange(status: .filed, actor: Self.actor, at: tracker.now(), note: "扫描发现文件")
+        let filed = candidates.isEmpty ? [] : try tracker.changeItems(candidates, from: .notReviewed, to: change).map { ItemKey(unit: $0.unit, item: $0.subject) }
+
+        hashes = work.finish()
+        var found: [UnitWalker.Found] = []
+        var toHash: [Int] = []
+        var hashed: [String?] = []
+        for (walk, unitHashes) in zip(walks, hashes ?? []) {
+            toHash += walk.toHash.map { found.count + $0 }
+            hashed += unitHashes
+            found += walk.found
         }
         var unreadable: [String] = []
-        for (index, hash) in zip(toHash, hashes) {
+        for (index, hash) in zip(toHash, hashed) {
             if let hash {
                 found[index].record.sha256 = hash
             } else {
@@ -153,16 +128,9 @@ public struct EvidenceScanner: Sendable {
             cache, found: found.map { ($0.key, $0.record.sha256, $0.stamp) }, scannedUnits: units.map(\.folderName), whole: community == nil, started: started,
             allCached: toHash.isEmpty)
 
-        // Items with documents are at least filed (已归档); ticks and verifications stay.
-        let at = tracker.now()
-        // Read first, so that a repeat scan, with every item already filed, writes nothing.
-        let statuses = Dictionary(try tracker.items(units: scope).map { ($0.key, $0.status) }, uniquingKeysWith: { a, _ in a })
-        let candidates = itemsWithFiles.filter { (statuses[$0] ?? .notReviewed) == .notReviewed }
-        let change = ItemChange(status: .filed, actor: Self.actor, at: at, note: "扫描发现文件")
-        let filed = candidates.isEmpty ? [] : try tracker.changeItems(candidates, from: .notReviewed, to: change).map { ItemKey(unit: $0.unit, item: $0.subject) }
         return Report(
             scan: scan, changes: changes, unchanged: present.count - reread, filed: filed, completeness: completeness,
-            unreadable: unreadable.sorted(), links: links.sorted(), cacheProblem: cacheProblem)
+            unreadable: unreadable.sorted(), links: links, cacheProblem: cacheProblem)
     }
 
     /// Remembers the stamp and hash of every document read or confirmed by this scan, keeps the
@@ -218,5 +186,68 @@ public struct EvidenceScanner: Sendable {
             result.append(change)
         }
         return result.sorted { ($0.unit, $0.path) < ($1.unit, $1.path) }
+    }
+}
+
+/// Lists one unit's item folders for `EvidenceScanner`, on a worker thread of `WalkAndHash`.
+struct UnitWalker: Sendable {
+    let packRoot: String
+    let cache: ScanCache
+    let start: Day
+    let end: Day
+
+    struct Found: Sendable {
+        var key: PathKey
+        var record: DocumentRecord
+        var stamp: FileStamp?
+    }
+
+    struct Walked: Sendable {
+        var found: [Found] = []
+        /// Indices into `found` of the files to hash (new or touched).
+        var toHash: [Int] = []
+        var completeness: [EvidenceScanner.Completeness] = []
+        var itemsWithFiles: [ItemKey] = []
+        var links: [String] = []
+    }
+
+    /// What the unit's item folders hold, and the absolute paths of the files to hash.
+    func walk(_ unit: UnitPlan) -> (Walked, [String]) {
+        var walked = Walked()
+        let patterns = PeriodCoverage.Patterns()  // one per thread
+        // A folder that is a symbolic link is not followed: each unit and binder folder is
+        // checked once, not once per item below it.
+        func link(_ relative: String, below parent: String?) -> String? {
+            parent ?? (FileInventory.isSymbolicLink(packRoot + "/" + relative) ? relative : nil)
+        }
+        let unitLink = link(PackPaths.relative(unit), below: nil)
+        for binder in unit.binders {
+            let binderLink = link(PackPaths.relative(unit, binder), below: unitLink)
+            for item in binder.items {
+                let folder = PackPaths.relative(unit, binder, item)
+                var files: [UserFile] = []
+                if let link = link(folder, below: binderLink) {
+                    if !walked.links.contains(link) { walked.links.append(link) }
+                } else {
+                    files = FileInventory.userFiles(in: packRoot + "/" + folder)
+                }
+                for file in files {
+                    let path = PathKey(folder + "/" + file.name)
+                    let cached = file.stamp.flatMap { cache.sha256(of: path, stamp: $0) }
+                    if cached == nil { walked.toHash.append(walked.found.count) }
+                    let record = DocumentRecord(
+                        path: path.string, unit: unit.id, item: item.item.code, size: file.size,
+                        modified: file.modified.timeIntervalSince1970, sha256: cached ?? "")
+                    walked.found.append(Found(key: path, record: record, stamp: file.stamp))
+                }
+                if !files.isEmpty { walked.itemsWithFiles.append(ItemKey(unit: unit.id, item: item.item.code)) }
+                let missing = PeriodicGap.gaps(item.item, fileNames: files.map(\.name), start: start, end: end, patterns: patterns).map(\.label)
+                walked.completeness.append(
+                    EvidenceScanner.Completeness(
+                        unit: unit.id, unitName: unit.name, item: item.item.code, title: item.item.title,
+                        present: files.count, expected: item.item.expectedCount, missingMonths: missing))
+            }
+        }
+        return (walked, walked.toHash.map { packRoot + "/" + walked.found[$0].record.path })
     }
 }
