@@ -100,7 +100,7 @@ public struct EvidenceScanner: Sendable {
 
         var changes: [ScanChange] = []
         var upserts: [DocumentRecord] = []
-        let seen = Set(present.map(\.key))
+        var known = 0
         for (key, record) in present.lazy.map({ ($0.key, $0.record) }) {
             let old = previous[key]
             if old != record { upserts.append(record) }
@@ -108,11 +108,17 @@ public struct EvidenceScanner: Sendable {
                 changes.append(ScanChange(path: record.path, unit: record.unit, item: record.item, kind: .added, size: record.size, sha256: record.sha256))
                 continue
             }
+            known += 1
             if old.sha256 != record.sha256 {
                 changes.append(ScanChange(path: record.path, unit: record.unit, item: record.item, kind: .changed, size: record.size, sha256: record.sha256))
             }
         }
-        let removed = previous.filter { !seen.contains($0.key) }.map(\.value).sorted { $0.path < $1.path }
+        // Every record still present (the usual case): none went missing.
+        var removed: [DocumentRecord] = []
+        if known < previous.count {
+            let seen = Set(present.map(\.key))
+            removed = previous.filter { !seen.contains($0.key) }.map(\.value).sorted { $0.path < $1.path }
+        }
         for old in removed {
             changes.append(ScanChange(path: old.path, unit: old.unit, item: old.item, kind: .removed, size: old.size, sha256: old.sha256))
         }
@@ -214,7 +220,7 @@ struct UnitWalker: Sendable {
     /// What the unit's item folders hold, and the absolute paths of the files to hash.
     func walk(_ unit: UnitPlan) -> (Walked, [String]) {
         var walked = Walked()
-        let patterns = PeriodCoverage.Patterns()  // one per thread
+        let patterns = PeriodCoverage.Patterns()  // compiled on first use, by this thread only
         // A folder that is a symbolic link is not followed: each unit and binder folder is
         // checked once, not once per item below it.
         func link(_ relative: String, below parent: String?) -> String? {
@@ -226,10 +232,12 @@ struct UnitWalker: Sendable {
             for item in binder.items {
                 let folder = PackPaths.relative(unit, binder, item)
                 var files: [UserFile] = []
-                if let link = link(folder, below: binderLink) {
+                if let link = binderLink {
                     if !walked.links.contains(link) { walked.links.append(link) }
+                } else if let listed = FileInventory.userFilesUnlessLink(in: packRoot + "/" + folder) {
+                    files = listed
                 } else {
-                    files = FileInventory.userFiles(in: packRoot + "/" + folder)
+                    walked.links.append(folder)
                 }
                 for file in files {
                     let path = PathKey(folder + "/" + file.name)

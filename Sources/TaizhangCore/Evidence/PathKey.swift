@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// A path as a dictionary key, hashed and compared by its UTF-8 bytes.
 ///
 /// `String` hashes and compares by canonical equivalence, so every key with Chinese characters
@@ -18,7 +22,12 @@ public struct PathKey: Hashable, Sendable, ExpressibleByStringLiteral, CustomStr
     public var description: String { string }
 
     public static func == (a: PathKey, b: PathKey) -> Bool {
-        a.withBytes { x in b.withBytes { y in x.elementsEqual(y) } }
+        a.withBytes { x in
+            b.withBytes { y in
+                guard x.count == y.count, let p = x.baseAddress, let q = y.baseAddress else { return x.count == y.count }
+                return memcmp(p, q, x.count) == 0
+            }
+        }
     }
 
     public func hash(into hasher: inout Hasher) {

@@ -40,6 +40,14 @@ public struct FileInventory: Sendable {
         return files.sorted { $0.name < $1.name }
     }
 
+    /// The same, or nil when `folder` itself is a symbolic link: told by the failed open, so a
+    /// folder that is not a link costs no `lstat` of its own (`scan` lists thousands).
+    public static func userFilesUnlessLink(in folder: String) -> [UserFile]? {
+        var files: [UserFile] = []
+        if !collect(folder, prefix: "", skip: { _ in false }, into: &files) && isSymbolicLink(folder) { return nil }
+        return files.sorted { $0.name < $1.name }
+    }
+
     /// Whether `path` is a symbolic link (not followed).
     public static func isSymbolicLink(_ path: String) -> Bool {
         var info = stat()
@@ -59,12 +67,14 @@ public struct FileInventory: Sendable {
     /// Opens `folder` without following a link (`O_NOFOLLOW`: a folder that is a link yields
     /// nothing) and reads each entry's `lstat` relative to it (`fstatat`): no path is looked up
     /// again from the root for every file.
-    private static func collect(_ folder: String, prefix: String, skip: (String) -> Bool, into files: inout [UserFile]) {
+    /// False when `folder` could not be opened (missing, not a folder, or a link).
+    @discardableResult
+    private static func collect(_ folder: String, prefix: String, skip: (String) -> Bool, into files: inout [UserFile]) -> Bool {
         let fd = open(folder, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
-        guard fd >= 0 else { return }
+        guard fd >= 0 else { return false }
         guard let directory = fdopendir(fd) else {
             close(fd)
-            return
+            return false
         }
         defer { closedir(directory) }
         while let entry = readdir(directory) {
@@ -85,6 +95,7 @@ public struct FileInventory: Sendable {
                     UserFile(name: prefix + name, size: Int(info.st_size), modified: Date(timeIntervalSince1970: seconds), stamp: FileStamp(info)))
             }
         }
+        return true
     }
 
     /// Folders directly in `folder` that the plan does not expect and that hold something of
