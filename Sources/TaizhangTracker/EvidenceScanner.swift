@@ -51,17 +51,19 @@ public struct EvidenceScanner: Sendable {
         let scope = Set(units.map(\.id))
         // A file is read again only when its stamp (device, inode, size, mtime, ctime) differs
         // from the one it was last hashed with.
-        let cache = ScanCache.load(packRoot: packRoot)
         let started = ScanCache.coarseNow()
 
         // Worker threads walk the units and hash what is new or touched, while this thread
-        // reads the records and files the items.
-        let walker = UnitWalker(packRoot: packRoot, cache: cache, start: tracker.workspace.street.periodStart, end: tracker.workspace.street.periodEnd)
+        // reads the scan cache and the records, and files the items.
+        let loaded = Later<ScanCache>()
+        let walker = UnitWalker(packRoot: packRoot, cache: loaded.wait, start: tracker.workspace.street.periodStart, end: tracker.workspace.street.periodEnd)
         var perFile: WalkAndHash<UnitWalker.Walked>.Hash?
         if let hook = hash { perFile = { path, _ in hook(path) } }
         let work = WalkAndHash<UnitWalker.Walked>(parts: units.count, walk: { walker.walk(units[$0]) }, hash: perFile, progress: progress)
         var hashes: [[String?]]?
         defer { if hashes == nil { _ = work.finish() } }  // on an error too: the threads use `walker`
+        let cache = ScanCache.load(packRoot: packRoot)
+        loaded.set(cache)
 
         // Paths are keyed by their bytes (`PathKey`): String hashing normalizes every Chinese name.
         let previous = Dictionary(try tracker.documents(units: scope).map { (PathKey($0.path), $0) }, uniquingKeysWith: { a, _ in a })
@@ -198,7 +200,8 @@ public struct EvidenceScanner: Sendable {
 /// Lists one unit's item folders for `EvidenceScanner`, on a worker thread of `WalkAndHash`.
 struct UnitWalker: Sendable {
     let packRoot: String
-    let cache: ScanCache
+    /// Waits for the scan cache, which the scan's own thread reads while the walk lists folders.
+    let cache: @Sendable () -> ScanCache
     let start: Day
     let end: Day
 
@@ -218,44 +221,79 @@ struct UnitWalker: Sendable {
     }
 
     /// What the unit's item folders hold, and the absolute paths of the files to hash.
+    ///
+    /// Folders are opened relative to their parent and never through a symbolic link: a unit or
+    /// binder folder that is a link is reported once, with nothing below it listed.
     func walk(_ unit: UnitPlan) -> (Walked, [String]) {
         var walked = Walked()
-        let patterns = PeriodCoverage.Patterns()  // compiled on first use, by this thread only
-        // A folder that is a symbolic link is not followed: each unit and binder folder is
-        // checked once, not once per item below it.
-        func link(_ relative: String, below parent: String?) -> String? {
-            parent ?? (FileInventory.isSymbolicLink(packRoot + "/" + relative) ? relative : nil)
-        }
-        let unitLink = link(PackPaths.relative(unit), below: nil)
+        var listed: [(item: ItemPlan, folder: String, files: [UserFile])] = []
+        let unitFolder = FileInventory.openFolder(AT_FDCWD, packRoot + "/" + unit.folderName)
+        if unitFolder < 0 && FileInventory.isSymbolicLink(packRoot + "/" + unit.folderName) { walked.links.append(unit.folderName) }
+        defer { if unitFolder >= 0 { close(unitFolder) } }
         for binder in unit.binders {
-            let binderLink = link(PackPaths.relative(unit, binder), below: unitLink)
+            let binderFolder = unitFolder < 0 ? -1 : FileInventory.openFolder(unitFolder, binder.folderName)
+            defer { if binderFolder >= 0 { close(binderFolder) } }
+            if binderFolder < 0 && unitFolder >= 0 {
+                var info = stat()
+                if fstatat(unitFolder, binder.folderName, &info, AT_SYMLINK_NOFOLLOW) == 0 && info.st_mode & S_IFMT == S_IFLNK {
+                    walked.links.append(PackPaths.relative(unit, binder))
+                }
+            }
             for item in binder.items {
                 let folder = PackPaths.relative(unit, binder, item)
                 var files: [UserFile] = []
-                if let link = binderLink {
-                    if !walked.links.contains(link) { walked.links.append(link) }
-                } else if let listed = FileInventory.userFilesUnlessLink(in: packRoot + "/" + folder) {
-                    files = listed
-                } else {
-                    walked.links.append(folder)
+                if binderFolder >= 0 {
+                    if let found = FileInventory.userFilesUnlessLink(named: item.folderName, in: binderFolder) {
+                        files = found
+                    } else {
+                        walked.links.append(folder)
+                    }
                 }
-                for file in files {
-                    let path = PathKey(folder + "/" + file.name)
-                    let cached = file.stamp.flatMap { cache.sha256(of: path, stamp: $0) }
-                    if cached == nil { walked.toHash.append(walked.found.count) }
-                    let record = DocumentRecord(
-                        path: path.string, unit: unit.id, item: item.item.code, size: file.size,
-                        modified: file.modified.timeIntervalSince1970, sha256: cached ?? "")
-                    walked.found.append(Found(key: path, record: record, stamp: file.stamp))
-                }
-                if !files.isEmpty { walked.itemsWithFiles.append(ItemKey(unit: unit.id, item: item.item.code)) }
-                let missing = PeriodicGap.gaps(item.item, fileNames: files.map(\.name), start: start, end: end, patterns: patterns).map(\.label)
-                walked.completeness.append(
-                    EvidenceScanner.Completeness(
-                        unit: unit.id, unitName: unit.name, item: item.item.code, title: item.item.title,
-                        present: files.count, expected: item.item.expectedCount, missingMonths: missing))
+                listed.append((item, folder, files))
             }
         }
+
+        let cache = cache()
+        let patterns = PeriodCoverage.Patterns()  // compiled on first use, by this thread only
+        for (item, folder, files) in listed {
+            for file in files {
+                let path = PathKey(folder + "/" + file.name)
+                let cached = file.stamp.flatMap { cache.sha256(of: path, stamp: $0) }
+                if cached == nil { walked.toHash.append(walked.found.count) }
+                let record = DocumentRecord(
+                    path: path.string, unit: unit.id, item: item.item.code, size: file.size,
+                    modified: file.modified.timeIntervalSince1970, sha256: cached ?? "")
+                walked.found.append(Found(key: path, record: record, stamp: file.stamp))
+            }
+            if !files.isEmpty { walked.itemsWithFiles.append(ItemKey(unit: unit.id, item: item.item.code)) }
+            let missing = PeriodicGap.gaps(item.item, fileNames: files.map(\.name), start: start, end: end, patterns: patterns).map(\.label)
+            walked.completeness.append(
+                EvidenceScanner.Completeness(
+                    unit: unit.id, unitName: unit.name, item: item.item.code, title: item.item.title,
+                    present: files.count, expected: item.item.expectedCount, missingMonths: missing))
+        }
         return (walked, walked.toHash.map { packRoot + "/" + walked.found[$0].record.path })
+    }
+}
+
+/// A value one thread sets and others wait for.
+final class Later<Value: Sendable>: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var value: Value?
+
+    func set(_ new: Value) {
+        condition.lock()
+        defer { condition.unlock() }
+        value = new
+        condition.broadcast()
+    }
+
+    func wait() -> Value {
+        condition.lock()
+        defer { condition.unlock() }
+        while true {
+            if let value { return value }
+            condition.wait()
+        }
     }
 }

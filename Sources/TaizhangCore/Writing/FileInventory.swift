@@ -36,16 +36,28 @@ public struct FileInventory: Sendable {
     /// `folder` and leaves out files that are not the user's (stale generated pages).
     public static func userFiles(in folder: String, skip: (String) -> Bool = { _ in false }) -> [UserFile] {
         var files: [UserFile] = []
-        collect(folder, prefix: "", skip: skip, into: &files)
+        collect(openFolder(AT_FDCWD, folder), prefix: "", skip: skip, into: &files)
         return files.sorted { $0.name < $1.name }
     }
 
-    /// The same, or nil when `folder` itself is a symbolic link: told by the failed open, so a
-    /// folder that is not a link costs no `lstat` of its own (`scan` lists thousands).
-    public static func userFilesUnlessLink(in folder: String) -> [UserFile]? {
+    /// The user's files in the folder `name` of the open folder `parent`, or nil when it is a
+    /// symbolic link. The open tells (`O_NOFOLLOW`), so a folder that is not a link costs no
+    /// `lstat` of its own, and no path is looked up from the root (`scan` lists thousands).
+    public static func userFilesUnlessLink(named name: String, in parent: Int32) -> [UserFile]? {
+        let fd = openFolder(parent, name)
+        if fd < 0 {
+            var info = stat()
+            return fstatat(parent, name, &info, AT_SYMLINK_NOFOLLOW) == 0 && info.st_mode & S_IFMT == S_IFLNK ? nil : []
+        }
         var files: [UserFile] = []
-        if !collect(folder, prefix: "", skip: { _ in false }, into: &files) && isSymbolicLink(folder) { return nil }
+        collect(fd, prefix: "", skip: { _ in false }, into: &files)
         return files.sorted { $0.name < $1.name }
+    }
+
+    /// A descriptor of the folder `path` (relative to `parent`), or -1 when it is missing, not
+    /// a folder, or a symbolic link (never followed).
+    public static func openFolder(_ parent: Int32, _ path: String) -> Int32 {
+        openat(parent, path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
     }
 
     /// Whether `path` is a symbolic link (not followed).
@@ -64,17 +76,14 @@ public struct FileInventory: Sendable {
         return nil
     }
 
-    /// Opens `folder` without following a link (`O_NOFOLLOW`: a folder that is a link yields
-    /// nothing) and reads each entry's `lstat` relative to it (`fstatat`): no path is looked up
-    /// again from the root for every file.
-    /// False when `folder` could not be opened (missing, not a folder, or a link).
-    @discardableResult
-    private static func collect(_ folder: String, prefix: String, skip: (String) -> Bool, into files: inout [UserFile]) -> Bool {
-        let fd = open(folder, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
-        guard fd >= 0 else { return false }
+    /// Lists the open folder `fd` (closed when done; -1: nothing) and reads each entry's
+    /// `lstat` relative to it (`fstatat`): no path is looked up again from the root per file.
+    /// Sub-folders are opened the same way, never through a link.
+    private static func collect(_ fd: Int32, prefix: String, skip: (String) -> Bool, into files: inout [UserFile]) {
+        guard fd >= 0 else { return }
         guard let directory = fdopendir(fd) else {
             close(fd)
-            return false
+            return
         }
         defer { closedir(directory) }
         while let entry = readdir(directory) {
@@ -86,7 +95,7 @@ public struct FileInventory: Sendable {
             guard fstatat(fd, name, &info, AT_SYMLINK_NOFOLLOW) == 0 else { continue }
             let type = info.st_mode & S_IFMT
             if type == S_IFDIR {
-                collect(folder + "/" + name, prefix: prefix + name + "/", skip: skip, into: &files)
+                collect(openFolder(fd, name), prefix: prefix + name + "/", skip: skip, into: &files)
             } else if type == S_IFREG {
                 if prefix.isEmpty && isGenerated(name) { continue }
                 if skip(prefix + name) { continue }
@@ -95,7 +104,6 @@ public struct FileInventory: Sendable {
                     UserFile(name: prefix + name, size: Int(info.st_size), modified: Date(timeIntervalSince1970: seconds), stamp: FileStamp(info)))
             }
         }
-        return true
     }
 
     /// Folders directly in `folder` that the plan does not expect and that hold something of
