@@ -91,6 +91,9 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // The bare Hummingbird server Benchmarks/web.sh measures as the framework's floor.
+        .executableTarget(
+            name: "taizhang-web-floor", dependencies: [.product(name: "Hummingbird", package: "hummingbird")], path: "Benchmarks/web-floor"),
         // Helpers shared by the test targets (paths, temporary folders); used only by tests.
         .target(name: "TaizhangTestSupport", path: "Tests/TaizhangTestSupport"),
         .testTarget(name: "TaizhangXMLTests", dependencies: ["TaizhangXML", "TaizhangTestSupport"], exclude: ["Fixtures"]),

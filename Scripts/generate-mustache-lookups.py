@@ -136,6 +136,8 @@ def fallback_expression(model):
 def page_value(expression, type_, known):
     """The PageValue of `expression` of Swift type `type_` (PageTemplate.swift)."""
     type_ = type_.strip()
+    if type_ in ("String?", "Int?", "Bool?"):
+        return f"PageValue({expression})"  # a non-generic initializer (PageTemplate.swift)
     if type_.endswith("?"):
         inner = page_value("$0", type_[:-1], known)
         return f"PageValue({expression}) {{ {inner} }}"
@@ -153,13 +155,17 @@ def page_lookup(model, models):
     condition = ""
     if model.fallback and model.fallback[1] in generics:
         condition = f" where {model.fallback[1]}: PageLookup"
-    lines = [f"extension {model.name}: PageLookup{condition} {{",
-             "    func value(named name: String) -> PageValue {",
-             "        switch name {"]
-    for name, _ in model.cases:
-        lines.append(f'        case "{name}": {page_value("self." + name, model.types[name], known)}')
+    # The field numbers by key, made once (a global: generic types cannot hold static lets).
+    table = "pageFields" + model.name.replace(".", "")
+    names = ", ".join(f'"{name}"' for name, _ in model.cases)
+    lines = [f"private let {table} = PageFields([{names}])", "",
+             f"extension {model.name}: PageLookup{condition} {{",
+             "    func value(for key: PageKey) -> PageValue {",
+             f"        switch {table}.ordinal(key) {{"]
+    for ordinal, (name, _) in enumerate(model.cases):
+        lines.append(f'        case {ordinal}: {page_value("self." + name, model.types[name], known)}')
     if model.fallback:
-        lines.append(f"        default: self.{model.fallback[0]}.value(named: name)")
+        lines.append(f"        default: self.{model.fallback[0]}.value(for: key)")
     else:
         lines.append("        default: .missing")
     lines += ["        }", "    }", "}", ""]

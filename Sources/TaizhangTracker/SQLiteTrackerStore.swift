@@ -429,7 +429,8 @@ public final class SQLiteTrackerStore: TrackerStore {
             var records: [ItemRecord] = []
             for unit in units.sorted() {
                 let rows = try Row.fetchCursor(
-                    db, sql: "SELECT item, status, by, at, note, flagged FROM item_status WHERE unit = ? ORDER BY item", arguments: [unit])
+                    db.cachedStatement(sql: "SELECT item, status, by, at, note, flagged FROM item_status WHERE unit = ? ORDER BY item"),
+                    arguments: [unit])
                 while let row = try rows.next() {
                     records.append(
                         ItemRecord(
@@ -445,23 +446,36 @@ public final class SQLiteTrackerStore: TrackerStore {
         try update([key]) { _, record in try decide(record) }.first
     }
 
+    /// The tick write, on every change from the web page and for every item a scan files: the
+    /// statements are prepared once per connection (GRDB's statement cache) rather than built
+    /// through the query interface each time. Same rows as `ItemRow.save` and `EventRow.insert`.
     public func update(_ keys: [ItemKey], _ decide: (ItemKey, ItemRecord?) throws -> ItemChange?) throws -> [TrackerEvent] {
         try write { db in
+            let select = try db.cachedStatement(sql: "SELECT status, by, at, note, flagged FROM item_status WHERE unit = ? AND item = ?")
+            let upsert = try db.cachedStatement(
+                sql: """
+                    INSERT INTO item_status (unit, item, status, by, at, note, flagged) VALUES (?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (unit, item) DO UPDATE SET
+                    status = excluded.status, by = excluded.by, at = excluded.at, note = excluded.note, flagged = excluded.flagged
+                    """)
+            let insert = try db.cachedStatement(sql: "INSERT INTO event (at, actor, kind, unit, subject, old, new, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
             var events: [TrackerEvent] = []
             for key in keys {
-                let current = try ItemRow.fetchOne(db, key: ["unit": key.unit, "item": key.item])
-                guard let change = try decide(key, current?.record) else { continue }
-                let old = current?.status ?? ItemStatus.notReviewed.rawValue
-                try ItemRow(
-                    unit: key.unit, item: key.item, status: change.status.rawValue,
-                    by: change.actor, at: change.at, note: change.note, flagged: change.flagged
-                ).save(db)
-                var event = EventRow(
-                    TrackerEvent(
-                        id: 0, at: change.at, actor: change.actor, kind: change.kind, unit: key.unit,
-                        subject: key.item, old: old, new: change.status.rawValue, note: change.note))
-                try event.insert(db)
-                events.append(event.event)
+                let row = try Row.fetchOne(select, arguments: [key.unit, key.item])
+                let oldStatus: String? = row?[0]
+                let current = row.map { row in
+                    ItemRecord(
+                        key: key, status: ItemStatus(rawValue: row[0]) ?? .notReviewed, by: row[1], at: row[2], note: row[3], flagged: row[4])
+                }
+                guard let change = try decide(key, current) else { continue }
+                let old = oldStatus ?? ItemStatus.notReviewed.rawValue
+                try upsert.execute(arguments: [key.unit, key.item, change.status.rawValue, change.actor, change.at, change.note, change.flagged])
+                var event = TrackerEvent(
+                    id: 0, at: change.at, actor: change.actor, kind: change.kind, unit: key.unit,
+                    subject: key.item, old: old, new: change.status.rawValue, note: change.note)
+                try insert.execute(arguments: [event.at, event.actor, event.kind.rawValue, event.unit, event.subject, event.old, event.new, event.note])
+                event.id = db.lastInsertedRowID
+                events.append(event)
             }
             return events
         }
@@ -671,7 +685,13 @@ public final class SQLiteTrackerStore: TrackerStore {
     }
 
     public func session(tokenHash: String) throws -> StoredSession? {
-        try pool.read { db in try SessionRow.fetchOne(db, key: tokenHash)?.session }
+        // On every request: a cached statement, not the query interface's SQL built each time.
+        try pool.read { db in
+            let statement = try db.cachedStatement(sql: "SELECT person, csrf, expires, lastUsed FROM webSession WHERE tokenHash = ?")
+            return try Row.fetchOne(statement, arguments: [tokenHash]).map { row in
+                StoredSession(tokenHash: tokenHash, person: row[0], csrf: row[1], expires: row[2], lastUsed: row[3])
+            }
+        }
     }
 
     public func removeSessions(tokenHashes: [String]) throws {

@@ -80,6 +80,17 @@ public struct Tracker: Sendable {
         return "\(person.name) (\(person.id)) may not change item \(item.item.code) of \(unit.name): it belongs to \(owner)"
     }
 
+    /// The units in which `person` may change at least one item (`mayChange`), with the
+    /// person's groups found once rather than for every item of every unit.
+    public func unitsWithChanges(for person: Person) -> [UnitPlan] {
+        if person.isPreparationTeam { return plan.units }
+        let groups = Set(groups(of: person).map(\.id))
+        return plan.units.filter { unit in
+            (unit.kind == .community && person.community?.id == unit.id)
+                || (!groups.isEmpty && unit.binders.contains { $0.items.contains { $0.item.group.map { groups.contains($0.id) } ?? false } })
+        }
+    }
+
     /// `refusal(…) == nil`, without writing out why not (pages ask it for every item).
     public func mayChange(person: Person, unit: UnitPlan, item: ItemPlan) -> Bool {
         if person.isPreparationTeam { return true }

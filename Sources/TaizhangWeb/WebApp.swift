@@ -22,6 +22,8 @@ public struct WebConfiguration: Sendable {
     public var downloads = DownloadSlots()
     /// The item folders' file counts, kept between requests (see `PackInventory`).
     var inventory = PackInventory()
+    /// The item folders' paths and links, worked out once per unit (see `ItemLocations`).
+    var locations = ItemLocations()
     /// Where the pages live under a district's `serve` (`/s/<street>`); empty for one street.
     public var pathPrefix = ""
 

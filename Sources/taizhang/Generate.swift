@@ -33,9 +33,12 @@ extension Taizhang {
             let cache = dryRun || tracking.isPostgres ? nil : RunCache(outputRoot: outputRoot, workspaceRoot: options.root)
             let started = RunCache.runStart()
             let last = cache?.read()
+            // With a cold page cache the pack's listing is most of a no-op run (a disk read per
+            // folder): it starts now, and the inputs' digest is taken meanwhile.
+            let listing = last.map { RunCache.PendingListing(of: $0.packRoot) }
             let base = cache?.inputs(settings: settings(outputRoot: outputRoot), extraFiles: last?.extraFiles ?? [])
             let inputs = base.map { RunCache.withTracker($0, trackerStamp()) }
-            if let cache, let inputs, let record = cache.hit(inputs: inputs) {
+            if let record = RunCache.hit(last, inputs: inputs, listing: listing) {
                 return replay(record)
             }
             cache?.remove()

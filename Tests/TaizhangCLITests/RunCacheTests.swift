@@ -89,6 +89,56 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: workspace.path + pack + "/01 梧桐山社区/00 脊条.html"))
     }
 
+    @Test func aPageEditedInPlaceIsSeenAndKept() throws {
+        let (workspace, _) = try generated()
+        let page = workspace.path + pack + "/01 梧桐山社区/00 脊条.html"
+        let original = try Data(contentsOf: URL(fileURLWithPath: page))
+        usleep(50_000)  // the edit gets a file time of its own
+        // Same size, same inode: only the page's own times tell.
+        let handle = try #require(FileHandle(forWritingAtPath: page))
+        try handle.write(contentsOf: Data("<!-- 手改 -->".utf8))
+        try handle.close()
+        let sameSize = try generate(workspace)
+        #expect(!sameSize.stdout.contains(Self.skipped))
+        #expect(try Data(contentsOf: URL(fileURLWithPath: page)) != original)
+        // Longer: the full run also reports it, and keeps it.
+        Thread.sleep(forTimeInterval: 1.1)  // a record is kept only when nothing else changed within a second of the run
+        #expect(try generate(workspace).stdout.contains(Self.skipped))
+        let appended = try FileHandle(forUpdating: URL(fileURLWithPath: page))
+        try appended.seekToEnd()
+        try appended.write(contentsOf: Data("<!-- 又改 -->".utf8))
+        try appended.close()
+        let longer = try generate(workspace)
+        #expect(!longer.stdout.contains(Self.skipped))
+        #expect(longer.stdout.contains("1 kept as edited"))
+        #expect(longer.stderr.contains("[pack.kept-user-file]"))
+    }
+
+    @Test func aUserFileEditedInPlaceWithTheSameSizeRenamedOrDeletedIsSeen() throws {
+        let (workspace, _) = try generated()
+        let unit = workspace.path + pack + "/01 梧桐山社区"
+        let binder = try #require(FileManager.default.contentsOfDirectory(atPath: unit).sorted().first { $0.hasPrefix("01 ") })
+        let item = unit + "/" + binder + "/" + (try #require(FileManager.default.contentsOfDirectory(atPath: unit + "/" + binder).sorted().first { $0.hasPrefix("01.") }))
+        /// Runs after `change`, which must be seen; then once more, which is skipped. A run
+        /// keeps a record only when no file of the user's changed within a second of its start.
+        func expectSeen(_ change: () throws -> Void) throws {
+            try change()
+            Thread.sleep(forTimeInterval: 1.1)
+            #expect(!(try generate(workspace)).stdout.contains(Self.skipped))
+            #expect(try generate(workspace).stdout.contains(Self.skipped))
+        }
+        try expectSeen { try "一二三四".write(toFile: item + "/会议记录.txt", atomically: false, encoding: .utf8) }
+        try expectSeen {
+            let handle = try #require(FileHandle(forWritingAtPath: item + "/会议记录.txt"))
+            try handle.write(contentsOf: Data("五六七八".utf8))
+            try handle.close()
+        }
+        try expectSeen { try FileManager.default.moveItem(atPath: item + "/会议记录.txt", toPath: item + "/会议纪要.txt") }
+        #expect(try String(contentsOfFile: unit + "/index.html", encoding: .utf8).contains("会议纪要.txt"))
+        try expectSeen { try FileManager.default.removeItem(atPath: item + "/会议纪要.txt") }
+        #expect(try !String(contentsOfFile: unit + "/index.html", encoding: .utf8).contains("会议纪要.txt"))
+    }
+
     @Test func aChangedStatusIsShown() throws {
         let (workspace, _) = try generated()
         let tick = try CLI.run(["tick", "01.06", "--community", "wutongshan", "--by", "p13", "--workspace", workspace.path])

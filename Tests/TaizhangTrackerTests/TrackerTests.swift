@@ -347,3 +347,20 @@ final class TrackerFixture: @unchecked Sendable {
         #expect(try f.store.events(EventFilter()).count == 1)
     }
 }
+
+/// `unitsWithChanges(for:)` finds each person's groups once; it must still agree with asking
+/// `mayChange` item by item, for every person of the shipped workspace.
+@Suite struct UnitsWithChangesTests {
+    @Test func theUnitsAPersonMayChangeAreThoseWithAnItemMayChangeAllows() throws {
+        let f = try TrackerFixture()
+        let tracker = f.tracker
+        var someoneSeesSomeButNotAll = false
+        for person in f.workspace.street.people {
+            let expected = tracker.plan.units.filter { unit in unit.items.contains { tracker.mayChange(person: person, unit: unit, item: $0) } }
+            let found = tracker.unitsWithChanges(for: person)
+            #expect(found.map(\.id) == expected.map(\.id), "\(person.id)")
+            if !found.isEmpty, found.count < tracker.plan.units.count { someoneSeesSomeButNotAll = true }
+        }
+        #expect(someoneSeesSomeButNotAll)
+    }
+}

@@ -28,7 +28,7 @@ import TaizhangDiagnostics
 /// it holds paths and times of this machine, and packs stay byte-identical between machines.
 public struct RunCache: Sendable {
     public static let fileName = ".taizhang-generate-cache.json"
-    static let format = "taizhang-generate-cache-2"
+    static let format = "taizhang-generate-cache-3"
 
     /// What a finished run leaves for the next one.
     public struct Record: Codable, Sendable, Equatable {
@@ -87,11 +87,14 @@ public struct RunCache: Sendable {
         return record
     }
 
-    /// The record when it describes exactly this run's inputs and the pack as it is now.
-    public func hit(inputs: String) -> Record? {
-        guard let record = read(), record.inputs == inputs, let listing = Self.listing(of: record.packRoot),
-            listing.digest == record.listing
-        else { return nil }
+    /// `record` when it describes exactly this run's inputs and the pack as it is now
+    /// (`listing`: the pack's listing, started when the record was read). A miss cancels the
+    /// listing, which a full run has no use for.
+    public static func hit(_ record: Record?, inputs: String?, listing: PendingListing?) -> Record? {
+        guard let record, let inputs, record.inputs == inputs, let listing, listing.wait()?.digest == record.listing else {
+            listing?.cancel()
+            return nil
+        }
         return record
     }
 
@@ -196,85 +199,6 @@ public struct RunCache: Sendable {
             hasher.update(data: buffer[0..<count])
         }
         return hex(hasher.finalize())
-    }
-
-    /// The digest of every entry in the pack, whether a file other than `ours` changed at or
-    /// after `since` (someone else wrote into the pack while the run was going), and how many
-    /// of `ours` are there.
-    public struct Listing: Sendable {
-        public var digest: String
-        public var changedByOthers: Bool
-        public var ownFiles: Int
-    }
-
-    /// Walks the pack (links are listed, never followed). Nil when the pack is not a folder.
-    /// Each entry at the top (a unit's folder) is walked on a thread of its own: with a cold
-    /// page cache the walk waits on the disk for every file's metadata.
-    public static func listing(of packRoot: String, since: timespec? = nil, ours: @escaping @Sendable (String) -> Bool = { _ in false }) -> Listing? {
-        var info = stat()
-        guard lstat(packRoot, &info) == 0, info.st_mode & S_IFMT == S_IFDIR, let names = ListingWalker.names(in: packRoot) else { return nil }
-        let parts = Parallel.mapWaitingOnDisk(names) { name in
-            var walker = ListingWalker(since: since, ours: ours)
-            walker.visit(packRoot, name: name, relative: "")
-            return Listing(digest: hex(walker.hasher.finalize()), changedByOthers: walker.changedByOthers, ownFiles: walker.ownFiles)
-        }
-        var hasher = SHA256()
-        for part in parts { hasher.update(data: Array(part.digest.utf8)) }
-        return Listing(
-            digest: hex(hasher.finalize()), changedByOthers: parts.contains { $0.changedByOthers }, ownFiles: parts.reduce(0) { $0 + $1.ownFiles })
-    }
-
-    private struct ListingWalker {
-        let since: timespec?
-        let ours: (String) -> Bool
-        var hasher = SHA256()
-        var changedByOthers = false
-        var ownFiles = 0
-        var line: [UInt8] = []
-
-        /// The names in `folder`, sorted; nil when it cannot be read.
-        static func names(in folder: String) -> [String]? {
-            guard let directory = opendir(folder) else { return nil }
-            var names: [String] = []
-            while let entry = readdir(directory) {
-                let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                    String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
-                }
-                if name != "." && name != ".." { names.append(name) }
-            }
-            closedir(directory)
-            return names.sorted()
-        }
-
-        mutating func walk(_ folder: String, relative: String) {
-            guard let names = Self.names(in: folder) else {
-                hasher.update(data: Array("unreadable \(relative)\n".utf8))
-                return
-            }
-            for name in names { visit(folder, name: name, relative: relative) }
-        }
-
-        mutating func visit(_ folder: String, name: String, relative: String) {
-            let path = folder + "/" + name
-            let child = relative.isEmpty ? name : relative + "/" + name
-            var info = stat()
-            guard lstat(path, &info) == 0 else { return }
-            let kind = info.st_mode & S_IFMT
-            line.removeAll(keepingCapacity: true)
-            line.append(contentsOf: child.utf8)
-            line.append(contentsOf: "\t\(info.st_mode)\t\(info.st_size)\t\(info.st_ino)\t".utf8)
-            line.append(contentsOf: "\(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec)\t\(info.st_ctim.tv_sec).\(info.st_ctim.tv_nsec)\n".utf8)
-            hasher.update(data: line)
-            if kind == S_IFDIR {
-                walk(path, relative: child)
-            } else if ours(child) {
-                ownFiles += 1
-            } else if let since, !changedByOthers,
-                info.st_ctim.tv_sec > since.tv_sec || (info.st_ctim.tv_sec == since.tv_sec && info.st_ctim.tv_nsec >= since.tv_nsec)
-            {
-                changedByOthers = true
-            }
-        }
     }
 
     /// The time a run starts, less a second: file times are coarse, so anything changed within

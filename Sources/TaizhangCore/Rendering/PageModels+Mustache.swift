@@ -38,17 +38,19 @@ extension PageHeader: PageFingerprintable {
     }
 }
 
+private let pageFieldsPageHeader = PageFields(["streetName", "office", "year", "assessmentTitle", "ledgerTitle", "periodText", "inspectionDate", "terms"])
+
 extension PageHeader: PageLookup {
-    func value(named name: String) -> PageValue {
-        switch name {
-        case "streetName": PageValue(self.streetName)
-        case "office": PageValue(self.office)
-        case "year": PageValue(self.year)
-        case "assessmentTitle": PageValue(self.assessmentTitle)
-        case "ledgerTitle": PageValue(self.ledgerTitle)
-        case "periodText": PageValue(self.periodText)
-        case "inspectionDate": PageValue(self.inspectionDate)
-        case "terms": PageValue(self.terms)
+    func value(for key: PageKey) -> PageValue {
+        switch pageFieldsPageHeader.ordinal(key) {
+        case 0: PageValue(self.streetName)
+        case 1: PageValue(self.office)
+        case 2: PageValue(self.year)
+        case 3: PageValue(self.assessmentTitle)
+        case 4: PageValue(self.ledgerTitle)
+        case 5: PageValue(self.periodText)
+        case 6: PageValue(self.inspectionDate)
+        case 7: PageValue(self.terms)
         default: .missing
         }
     }
@@ -71,11 +73,13 @@ extension PageTerms: PageFingerprintable {
     }
 }
 
+private let pageFieldsPageTerms = PageFields(["upper", "lower"])
+
 extension PageTerms: PageLookup {
-    func value(named name: String) -> PageValue {
-        switch name {
-        case "upper": PageValue(self.upper)
-        case "lower": PageValue(self.lower)
+    func value(for key: PageKey) -> PageValue {
+        switch pageFieldsPageTerms.ordinal(key) {
+        case 0: PageValue(self.upper)
+        case 1: PageValue(self.lower)
         default: .missing
         }
     }
@@ -102,13 +106,15 @@ extension DocumentRow: PageFingerprintable {
     }
 }
 
+private let pageFieldsDocumentRow = PageFields(["title", "quantity", "period", "date"])
+
 extension DocumentRow: PageLookup {
-    func value(named name: String) -> PageValue {
-        switch name {
-        case "title": PageValue(self.title)
-        case "quantity": PageValue(self.quantity)
-        case "period": PageValue(self.period)
-        case "date": PageValue(self.date) { PageValue($0) }
+    func value(for key: PageKey) -> PageValue {
+        switch pageFieldsDocumentRow.ordinal(key) {
+        case 0: PageValue(self.title)
+        case 1: PageValue(self.quantity)
+        case 2: PageValue(self.period)
+        case 3: PageValue(self.date)
         default: .missing
         }
     }
@@ -155,23 +161,25 @@ extension ItemRow: PageFingerprintable {
     }
 }
 
+private let pageFieldsItemRow = PageFields(["code", "title", "folder", "href", "indicatorCode", "indicatorName", "points", "rule", "method", "group", "documents", "expected", "keywords", "note"])
+
 extension ItemRow: PageLookup {
-    func value(named name: String) -> PageValue {
-        switch name {
-        case "code": PageValue(self.code)
-        case "title": PageValue(self.title)
-        case "folder": PageValue(self.folder)
-        case "href": PageValue(self.href)
-        case "indicatorCode": PageValue(self.indicatorCode)
-        case "indicatorName": PageValue(self.indicatorName)
-        case "points": PageValue(self.points)
-        case "rule": PageValue(self.rule)
-        case "method": PageValue(self.method)
-        case "group": PageValue(self.group)
-        case "documents": PageValue(self.documents) { PageValue($0) }
-        case "expected": PageValue(self.expected)
-        case "keywords": PageValue(self.keywords) { PageValue($0) }
-        case "note": PageValue(self.note) { PageValue($0) }
+    func value(for key: PageKey) -> PageValue {
+        switch pageFieldsItemRow.ordinal(key) {
+        case 0: PageValue(self.code)
+        case 1: PageValue(self.title)
+        case 2: PageValue(self.folder)
+        case 3: PageValue(self.href)
+        case 4: PageValue(self.indicatorCode)
+        case 5: PageValue(self.indicatorName)
+        case 6: PageValue(self.points)
+        case 7: PageValue(self.rule)
+        case 8: PageValue(self.method)
+        case 9: PageValue(self.group)
+        case 10: PageValue(self.documents) { PageValue($0) }
+        case 11: PageValue(self.expected)
+        case 12: PageValue(self.keywords)
+        case 13: PageValue(self.note)
         default: .missing
         }
     }
@@ -198,13 +206,15 @@ extension BoxPosition: PageFingerprintable {
     }
 }
 
+private let pageFieldsBoxPosition = PageFields(["fullUnitName", "compactUnitName", "boxNumber", "boxCount"])
+
 extension BoxPosition: PageLookup {
-    func value(named name: String) -> PageValue {
-        switch name {
-        case "fullUnitName": PageValue(self.fullUnitName)
-        case "compactUnitName": PageValue(self.compactUnitName)
-        case "boxNumber": PageValue(self.boxNumber)
-        case "boxCount": PageValue(self.boxCount)
+    func value(for key: PageKey) -> PageValue {
+        switch pageFieldsBoxPosition.ordinal(key) {
+        case 0: PageValue(self.fullUnitName)
+        case 1: PageValue(self.compactUnitName)
+        case 2: PageValue(self.boxNumber)
+        case 3: PageValue(self.boxCount)
         default: .missing
         }
     }
@@ -235,15 +245,17 @@ extension CoverPage: PageFingerprintable {
     }
 }
 
+private let pageFieldsCoverPage = PageFields(["header", "unitName", "box", "binderNumber", "categoryName", "itemCount"])
+
 extension CoverPage: PageLookup {
-    func value(named name: String) -> PageValue {
-        switch name {
-        case "header": PageValue(self.header)
-        case "unitName": PageValue(self.unitName)
-        case "box": PageValue(self.box)
-        case "binderNumber": PageValue(self.binderNumber)
-        case "categoryName": PageValue(self.categoryName)
-        case "itemCount": PageValue(self.itemCount)
+    func value(for key: PageKey) -> PageValue {
+        switch pageFieldsCoverPage.ordinal(key) {
+        case 0: PageValue(self.header)
+        case 1: PageValue(self.unitName)
+        case 2: PageValue(self.box)
+        case 3: PageValue(self.binderNumber)
+        case 4: PageValue(self.categoryName)
+        case 5: PageValue(self.itemCount)
         default: .missing
         }
     }
@@ -272,14 +284,16 @@ extension CatalogueEntry: PageFingerprintable {
     }
 }
 
+private let pageFieldsCatalogueEntry = PageFields(["number", "title", "copies", "code", "href"])
+
 extension CatalogueEntry: PageLookup {
-    func value(named name: String) -> PageValue {
-        switch name {
-        case "number": PageValue(self.number)
-        case "title": PageValue(self.title)
-        case "copies": PageValue(self.copies)
-        case "code": PageValue(self.code)
-        case "href": PageValue(self.href)
+    func value(for key: PageKey) -> PageValue {
+        switch pageFieldsCatalogueEntry.ordinal(key) {
+        case 0: PageValue(self.number)
+        case 1: PageValue(self.title)
+        case 2: PageValue(self.copies)
+        case 3: PageValue(self.code)
+        case 4: PageValue(self.href)
         default: .missing
         }
     }
@@ -310,15 +324,17 @@ extension CataloguePage: PageFingerprintable {
     }
 }
 
+private let pageFieldsCataloguePage = PageFields(["header", "unitName", "box", "binderNumber", "categoryName", "entries"])
+
 extension CataloguePage: PageLookup {
-    func value(named name: String) -> PageValue {
-        switch name {
-        case "header": PageValue(self.header)
-        case "unitName": PageValue(self.unitName)
-        case "box": PageValue(self.box)
-        case "binderNumber": PageValue(self.binderNumber)
-        case "categoryName": PageValue(self.categoryName)
-        case "entries": PageValue(self.entries) { PageValue($0) }
+    func value(for key: PageKey) -> PageValue {
+        switch pageFieldsCataloguePage.ordinal(key) {
+        case 0: PageValue(self.header)
+        case 1: PageValue(self.unitName)
+        case 2: PageValue(self.box)
+        case 3: PageValue(self.binderNumber)
+        case 4: PageValue(self.categoryName)
+        case 5: PageValue(self.entries) { PageValue($0) }
         default: .missing
         }
     }
@@ -347,14 +363,16 @@ extension ChecklistBinder: PageFingerprintable {
     }
 }
 
+private let pageFieldsChecklistBinder = PageFields(["box", "binderNumber", "categoryName", "points", "items"])
+
 extension ChecklistBinder: PageLookup {
-    func value(named name: String) -> PageValue {
-        switch name {
-        case "box": PageValue(self.box)
-        case "binderNumber": PageValue(self.binderNumber)
-        case "categoryName": PageValue(self.categoryName)
-        case "points": PageValue(self.points) { PageValue($0) }
-        case "items": PageValue(self.items) { PageValue($0) }
+    func value(for key: PageKey) -> PageValue {
+        switch pageFieldsChecklistBinder.ordinal(key) {
+        case 0: PageValue(self.box)
+        case 1: PageValue(self.binderNumber)
+        case 2: PageValue(self.categoryName)
+        case 3: PageValue(self.points)
+        case 4: PageValue(self.items) { PageValue($0) }
         default: .missing
         }
     }
@@ -381,13 +399,15 @@ extension ChecklistPage: PageFingerprintable {
     }
 }
 
+private let pageFieldsChecklistPage = PageFields(["header", "unitName", "fullUnitName", "binders"])
+
 extension ChecklistPage: PageLookup {
-    func value(named name: String) -> PageValue {
-        switch name {
-        case "header": PageValue(self.header)
-        case "unitName": PageValue(self.unitName)
-        case "fullUnitName": PageValue(self.fullUnitName)
-        case "binders": PageValue(self.binders) { PageValue($0) }
+    func value(for key: PageKey) -> PageValue {
+        switch pageFieldsChecklistPage.ordinal(key) {
+        case 0: PageValue(self.header)
+        case 1: PageValue(self.unitName)
+        case 2: PageValue(self.fullUnitName)
+        case 3: PageValue(self.binders) { PageValue($0) }
         default: .missing
         }
     }
@@ -446,29 +466,31 @@ extension ItemSheetPage: PageFingerprintable {
     }
 }
 
+private let pageFieldsItemSheetPage = PageFields(["header", "unitName", "box", "binderNumber", "categoryName", "code", "title", "level", "groupName", "groupLead", "indicatorCode", "indicatorName", "points", "rule", "veto", "method", "standard", "documents", "expected", "note"])
+
 extension ItemSheetPage: PageLookup {
-    func value(named name: String) -> PageValue {
-        switch name {
-        case "header": PageValue(self.header)
-        case "unitName": PageValue(self.unitName)
-        case "box": PageValue(self.box)
-        case "binderNumber": PageValue(self.binderNumber)
-        case "categoryName": PageValue(self.categoryName)
-        case "code": PageValue(self.code)
-        case "title": PageValue(self.title)
-        case "level": PageValue(self.level)
-        case "groupName": PageValue(self.groupName)
-        case "groupLead": PageValue(self.groupLead) { PageValue($0) }
-        case "indicatorCode": PageValue(self.indicatorCode)
-        case "indicatorName": PageValue(self.indicatorName)
-        case "points": PageValue(self.points)
-        case "rule": PageValue(self.rule)
-        case "veto": PageValue(self.veto)
-        case "method": PageValue(self.method)
-        case "standard": PageValue(self.standard)
-        case "documents": PageValue(self.documents) { PageValue($0) }
-        case "expected": PageValue(self.expected)
-        case "note": PageValue(self.note) { PageValue($0) }
+    func value(for key: PageKey) -> PageValue {
+        switch pageFieldsItemSheetPage.ordinal(key) {
+        case 0: PageValue(self.header)
+        case 1: PageValue(self.unitName)
+        case 2: PageValue(self.box)
+        case 3: PageValue(self.binderNumber)
+        case 4: PageValue(self.categoryName)
+        case 5: PageValue(self.code)
+        case 6: PageValue(self.title)
+        case 7: PageValue(self.level)
+        case 8: PageValue(self.groupName)
+        case 9: PageValue(self.groupLead)
+        case 10: PageValue(self.indicatorCode)
+        case 11: PageValue(self.indicatorName)
+        case 12: PageValue(self.points)
+        case 13: PageValue(self.rule)
+        case 14: PageValue(self.veto)
+        case 15: PageValue(self.method)
+        case 16: PageValue(self.standard)
+        case 17: PageValue(self.documents) { PageValue($0) }
+        case 18: PageValue(self.expected)
+        case 19: PageValue(self.note)
         default: .missing
         }
     }
@@ -497,14 +519,16 @@ extension SpineLabel: PageFingerprintable {
     }
 }
 
+private let pageFieldsSpineLabel = PageFields(["ledgerTitle", "box", "binderNumber", "categoryName", "year"])
+
 extension SpineLabel: PageLookup {
-    func value(named name: String) -> PageValue {
-        switch name {
-        case "ledgerTitle": PageValue(self.ledgerTitle)
-        case "box": PageValue(self.box)
-        case "binderNumber": PageValue(self.binderNumber)
-        case "categoryName": PageValue(self.categoryName)
-        case "year": PageValue(self.year)
+    func value(for key: PageKey) -> PageValue {
+        switch pageFieldsSpineLabel.ordinal(key) {
+        case 0: PageValue(self.ledgerTitle)
+        case 1: PageValue(self.box)
+        case 2: PageValue(self.binderNumber)
+        case 3: PageValue(self.categoryName)
+        case 4: PageValue(self.year)
         default: .missing
         }
     }
@@ -531,13 +555,15 @@ extension SpinePage: PageFingerprintable {
     }
 }
 
+private let pageFieldsSpinePage = PageFields(["header", "unitName", "fullUnitName", "labels"])
+
 extension SpinePage: PageLookup {
-    func value(named name: String) -> PageValue {
-        switch name {
-        case "header": PageValue(self.header)
-        case "unitName": PageValue(self.unitName)
-        case "fullUnitName": PageValue(self.fullUnitName)
-        case "labels": PageValue(self.labels) { PageValue($0) }
+    func value(for key: PageKey) -> PageValue {
+        switch pageFieldsSpinePage.ordinal(key) {
+        case 0: PageValue(self.header)
+        case 1: PageValue(self.unitName)
+        case 2: PageValue(self.fullUnitName)
+        case 3: PageValue(self.labels) { PageValue($0) }
         default: .missing
         }
     }
@@ -568,15 +594,17 @@ extension FileRow: PageFingerprintable {
     }
 }
 
+private let pageFieldsFileRow = PageFields(["name", "href", "size", "bytes", "modified", "modifiedISO"])
+
 extension FileRow: PageLookup {
-    func value(named name: String) -> PageValue {
-        switch name {
-        case "name": PageValue(self.name)
-        case "href": PageValue(self.href)
-        case "size": PageValue(self.size)
-        case "bytes": PageValue(self.bytes)
-        case "modified": PageValue(self.modified)
-        case "modifiedISO": PageValue(self.modifiedISO)
+    func value(for key: PageKey) -> PageValue {
+        switch pageFieldsFileRow.ordinal(key) {
+        case 0: PageValue(self.name)
+        case 1: PageValue(self.href)
+        case 2: PageValue(self.size)
+        case 3: PageValue(self.bytes)
+        case 4: PageValue(self.modified)
+        case 5: PageValue(self.modifiedISO)
         default: .missing
         }
     }
@@ -631,27 +659,29 @@ extension IndexItemRow: PageFingerprintable {
     }
 }
 
+private let pageFieldsIndexItemRow = PageFields(["code", "title", "href", "expected", "present", "state", "stateClass", "files", "hasFiles", "groupName", "trackerStatus", "trackerBy", "trackerAt", "flag", "missingMonths", "kind", "isInPlace", "location"])
+
 extension IndexItemRow: PageLookup {
-    func value(named name: String) -> PageValue {
-        switch name {
-        case "code": PageValue(self.code)
-        case "title": PageValue(self.title)
-        case "href": PageValue(self.href)
-        case "expected": PageValue(self.expected)
-        case "present": PageValue(self.present)
-        case "state": PageValue(self.state)
-        case "stateClass": PageValue(self.stateClass)
-        case "files": PageValue(self.files) { PageValue($0) }
-        case "hasFiles": PageValue(self.hasFiles)
-        case "groupName": PageValue(self.groupName)
-        case "trackerStatus": PageValue(self.trackerStatus) { PageValue($0) }
-        case "trackerBy": PageValue(self.trackerBy) { PageValue($0) }
-        case "trackerAt": PageValue(self.trackerAt) { PageValue($0) }
-        case "flag": PageValue(self.flag) { PageValue($0) }
-        case "missingMonths": PageValue(self.missingMonths) { PageValue($0) }
-        case "kind": PageValue(self.kind) { PageValue($0) }
-        case "isInPlace": PageValue(self.isInPlace)
-        case "location": PageValue(self.location) { PageValue($0) }
+    func value(for key: PageKey) -> PageValue {
+        switch pageFieldsIndexItemRow.ordinal(key) {
+        case 0: PageValue(self.code)
+        case 1: PageValue(self.title)
+        case 2: PageValue(self.href)
+        case 3: PageValue(self.expected)
+        case 4: PageValue(self.present)
+        case 5: PageValue(self.state)
+        case 6: PageValue(self.stateClass)
+        case 7: PageValue(self.files) { PageValue($0) }
+        case 8: PageValue(self.hasFiles)
+        case 9: PageValue(self.groupName)
+        case 10: PageValue(self.trackerStatus)
+        case 11: PageValue(self.trackerBy)
+        case 12: PageValue(self.trackerAt)
+        case 13: PageValue(self.flag)
+        case 14: PageValue(self.missingMonths)
+        case 15: PageValue(self.kind)
+        case 16: PageValue(self.isInPlace)
+        case 17: PageValue(self.location)
         default: .missing
         }
     }
@@ -682,15 +712,17 @@ extension IndexBinderRow: PageFingerprintable {
     }
 }
 
+private let pageFieldsIndexBinderRow = PageFields(["number", "name", "href", "items", "present", "expected"])
+
 extension IndexBinderRow: PageLookup {
-    func value(named name: String) -> PageValue {
-        switch name {
-        case "number": PageValue(self.number)
-        case "name": PageValue(self.name)
-        case "href": PageValue(self.href)
-        case "items": PageValue(self.items) { PageValue($0) }
-        case "present": PageValue(self.present)
-        case "expected": PageValue(self.expected)
+    func value(for key: PageKey) -> PageValue {
+        switch pageFieldsIndexBinderRow.ordinal(key) {
+        case 0: PageValue(self.number)
+        case 1: PageValue(self.name)
+        case 2: PageValue(self.href)
+        case 3: PageValue(self.items) { PageValue($0) }
+        case 4: PageValue(self.present)
+        case 5: PageValue(self.expected)
         default: .missing
         }
     }
@@ -715,12 +747,14 @@ extension OrphanRow: PageFingerprintable {
     }
 }
 
+private let pageFieldsOrphanRow = PageFields(["path", "href", "files"])
+
 extension OrphanRow: PageLookup {
-    func value(named name: String) -> PageValue {
-        switch name {
-        case "path": PageValue(self.path)
-        case "href": PageValue(self.href)
-        case "files": PageValue(self.files)
+    func value(for key: PageKey) -> PageValue {
+        switch pageFieldsOrphanRow.ordinal(key) {
+        case 0: PageValue(self.path)
+        case 1: PageValue(self.href)
+        case 2: PageValue(self.files)
         default: .missing
         }
     }
@@ -779,29 +813,31 @@ extension UnitIndexPage: PageFingerprintable {
     }
 }
 
+private let pageFieldsUnitIndexPage = PageFields(["header", "unitName", "isStreet", "binders", "missing", "hasMissing", "orphans", "hasOrphans", "hasItems", "itemCount", "completeItems", "present", "expected", "percent", "streetIndexHref", "figuresHref", "score", "gaps", "hasGaps", "inPlaceHref"])
+
 extension UnitIndexPage: PageLookup {
-    func value(named name: String) -> PageValue {
-        switch name {
-        case "header": PageValue(self.header)
-        case "unitName": PageValue(self.unitName)
-        case "isStreet": PageValue(self.isStreet)
-        case "binders": PageValue(self.binders) { PageValue($0) }
-        case "missing": PageValue(self.missing) { PageValue($0) }
-        case "hasMissing": PageValue(self.hasMissing)
-        case "orphans": PageValue(self.orphans) { PageValue($0) }
-        case "hasOrphans": PageValue(self.hasOrphans)
-        case "hasItems": PageValue(self.hasItems)
-        case "itemCount": PageValue(self.itemCount)
-        case "completeItems": PageValue(self.completeItems)
-        case "present": PageValue(self.present)
-        case "expected": PageValue(self.expected)
-        case "percent": PageValue(self.percent)
-        case "streetIndexHref": PageValue(self.streetIndexHref)
-        case "figuresHref": PageValue(self.figuresHref) { PageValue($0) }
-        case "score": PageValue(self.score) { PageValue($0) }
-        case "gaps": PageValue(self.gaps) { PageValue($0) }
-        case "hasGaps": PageValue(self.hasGaps)
-        case "inPlaceHref": PageValue(self.inPlaceHref) { PageValue($0) }
+    func value(for key: PageKey) -> PageValue {
+        switch pageFieldsUnitIndexPage.ordinal(key) {
+        case 0: PageValue(self.header)
+        case 1: PageValue(self.unitName)
+        case 2: PageValue(self.isStreet)
+        case 3: PageValue(self.binders) { PageValue($0) }
+        case 4: PageValue(self.missing) { PageValue($0) }
+        case 5: PageValue(self.hasMissing)
+        case 6: PageValue(self.orphans) { PageValue($0) }
+        case 7: PageValue(self.hasOrphans)
+        case 8: PageValue(self.hasItems)
+        case 9: PageValue(self.itemCount)
+        case 10: PageValue(self.completeItems)
+        case 11: PageValue(self.present)
+        case 12: PageValue(self.expected)
+        case 13: PageValue(self.percent)
+        case 14: PageValue(self.streetIndexHref)
+        case 15: PageValue(self.figuresHref)
+        case 16: PageValue(self.score) { PageValue($0) }
+        case 17: PageValue(self.gaps) { PageValue($0) }
+        case 18: PageValue(self.hasGaps)
+        case 19: PageValue(self.inPlaceHref)
         default: .missing
         }
     }
@@ -844,21 +880,23 @@ extension InPlaceRow: PageFingerprintable {
     }
 }
 
+private let pageFieldsInPlaceRow = PageFields(["code", "title", "kind", "place", "binder", "groupName", "documents", "state", "stateClass", "location", "by", "flag"])
+
 extension InPlaceRow: PageLookup {
-    func value(named name: String) -> PageValue {
-        switch name {
-        case "code": PageValue(self.code)
-        case "title": PageValue(self.title)
-        case "kind": PageValue(self.kind)
-        case "place": PageValue(self.place)
-        case "binder": PageValue(self.binder)
-        case "groupName": PageValue(self.groupName)
-        case "documents": PageValue(self.documents)
-        case "state": PageValue(self.state)
-        case "stateClass": PageValue(self.stateClass)
-        case "location": PageValue(self.location) { PageValue($0) }
-        case "by": PageValue(self.by) { PageValue($0) }
-        case "flag": PageValue(self.flag) { PageValue($0) }
+    func value(for key: PageKey) -> PageValue {
+        switch pageFieldsInPlaceRow.ordinal(key) {
+        case 0: PageValue(self.code)
+        case 1: PageValue(self.title)
+        case 2: PageValue(self.kind)
+        case 3: PageValue(self.place)
+        case 4: PageValue(self.binder)
+        case 5: PageValue(self.groupName)
+        case 6: PageValue(self.documents)
+        case 7: PageValue(self.state)
+        case 8: PageValue(self.stateClass)
+        case 9: PageValue(self.location)
+        case 10: PageValue(self.by)
+        case 11: PageValue(self.flag)
         default: .missing
         }
     }
@@ -889,15 +927,17 @@ extension InPlacePage: PageFingerprintable {
     }
 }
 
+private let pageFieldsInPlacePage = PageFields(["header", "unitName", "rows", "confirmed", "total", "indexHref"])
+
 extension InPlacePage: PageLookup {
-    func value(named name: String) -> PageValue {
-        switch name {
-        case "header": PageValue(self.header)
-        case "unitName": PageValue(self.unitName)
-        case "rows": PageValue(self.rows) { PageValue($0) }
-        case "confirmed": PageValue(self.confirmed)
-        case "total": PageValue(self.total)
-        case "indexHref": PageValue(self.indexHref)
+    func value(for key: PageKey) -> PageValue {
+        switch pageFieldsInPlacePage.ordinal(key) {
+        case 0: PageValue(self.header)
+        case 1: PageValue(self.unitName)
+        case 2: PageValue(self.rows) { PageValue($0) }
+        case 3: PageValue(self.confirmed)
+        case 4: PageValue(self.total)
+        case 5: PageValue(self.indexHref)
         default: .missing
         }
     }
@@ -922,12 +962,14 @@ extension ScoreDeductionRow: PageFingerprintable {
     }
 }
 
+private let pageFieldsScoreDeductionRow = PageFields(["amount", "subject", "reason"])
+
 extension ScoreDeductionRow: PageLookup {
-    func value(named name: String) -> PageValue {
-        switch name {
-        case "amount": PageValue(self.amount)
-        case "subject": PageValue(self.subject)
-        case "reason": PageValue(self.reason)
+    func value(for key: PageKey) -> PageValue {
+        switch pageFieldsScoreDeductionRow.ordinal(key) {
+        case 0: PageValue(self.amount)
+        case 1: PageValue(self.subject)
+        case 2: PageValue(self.reason)
         default: .missing
         }
     }
@@ -958,15 +1000,17 @@ extension ScoreIndicatorRow: PageFingerprintable {
     }
 }
 
+private let pageFieldsScoreIndicatorRow = PageFields(["code", "name", "points", "earned", "rule", "deductions"])
+
 extension ScoreIndicatorRow: PageLookup {
-    func value(named name: String) -> PageValue {
-        switch name {
-        case "code": PageValue(self.code)
-        case "name": PageValue(self.name)
-        case "points": PageValue(self.points)
-        case "earned": PageValue(self.earned)
-        case "rule": PageValue(self.rule)
-        case "deductions": PageValue(self.deductions) { PageValue($0) }
+    func value(for key: PageKey) -> PageValue {
+        switch pageFieldsScoreIndicatorRow.ordinal(key) {
+        case 0: PageValue(self.code)
+        case 1: PageValue(self.name)
+        case 2: PageValue(self.points)
+        case 3: PageValue(self.earned)
+        case 4: PageValue(self.rule)
+        case 5: PageValue(self.deductions) { PageValue($0) }
         default: .missing
         }
     }
@@ -993,13 +1037,15 @@ extension ScoreSection: PageFingerprintable {
     }
 }
 
+private let pageFieldsScoreSection = PageFields(["total", "maximum", "vetoed", "indicators"])
+
 extension ScoreSection: PageLookup {
-    func value(named name: String) -> PageValue {
-        switch name {
-        case "total": PageValue(self.total)
-        case "maximum": PageValue(self.maximum)
-        case "vetoed": PageValue(self.vetoed) { PageValue($0) }
-        case "indicators": PageValue(self.indicators) { PageValue($0) }
+    func value(for key: PageKey) -> PageValue {
+        switch pageFieldsScoreSection.ordinal(key) {
+        case 0: PageValue(self.total)
+        case 1: PageValue(self.maximum)
+        case 2: PageValue(self.vetoed)
+        case 3: PageValue(self.indicators) { PageValue($0) }
         default: .missing
         }
     }
@@ -1032,16 +1078,18 @@ extension GapRow: PageFingerprintable {
     }
 }
 
+private let pageFieldsGapRow = PageFields(["rank", "points", "indicator", "subject", "reason", "group", "task"])
+
 extension GapRow: PageLookup {
-    func value(named name: String) -> PageValue {
-        switch name {
-        case "rank": PageValue(self.rank)
-        case "points": PageValue(self.points)
-        case "indicator": PageValue(self.indicator)
-        case "subject": PageValue(self.subject)
-        case "reason": PageValue(self.reason)
-        case "group": PageValue(self.group)
-        case "task": PageValue(self.task) { PageValue($0) }
+    func value(for key: PageKey) -> PageValue {
+        switch pageFieldsGapRow.ordinal(key) {
+        case 0: PageValue(self.rank)
+        case 1: PageValue(self.points)
+        case 2: PageValue(self.indicator)
+        case 3: PageValue(self.subject)
+        case 4: PageValue(self.reason)
+        case 5: PageValue(self.group)
+        case 6: PageValue(self.task)
         default: .missing
         }
     }
@@ -1088,23 +1136,25 @@ extension StreetUnitRow: PageFingerprintable {
     }
 }
 
+private let pageFieldsStreetUnitRow = PageFields(["number", "name", "href", "binders", "items", "completeItems", "missingItems", "missingClass", "signedOff", "flagged", "present", "expected", "percent", "barWidth"])
+
 extension StreetUnitRow: PageLookup {
-    func value(named name: String) -> PageValue {
-        switch name {
-        case "number": PageValue(self.number)
-        case "name": PageValue(self.name)
-        case "href": PageValue(self.href)
-        case "binders": PageValue(self.binders)
-        case "items": PageValue(self.items)
-        case "completeItems": PageValue(self.completeItems)
-        case "missingItems": PageValue(self.missingItems)
-        case "missingClass": PageValue(self.missingClass)
-        case "signedOff": PageValue(self.signedOff)
-        case "flagged": PageValue(self.flagged)
-        case "present": PageValue(self.present)
-        case "expected": PageValue(self.expected)
-        case "percent": PageValue(self.percent)
-        case "barWidth": PageValue(self.barWidth)
+    func value(for key: PageKey) -> PageValue {
+        switch pageFieldsStreetUnitRow.ordinal(key) {
+        case 0: PageValue(self.number)
+        case 1: PageValue(self.name)
+        case 2: PageValue(self.href)
+        case 3: PageValue(self.binders)
+        case 4: PageValue(self.items)
+        case 5: PageValue(self.completeItems)
+        case 6: PageValue(self.missingItems)
+        case 7: PageValue(self.missingClass)
+        case 8: PageValue(self.signedOff)
+        case 9: PageValue(self.flagged)
+        case 10: PageValue(self.present)
+        case 11: PageValue(self.expected)
+        case 12: PageValue(self.percent)
+        case 13: PageValue(self.barWidth)
         default: .missing
         }
     }
@@ -1147,21 +1197,23 @@ extension StreetIndexPage: PageFingerprintable {
     }
 }
 
+private let pageFieldsStreetIndexPage = PageFields(["header", "units", "orphans", "hasOrphans", "totalItems", "totalComplete", "totalSignedOff", "totalFlagged", "totalPresent", "totalExpected", "percent", "figuresHref"])
+
 extension StreetIndexPage: PageLookup {
-    func value(named name: String) -> PageValue {
-        switch name {
-        case "header": PageValue(self.header)
-        case "units": PageValue(self.units) { PageValue($0) }
-        case "orphans": PageValue(self.orphans) { PageValue($0) }
-        case "hasOrphans": PageValue(self.hasOrphans)
-        case "totalItems": PageValue(self.totalItems)
-        case "totalComplete": PageValue(self.totalComplete)
-        case "totalSignedOff": PageValue(self.totalSignedOff)
-        case "totalFlagged": PageValue(self.totalFlagged)
-        case "totalPresent": PageValue(self.totalPresent)
-        case "totalExpected": PageValue(self.totalExpected)
-        case "percent": PageValue(self.percent)
-        case "figuresHref": PageValue(self.figuresHref) { PageValue($0) }
+    func value(for key: PageKey) -> PageValue {
+        switch pageFieldsStreetIndexPage.ordinal(key) {
+        case 0: PageValue(self.header)
+        case 1: PageValue(self.units) { PageValue($0) }
+        case 2: PageValue(self.orphans) { PageValue($0) }
+        case 3: PageValue(self.hasOrphans)
+        case 4: PageValue(self.totalItems)
+        case 5: PageValue(self.totalComplete)
+        case 6: PageValue(self.totalSignedOff)
+        case 7: PageValue(self.totalFlagged)
+        case 8: PageValue(self.totalPresent)
+        case 9: PageValue(self.totalExpected)
+        case 10: PageValue(self.percent)
+        case 11: PageValue(self.figuresHref)
         default: .missing
         }
     }
@@ -1192,15 +1244,17 @@ extension FigureRow: PageFingerprintable {
     }
 }
 
+private let pageFieldsFigureRow = PageFields(["label", "measure", "reported", "recomputed", "flags", "rowClass"])
+
 extension FigureRow: PageLookup {
-    func value(named name: String) -> PageValue {
-        switch name {
-        case "label": PageValue(self.label)
-        case "measure": PageValue(self.measure)
-        case "reported": PageValue(self.reported) { PageValue($0) }
-        case "recomputed": PageValue(self.recomputed) { PageValue($0) }
-        case "flags": PageValue(self.flags) { PageValue($0) }
-        case "rowClass": PageValue(self.rowClass)
+    func value(for key: PageKey) -> PageValue {
+        switch pageFieldsFigureRow.ordinal(key) {
+        case 0: PageValue(self.label)
+        case 1: PageValue(self.measure)
+        case 2: PageValue(self.reported)
+        case 3: PageValue(self.recomputed)
+        case 4: PageValue(self.flags) { PageValue($0) }
+        case 5: PageValue(self.rowClass)
         default: .missing
         }
     }
@@ -1233,16 +1287,18 @@ extension FigureFlagRow: PageFingerprintable {
     }
 }
 
+private let pageFieldsFigureFlagRow = PageFields(["unitName", "label", "severity", "severityClass", "arithmetic", "rule", "explanation"])
+
 extension FigureFlagRow: PageLookup {
-    func value(named name: String) -> PageValue {
-        switch name {
-        case "unitName": PageValue(self.unitName)
-        case "label": PageValue(self.label)
-        case "severity": PageValue(self.severity)
-        case "severityClass": PageValue(self.severityClass)
-        case "arithmetic": PageValue(self.arithmetic)
-        case "rule": PageValue(self.rule)
-        case "explanation": PageValue(self.explanation) { PageValue($0) }
+    func value(for key: PageKey) -> PageValue {
+        switch pageFieldsFigureFlagRow.ordinal(key) {
+        case 0: PageValue(self.unitName)
+        case 1: PageValue(self.label)
+        case 2: PageValue(self.severity)
+        case 3: PageValue(self.severityClass)
+        case 4: PageValue(self.arithmetic)
+        case 5: PageValue(self.rule)
+        case 6: PageValue(self.explanation)
         default: .missing
         }
     }
@@ -1285,21 +1341,23 @@ extension FiguresUnitPage: PageFingerprintable {
     }
 }
 
+private let pageFieldsFiguresUnitPage = PageFields(["header", "unitName", "isSample", "rows", "hasRows", "flags", "hasFlags", "errorCount", "warningCount", "noteCount", "streetFiguresHref", "indexHref"])
+
 extension FiguresUnitPage: PageLookup {
-    func value(named name: String) -> PageValue {
-        switch name {
-        case "header": PageValue(self.header)
-        case "unitName": PageValue(self.unitName)
-        case "isSample": PageValue(self.isSample)
-        case "rows": PageValue(self.rows) { PageValue($0) }
-        case "hasRows": PageValue(self.hasRows)
-        case "flags": PageValue(self.flags) { PageValue($0) }
-        case "hasFlags": PageValue(self.hasFlags)
-        case "errorCount": PageValue(self.errorCount)
-        case "warningCount": PageValue(self.warningCount)
-        case "noteCount": PageValue(self.noteCount)
-        case "streetFiguresHref": PageValue(self.streetFiguresHref)
-        case "indexHref": PageValue(self.indexHref)
+    func value(for key: PageKey) -> PageValue {
+        switch pageFieldsFiguresUnitPage.ordinal(key) {
+        case 0: PageValue(self.header)
+        case 1: PageValue(self.unitName)
+        case 2: PageValue(self.isSample)
+        case 3: PageValue(self.rows) { PageValue($0) }
+        case 4: PageValue(self.hasRows)
+        case 5: PageValue(self.flags) { PageValue($0) }
+        case 6: PageValue(self.hasFlags)
+        case 7: PageValue(self.errorCount)
+        case 8: PageValue(self.warningCount)
+        case 9: PageValue(self.noteCount)
+        case 10: PageValue(self.streetFiguresHref)
+        case 11: PageValue(self.indexHref)
         default: .missing
         }
     }
@@ -1322,11 +1380,13 @@ extension FigureCell: PageFingerprintable {
     }
 }
 
+private let pageFieldsFigureCell = PageFields(["text", "cellClass"])
+
 extension FigureCell: PageLookup {
-    func value(named name: String) -> PageValue {
-        switch name {
-        case "text": PageValue(self.text)
-        case "cellClass": PageValue(self.cellClass)
+    func value(for key: PageKey) -> PageValue {
+        switch pageFieldsFigureCell.ordinal(key) {
+        case 0: PageValue(self.text)
+        case 1: PageValue(self.cellClass)
         default: .missing
         }
     }
@@ -1351,12 +1411,14 @@ extension FigureComparisonRow: PageFingerprintable {
     }
 }
 
+private let pageFieldsFigureComparisonRow = PageFields(["label", "measure", "cells"])
+
 extension FigureComparisonRow: PageLookup {
-    func value(named name: String) -> PageValue {
-        switch name {
-        case "label": PageValue(self.label)
-        case "measure": PageValue(self.measure)
-        case "cells": PageValue(self.cells) { PageValue($0) }
+    func value(for key: PageKey) -> PageValue {
+        switch pageFieldsFigureComparisonRow.ordinal(key) {
+        case 0: PageValue(self.label)
+        case 1: PageValue(self.measure)
+        case 2: PageValue(self.cells) { PageValue($0) }
         default: .missing
         }
     }
@@ -1393,18 +1455,20 @@ extension FiguresStreetPage: PageFingerprintable {
     }
 }
 
+private let pageFieldsFiguresStreetPage = PageFields(["header", "columns", "rows", "flags", "hasFlags", "errorCount", "warningCount", "noteCount", "hasSampleValues"])
+
 extension FiguresStreetPage: PageLookup {
-    func value(named name: String) -> PageValue {
-        switch name {
-        case "header": PageValue(self.header)
-        case "columns": PageValue(self.columns) { PageValue($0) }
-        case "rows": PageValue(self.rows) { PageValue($0) }
-        case "flags": PageValue(self.flags) { PageValue($0) }
-        case "hasFlags": PageValue(self.hasFlags)
-        case "errorCount": PageValue(self.errorCount)
-        case "warningCount": PageValue(self.warningCount)
-        case "noteCount": PageValue(self.noteCount)
-        case "hasSampleValues": PageValue(self.hasSampleValues)
+    func value(for key: PageKey) -> PageValue {
+        switch pageFieldsFiguresStreetPage.ordinal(key) {
+        case 0: PageValue(self.header)
+        case 1: PageValue(self.columns) { PageValue($0) }
+        case 2: PageValue(self.rows) { PageValue($0) }
+        case 3: PageValue(self.flags) { PageValue($0) }
+        case 4: PageValue(self.hasFlags)
+        case 5: PageValue(self.errorCount)
+        case 6: PageValue(self.warningCount)
+        case 7: PageValue(self.noteCount)
+        case 8: PageValue(self.hasSampleValues)
         default: .missing
         }
     }
@@ -1429,12 +1493,14 @@ extension FinderPlace: PageFingerprintable {
     }
 }
 
+private let pageFieldsFinderPlace = PageFields(["box", "code", "title"])
+
 extension FinderPlace: PageLookup {
-    func value(named name: String) -> PageValue {
-        switch name {
-        case "box": PageValue(self.box)
-        case "code": PageValue(self.code)
-        case "title": PageValue(self.title)
+    func value(for key: PageKey) -> PageValue {
+        switch pageFieldsFinderPlace.ordinal(key) {
+        case 0: PageValue(self.box)
+        case 1: PageValue(self.code)
+        case 2: PageValue(self.title)
         default: .missing
         }
     }
@@ -1457,11 +1523,13 @@ extension FinderEntry: PageFingerprintable {
     }
 }
 
+private let pageFieldsFinderEntry = PageFields(["keyword", "places"])
+
 extension FinderEntry: PageLookup {
-    func value(named name: String) -> PageValue {
-        switch name {
-        case "keyword": PageValue(self.keyword)
-        case "places": PageValue(self.places) { PageValue($0) }
+    func value(for key: PageKey) -> PageValue {
+        switch pageFieldsFinderEntry.ordinal(key) {
+        case 0: PageValue(self.keyword)
+        case 1: PageValue(self.places) { PageValue($0) }
         default: .missing
         }
     }
@@ -1484,11 +1552,13 @@ extension FinderLetter: PageFingerprintable {
     }
 }
 
+private let pageFieldsFinderLetter = PageFields(["letter", "entries"])
+
 extension FinderLetter: PageLookup {
-    func value(named name: String) -> PageValue {
-        switch name {
-        case "letter": PageValue(self.letter)
-        case "entries": PageValue(self.entries) { PageValue($0) }
+    func value(for key: PageKey) -> PageValue {
+        switch pageFieldsFinderLetter.ordinal(key) {
+        case 0: PageValue(self.letter)
+        case 1: PageValue(self.entries) { PageValue($0) }
         default: .missing
         }
     }
@@ -1517,14 +1587,16 @@ extension FinderPage: PageFingerprintable {
     }
 }
 
+private let pageFieldsFinderPage = PageFields(["header", "unitName", "fullUnitName", "boxCount", "letters"])
+
 extension FinderPage: PageLookup {
-    func value(named name: String) -> PageValue {
-        switch name {
-        case "header": PageValue(self.header)
-        case "unitName": PageValue(self.unitName)
-        case "fullUnitName": PageValue(self.fullUnitName)
-        case "boxCount": PageValue(self.boxCount)
-        case "letters": PageValue(self.letters) { PageValue($0) }
+    func value(for key: PageKey) -> PageValue {
+        switch pageFieldsFinderPage.ordinal(key) {
+        case 0: PageValue(self.header)
+        case 1: PageValue(self.unitName)
+        case 2: PageValue(self.fullUnitName)
+        case 3: PageValue(self.boxCount)
+        case 4: PageValue(self.letters) { PageValue($0) }
         default: .missing
         }
     }

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// A value a page template can show: what a view model's typed lookup (`PageLookup`, generated
 /// into `PageModels+Mustache.swift` and `WebViewModels+Mustache.swift`) answers for a name, with
 /// no dynamic casts.
@@ -20,9 +22,48 @@ package enum PageValue {
     }
 }
 
-/// A view model whose fields a page template can look up by name.
+/// A view model whose fields a page template can look up by name. Names are interned into
+/// `PageKey`s once, when a template is compiled, and each generated lookup turns a key into its
+/// field number through a table (`PageFields`): rendering compares no strings.
 package protocol PageLookup {
-    func value(named name: String) -> PageValue
+    func value(for key: PageKey) -> PageValue
+}
+
+extension PageLookup {
+    /// The value of the field `name` (tests; templates use keys).
+    package func value(named name: String) -> PageValue { value(for: PageKey(name)) }
+}
+
+/// A field name, interned: the same name always has the same index in this process.
+package struct PageKey: Sendable, Hashable {
+    package let index: Int
+
+    private static let names = Mutex<[String: Int]>([:])
+
+    package init(_ name: String) {
+        index = Self.names.withLock { names in
+            if let index = names[name] { return index }
+            names[name] = names.count
+            return names.count - 1
+        }
+    }
+}
+
+/// One view model's field names by key: `ordinal(key)` is the field's position in the list the
+/// table was made from, or -1. Made once per type (a global of the generated lookup file).
+package struct PageFields: Sendable {
+    private let ordinals: [Int16]
+
+    package init(_ names: [String]) {
+        let keys = names.map(PageKey.init)
+        var ordinals = [Int16](repeating: -1, count: (keys.map(\.index).max() ?? -1) + 1)
+        for (ordinal, key) in keys.enumerated() { ordinals[key.index] = Int16(ordinal) }
+        self.ordinals = ordinals
+    }
+
+    package func ordinal(_ key: PageKey) -> Int {
+        key.index < ordinals.count ? Int(ordinals[key.index]) : -1
+    }
 }
 
 extension PageValue {
@@ -31,6 +72,11 @@ extension PageValue {
     package init(_ value: Bool) { self = .flag(value) }
     package init(_ value: Double) { self = .text("\(value)") }
     package init(_ value: some PageLookup) { self = .object(value) }
+    // Optional fields of the common types without the generic initializer below: its
+    // unspecialized call from another module was most of a web page's lookup time.
+    package init(_ value: String?) { self = value.map(PageValue.text) ?? .missing }
+    package init(_ value: Int?) { self = value.map(PageValue.number) ?? .missing }
+    package init(_ value: Bool?) { self = value.map(PageValue.flag) ?? .missing }
     package init<Value>(_ value: Value?, _ wrap: (Value) -> PageValue) { self = value.map(wrap) ?? .missing }
     package init<Value>(_ values: [Value], _ wrap: (Value) -> PageValue) { self = .list(values.map(wrap)) }
 }
@@ -43,8 +89,8 @@ extension PageValue {
 struct PageTemplate: Sendable {
     indirect enum Node: Sendable {
         case text([UInt8])
-        case variable([String], escaped: Bool)
-        case section([String], inverted: Bool, [Node])
+        case variable([PageKey], escaped: Bool)
+        case section([PageKey], inverted: Bool, [Node])
         case partial(String, indent: [UInt8])
     }
 
@@ -189,12 +235,12 @@ struct PageTemplate: Sendable {
     }
 
     /// `a.b.c` as components; `.` as an empty path (the current value).
-    private static func path(_ name: String) -> [String]? {
+    private static func path(_ name: String) -> [PageKey]? {
         if name == "." { return [] }
         let parts = name.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
         // Transforms (`first(items)`) are swift-mustache's.
         guard !name.isEmpty, !name.contains("("), parts.allSatisfy({ !$0.isEmpty }) else { return nil }
-        return parts
+        return parts.map(PageKey.init)
     }
 
     // MARK: Rendering
@@ -208,20 +254,25 @@ struct PageTemplate: Sendable {
         return out
     }
 
-    private static func lookup(_ path: [String], in stack: [PageValue]) -> PageValue {
+    private static func lookup(_ path: [PageKey], in stack: [PageValue]) -> PageValue {
         guard let first = path.first else { return stack.last ?? .missing }
         var value = PageValue.missing
-        for element in stack.reversed() {
-            if case .object(let object) = element {
-                let found = object.value(named: first)
-                if case .missing = found { continue }
+        var index = stack.count - 1
+        while index >= 0 {
+            if case .object(let object) = stack[index] {
+                let found = object.value(for: first)
+                if case .missing = found {
+                    index -= 1
+                    continue
+                }
                 value = found
                 break
             }
+            index -= 1
         }
-        for name in path.dropFirst() {
+        for key in path.dropFirst() {
             guard case .object(let object) = value else { return .missing }
-            value = object.value(named: name)
+            value = object.value(for: key)
         }
         return value
     }

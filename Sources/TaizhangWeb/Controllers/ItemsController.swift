@@ -48,10 +48,7 @@ struct ItemsController: Sendable {
 
     /// The units in which a person may change at least one item.
     static func units(for person: Person, tracker: Tracker) -> [UnitPlan] {
-        if person.isPreparationTeam { return tracker.plan.units }
-        return tracker.plan.units.filter { unit in
-            unit.binders.contains { binder in binder.items.contains { tracker.mayChange(person: person, unit: unit, item: $0) } }
-        }
+        tracker.unitsWithChanges(for: person)
     }
 
     static func model(_ configuration: WebConfiguration, renderer: WebRenderer, person id: String, filter requested: ItemFilter, flash: String?) throws -> ItemsPage {
@@ -84,7 +81,7 @@ struct ItemsController: Sendable {
                     by: record?.by.map(renderer.personName), at: record?.at.map(ChinaTime.timestamp),
                     note: record?.note, present: entry.readiness.present, expected: entry.readiness.expected, flag: entry.readiness.flagText,
                     changeable: changeable, canUndo: changeable && entry.status != .notReviewed,
-                    detailHref: detailHref(unit: entry.unit.id, code: entry.code), sheetHref: entry.sheetHref))
+                    detailHref: entry.detailHref, sheetHref: entry.sheetHref))
         }
         let unitChoices = filter.all ? tracker.plan.units : mine
         let binders = (shown.first ?? tracker.plan.units.first)?.binders ?? []

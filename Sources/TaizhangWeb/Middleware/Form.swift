@@ -42,9 +42,6 @@ public struct Form: Sendable {
         guard pairs.count <= maximumFields else { throw TooLong(field: "(\(pairs.count) fields)") }
         for pair in pairs {
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            func decode(_ s: Substring) -> String {
-                String(s).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String(s)
-            }
             let key = decode(parts[0])
             let value = parts.count > 1 ? decode(parts[1]) : ""
             guard key.count <= otherField else { throw TooLong(field: String(key.prefix(32))) }
@@ -53,6 +50,42 @@ public struct Form: Sendable {
             lists[key, default: []].append(value)
         }
         return Form(fields: fields, lists: lists)
+    }
+
+    /// `+` as a space, then `%XX` as bytes, on the UTF-8 bytes (every tick parses a form); a
+    /// malformed escape or bytes that are not UTF-8 leave the field as sent, as Foundation's
+    /// `removingPercentEncoding` did.
+    static func decode(_ field: Substring) -> String {
+        var field = field
+        return field.withUTF8 { bytes -> String in
+            if !bytes.contains(where: { $0 == 0x2B || $0 == 0x25 }) { return String(decoding: bytes, as: UTF8.self) }
+            var out: [UInt8] = []
+            out.reserveCapacity(bytes.count)
+            var index = 0
+            while index < bytes.count {
+                let byte = bytes[index]
+                if byte == 0x25 {
+                    guard index + 2 < bytes.count, let high = hexValue(bytes[index + 1]), let low = hexValue(bytes[index + 2]) else {
+                        return String(decoding: bytes, as: UTF8.self)
+                    }
+                    out.append(high << 4 | low)
+                    index += 3
+                } else {
+                    out.append(byte == 0x2B ? 0x20 : byte)
+                    index += 1
+                }
+            }
+            return String(validating: out, as: UTF8.self) ?? String(decoding: bytes, as: UTF8.self)
+        }
+    }
+
+    private static func hexValue(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case 0x30...0x39: byte - 0x30
+        case 0x41...0x46: byte - 0x41 + 10
+        case 0x61...0x66: byte - 0x61 + 10
+        default: nil
+        }
     }
 
     static func read(_ request: Request) async throws -> Form {

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import TaizhangCore
 import TaizhangTracker
 
@@ -12,6 +13,8 @@ struct ItemEntry: Sendable {
     var readiness: ItemReadiness
     /// The link to the generated item sheet, when it is in the folder (and servable).
     var sheetHref: String?
+    /// The link to the item's own page.
+    var detailHref: String
 
     var code: String { item.item.code }
     var status: ItemStatus { readiness.status }
@@ -36,26 +39,62 @@ enum ItemEntries {
     static func read(_ configuration: WebConfiguration, units: [UnitPlan]) throws -> [ItemEntry] {
         let tracker = configuration.tracker
         let records = try tracker.webRecords(units: units.count == tracker.plan.units.count ? nil : Set(units.map(\.id)))
-        let paths = PackPaths(packRoot: configuration.packRoot)
         let files = PackFiles(root: configuration.packRoot)
         var entries: [ItemEntry] = []
-        let sheetName = PackFiles.encode(GeneratedName.itemSheet)
         for unit in units {
+            var locations = configuration.locations.of(unit, packRoot: configuration.packRoot).makeIterator()
             for binder in unit.binders {
-                let binderHref = PackFiles.href([unit.folderName, binder.folderName], folder: true)
                 for item in binder.items {
+                    guard let location = locations.next() else { break }
                     let record = records[ItemKey(unit: unit.id, item: item.item.code)]
-                    let folder = configuration.inventory.folder(paths.itemRoot(unit, binder, item)) {
+                    let folder = configuration.inventory.folder(location.folder) {
                         (try? files.resolve([unit.folderName, binder.folderName, item.folderName, GeneratedName.itemSheet])) != nil
                     }
                     let readiness = ItemReadiness(
                         item: item.item, present: folder.files, status: record?.status, note: record?.note, failedMock: record?.flagged ?? false)
-                    let sheetHref = folder.hasSheet ? binderHref + PackFiles.encode(item.folderName) + "/" + sheetName : nil
-                    entries.append(ItemEntry(unit: unit, binder: binder, item: item, record: record, readiness: readiness, sheetHref: sheetHref))
+                    entries.append(
+                        ItemEntry(
+                            unit: unit, binder: binder, item: item, record: record, readiness: readiness,
+                            sheetHref: folder.hasSheet ? location.sheetHref : nil, detailHref: location.detailHref))
                 }
             }
         }
         return entries
+    }
+}
+
+/// Where each item of a unit lives: its folder's absolute path (as `PackInventory`'s key), the link to its sheet and to its
+/// page. They follow from the plan alone, which does not change while the server runs, so they
+/// are worked out once per unit: percent-encoding every link on every reload of the items page
+/// cost more than counting the files.
+final class ItemLocations: Sendable {
+    struct Location: Sendable {
+        var folder: PackInventory.Key
+        var sheetHref: String
+        var detailHref: String
+    }
+
+    private let units = Mutex<[String: [Location]]>([:])
+
+    init() {}
+
+    /// The unit's items in plan order (binder by binder).
+    func of(_ unit: UnitPlan, packRoot: String) -> [Location] {
+        if let known = units.withLock({ $0[unit.id] }) { return known }
+        let paths = PackPaths(packRoot: packRoot)
+        let sheetName = PackFiles.encode(GeneratedName.itemSheet)
+        var locations: [Location] = []
+        for binder in unit.binders {
+            let binderHref = PackFiles.href([unit.folderName, binder.folderName], folder: true)
+            for item in binder.items {
+                locations.append(
+                    Location(
+                        folder: PackInventory.Key(paths.itemRoot(unit, binder, item)), sheetHref: binderHref + PackFiles.encode(item.folderName) + "/" + sheetName,
+                        detailHref: ItemsController.detailHref(unit: unit.id, code: item.item.code)))
+            }
+        }
+        units.withLock { $0[unit.id] = locations }
+        return locations
     }
 }
 

@@ -65,7 +65,25 @@ final class PackInventory: Sendable {
 
     /// Seconds a folder's times must lie in the past before its listing is kept (tests use 0).
     let settle: Double
-    private let entries = Mutex<[String: Entry]>([:])
+    /// A folder's path as the key of its entry: hashed as bytes (a `String` key is hashed by
+    /// Unicode scalars, slow for the Chinese folder names). `ItemLocations` keeps each item's.
+    struct Key: Sendable, Hashable {
+        let path: String
+        private let bytes: [UInt8]
+
+        init(_ path: String) {
+            self.path = path
+            bytes = Array(path.utf8)
+        }
+
+        static func == (a: Key, b: Key) -> Bool { a.bytes == b.bytes }
+
+        func hash(into hasher: inout Hasher) {
+            bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
+        }
+    }
+
+    private let entries = Mutex<[Key: Entry]>([:])
     private let listed = Atomic<Int>(0)
 
     init(settle: Double = 2) {
@@ -77,7 +95,12 @@ final class PackInventory: Sendable {
 
     /// The item folder at `path` (absolute); `sheet` says whether its sheet is servable.
     func folder(_ path: String, sheet: () -> Bool) -> Folder {
-        if let entry = entries.withLock({ $0[path] }), entry.stamps.allSatisfy({ Stamp($0.path) == $0 }) {
+        folder(Key(path), sheet: sheet)
+    }
+
+    func folder(_ key: Key, sheet: () -> Bool) -> Folder {
+        let path = key.path
+        if let entry = entries.withLock({ $0[key] }), entry.stamps.allSatisfy({ Stamp($0.path) == $0 }) {
             return entry.folder
         }
         // Stamps first, listing second: a change in between shows in the stamps next time.
@@ -87,7 +110,7 @@ final class PackInventory: Sendable {
         Self.stamp(path, into: &stamps)
         let folder = Folder(files: FileInventory.userFiles(in: path).count, hasSheet: sheet())
         let settled = stamps.allSatisfy { $0.isBefore(limit) }
-        entries.withLock { $0[path] = settled ? Entry(stamps: stamps, folder: folder) : nil }
+        entries.withLock { $0[key] = settled ? Entry(stamps: stamps, folder: folder) : nil }
         return folder
     }
 

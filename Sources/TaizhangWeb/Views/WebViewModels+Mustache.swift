@@ -25,17 +25,19 @@ extension WebPage: MustacheParent {
     }
 }
 
+private let pageFieldsWebPage = PageFields(["title", "streetName", "year", "signedIn", "me", "csrf", "districtView"])
+
 extension WebPage: PageLookup where Body: PageLookup {
-    func value(named name: String) -> PageValue {
-        switch name {
-        case "title": PageValue(self.title)
-        case "streetName": PageValue(self.streetName)
-        case "year": PageValue(self.year)
-        case "signedIn": PageValue(self.signedIn)
-        case "me": PageValue(self.me) { PageValue($0) }
-        case "csrf": PageValue(self.csrf) { PageValue($0) }
-        case "districtView": PageValue(self.districtView)
-        default: self.body.value(named: name)
+    func value(for key: PageKey) -> PageValue {
+        switch pageFieldsWebPage.ordinal(key) {
+        case 0: PageValue(self.title)
+        case 1: PageValue(self.streetName)
+        case 2: PageValue(self.year)
+        case 3: PageValue(self.signedIn)
+        case 4: PageValue(self.me)
+        case 5: PageValue(self.csrf)
+        case 6: PageValue(self.districtView)
+        default: self.body.value(for: key)
         }
     }
 }
@@ -51,12 +53,14 @@ extension SelectOption: MustacheParent {
     }
 }
 
+private let pageFieldsSelectOption = PageFields(["id", "name", "selected"])
+
 extension SelectOption: PageLookup {
-    func value(named name: String) -> PageValue {
-        switch name {
-        case "id": PageValue(self.id)
-        case "name": PageValue(self.name)
-        case "selected": PageValue(self.selected)
+    func value(for key: PageKey) -> PageValue {
+        switch pageFieldsSelectOption.ordinal(key) {
+        case 0: PageValue(self.id)
+        case 1: PageValue(self.name)
+        case 2: PageValue(self.selected)
         default: .missing
         }
     }
@@ -74,13 +78,15 @@ extension LoginPage: MustacheParent {
     }
 }
 
+private let pageFieldsLoginPage = PageFields(["loginToken", "error", "streets", "isDistrict"])
+
 extension LoginPage: PageLookup {
-    func value(named name: String) -> PageValue {
-        switch name {
-        case "loginToken": PageValue(self.loginToken)
-        case "error": PageValue(self.error) { PageValue($0) }
-        case "streets": PageValue(self.streets) { PageValue($0) }
-        case "isDistrict": PageValue(self.isDistrict)
+    func value(for key: PageKey) -> PageValue {
+        switch pageFieldsLoginPage.ordinal(key) {
+        case 0: PageValue(self.loginToken)
+        case 1: PageValue(self.error)
+        case 2: PageValue(self.streets) { PageValue($0) }
+        case 3: PageValue(self.isDistrict)
         default: .missing
         }
     }
@@ -96,11 +102,13 @@ extension ErrorPage: MustacheParent {
     }
 }
 
+private let pageFieldsErrorPage = PageFields(["message", "code"])
+
 extension ErrorPage: PageLookup {
-    func value(named name: String) -> PageValue {
-        switch name {
-        case "message": PageValue(self.message)
-        case "code": PageValue(self.code)
+    func value(for key: PageKey) -> PageValue {
+        switch pageFieldsErrorPage.ordinal(key) {
+        case 0: PageValue(self.message)
+        case 1: PageValue(self.code)
         default: .missing
         }
     }
@@ -116,11 +124,13 @@ extension Figure: MustacheParent {
     }
 }
 
+private let pageFieldsFigure = PageFields(["value", "href"])
+
 extension Figure: PageLookup {
-    func value(named name: String) -> PageValue {
-        switch name {
-        case "value": PageValue(self.value)
-        case "href": PageValue(self.href)
+    func value(for key: PageKey) -> PageValue {
+        switch pageFieldsFigure.ordinal(key) {
+        case 0: PageValue(self.value)
+        case 1: PageValue(self.href)
         default: .missing
         }
     }
@@ -153,28 +163,30 @@ extension DashboardPage: MustacheParent {
     }
 }
 
+private let pageFieldsDashboardPage = PageFields(["today", "inspectionDate", "countdown", "total", "units", "groups", "overdue", "dueSoon", "blocked", "veto", "orphaned", "gaps", "hasGaps", "hasOverdue", "hasDueSoon", "hasBlocked", "hasVeto", "vetoCount", "hasOrphaned"])
+
 extension DashboardPage: PageLookup {
-    func value(named name: String) -> PageValue {
-        switch name {
-        case "today": PageValue(self.today)
-        case "inspectionDate": PageValue(self.inspectionDate)
-        case "countdown": PageValue(self.countdown)
-        case "total": PageValue(self.total)
-        case "units": PageValue(self.units) { PageValue($0) }
-        case "groups": PageValue(self.groups) { PageValue($0) }
-        case "overdue": PageValue(self.overdue) { PageValue($0) }
-        case "dueSoon": PageValue(self.dueSoon) { PageValue($0) }
-        case "blocked": PageValue(self.blocked) { PageValue($0) }
-        case "veto": PageValue(self.veto) { PageValue($0) }
-        case "orphaned": PageValue(self.orphaned) { PageValue($0) }
-        case "gaps": PageValue(self.gaps) { PageValue($0) }
-        case "hasGaps": PageValue(self.hasGaps)
-        case "hasOverdue": PageValue(self.hasOverdue)
-        case "hasDueSoon": PageValue(self.hasDueSoon)
-        case "hasBlocked": PageValue(self.hasBlocked)
-        case "hasVeto": PageValue(self.hasVeto)
-        case "vetoCount": PageValue(self.vetoCount)
-        case "hasOrphaned": PageValue(self.hasOrphaned)
+    func value(for key: PageKey) -> PageValue {
+        switch pageFieldsDashboardPage.ordinal(key) {
+        case 0: PageValue(self.today)
+        case 1: PageValue(self.inspectionDate)
+        case 2: PageValue(self.countdown)
+        case 3: PageValue(self.total)
+        case 4: PageValue(self.units) { PageValue($0) }
+        case 5: PageValue(self.groups) { PageValue($0) }
+        case 6: PageValue(self.overdue) { PageValue($0) }
+        case 7: PageValue(self.dueSoon) { PageValue($0) }
+        case 8: PageValue(self.blocked) { PageValue($0) }
+        case 9: PageValue(self.veto) { PageValue($0) }
+        case 10: PageValue(self.orphaned) { PageValue($0) }
+        case 11: PageValue(self.gaps) { PageValue($0) }
+        case 12: PageValue(self.hasGaps)
+        case 13: PageValue(self.hasOverdue)
+        case 14: PageValue(self.hasDueSoon)
+        case 15: PageValue(self.hasBlocked)
+        case 16: PageValue(self.hasVeto)
+        case 17: PageValue(self.vetoCount)
+        case 18: PageValue(self.hasOrphaned)
         default: .missing
         }
     }
@@ -201,22 +213,24 @@ extension DashboardPage.UnitRow: MustacheParent {
     }
 }
 
+private let pageFieldsDashboardPageUnitRow = PageFields(["id", "number", "name", "href", "items", "done", "filed", "percent", "complete", "filesPercent", "claimedIncomplete", "failedMocks", "score"])
+
 extension DashboardPage.UnitRow: PageLookup {
-    func value(named name: String) -> PageValue {
-        switch name {
-        case "id": PageValue(self.id)
-        case "number": PageValue(self.number)
-        case "name": PageValue(self.name)
-        case "href": PageValue(self.href)
-        case "items": PageValue(self.items)
-        case "done": PageValue(self.done)
-        case "filed": PageValue(self.filed)
-        case "percent": PageValue(self.percent)
-        case "complete": PageValue(self.complete)
-        case "filesPercent": PageValue(self.filesPercent)
-        case "claimedIncomplete": PageValue(self.claimedIncomplete)
-        case "failedMocks": PageValue(self.failedMocks)
-        case "score": PageValue(self.score)
+    func value(for key: PageKey) -> PageValue {
+        switch pageFieldsDashboardPageUnitRow.ordinal(key) {
+        case 0: PageValue(self.id)
+        case 1: PageValue(self.number)
+        case 2: PageValue(self.name)
+        case 3: PageValue(self.href)
+        case 4: PageValue(self.items)
+        case 5: PageValue(self.done)
+        case 6: PageValue(self.filed)
+        case 7: PageValue(self.percent)
+        case 8: PageValue(self.complete)
+        case 9: PageValue(self.filesPercent)
+        case 10: PageValue(self.claimedIncomplete)
+        case 11: PageValue(self.failedMocks)
+        case 12: PageValue(self.score)
         default: .missing
         }
     }
@@ -240,19 +254,21 @@ extension DashboardPage.GroupRow: MustacheParent {
     }
 }
 
+private let pageFieldsDashboardPageGroupRow = PageFields(["id", "number", "name", "items", "done", "percent", "openTasks", "overdueTasks", "behind", "dubanHref"])
+
 extension DashboardPage.GroupRow: PageLookup {
-    func value(named name: String) -> PageValue {
-        switch name {
-        case "id": PageValue(self.id)
-        case "number": PageValue(self.number)
-        case "name": PageValue(self.name)
-        case "items": PageValue(self.items)
-        case "done": PageValue(self.done)
-        case "percent": PageValue(self.percent)
-        case "openTasks": PageValue(self.openTasks)
-        case "overdueTasks": PageValue(self.overdueTasks)
-        case "behind": PageValue(self.behind)
-        case "dubanHref": PageValue(self.dubanHref)
+    func value(for key: PageKey) -> PageValue {
+        switch pageFieldsDashboardPageGroupRow.ordinal(key) {
+        case 0: PageValue(self.id)
+        case 1: PageValue(self.number)
+        case 2: PageValue(self.name)
+        case 3: PageValue(self.items)
+        case 4: PageValue(self.done)
+        case 5: PageValue(self.percent)
+        case 6: PageValue(self.openTasks)
+        case 7: PageValue(self.overdueTasks)
+        case 8: PageValue(self.behind)
+        case 9: PageValue(self.dubanHref)
         default: .missing
         }
     }
@@ -274,17 +290,19 @@ extension DashboardPage.TaskRow: MustacheParent {
     }
 }
 
+private let pageFieldsDashboardPageTaskRow = PageFields(["id", "title", "group", "owner", "due", "days", "reason", "href"])
+
 extension DashboardPage.TaskRow: PageLookup {
-    func value(named name: String) -> PageValue {
-        switch name {
-        case "id": PageValue(self.id)
-        case "title": PageValue(self.title)
-        case "group": PageValue(self.group)
-        case "owner": PageValue(self.owner)
-        case "due": PageValue(self.due)
-        case "days": PageValue(self.days)
-        case "reason": PageValue(self.reason) { PageValue($0) }
-        case "href": PageValue(self.href)
+    func value(for key: PageKey) -> PageValue {
+        switch pageFieldsDashboardPageTaskRow.ordinal(key) {
+        case 0: PageValue(self.id)
+        case 1: PageValue(self.title)
+        case 2: PageValue(self.group)
+        case 3: PageValue(self.owner)
+        case 4: PageValue(self.due)
+        case 5: PageValue(self.days)
+        case 6: PageValue(self.reason)
+        case 7: PageValue(self.href)
         default: .missing
         }
     }
@@ -304,15 +322,17 @@ extension DashboardPage.VetoRow: MustacheParent {
     }
 }
 
+private let pageFieldsDashboardPageVetoRow = PageFields(["unit", "code", "title", "indicator", "reason", "href"])
+
 extension DashboardPage.VetoRow: PageLookup {
-    func value(named name: String) -> PageValue {
-        switch name {
-        case "unit": PageValue(self.unit)
-        case "code": PageValue(self.code)
-        case "title": PageValue(self.title)
-        case "indicator": PageValue(self.indicator)
-        case "reason": PageValue(self.reason)
-        case "href": PageValue(self.href)
+    func value(for key: PageKey) -> PageValue {
+        switch pageFieldsDashboardPageVetoRow.ordinal(key) {
+        case 0: PageValue(self.unit)
+        case 1: PageValue(self.code)
+        case 2: PageValue(self.title)
+        case 3: PageValue(self.indicator)
+        case 4: PageValue(self.reason)
+        case 5: PageValue(self.href)
         default: .missing
         }
     }
@@ -333,16 +353,18 @@ extension DashboardPage.GapRow: MustacheParent {
     }
 }
 
+private let pageFieldsDashboardPageGapRow = PageFields(["points", "unit", "indicator", "subject", "reason", "group", "task"])
+
 extension DashboardPage.GapRow: PageLookup {
-    func value(named name: String) -> PageValue {
-        switch name {
-        case "points": PageValue(self.points)
-        case "unit": PageValue(self.unit)
-        case "indicator": PageValue(self.indicator)
-        case "subject": PageValue(self.subject)
-        case "reason": PageValue(self.reason)
-        case "group": PageValue(self.group)
-        case "task": PageValue(self.task) { PageValue($0) }
+    func value(for key: PageKey) -> PageValue {
+        switch pageFieldsDashboardPageGapRow.ordinal(key) {
+        case 0: PageValue(self.points)
+        case 1: PageValue(self.unit)
+        case 2: PageValue(self.indicator)
+        case 3: PageValue(self.subject)
+        case 4: PageValue(self.reason)
+        case 5: PageValue(self.group)
+        case 6: PageValue(self.task)
         default: .missing
         }
     }
@@ -366,19 +388,21 @@ extension DubanPage: MustacheParent {
     }
 }
 
+private let pageFieldsDubanPage = PageFields(["group", "lead", "today", "countdown", "overdue", "dueSoon", "blocked", "openItems", "openItemsHref", "isEmpty"])
+
 extension DubanPage: PageLookup {
-    func value(named name: String) -> PageValue {
-        switch name {
-        case "group": PageValue(self.group)
-        case "lead": PageValue(self.lead)
-        case "today": PageValue(self.today)
-        case "countdown": PageValue(self.countdown)
-        case "overdue": PageValue(self.overdue) { PageValue($0) }
-        case "dueSoon": PageValue(self.dueSoon) { PageValue($0) }
-        case "blocked": PageValue(self.blocked) { PageValue($0) }
-        case "openItems": PageValue(self.openItems)
-        case "openItemsHref": PageValue(self.openItemsHref)
-        case "isEmpty": PageValue(self.isEmpty)
+    func value(for key: PageKey) -> PageValue {
+        switch pageFieldsDubanPage.ordinal(key) {
+        case 0: PageValue(self.group)
+        case 1: PageValue(self.lead)
+        case 2: PageValue(self.today)
+        case 3: PageValue(self.countdown)
+        case 4: PageValue(self.overdue) { PageValue($0) }
+        case 5: PageValue(self.dueSoon) { PageValue($0) }
+        case 6: PageValue(self.blocked) { PageValue($0) }
+        case 7: PageValue(self.openItems)
+        case 8: PageValue(self.openItemsHref)
+        case 9: PageValue(self.isEmpty)
         default: .missing
         }
     }
@@ -411,28 +435,30 @@ extension ItemsPage: MustacheParent {
     }
 }
 
+private let pageFieldsItemsPage = PageFields(["units", "binders", "groups", "statuses", "flags", "text", "all", "query", "mineHref", "allHref", "flash", "rows", "unitID", "unitName", "canUpload", "noneOfMine", "count", "isEmpty", "canBulk"])
+
 extension ItemsPage: PageLookup {
-    func value(named name: String) -> PageValue {
-        switch name {
-        case "units": PageValue(self.units) { PageValue($0) }
-        case "binders": PageValue(self.binders) { PageValue($0) }
-        case "groups": PageValue(self.groups) { PageValue($0) }
-        case "statuses": PageValue(self.statuses) { PageValue($0) }
-        case "flags": PageValue(self.flags) { PageValue($0) }
-        case "text": PageValue(self.text)
-        case "all": PageValue(self.all)
-        case "query": PageValue(self.query)
-        case "mineHref": PageValue(self.mineHref)
-        case "allHref": PageValue(self.allHref)
-        case "flash": PageValue(self.flash) { PageValue($0) }
-        case "rows": PageValue(self.rows) { PageValue($0) }
-        case "unitID": PageValue(self.unitID) { PageValue($0) }
-        case "unitName": PageValue(self.unitName) { PageValue($0) }
-        case "canUpload": PageValue(self.canUpload)
-        case "noneOfMine": PageValue(self.noneOfMine)
-        case "count": PageValue(self.count)
-        case "isEmpty": PageValue(self.isEmpty)
-        case "canBulk": PageValue(self.canBulk)
+    func value(for key: PageKey) -> PageValue {
+        switch pageFieldsItemsPage.ordinal(key) {
+        case 0: PageValue(self.units) { PageValue($0) }
+        case 1: PageValue(self.binders) { PageValue($0) }
+        case 2: PageValue(self.groups) { PageValue($0) }
+        case 3: PageValue(self.statuses) { PageValue($0) }
+        case 4: PageValue(self.flags) { PageValue($0) }
+        case 5: PageValue(self.text)
+        case 6: PageValue(self.all)
+        case 7: PageValue(self.query)
+        case 8: PageValue(self.mineHref)
+        case 9: PageValue(self.allHref)
+        case 10: PageValue(self.flash)
+        case 11: PageValue(self.rows) { PageValue($0) }
+        case 12: PageValue(self.unitID)
+        case 13: PageValue(self.unitName)
+        case 14: PageValue(self.canUpload)
+        case 15: PageValue(self.noneOfMine)
+        case 16: PageValue(self.count)
+        case 17: PageValue(self.isEmpty)
+        case 18: PageValue(self.canBulk)
         default: .missing
         }
     }
@@ -465,28 +491,30 @@ extension ItemsPage.Row: MustacheParent {
     }
 }
 
+private let pageFieldsItemsPageRow = PageFields(["anchor", "unitID", "unitName", "code", "title", "binder", "group", "status", "statusClass", "by", "at", "note", "present", "expected", "flag", "changeable", "canUndo", "detailHref", "sheetHref"])
+
 extension ItemsPage.Row: PageLookup {
-    func value(named name: String) -> PageValue {
-        switch name {
-        case "anchor": PageValue(self.anchor)
-        case "unitID": PageValue(self.unitID)
-        case "unitName": PageValue(self.unitName)
-        case "code": PageValue(self.code)
-        case "title": PageValue(self.title)
-        case "binder": PageValue(self.binder)
-        case "group": PageValue(self.group)
-        case "status": PageValue(self.status)
-        case "statusClass": PageValue(self.statusClass)
-        case "by": PageValue(self.by) { PageValue($0) }
-        case "at": PageValue(self.at) { PageValue($0) }
-        case "note": PageValue(self.note) { PageValue($0) }
-        case "present": PageValue(self.present)
-        case "expected": PageValue(self.expected)
-        case "flag": PageValue(self.flag) { PageValue($0) }
-        case "changeable": PageValue(self.changeable)
-        case "canUndo": PageValue(self.canUndo)
-        case "detailHref": PageValue(self.detailHref)
-        case "sheetHref": PageValue(self.sheetHref) { PageValue($0) }
+    func value(for key: PageKey) -> PageValue {
+        switch pageFieldsItemsPageRow.ordinal(key) {
+        case 0: PageValue(self.anchor)
+        case 1: PageValue(self.unitID)
+        case 2: PageValue(self.unitName)
+        case 3: PageValue(self.code)
+        case 4: PageValue(self.title)
+        case 5: PageValue(self.binder)
+        case 6: PageValue(self.group)
+        case 7: PageValue(self.status)
+        case 8: PageValue(self.statusClass)
+        case 9: PageValue(self.by)
+        case 10: PageValue(self.at)
+        case 11: PageValue(self.note)
+        case 12: PageValue(self.present)
+        case 13: PageValue(self.expected)
+        case 14: PageValue(self.flag)
+        case 15: PageValue(self.changeable)
+        case 16: PageValue(self.canUndo)
+        case 17: PageValue(self.detailHref)
+        case 18: PageValue(self.sheetHref)
         default: .missing
         }
     }
@@ -516,25 +544,27 @@ extension ItemPage: MustacheParent {
     }
 }
 
+private let pageFieldsItemPage = PageFields(["unitID", "unitName", "code", "itemTitle", "binder", "group", "status", "flag", "present", "expected", "documents", "sheetHref", "folderHref", "changeable", "limit", "hasDocuments"])
+
 extension ItemPage: PageLookup {
-    func value(named name: String) -> PageValue {
-        switch name {
-        case "unitID": PageValue(self.unitID)
-        case "unitName": PageValue(self.unitName)
-        case "code": PageValue(self.code)
-        case "itemTitle": PageValue(self.itemTitle)
-        case "binder": PageValue(self.binder)
-        case "group": PageValue(self.group)
-        case "status": PageValue(self.status)
-        case "flag": PageValue(self.flag) { PageValue($0) }
-        case "present": PageValue(self.present)
-        case "expected": PageValue(self.expected)
-        case "documents": PageValue(self.documents) { PageValue($0) }
-        case "sheetHref": PageValue(self.sheetHref) { PageValue($0) }
-        case "folderHref": PageValue(self.folderHref) { PageValue($0) }
-        case "changeable": PageValue(self.changeable)
-        case "limit": PageValue(self.limit)
-        case "hasDocuments": PageValue(self.hasDocuments)
+    func value(for key: PageKey) -> PageValue {
+        switch pageFieldsItemPage.ordinal(key) {
+        case 0: PageValue(self.unitID)
+        case 1: PageValue(self.unitName)
+        case 2: PageValue(self.code)
+        case 3: PageValue(self.itemTitle)
+        case 4: PageValue(self.binder)
+        case 5: PageValue(self.group)
+        case 6: PageValue(self.status)
+        case 7: PageValue(self.flag)
+        case 8: PageValue(self.present)
+        case 9: PageValue(self.expected)
+        case 10: PageValue(self.documents) { PageValue($0) }
+        case 11: PageValue(self.sheetHref)
+        case 12: PageValue(self.folderHref)
+        case 13: PageValue(self.changeable)
+        case 14: PageValue(self.limit)
+        case 15: PageValue(self.hasDocuments)
         default: .missing
         }
     }
@@ -551,12 +581,14 @@ extension ItemPage.Document: MustacheParent {
     }
 }
 
+private let pageFieldsItemPageDocument = PageFields(["name", "href", "size"])
+
 extension ItemPage.Document: PageLookup {
-    func value(named name: String) -> PageValue {
-        switch name {
-        case "name": PageValue(self.name)
-        case "href": PageValue(self.href)
-        case "size": PageValue(self.size)
+    func value(for key: PageKey) -> PageValue {
+        switch pageFieldsItemPageDocument.ordinal(key) {
+        case 0: PageValue(self.name)
+        case 1: PageValue(self.href)
+        case 2: PageValue(self.size)
         default: .missing
         }
     }
@@ -575,14 +607,16 @@ extension ResultPage: MustacheParent {
     }
 }
 
+private let pageFieldsResultPage = PageFields(["heading", "summary", "rows", "backHref", "hasRows"])
+
 extension ResultPage: PageLookup {
-    func value(named name: String) -> PageValue {
-        switch name {
-        case "heading": PageValue(self.heading)
-        case "summary": PageValue(self.summary)
-        case "rows": PageValue(self.rows) { PageValue($0) }
-        case "backHref": PageValue(self.backHref)
-        case "hasRows": PageValue(self.hasRows)
+    func value(for key: PageKey) -> PageValue {
+        switch pageFieldsResultPage.ordinal(key) {
+        case 0: PageValue(self.heading)
+        case 1: PageValue(self.summary)
+        case 2: PageValue(self.rows) { PageValue($0) }
+        case 3: PageValue(self.backHref)
+        case 4: PageValue(self.hasRows)
         default: .missing
         }
     }
@@ -599,12 +633,14 @@ extension ResultPage.Row: MustacheParent {
     }
 }
 
+private let pageFieldsResultPageRow = PageFields(["subject", "outcome", "refused"])
+
 extension ResultPage.Row: PageLookup {
-    func value(named name: String) -> PageValue {
-        switch name {
-        case "subject": PageValue(self.subject)
-        case "outcome": PageValue(self.outcome)
-        case "refused": PageValue(self.refused)
+    func value(for key: PageKey) -> PageValue {
+        switch pageFieldsResultPageRow.ordinal(key) {
+        case 0: PageValue(self.subject)
+        case 1: PageValue(self.outcome)
+        case 2: PageValue(self.refused)
         default: .missing
         }
     }
@@ -625,16 +661,18 @@ extension TasksPage: MustacheParent {
     }
 }
 
+private let pageFieldsTasksPage = PageFields(["tasks", "groups", "states", "mine", "flash", "query", "count"])
+
 extension TasksPage: PageLookup {
-    func value(named name: String) -> PageValue {
-        switch name {
-        case "tasks": PageValue(self.tasks) { PageValue($0) }
-        case "groups": PageValue(self.groups) { PageValue($0) }
-        case "states": PageValue(self.states) { PageValue($0) }
-        case "mine": PageValue(self.mine)
-        case "flash": PageValue(self.flash) { PageValue($0) }
-        case "query": PageValue(self.query)
-        case "count": PageValue(self.count)
+    func value(for key: PageKey) -> PageValue {
+        switch pageFieldsTasksPage.ordinal(key) {
+        case 0: PageValue(self.tasks) { PageValue($0) }
+        case 1: PageValue(self.groups) { PageValue($0) }
+        case 2: PageValue(self.states) { PageValue($0) }
+        case 3: PageValue(self.mine)
+        case 4: PageValue(self.flash)
+        case 5: PageValue(self.query)
+        case 6: PageValue(self.count)
         default: .missing
         }
     }
@@ -662,23 +700,25 @@ extension TasksPage.Row: MustacheParent {
     }
 }
 
+private let pageFieldsTasksPageRow = PageFields(["id", "title", "group", "owner", "due", "state", "stateClass", "done", "blocked", "reason", "overdue", "doneBy", "doneAt", "changeable"])
+
 extension TasksPage.Row: PageLookup {
-    func value(named name: String) -> PageValue {
-        switch name {
-        case "id": PageValue(self.id)
-        case "title": PageValue(self.title)
-        case "group": PageValue(self.group)
-        case "owner": PageValue(self.owner)
-        case "due": PageValue(self.due)
-        case "state": PageValue(self.state)
-        case "stateClass": PageValue(self.stateClass)
-        case "done": PageValue(self.done)
-        case "blocked": PageValue(self.blocked)
-        case "reason": PageValue(self.reason) { PageValue($0) }
-        case "overdue": PageValue(self.overdue)
-        case "doneBy": PageValue(self.doneBy) { PageValue($0) }
-        case "doneAt": PageValue(self.doneAt) { PageValue($0) }
-        case "changeable": PageValue(self.changeable)
+    func value(for key: PageKey) -> PageValue {
+        switch pageFieldsTasksPageRow.ordinal(key) {
+        case 0: PageValue(self.id)
+        case 1: PageValue(self.title)
+        case 2: PageValue(self.group)
+        case 3: PageValue(self.owner)
+        case 4: PageValue(self.due)
+        case 5: PageValue(self.state)
+        case 6: PageValue(self.stateClass)
+        case 7: PageValue(self.done)
+        case 8: PageValue(self.blocked)
+        case 9: PageValue(self.reason)
+        case 10: PageValue(self.overdue)
+        case 11: PageValue(self.doneBy)
+        case 12: PageValue(self.doneAt)
+        case 13: PageValue(self.changeable)
         default: .missing
         }
     }
@@ -699,16 +739,18 @@ extension LogPage: MustacheParent {
     }
 }
 
+private let pageFieldsLogPage = PageFields(["events", "units", "kinds", "actor", "since", "csvHref", "count"])
+
 extension LogPage: PageLookup {
-    func value(named name: String) -> PageValue {
-        switch name {
-        case "events": PageValue(self.events) { PageValue($0) }
-        case "units": PageValue(self.units) { PageValue($0) }
-        case "kinds": PageValue(self.kinds) { PageValue($0) }
-        case "actor": PageValue(self.actor)
-        case "since": PageValue(self.since)
-        case "csvHref": PageValue(self.csvHref)
-        case "count": PageValue(self.count)
+    func value(for key: PageKey) -> PageValue {
+        switch pageFieldsLogPage.ordinal(key) {
+        case 0: PageValue(self.events) { PageValue($0) }
+        case 1: PageValue(self.units) { PageValue($0) }
+        case 2: PageValue(self.kinds) { PageValue($0) }
+        case 3: PageValue(self.actor)
+        case 4: PageValue(self.since)
+        case 5: PageValue(self.csvHref)
+        case 6: PageValue(self.count)
         default: .missing
         }
     }
@@ -731,18 +773,20 @@ extension LogPage.Row: MustacheParent {
     }
 }
 
+private let pageFieldsLogPageRow = PageFields(["at", "actor", "kind", "refusal", "unit", "subject", "title", "change", "note"])
+
 extension LogPage.Row: PageLookup {
-    func value(named name: String) -> PageValue {
-        switch name {
-        case "at": PageValue(self.at)
-        case "actor": PageValue(self.actor)
-        case "kind": PageValue(self.kind)
-        case "refusal": PageValue(self.refusal)
-        case "unit": PageValue(self.unit)
-        case "subject": PageValue(self.subject)
-        case "title": PageValue(self.title)
-        case "change": PageValue(self.change)
-        case "note": PageValue(self.note) { PageValue($0) }
+    func value(for key: PageKey) -> PageValue {
+        switch pageFieldsLogPageRow.ordinal(key) {
+        case 0: PageValue(self.at)
+        case 1: PageValue(self.actor)
+        case 2: PageValue(self.kind)
+        case 3: PageValue(self.refusal)
+        case 4: PageValue(self.unit)
+        case 5: PageValue(self.subject)
+        case 6: PageValue(self.title)
+        case 7: PageValue(self.change)
+        case 8: PageValue(self.note)
         default: .missing
         }
     }
@@ -767,20 +811,22 @@ extension UnitPage: MustacheParent {
     }
 }
 
+private let pageFieldsUnitPage = PageFields(["unitID", "unitName", "binders", "complete", "total", "indexHref", "hasIndex", "zipHref", "internalZipHref", "pdfHref", "checklistPDFHref"])
+
 extension UnitPage: PageLookup {
-    func value(named name: String) -> PageValue {
-        switch name {
-        case "unitID": PageValue(self.unitID)
-        case "unitName": PageValue(self.unitName)
-        case "binders": PageValue(self.binders) { PageValue($0) }
-        case "complete": PageValue(self.complete)
-        case "total": PageValue(self.total)
-        case "indexHref": PageValue(self.indexHref) { PageValue($0) }
-        case "hasIndex": PageValue(self.hasIndex)
-        case "zipHref": PageValue(self.zipHref) { PageValue($0) }
-        case "internalZipHref": PageValue(self.internalZipHref) { PageValue($0) }
-        case "pdfHref": PageValue(self.pdfHref) { PageValue($0) }
-        case "checklistPDFHref": PageValue(self.checklistPDFHref) { PageValue($0) }
+    func value(for key: PageKey) -> PageValue {
+        switch pageFieldsUnitPage.ordinal(key) {
+        case 0: PageValue(self.unitID)
+        case 1: PageValue(self.unitName)
+        case 2: PageValue(self.binders) { PageValue($0) }
+        case 3: PageValue(self.complete)
+        case 4: PageValue(self.total)
+        case 5: PageValue(self.indexHref)
+        case 6: PageValue(self.hasIndex)
+        case 7: PageValue(self.zipHref)
+        case 8: PageValue(self.internalZipHref)
+        case 9: PageValue(self.pdfHref)
+        case 10: PageValue(self.checklistPDFHref)
         default: .missing
         }
     }
@@ -796,11 +842,13 @@ extension UnitPage.Binder: MustacheParent {
     }
 }
 
+private let pageFieldsUnitPageBinder = PageFields(["name", "items"])
+
 extension UnitPage.Binder: PageLookup {
-    func value(named name: String) -> PageValue {
-        switch name {
-        case "name": PageValue(self.name)
-        case "items": PageValue(self.items) { PageValue($0) }
+    func value(for key: PageKey) -> PageValue {
+        switch pageFieldsUnitPageBinder.ordinal(key) {
+        case 0: PageValue(self.name)
+        case 1: PageValue(self.items) { PageValue($0) }
         default: .missing
         }
     }
@@ -823,18 +871,20 @@ extension UnitPage.Item: MustacheParent {
     }
 }
 
+private let pageFieldsUnitPageItem = PageFields(["code", "title", "present", "expected", "status", "by", "at", "flag", "complete"])
+
 extension UnitPage.Item: PageLookup {
-    func value(named name: String) -> PageValue {
-        switch name {
-        case "code": PageValue(self.code)
-        case "title": PageValue(self.title)
-        case "present": PageValue(self.present)
-        case "expected": PageValue(self.expected)
-        case "status": PageValue(self.status)
-        case "by": PageValue(self.by) { PageValue($0) }
-        case "at": PageValue(self.at) { PageValue($0) }
-        case "flag": PageValue(self.flag) { PageValue($0) }
-        case "complete": PageValue(self.complete)
+    func value(for key: PageKey) -> PageValue {
+        switch pageFieldsUnitPageItem.ordinal(key) {
+        case 0: PageValue(self.code)
+        case 1: PageValue(self.title)
+        case 2: PageValue(self.present)
+        case 3: PageValue(self.expected)
+        case 4: PageValue(self.status)
+        case 5: PageValue(self.by)
+        case 6: PageValue(self.at)
+        case 7: PageValue(self.flag)
+        case 8: PageValue(self.complete)
         default: .missing
         }
     }
@@ -852,13 +902,15 @@ extension FolderPage: MustacheParent {
     }
 }
 
+private let pageFieldsFolderPage = PageFields(["path", "parentHref", "entries", "isEmpty"])
+
 extension FolderPage: PageLookup {
-    func value(named name: String) -> PageValue {
-        switch name {
-        case "path": PageValue(self.path)
-        case "parentHref": PageValue(self.parentHref) { PageValue($0) }
-        case "entries": PageValue(self.entries) { PageValue($0) }
-        case "isEmpty": PageValue(self.isEmpty)
+    func value(for key: PageKey) -> PageValue {
+        switch pageFieldsFolderPage.ordinal(key) {
+        case 0: PageValue(self.path)
+        case 1: PageValue(self.parentHref)
+        case 2: PageValue(self.entries) { PageValue($0) }
+        case 3: PageValue(self.isEmpty)
         default: .missing
         }
     }
@@ -876,13 +928,15 @@ extension FolderPage.Entry: MustacheParent {
     }
 }
 
+private let pageFieldsFolderPageEntry = PageFields(["name", "href", "isFolder", "size"])
+
 extension FolderPage.Entry: PageLookup {
-    func value(named name: String) -> PageValue {
-        switch name {
-        case "name": PageValue(self.name)
-        case "href": PageValue(self.href)
-        case "isFolder": PageValue(self.isFolder)
-        case "size": PageValue(self.size)
+    func value(for key: PageKey) -> PageValue {
+        switch pageFieldsFolderPageEntry.ordinal(key) {
+        case 0: PageValue(self.name)
+        case 1: PageValue(self.href)
+        case 2: PageValue(self.isFolder)
+        case 3: PageValue(self.size)
         default: .missing
         }
     }
@@ -899,12 +953,14 @@ extension DistrictPage: MustacheParent {
     }
 }
 
+private let pageFieldsDistrictPage = PageFields(["district", "today", "rows"])
+
 extension DistrictPage: PageLookup {
-    func value(named name: String) -> PageValue {
-        switch name {
-        case "district": PageValue(self.district)
-        case "today": PageValue(self.today)
-        case "rows": PageValue(self.rows) { PageValue($0) }
+    func value(for key: PageKey) -> PageValue {
+        switch pageFieldsDistrictPage.ordinal(key) {
+        case 0: PageValue(self.district)
+        case 1: PageValue(self.today)
+        case 2: PageValue(self.rows) { PageValue($0) }
         default: .missing
         }
     }
@@ -931,22 +987,24 @@ extension DistrictPage.Row: MustacheParent {
     }
 }
 
+private let pageFieldsDistrictPageRow = PageFields(["id", "name", "href", "ready", "items", "percent", "score", "atStake", "overdue", "overdueHref", "lateDocuments", "countdown", "inspectionPassed"])
+
 extension DistrictPage.Row: PageLookup {
-    func value(named name: String) -> PageValue {
-        switch name {
-        case "id": PageValue(self.id)
-        case "name": PageValue(self.name)
-        case "href": PageValue(self.href)
-        case "ready": PageValue(self.ready)
-        case "items": PageValue(self.items)
-        case "percent": PageValue(self.percent)
-        case "score": PageValue(self.score)
-        case "atStake": PageValue(self.atStake)
-        case "overdue": PageValue(self.overdue)
-        case "overdueHref": PageValue(self.overdueHref)
-        case "lateDocuments": PageValue(self.lateDocuments)
-        case "countdown": PageValue(self.countdown)
-        case "inspectionPassed": PageValue(self.inspectionPassed)
+    func value(for key: PageKey) -> PageValue {
+        switch pageFieldsDistrictPageRow.ordinal(key) {
+        case 0: PageValue(self.id)
+        case 1: PageValue(self.name)
+        case 2: PageValue(self.href)
+        case 3: PageValue(self.ready)
+        case 4: PageValue(self.items)
+        case 5: PageValue(self.percent)
+        case 6: PageValue(self.score)
+        case 7: PageValue(self.atStake)
+        case 8: PageValue(self.overdue)
+        case 9: PageValue(self.overdueHref)
+        case 10: PageValue(self.lateDocuments)
+        case 11: PageValue(self.countdown)
+        case 12: PageValue(self.inspectionPassed)
         default: .missing
         }
     }
@@ -962,11 +1020,13 @@ extension DistrictPage.Link: MustacheParent {
     }
 }
 
+private let pageFieldsDistrictPageLink = PageFields(["name", "href"])
+
 extension DistrictPage.Link: PageLookup {
-    func value(named name: String) -> PageValue {
-        switch name {
-        case "name": PageValue(self.name)
-        case "href": PageValue(self.href)
+    func value(for key: PageKey) -> PageValue {
+        switch pageFieldsDistrictPageLink.ordinal(key) {
+        case 0: PageValue(self.name)
+        case 1: PageValue(self.href)
         default: .missing
         }
     }
