@@ -76,8 +76,14 @@ public struct EvidenceScanner: Sendable {
         // first, so that a repeat scan, with every item already filed, writes nothing.
         let statuses = Dictionary(try tracker.items(units: scope).map { ($0.key, $0.status) }, uniquingKeysWith: { a, _ in a })
         let candidates = walks.flatMap(\.itemsWithFiles).filter { (statuses[$0] ?? .notReviewed) == .notReviewed }
-        let change = ItemChange(status: .filed, actor: Self.actor, at: tracker.now(), note: "扫描发现文件")
-        let filed = candidates.isEmpty ? [] : try tracker.changeItems(candidates, from: .notReviewed, to: change).map { ItemKey(unit: $0.unit, item: $0.subject) }
+        let at = tracker.now()
+        let filed =
+            candidates.isEmpty
+            ? []
+            : try tracker.update(candidates) { _, current in
+                guard (current?.status ?? .notReviewed) == .notReviewed else { return nil }
+                return ItemChange(status: .filed, actor: Self.actor, at: at, note: "扫描发现文件")
+            }.map { ItemKey(unit: $0.unit, item: $0.subject) }
 
         hashes = work.finish()
         // Each unit's results are completed in place: copying 18,000 records into one array

@@ -481,34 +481,6 @@ public final class SQLiteTrackerStore: TrackerStore {
         }
     }
 
-    /// Cached prepared statements instead of Codable rows: a first scan files thousands of
-    /// items, and reading and saving each through the query interface cost more than hashing.
-    public func changeItems(_ keys: [ItemKey], from: ItemStatus, to change: ItemChange) throws -> [TrackerEvent] {
-        try write { db in
-            let read = try db.cachedStatement(sql: "SELECT status FROM item_status WHERE unit = ? AND item = ?")
-            let upsert = try db.cachedStatement(
-                sql: """
-                    INSERT INTO item_status (unit, item, status, by, at, note, flagged) VALUES (?, ?, ?, ?, ?, ?, ?)
-                    ON CONFLICT(unit, item) DO UPDATE SET status = excluded.status, by = excluded.by, at = excluded.at,
-                    note = excluded.note, flagged = excluded.flagged
-                    """)
-            let append = try db.cachedStatement(
-                sql: "INSERT INTO event (at, actor, kind, unit, subject, old, new, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
-            var events: [TrackerEvent] = []
-            for key in keys {
-                let old = try String.fetchOne(read, arguments: [key.unit, key.item]) ?? ItemStatus.notReviewed.rawValue
-                guard (ItemStatus(rawValue: old) ?? .notReviewed) == from else { continue }
-                try upsert.execute(arguments: [key.unit, key.item, change.status.rawValue, change.actor, change.at, change.note, change.flagged])
-                try append.execute(arguments: [change.at, change.actor, change.kind.rawValue, key.unit, key.item, old, change.status.rawValue, change.note])
-                events.append(
-                    TrackerEvent(
-                        id: db.lastInsertedRowID, at: change.at, actor: change.actor, kind: change.kind, unit: key.unit,
-                        subject: key.item, old: old, new: change.status.rawValue, note: change.note))
-            }
-            return events
-        }
-    }
-
     private struct MockMeasureRow: Codable, FetchableRecord, PersistableRecord {
         static let databaseTableName = "mockMeasure"
         var unit: String

@@ -288,10 +288,6 @@ extension Tracker {
         try store.update(keys, decide)
     }
 
-    func changeItems(_ keys: [ItemKey], from: ItemStatus, to change: ItemChange) throws -> [TrackerEvent] {
-        try store.changeItems(keys, from: from, to: change)
-    }
-
     func recordScan(
         at: Date, scope: String?, files: Int, upserts: [DocumentRecord], removed: [String], changes: [ScanChange], hashed: Int
     ) throws -> ScanRecord {

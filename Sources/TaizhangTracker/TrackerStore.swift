@@ -243,11 +243,6 @@ public protocol TrackerStore: Sendable {
     func update(_ key: ItemKey, _ decide: (ItemRecord?) throws -> ItemChange?) throws -> TrackerEvent?
     /// The same for many items in one transaction (a scan filing thousands of items).
     func update(_ keys: [ItemKey], _ decide: (ItemKey, ItemRecord?) throws -> ItemChange?) throws -> [TrackerEvent]
-    /// In one transaction, gives `change` to each item of `keys` whose status is still `from`
-    /// (an item never changed counts as 未审核) and appends its event; returns the events, in
-    /// the order of `keys`. The same as `update(keys)` with that rule, for a scan filing
-    /// thousands of items at once (SQLite answers it with prepared statements).
-    func changeItems(_ keys: [ItemKey], from: ItemStatus, to change: ItemChange) throws -> [TrackerEvent]
     /// Records an event that changes no state (refusals).
     func append(_ event: TrackerEvent) throws
     func events(_ filter: EventFilter) throws -> [TrackerEvent]
@@ -301,9 +296,4 @@ public protocol TrackerStore: Sendable {
 extension TrackerStore {
     /// Filters `items()`; a store with an index on the unit answers from it (SQLite).
     public func items(units: Set<String>) throws -> [ItemRecord] { try items().filter { units.contains($0.key.unit) } }
-
-    /// Through `update(keys)`: one transaction, the rule decided per item inside it.
-    public func changeItems(_ keys: [ItemKey], from: ItemStatus, to change: ItemChange) throws -> [TrackerEvent] {
-        try update(keys) { _, current in (current?.status ?? .notReviewed) == from ? change : nil }
-    }
 }
