@@ -57,8 +57,18 @@ final class SourceTextCache {
     }
 
     private var texts: [String: Text] = [:]
+    /// The file asked for last: positions come in long runs from one file, and comparing the
+    /// path with the previous one is cheaper than hashing it.
+    private var last: (file: String, text: Text)?
 
     func text(of file: String) -> Text {
+        if let last, last.file == file { return last.text }
+        let text = cachedOrRead(file)
+        last = (file, text)
+        return text
+    }
+
+    private func cachedOrRead(_ file: String) -> Text {
         if let cached = texts[file] { return cached }
         var bytes = (try? Data(contentsOf: URL(fileURLWithPath: file))).map { [UInt8]($0) } ?? []
         if String(validating: bytes, as: UTF8.self) == nil { bytes = [] }

@@ -27,11 +27,18 @@ extension XMLDocument {
         if let tooLarge = check.expansionLimitError(from: standardized(file)) { return check.diagnostics + [tooLarge] }
 
         let collector = ErrorCollector(fallbackFile: file)
-        // libxml2 parses the included files again: decide their encoding as `parse(file:)` did.
-        let allUTF8 = check.files.keys.allSatisfy { XMLDocument.isValidUTF8(file: $0) }
-        let options = allUTF8 ? XMLLibrary.parseOptions | XMLLibrary.ignoreDeclaredEncoding : XMLLibrary.parseOptions
-        let result = withThreadErrors(collector, id: "xml.xinclude") {
-            xmlXIncludeProcessFlags(doc, options)
+        // libxml2 would parse the included files again, with one encoding rule for all of them.
+        // When that rule is the one the pre-check applied to each file (all are UTF-8), the
+        // pre-check's documents are spliced in instead, exactly as libxml2 would splice its own.
+        let allUTF8 = check.files.keys.allSatisfy { check.utf8Files.contains($0) }
+        let result: Int32
+        if allUTF8, splice(check) {
+            result = 0
+        } else {
+            let options = allUTF8 ? XMLLibrary.parseOptions | XMLLibrary.ignoreDeclaredEncoding : XMLLibrary.parseOptions
+            result = withThreadErrors(collector, id: "xml.xinclude") {
+                xmlXIncludeProcessFlags(doc, options)
+            }
         }
         var diagnostics = check.diagnostics + collector.diagnostics
         if result < 0 && !diagnostics.hasErrors {
@@ -59,6 +66,10 @@ extension XMLDocument {
         let realRoot: String
         var files: [String: IncludedFile] = [:]
         var diagnostics: [Diagnostic] = []
+        /// The included files as the pre-check parsed them, for `splice`.
+        var documents: [String: XMLDocument] = [:]
+        /// The files (master included) whose bytes are valid UTF-8.
+        var utf8Files: Set<String> = []
 
         init(root: String) {
             self.root = root
@@ -79,6 +90,7 @@ extension XMLDocument {
             var info = IncludedFile()
             info.bytes = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
             files[path] = info
+            if document.isUTF8 ?? XMLDocument.isValidUTF8(file: path) { utf8Files.insert(path) }
             guard let top = document.root else { return }
             let stack = stack + [path]
             var pending = [top]
@@ -97,6 +109,7 @@ extension XMLDocument {
                 let parsed = XMLDocument.parse(file: target)
                 diagnostics += parsed.diagnostics
                 if let included = parsed.document {
+                    documents[target] = included
                     visit(included, path: target, stack: stack)
                 } else {
                     files[target] = IncludedFile()
@@ -180,6 +193,80 @@ extension XMLDocument {
         }
     }
 
+    /// Expands every include with a copy of the content of the document the pre-check parsed
+    /// for it, the way `xmlXIncludeProcessFlags` does with the documents it parses itself: each
+    /// included file's own includes first, then the `xi:include` element becomes an
+    /// XINCLUDE_START marker without children, an XINCLUDE_END marker follows it, and copies
+    /// of the file's top-level nodes go between the two. Returns false, with nothing changed,
+    /// when a file uses XInclude in a way left to libxml2 (an `xi:fallback`, an include with
+    /// XInclude children or outside an element), or when the pre-check's record does not match.
+    func splice(_ check: IncludeCheck) -> Bool {
+        let master = standardized(file)
+        var sites: [String: [xmlNodePtr]] = [:]
+        for (path, info) in check.files {
+            guard let document = path == master ? doc : check.documents[path]?.doc,
+                let found = XMLDocument.plainIncludes(of: document), found.count == info.includes.count
+            else { return false }
+            sites[path] = found
+        }
+        var expanded: Set<String> = []
+        func expand(_ path: String, in target: xmlDocPtr) {
+            guard expanded.insert(path).inserted, let nodes = sites[path], let includes = check.files[path]?.includes else { return }
+            for (node, include) in zip(nodes, includes) {
+                guard let source = check.documents[include.target]?.doc else { continue }
+                expand(include.target, in: source)
+                var child = node.pointee.children
+                while let current = child {
+                    child = current.pointee.next
+                    xmlUnlinkNode(current)
+                    xmlFreeNode(current)
+                }
+                node.pointee.type = XML_XINCLUDE_START
+                guard let end = xmlNewDocNode(target, node.pointee.ns, node.pointee.name, nil) else { continue }
+                end.pointee.type = XML_XINCLUDE_END
+                xmlAddNextSibling(node, end)
+                var top = source.pointee.children
+                while let current = top {
+                    top = current.pointee.next
+                    if current.pointee.type == XML_DTD_NODE { continue }
+                    if let copy = xmlDocCopyNode(current, target, 1) { xmlAddPrevSibling(end, copy) }
+                }
+            }
+        }
+        expand(master, in: doc)
+        return true
+    }
+
+    /// The `xi:include` elements of a document in document order, or nil when an XInclude
+    /// element is anything else than an include inside an element with no XInclude children.
+    static func plainIncludes(of document: xmlDocPtr) -> [xmlNodePtr]? {
+        var found: [xmlNodePtr] = []
+        func isXInclude(_ node: xmlNodePtr) -> Bool {
+            guard let href = node.pointee.ns?.pointee.href else { return false }
+            return xincludeNamespaces.contains(String(cString: href))
+        }
+        func walk(_ first: xmlNodePtr?) -> Bool {
+            var node = first
+            while let current = node {
+                node = current.pointee.next
+                guard current.pointee.type == XML_ELEMENT_NODE else { continue }
+                guard isXInclude(current) else {
+                    if !walk(current.pointee.children) { return false }
+                    continue
+                }
+                guard xmlStrEqual(current.pointee.name, "include") != 0, current.pointee.parent?.pointee.type == XML_ELEMENT_NODE else { return false }
+                var child = current.pointee.children
+                while let inner = child {
+                    if inner.pointee.type == XML_ELEMENT_NODE, isXInclude(inner) { return false }
+                    child = inner.pointee.next
+                }
+                found.append(current)
+            }
+            return true
+        }
+        return walk(document.pointee.children) ? found : nil
+    }
+
     /// Walks the expanded tree once, noting for each element which file and line it came from.
     ///
     /// libxml2 leaves XINCLUDE_START/END marker nodes around included content, but markers of
@@ -188,6 +275,7 @@ extension XMLDocument {
     /// includes in document order too). Copied nodes also lose line numbers above 65,535, so
     /// the n-th element of an included file takes the n-th line the pre-check recorded.
     private func mapIncludedNodes(_ included: [String: IncludedFile]) {
+        locations = [:]
         guard let rootNode = xmlDocGetRootElement(doc) else { return }
         struct Frame { var file: Int; var includesSeen = 0; var elementsSeen = 0 }
         var stack = [Frame(file: 0)]

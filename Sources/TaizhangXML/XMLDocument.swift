@@ -13,6 +13,9 @@ public final class XMLDocument {
     var nodeLines: [UnsafeMutableRawPointer: Int] = [:]
     var files: [String]
     let sources = SourceTextCache()
+    /// Whether the file's bytes were valid UTF-8 when `parse(file:)` read it; nil for a
+    /// document parsed from memory.
+    var isUTF8: Bool?
 
     init(doc: xmlDocPtr, file: String) {
         self.doc = doc
@@ -55,10 +58,13 @@ public final class XMLDocument {
         }
         // Bytes that are valid UTF-8 are UTF-8, whatever the declaration says: editors often keep
         // `encoding="GBK"` on a file they saved as UTF-8, and honouring it shows mojibake.
-        let options = isValidUTF8(file: path) ? XMLLibrary.parseOptions | XMLLibrary.ignoreDeclaredEncoding : XMLLibrary.parseOptions
-        return parse(path: path) { ctxt in
+        let isUTF8 = isValidUTF8(file: path)
+        let options = isUTF8 ? XMLLibrary.parseOptions | XMLLibrary.ignoreDeclaredEncoding : XMLLibrary.parseOptions
+        let result = parse(path: path) { ctxt in
             xmlCtxtReadFile(ctxt, path, nil, options)
         }
+        result.document?.isUTF8 = isUTF8
+        return result
     }
 
     /// Whether the file's bytes are valid UTF-8 (false when it cannot be read).
@@ -139,8 +145,19 @@ public final class XMLDocument {
         return file
     }
 
+    /// Positions already found: the model asks for an element's position once for the element
+    /// and again for each attribute it keeps. Emptied when XInclude changes the tree.
+    var locations: [UnsafeMutableRawPointer: SourceLocation] = [:]
+
     /// Where a node starts: file, line, and the column of its `<name`, found in the source text.
     func location(of node: xmlNodePtr) -> SourceLocation {
+        if let known = locations[UnsafeMutableRawPointer(node)] { return known }
+        let location = findLocation(of: node)
+        locations[UnsafeMutableRawPointer(node)] = location
+        return location
+    }
+
+    private func findLocation(of node: xmlNodePtr) -> SourceLocation {
         let file = sourceFile(of: UnsafeMutableRawPointer(node))
         let line = nodeLines[UnsafeMutableRawPointer(node)] ?? Int(xmlGetLineNo(node))
         guard node.pointee.type == XML_ELEMENT_NODE, line > 0 else {

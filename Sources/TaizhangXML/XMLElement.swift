@@ -59,10 +59,37 @@ public struct XMLElement {
     }
 
     /// Child elements with a given local name.
-    public func children(named name: String) -> [XMLElement] { children.filter { $0.name == name } }
+    public func children(named name: String) -> [XMLElement] {
+        var result: [XMLElement] = []
+        eachChild(named: name) {
+            result.append(XMLElement(node: $0, document: document))
+            return true
+        }
+        return result
+    }
 
     /// The first child element with a given local name.
-    public func child(named name: String) -> XMLElement? { children.first { $0.name == name } }
+    public func child(named name: String) -> XMLElement? {
+        var found: XMLElement?
+        eachChild(named: name) {
+            found = XMLElement(node: $0, document: document)
+            return false
+        }
+        return found
+    }
+
+    /// Calls `body` with each child element named `name`, in document order, until it returns
+    /// false. Names are compared as bytes, without making a String of every child's name: the
+    /// model asks for children by name for every element of a workspace.
+    private func eachChild(named name: String, _ body: (xmlNodePtr) -> Bool) {
+        withXMLChar(name) { wanted in
+            var child = node.pointee.children
+            while let current = child {
+                if current.pointee.type == XML_ELEMENT_NODE, xmlStrEqual(current.pointee.name, wanted) != 0, !body(current) { return }
+                child = current.pointee.next
+            }
+        }
+    }
 
     /// The text content of the element and its descendants.
     public var text: String { consumeXMLString(xmlNodeGetContent(node)) ?? "" }

@@ -95,7 +95,32 @@ import Testing
         #expect(WindowsName.escapesFolder("C:x"))
         #expect(WindowsName.escapesFolder("a:b"))  // drive-relative on Windows
         #expect(!WindowsName.escapesFolder("会议:纪要"))
+        // A combining mark after the slash made it another Character, and the name passed.
+        let marked = ["a/\u{301}b", "a\\\u{301}b"]
+        #expect(marked.allSatisfy(WindowsName.escapesFolder))
         #expect(!WindowsName.escapesFolder("01.03 综合治理责任书"))
+    }
+
+    /// `isValid`, `isReserved` and `escapesFolder` answer from bytes and scalars first; their
+    /// answers must stay those of the Character-based rules (a forbidden character or a space
+    /// with a combining mark is another character, dotless ı upper-cases to I, superscripts make
+    /// COM¹ reserved), except that a slash is a slash to the file system whatever follows it.
+    @Test(arguments: [
+        "a", "CON", "con", " con", "Con.txt", "CONIN$", "conın$", "COM¹", "lpt²", "LPT0", "nul ", "aux.", "prn.x.y",
+        "/\u{301}", "a/\u{301}b", "<\u{338}", " \u{301}a", "a \u{301}", "a.\u{301}", ".\u{301}", "a.", "a ", " a", "\u{1}a",
+        "a\u{7F}", "a\u{85}b", "\r\n", "合成0001社区", "01.03 综合治理责任书", "会议:纪要", "C:x", "é:x", "..", " .. ", ".\t.",
+        "\t..\t", ". .", "", " ", ".",
+    ])
+    func quickAnswersAreTheCharacterRulesAnswers(_ name: String) {
+        #expect(WindowsName.isValid(name) == (WindowsName.sanitize(name) == name))
+        let trimmed = name.trimming(" \t")
+        let scalars = Array(name.unicodeScalars)
+        let escapes =
+            trimmed == "." || trimmed == ".." || name.unicodeScalars.contains("/") || name.unicodeScalars.contains("\\")
+            || (scalars.count >= 2 && scalars[1] == ":" && scalars[0].properties.isAlphabetic)
+        #expect(WindowsName.escapesFolder(name) == escapes)
+        let stem = name.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? name
+        #expect(WindowsName.isReserved(name) == WindowsName.reserved.contains(stem.trimming(" ").uppercased()))
     }
 
     @Test func truncatesWithoutSplittingCharacters() {

@@ -17,8 +17,8 @@ struct FiguresValidator {
                 "figure \(definition.id) is defined twice", note: "first defined at")
         }
         var unitIDs = [FigureUnit.street]
-        for community in street.communities where !unitIDs.contains(community.id) { unitIDs.append(community.id) }
-        let units = Set(unitIDs)
+        var units: Set<String> = [FigureUnit.street]
+        for community in street.communities where units.insert(community.id).inserted { unitIDs.append(community.id) }
         let unitList = unitIDs.joined(separator: ", ")
         var ruleIDs: [String: SourceLocation] = [:]
         var formulas: [String: SourceLocation] = [:]
@@ -78,9 +78,11 @@ struct FiguresValidator {
             }
             seen[key, default: []].append(value)
         }
+        var sortedUnits: [String]?
         for rule in figures.rules {
             guard case .formula(let formula) = rule.kind else { continue }
-            for unit in units.sorted() {
+            if sortedUnits == nil { sortedUnits = units.sorted() }
+            for unit in sortedUnits ?? [] {
                 guard let denominator = figures.reported(formula.denominator, unit: unit).first, denominator.value == 0 else { continue }
                 let rate = figures.reported(formula.figure, unit: unit).first
                 let numerator = figures.reported(formula.numerator, unit: unit).first

@@ -13,15 +13,31 @@ public enum WindowsName {
 
     /// Whether `name` is a device name such as `CON` or `com1.txt`.
     public static func isReserved(_ name: String) -> Bool {
+        // Every reserved name starts with C, P, A, N or L. A name whose first character after
+        // leading spaces is any other ASCII byte cannot be one; skip the split and upper-casing.
+        if let first = name.utf8.first(where: { $0 != UInt8(ascii: " ") }), first < 0x80,
+            !reservedInitials.contains(first | 0x20)
+        {
+            return false
+        }
         let stem = name.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? name
         return reserved.contains(stem.trimming(" ").uppercased())
     }
 
     /// Whether a user-given name would step outside its folder (`..`, `a/b`, `C:\x`, `/etc`).
     public static func escapesFolder(_ name: String) -> Bool {
-        let trimmed = name.trimming(" \t")
-        if trimmed == "." || trimmed == ".." { return true }
-        if name.contains("/") || name.contains("\\") { return true }
+        // Byte scans first: this runs for every name of a workspace in `validate`. A slash or
+        // backslash byte is a separator to the file system even when a combining mark follows
+        // it (Foundation's `contains` did not find "/" in "a/\u{301}b"). Trimming only removes
+        // spaces and tabs, so the result can be "." or ".." only if every byte is one of those
+        // three; a drive letter needs a ":".
+        let bytes = name.utf8
+        if bytes.contains(UInt8(ascii: "/")) || bytes.contains(UInt8(ascii: "\\")) { return true }
+        if bytes.allSatisfy({ $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }) {
+            let trimmed = name.trimming(" \t")
+            if trimmed == "." || trimmed == ".." { return true }
+        }
+        guard bytes.contains(UInt8(ascii: ":")) else { return false }
         let scalars = Array(name.unicodeScalars)
         if scalars.count >= 2, scalars[1] == ":", scalars[0].properties.isAlphabetic { return true }
         return false
@@ -38,8 +54,27 @@ public enum WindowsName {
 
     /// Whether `name` can be used as it is.
     public static func isValid(_ name: String) -> Bool {
-        sanitize(name) == name
+        isPlainlyValid(name) || sanitize(name) == name
     }
+
+    /// The first letters of the reserved names, lower-cased.
+    static let reservedInitials: Set<UInt8> = Set("cpanl".utf8)
+
+    /// A quick sufficient test for `sanitize(name) == name`, on scalars: no forbidden or control
+    /// scalar at all (a forbidden `Character` is a single such scalar), no space first, no dot or
+    /// space last, not empty and not reserved. When it says no, `sanitize` decides.
+    static func isPlainlyValid(_ name: String) -> Bool {
+        let scalars = name.unicodeScalars
+        guard let first = scalars.first, let last = scalars.last, first != " ", last != ".", last != " " else { return false }
+        for scalar in scalars {
+            let value = scalar.value
+            if value < 0x20 || value == 0x7F { return false }
+            if value < 0x80, forbiddenBytes.contains(UInt8(value)) { return false }
+        }
+        return !isReserved(name)
+    }
+
+    static let forbiddenBytes: Set<UInt8> = Set("<>:\"/\\|?*".utf8)
 
     /// A valid name as close to `name` as possible: forbidden characters become `_`, control
     /// characters are dropped, trailing dots and spaces are trimmed, reserved names get a `_`

@@ -428,9 +428,18 @@ public struct WorkspaceValidator: Sendable {
 
     /// A `regex` hint that does not compile would silently never match a file.
     private func checkHints(_ d: inout [Diagnostic]) {
+        // Workspaces repeat the same patterns item after item: compile each distinct one once.
+        var compiles: [String: Bool] = [:]
         for item in catalogue.allItems {
             for hint in item.hints where hint.match == .regex {
-                if (try? EvidenceHint.compile(hint.text)) == nil {
+                let valid =
+                    compiles[hint.text]
+                    ?? {
+                        let valid = (try? EvidenceHint.compile(hint.text)) != nil
+                        compiles[hint.text] = valid
+                        return valid
+                    }()
+                if !valid {
                     d.append(
                         .error(
                             "checklist.invalid-regex",
