@@ -47,22 +47,23 @@ echo "files: $files, $((bytes / 1024 / 1024)) MiB"
 drop() { sync; (echo 3 > /proc/sys/vm/drop_caches) 2>/dev/null || true; }
 warm() { xargs -0 cat <"$work/list" >/dev/null; }
 fresh() { rm -rf "$work/ws/.taizhang" "$work"/ws/output/*/.taizhang-scan-cache; }  # a first scan: no database, no cache
-t() {  # prepare (drop or warm), label, command…
-  local prepare=$1 label=$2 start end; shift 2
+t() {  # prepare (drop or warm), label, command…  Sets $last (wall) and $cpu (user + system, children included).
+  local prepare=$1 label=$2 times user sys TIMEFORMAT='%R %U %S'; shift 2
   "$prepare"
   printf '%-40s' "$label"
-  start=$(date +%s.%N); "$@" >/dev/null; end=$(date +%s.%N)
-  last=$(python3 -c "print(f'{$end - $start:.3f}')")
-  printf '%8.2f s\n' "$last"
+  times=$( { time "$@" >/dev/null 2>"$work/stderr"; } 2>&1 ) || { cat "$work/stderr" >&2; exit 1; }
+  read -r last user sys <<<"$times"
+  cpu=$(python3 -c "print(f'{$user + $sys:.2f}')")
+  printf '%8.2f s   cpu %6.2f s\n' "$last" "$cpu"
 }
 find "$work/ws/output" -name '扫描件*' -print0 >"$work/list"
 cold=true
 (sync; echo 3 > /proc/sys/vm/drop_caches) 2>/dev/null || cold=false
 $cold || echo "(cannot drop the page cache here: the cold figures are warm too)"
 echo "cold page cache (dropped before each command):"
-t drop "  taizhang scan (first, both cores)" "$bin" scan --workspace "$work/ws"; first=$last
+t drop "  taizhang scan (first, both cores)" "$bin" scan --workspace "$work/ws"; first=$last; firstcpu=$cpu
 t drop "  taizhang scan (repeat, no changes)" "$bin" scan --workspace "$work/ws"; repeat=$last
-t drop "  sha256sum (one core)" sh -c "xargs -0 sha256sum <'$work/list'"
+t drop "  sha256sum (one core)" sh -c "xargs -0 sha256sum <'$work/list'"; onecpu=$cpu
 t drop "  xargs -P2 sha256sum (two cores)" sh -c "xargs -0 -P2 -n 500 sha256sum <'$work/list'"; floor=$last
 echo "warm page cache (files read once before each command):"
 fresh
@@ -71,6 +72,7 @@ t warm "  taizhang scan (repeat, no changes)" "$bin" scan --workspace "$work/ws"
 t warm "  xargs -P2 sha256sum (two cores)" sh -c "xargs -0 -P2 -n 500 sha256sum <'$work/list'"; wfloor=$last
 python3 -c "print(f'cold: first / xargs -P2 sha256sum: {$first / $floor:.2f}x (goal <= 1.1); repeat / first: {$repeat / $first:.2f}x (goal <= 0.2)')"
 python3 -c "print(f'warm: first / xargs -P2 sha256sum: {$wfirst / $wfloor:.2f}x (goal <= 1.1); repeat / first: {$wrepeat / $wfirst:.2f}x (goal <= 0.2)')"
+python3 -c "print(f'cpu: first scan {$firstcpu} s (all of it: walk, hashing, database) vs sha256sum {$onecpu} s (hashing alone)')"
 # Correctness: the repeat scans hashed nothing, and every hash agrees with sha256sum.
 "$bin" scan --workspace "$work/ws" | tail -1 | grep -q " 0 hashed," || { echo "a repeat scan hashed files" >&2; exit 1; }
 python3 - "$work/ws" "$files" <<'PY'

@@ -557,23 +557,21 @@ public final class SQLiteTrackerStore: TrackerStore {
         }
     }
 
-    private struct DocumentRow: Codable, FetchableRecord, PersistableRecord {
-        static let databaseTableName = "document"
-        var path: String
-        var unit: String
-        var item: String
-        var size: Int
-        var modified: Double
-        var sha256: String
-    }
-
+    /// Read column by column, not decoded as Codable rows: a repeat scan reads every record.
     public func documents(units: Set<String>?) throws -> [DocumentRecord] {
         try pool.read { db in
-            var request = DocumentRow.order(Column("path"))
-            if let units { request = request.filter(units.contains(Column("unit"))) }
-            return try request.fetchAll(db).map {
-                DocumentRecord(path: $0.path, unit: $0.unit, item: $0.item, size: $0.size, modified: $0.modified, sha256: $0.sha256)
+            var sql = "SELECT path, unit, item, size, modified, sha256 FROM document"
+            var arguments = StatementArguments()
+            if let units {
+                sql += " WHERE unit IN (" + Array(repeating: "?", count: units.count).joined(separator: ", ") + ")"
+                arguments = StatementArguments(units.sorted())
             }
+            let rows = try Row.fetchCursor(db, sql: sql + " ORDER BY path", arguments: arguments)
+            var records: [DocumentRecord] = []
+            while let row = try rows.next() {
+                records.append(DocumentRecord(path: row[0], unit: row[1], item: row[2], size: row[3], modified: row[4], sha256: row[5]))
+            }
+            return records
         }
     }
 

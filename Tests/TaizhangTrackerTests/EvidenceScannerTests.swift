@@ -105,7 +105,7 @@ import Testing
         #expect(first.scan.files == 1)
         // Touched, so it is re-read, and the read fails (antivirus holds it).
         try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSince1970: 1_400_000_000)], ofItemAtPath: pack + "/" + folder + "/2013年10月报表.pdf")
-        scanner.hash = { paths in paths.map { _ in nil } }
+        scanner.hash = { _ in nil }
         let blocked = try scanner.scan()
         #expect(blocked.unreadable == [folder + "/2013年10月报表.pdf"])
         #expect(blocked.changes.isEmpty)
@@ -161,9 +161,9 @@ func waitOneClockTick() {
             }
             scanner = EvidenceScanner(tracker: f.tracker, packRoot: pack)
             let counter = hashed
-            scanner.hash = { paths in
-                counter.add(paths.count)
-                return FileHasher.sha256(paths: paths)
+            scanner.hash = { path in
+                counter.add(1)
+                return try? FileHasher.sha256(path: path)
             }
         }
 
@@ -329,6 +329,38 @@ func waitOneClockTick() {
         #expect(ScanCache.load(packRoot: outside).entries.count == 1)
         try FileManager.default.createSymbolicLink(atPath: pack + "/" + ScanCache.fileName, withDestinationPath: outside + "/" + ScanCache.fileName)
         #expect(ScanCache.load(packRoot: pack).entries.isEmpty)
+    }
+
+    /// Two names that differ only in Unicode normalization (é composed, and e with a combining
+    /// accent) are two files to the file system: two documents, each hashed once. Swift's String
+    /// equality would take them for one path, re-read one of them and report it new every scan.
+    @Test func namesThatDifferOnlyInNormalizationAreTwoDocuments() throws {
+        let p = try Pack()
+        let composed = "caf\u{E9}.pdf", decomposed = "cafe\u{301}.pdf"
+        #expect(composed == decomposed && Array(composed.utf8) != Array(decomposed.utf8))
+        try Data("一".utf8).write(to: URL(fileURLWithPath: p.folder + "/" + composed))
+        try Data("二".utf8).write(to: URL(fileURLWithPath: p.folder + "/" + decomposed))
+        let first = try p.scan()
+        #expect(first.scan.files == 5 && first.changes.filter { $0.kind == .added }.count == 5)
+        _ = p.hashed.take()
+        let again = try p.scan()
+        #expect(p.hashed.take() == 0)
+        #expect(again.scan.hashed == 0 && again.changes.isEmpty && again.unchanged == 5)
+        #expect(Set(try p.f.tracker.documents(units: nil).map(\.sha256)).count == 5)
+    }
+
+    /// An item folder that is itself a symbolic link is reported and not followed (the listing
+    /// tells it from the failed open, with no lstat of every item folder).
+    @Test func anItemFolderThatIsALinkIsReportedAndNotFollowed() throws {
+        let p = try Pack()
+        let outside = p.f.directory + "/outside"
+        try FileManager.default.createDirectory(atPath: outside, withIntermediateDirectories: true)
+        try "secret".write(toFile: outside + "/2013年10月报表.pdf", atomically: true, encoding: .utf8)
+        try FileManager.default.removeItem(atPath: p.otherFolder)
+        try FileManager.default.createSymbolicLink(atPath: p.otherFolder, withDestinationPath: outside)
+        let report = try p.scan()
+        #expect(report.links == [String(p.otherFolder.dropFirst(p.pack.count + 1))])
+        #expect(report.scan.files == 3 && p.hashed.take() == 3)
     }
 
     @Test func aScanOfOneCommunityKeepsTheOtherUnitsEntries() throws {

@@ -7,7 +7,7 @@ import Foundation
 
 /// SHA-256 of files, streamed in 1 MiB blocks (a scanned PDF can be hundreds of MiB).
 public enum FileHasher {
-    static let blockSize = 1 << 20
+    public static let blockSize = 1 << 20
 
     public static func sha256(path: String) throws -> String {
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: blockSize, alignment: 64)
@@ -17,7 +17,7 @@ public enum FileHasher {
 
     /// Reads with plain `read(2)` into one reused buffer: no allocation per block, and the
     /// kernel is told the file is read once from start to end.
-    static func sha256(path: String, buffer: UnsafeMutableRawBufferPointer) throws -> String {
+    public static func sha256(path: String, buffer: UnsafeMutableRawBufferPointer) throws -> String {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
         defer { close(fd) }
@@ -51,50 +51,5 @@ public enum FileHasher {
         private var hasher = SHA256()
         mutating func update(_ block: Data) { hasher.update(data: block) }
         func finalize() -> String { FileHasher.hex(hasher.finalize()) }
-    }
-
-    /// Hashes many files on every core; nil where a file could not be read. `progress` is
-    /// called (from any thread) after each file with the number done so far.
-    public static func sha256(paths: [String], progress: (@Sendable (Int) -> Void)? = nil) -> [String?] {
-        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, paths.count))
-        let box = HashResults(paths.count)
-        // One worker per core takes the next file from a shared counter: big and small files
-        // even out, and each worker keeps its own read buffer.
-        DispatchQueue.concurrentPerform(iterations: workers) { _ in
-            let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: blockSize, alignment: 64)
-            defer { buffer.deallocate() }
-            while let index = box.next() {
-                let hash = try? sha256(path: paths[index], buffer: buffer)
-                let done = box.store(hash, at: index)
-                progress?(done)
-            }
-        }
-        return box.results
-    }
-}
-
-/// The shared work counter and results of `FileHasher.sha256(paths:)`.
-private final class HashResults: @unchecked Sendable {
-    private let lock = NSLock()
-    private var nextIndex = 0
-    private var done = 0
-    private(set) var results: [String?]
-
-    init(_ count: Int) { results = Array(repeating: nil, count: count) }
-
-    func next() -> Int? {
-        lock.lock()
-        defer { lock.unlock() }
-        guard nextIndex < results.count else { return nil }
-        nextIndex += 1
-        return nextIndex - 1
-    }
-
-    func store(_ hash: String?, at index: Int) -> Int {
-        lock.lock()
-        defer { lock.unlock() }
-        results[index] = hash
-        done += 1
-        return done
     }
 }

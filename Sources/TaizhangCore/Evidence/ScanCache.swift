@@ -66,12 +66,12 @@ public struct ScanCache: Sendable, Equatable {
     }
 
     /// By path relative to the pack root.
-    public private(set) var entries: [String: Entry] = [:]
+    public private(set) var entries: [PathKey: Entry] = [:]
 
     public init() {}
 
     /// The cached hash of `path`, if its stamp is still the one it was hashed with.
-    public func sha256(of path: String, stamp: FileStamp) -> String? {
+    public func sha256(of path: PathKey, stamp: FileStamp) -> String? {
         guard let entry = entries[path], entry.stamp == stamp, stamp.changed < trustedBefore else { return nil }
         return entry.sha256
     }
@@ -83,13 +83,13 @@ public struct ScanCache: Sendable, Equatable {
         return Int64(now.tv_sec) * 1_000_000_000 + Int64(now.tv_nsec)
     }
 
-    public mutating func set(_ path: String, stamp: FileStamp, sha256: String) {
+    public mutating func set(_ path: PathKey, stamp: FileStamp, sha256: String) {
         entries[path] = Entry(stamp: stamp, sha256: sha256)
     }
 
     /// Keeps only the entries `keep` accepts.
     public mutating func prune(keep: (String) -> Bool) {
-        entries = entries.filter { keep($0.key) }
+        entries = entries.filter { keep($0.key.string) }
     }
 
     /// The cache of the pack at `packRoot`; empty when there is none or it cannot be read.
@@ -150,20 +150,45 @@ public struct ScanCache: Sendable, Equatable {
             else { continue }  // damaged, or never trusted: dropped
             let stamp = FileStamp(device: device, inode: inode, size: size, modified: modified, changed: changed)
             let sha = String(decoding: bytes[fields[0]], as: UTF8.self)
-            cache.entries[String(decoding: bytes[fieldStart..<lineEnd], as: UTF8.self)] = Entry(stamp: stamp, sha256: sha)
+            cache.entries[PathKey(String(decoding: bytes[fieldStart..<lineEnd], as: UTF8.self))] = Entry(stamp: stamp, sha256: sha)
         }
         return cache
     }
 
-    /// The file's bytes: sorted by path, so equal caches are equal files. Paths holding a tab
-    /// or a line break are left out (they are simply hashed every time).
+    /// The file's bytes: sorted by the paths' bytes, so equal caches are equal files. Paths
+    /// holding a tab or a line break are left out (they are simply hashed every time). Built as
+    /// bytes: string interpolation of 18,000 lines took a twentieth of a first scan.
     public func serialized() -> Data {
-        var text = ScanCache.header + " \(trustedBefore)\n"
-        for (path, entry) in entries.sorted(by: { $0.key < $1.key }) where !path.contains("\t") && !path.contains("\n") && !path.contains("\r") {
-            let s = entry.stamp
-            text += "\(entry.sha256)\t\(s.device)\t\(s.inode)\t\(s.size)\t\(s.modified)\t\(s.changed)\t\(path)\n"
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(64 + entries.count * 160)
+        bytes += (ScanCache.header + " \(trustedBefore)\n").utf8
+        func append(_ number: some BinaryInteger) {
+            bytes.append(UInt8(ascii: "\t"))
+            guard number != 0 else { return bytes.append(UInt8(ascii: "0")) }
+            let start = bytes.count
+            var rest = UInt64(clamping: number)
+            while rest > 0 {
+                bytes.append(UInt8(ascii: "0") + UInt8(rest % 10))
+                rest /= 10
+            }
+            bytes[start...].reverse()
         }
-        return Data(text.utf8)
+        let sorted = entries.sorted { a, b in a.key.withBytes { x in b.key.withBytes { y in x.lexicographicallyPrecedes(y) } } }
+        for (path, entry) in sorted {
+            let clean = path.withBytes { !$0.contains { $0 == UInt8(ascii: "\t") || $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\r") } }
+            guard clean else { continue }
+            let s = entry.stamp
+            bytes += entry.sha256.utf8
+            append(s.device)
+            append(s.inode)
+            append(s.size)
+            append(s.modified)
+            append(s.changed)
+            bytes.append(UInt8(ascii: "\t"))
+            path.withBytes { bytes += $0 }
+            bytes.append(UInt8(ascii: "\n"))
+        }
+        return Data(bytes)
     }
 
     /// Writes the cache into the pack atomically (a temporary file, then rename).

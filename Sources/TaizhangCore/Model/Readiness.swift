@@ -185,7 +185,8 @@ public struct PeriodicGap: Sendable, Equatable {
         let months = PeriodCoverage.months(from: start, to: end)
         let checked = item.documents.filter { $0.period == .monthly && $0.quantity >= months.count }
         guard !checked.isEmpty else { return [] }
-        let patterns = shared?.expressions ?? PeriodCoverage.compiledPatterns()
+        // Compiled only when some name may name a month.
+        let patterns = fileNames.contains(where: PeriodCoverage.mayNameAMonth) ? shared?.expressions ?? PeriodCoverage.compiledPatterns() : []
         let named = fileNames.map { (month: PeriodCoverage.month(in: $0, period: months, patterns: patterns), name: $0.lowercased()) }
         var gaps: [PeriodicGap] = []
         for month in months {

@@ -35,10 +35,29 @@ public struct FileInventory: Sendable {
     /// (a link cannot pull files from outside the pack into it). `skip` gets paths relative to
     /// `folder` and leaves out files that are not the user's (stale generated pages).
     public static func userFiles(in folder: String, skip: (String) -> Bool = { _ in false }) -> [UserFile] {
-        guard !isSymbolicLink(folder) else { return [] }
         var files: [UserFile] = []
-        collect(folder, prefix: "", skip: skip, into: &files)
+        collect(openFolder(AT_FDCWD, folder), prefix: "", skip: skip, into: &files)
         return files.sorted { $0.name < $1.name }
+    }
+
+    /// The user's files in the folder `name` of the open folder `parent`, or nil when it is a
+    /// symbolic link. The open tells (`O_NOFOLLOW`), so a folder that is not a link costs no
+    /// `lstat` of its own, and no path is looked up from the root (`scan` lists thousands).
+    public static func userFilesUnlessLink(named name: String, in parent: Int32) -> [UserFile]? {
+        let fd = openFolder(parent, name)
+        if fd < 0 {
+            var info = stat()
+            return fstatat(parent, name, &info, AT_SYMLINK_NOFOLLOW) == 0 && info.st_mode & S_IFMT == S_IFLNK ? nil : []
+        }
+        var files: [UserFile] = []
+        collect(fd, prefix: "", skip: { _ in false }, into: &files)
+        return files.sorted { $0.name < $1.name }
+    }
+
+    /// A descriptor of the folder `path` (relative to `parent`), or -1 when it is missing, not
+    /// a folder, or a symbolic link (never followed).
+    public static func openFolder(_ parent: Int32, _ path: String) -> Int32 {
+        openat(parent, path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
     }
 
     /// Whether `path` is a symbolic link (not followed).
@@ -57,15 +76,26 @@ public struct FileInventory: Sendable {
         return nil
     }
 
-    private static func collect(_ folder: String, prefix: String, skip: (String) -> Bool, into files: inout [UserFile]) {
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return }
-        for name in names where !isNoise(name) {
-            let path = folder + "/" + name
+    /// Lists the open folder `fd` (closed when done; -1: nothing) and reads each entry's
+    /// `lstat` relative to it (`fstatat`): no path is looked up again from the root per file.
+    /// Sub-folders are opened the same way, never through a link.
+    private static func collect(_ fd: Int32, prefix: String, skip: (String) -> Bool, into files: inout [UserFile]) {
+        guard fd >= 0 else { return }
+        guard let directory = fdopendir(fd) else {
+            close(fd)
+            return
+        }
+        defer { closedir(directory) }
+        while let entry = readdir(directory) {
+            let name = withUnsafePointer(to: &entry.pointee.d_name) {
+                $0.withMemoryRebound(to: CChar.self, capacity: MemoryLayout.size(ofValue: entry.pointee.d_name)) { String(cString: $0) }
+            }
+            guard !isNoise(name) else { continue }  // also "." and ".."
             var info = stat()
-            guard lstat(path, &info) == 0 else { continue }
+            guard fstatat(fd, name, &info, AT_SYMLINK_NOFOLLOW) == 0 else { continue }
             let type = info.st_mode & S_IFMT
             if type == S_IFDIR {
-                collect(path, prefix: prefix + name + "/", skip: skip, into: &files)
+                collect(openFolder(fd, name), prefix: prefix + name + "/", skip: skip, into: &files)
             } else if type == S_IFREG {
                 if prefix.isEmpty && isGenerated(name) { continue }
                 if skip(prefix + name) { continue }
