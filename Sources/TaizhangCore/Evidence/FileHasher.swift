@@ -17,10 +17,18 @@ public enum FileHasher {
 
     /// Reads with plain `read(2)` into one reused buffer: no allocation per block, and the
     /// kernel is told the file is read once from start to end.
+    ///
+    /// Only a regular file is read. Callers list a folder and then hash what it held, so by the
+    /// time of the open a file may have been swapped for a symbolic link (which could point out
+    /// of the pack) or a FIFO (whose open would wait for a writer forever): the open follows no
+    /// link and does not wait, and anything but a regular file throws.
     public static func sha256(path: String, buffer: UnsafeMutableRawBufferPointer) throws -> String {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)
         guard fd >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
         defer { close(fd) }
+        var status = stat()
+        guard fstat(fd, &status) == 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+        guard status.st_mode & S_IFMT == S_IFREG else { throw POSIXError(.EINVAL) }
         _ = posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL)
         var hasher = SHA256()
         while true {
