@@ -358,20 +358,38 @@ public final class PostgresTrackerStore: TrackerStore {
     public func items() throws -> [ItemRecord] {
         let scope = scope
         return try run { connection, logger in
-            var records: [ItemRecord] = []
-            let rows = try await connection.query(
-                """
-                SELECT unit, item, status, by_person, at, note, flagged FROM item_status
-                WHERE street = \(scope.street) AND year = \(scope.year) ORDER BY unit, item
-                """, logger: logger)
-            for try await (unit, item, status, by, at, note, flagged) in rows.decode((String, String, String, String?, Date?, String?, Bool).self) {
-                records.append(
-                    ItemRecord(
-                        key: ItemKey(unit: unit, item: item), status: ItemStatus(rawValue: status) ?? .notReviewed, by: by, at: at,
-                        note: note, flagged: flagged))
-            }
-            return records
+            try await Self.itemRecords(
+                connection.query(
+                    """
+                    SELECT unit, item, status, by_person, at, note, flagged FROM item_status
+                    WHERE street = \(scope.street) AND year = \(scope.year) ORDER BY unit, item
+                    """, logger: logger))
         }
+    }
+
+    /// Only these units' records, from the primary key's range: the items page reads one unit
+    /// on every reload, and a district's street holds every other unit's records too.
+    public func items(units: Set<String>) throws -> [ItemRecord] {
+        let (scope, units) = (scope, units.sorted())
+        return try run { connection, logger in
+            try await Self.itemRecords(
+                connection.query(
+                    """
+                    SELECT unit, item, status, by_person, at, note, flagged FROM item_status
+                    WHERE street = \(scope.street) AND year = \(scope.year) AND unit = ANY(\(units)) ORDER BY unit, item
+                    """, logger: logger))
+        }
+    }
+
+    private static func itemRecords(_ rows: PostgresRowSequence) async throws -> [ItemRecord] {
+        var records: [ItemRecord] = []
+        for try await (unit, item, status, by, at, note, flagged) in rows.decode((String, String, String, String?, Date?, String?, Bool).self) {
+            records.append(
+                ItemRecord(
+                    key: ItemKey(unit: unit, item: item), status: ItemStatus(rawValue: status) ?? .notReviewed, by: by, at: at,
+                    note: note, flagged: flagged))
+        }
+        return records
     }
 
     public func update(_ key: ItemKey, _ decide: (ItemRecord?) throws -> ItemChange?) throws -> TrackerEvent? {
