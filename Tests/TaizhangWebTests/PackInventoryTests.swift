@@ -75,7 +75,7 @@ import Testing
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         try write(folder + "/a.pdf")
         let inventory = PackInventory(settle: 0)
-        let key = PackInventory.Key(folder)
+        let key = PathKey(folder)
         Self.pause()
         #expect(inventory.folder(key, base: PackInventory.Base(unit)) { false }.files == 1)
         #expect(inventory.folder(key, base: PackInventory.Base(unit)) { false }.files == 1)

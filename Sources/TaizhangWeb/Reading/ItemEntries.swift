@@ -72,7 +72,7 @@ enum ItemEntries {
 /// cost more than counting the files.
 final class ItemLocations: Sendable {
     struct Location: Sendable {
-        var folder: PackInventory.Key
+        var folder: PathKey
         var sheetHref: String
         var detailHref: String
     }
@@ -92,7 +92,7 @@ final class ItemLocations: Sendable {
             for item in binder.items {
                 locations.append(
                     Location(
-                        folder: PackInventory.Key(paths.itemRoot(unit, binder, item)), sheetHref: binderHref + PackFiles.encode(item.folderName) + "/" + sheetName,
+                        folder: PathKey(paths.itemRoot(unit, binder, item)), sheetHref: binderHref + PackFiles.encode(item.folderName) + "/" + sheetName,
                         detailHref: ItemsController.detailHref(unit: unit.id, code: item.item.code)))
             }
         }

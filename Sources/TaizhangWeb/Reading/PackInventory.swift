@@ -100,25 +100,8 @@ final class PackInventory: Sendable {
 
     /// Seconds a folder's times must lie in the past before its listing is kept (tests use 0).
     let settle: Double
-    /// A folder's path as the key of its entry: hashed as bytes (a `String` key is hashed by
-    /// Unicode scalars, slow for the Chinese folder names). `ItemLocations` keeps each item's.
-    struct Key: Sendable, Hashable {
-        let path: String
-        private let bytes: [UInt8]
 
-        init(_ path: String) {
-            self.path = path
-            bytes = Array(path.utf8)
-        }
-
-        static func == (a: Key, b: Key) -> Bool { a.bytes == b.bytes }
-
-        func hash(into hasher: inout Hasher) {
-            bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
-        }
-    }
-
-    private let entries = Mutex<[Key: Entry]>([:])
+    private let entries = Mutex<[PathKey: Entry]>([:])
     private let listed = Atomic<Int>(0)
 
     init(settle: Double = 2) {
@@ -130,11 +113,13 @@ final class PackInventory: Sendable {
 
     /// The item folder at `path` (absolute); `sheet` says whether its sheet is servable.
     func folder(_ path: String, sheet: () -> Bool) -> Folder {
-        folder(Key(path), sheet: sheet)
+        folder(PathKey(path), sheet: sheet)
     }
 
-    func folder(_ key: Key, base: Base? = nil, sheet: () -> Bool) -> Folder {
-        let path = key.path
+    /// `key` is the folder's path hashed as bytes (`PathKey`: String keys are hashed by Unicode
+    /// scalars, slow for the Chinese folder names); `ItemLocations` keeps each item's.
+    func folder(_ key: PathKey, base: Base? = nil, sheet: () -> Bool) -> Folder {
+        let path = key.string
         if let entry = entries.withLock({ $0[key] }), entry.stamps.allSatisfy({ Stamp($0.path, base: base) == $0 }) {
             return entry.folder
         }
