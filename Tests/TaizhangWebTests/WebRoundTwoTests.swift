@@ -103,6 +103,42 @@ extension Browser {
 
     // MARK: Items
 
+    /// One form per row: 撤销一步 is a button outside it that names it (`form=`) and sends it to
+    /// /items/untick (`formaction=`), so a row carries its hidden fields once, and the undo
+    /// handler takes the tick form's fields (status, note) as they come.
+    @Test func theUndoButtonSubmitsTheRowsOneForm() async throws {
+        let f = try WebFixture()
+        try f.tracker.tick(item: "01.06", unit: "wutongshan", by: "p13", status: .filed)
+        try f.tracker.tick(item: "01.06", unit: "wutongshan", by: "p13")
+        try await Application(router: f.router).test(.router) { client in
+            var lead = Browser(client)
+            _ = try await lead.signIn("p13")
+            let page = Self.body(try await lead.get("/items?unit=wutongshan&status=ticked"))
+            #expect(page.contains("共 1 项"))
+            let open = "<form id=\"f-item-01.06\" class=\"inline\" method=\"post\" action=\"/items/tick\">"
+            let form = try #require(page.range(of: open).map { page[$0.upperBound...] })
+            let body = String(form[..<(try #require(form.range(of: "</form>")).lowerBound)])
+            #expect(page.contains("<button class=\"secondary\" type=\"submit\" form=\"f-item-01.06\" formaction=\"/items/untick\">撤销一步</button>"))
+            // The hidden fields once per row: every form but the filters (GET) has one token.
+            #expect(page.components(separatedBy: "name=\"csrf\"").count == page.components(separatedBy: "<form ").count - 1)
+            var fields: [(String, String)] = []
+            var rest = Substring(body)
+            while let input = rest.range(of: "<input type=\"hidden\" name=\"") {
+                rest = rest[input.upperBound...]
+                let name = String(rest.prefix { $0 != "\"" })
+                let value = try #require(rest.range(of: "value=\"")).upperBound
+                fields.append((name, String(rest[value...].prefix { $0 != "\"" })))
+            }
+            #expect(fields.map(\.0) == ["csrf", "unit", "item", "return"])
+            // What the browser sends for 撤销一步: the form's fields, its first status, an empty note.
+            let sent = fields.filter { $0.0 != "csrf" } + [("status", "ticked"), ("note", "")]
+            let undo = try await lead.post("/items/untick", sent)
+            #expect(undo.status == .seeOther)
+            #expect(undo.headers[.location]?.contains("ok=untick") == true)
+            #expect(try f.tracker.record(ItemKey(unit: "wutongshan", item: "01.06"))?.status == .filed)
+        }
+    }
+
     @Test func itemsFilterBySearchAndStatusAndShowOnlyUsefulButtons() async throws {
         let f = try WebFixture()
         try f.tracker.tick(item: "01.06", unit: "wutongshan", by: "p13")
