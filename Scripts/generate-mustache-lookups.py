@@ -142,7 +142,11 @@ def page_value(expression, type_, known):
         inner = page_value("$0", type_[:-1], known)
         return f"PageValue({expression}) {{ {inner} }}"
     if type_.startswith("[") and type_.endswith("]"):
-        inner = page_value("$0", type_[1:-1], known)
+        element = type_[1:-1].strip()
+        if element not in ("String", "Int", "Bool", "Double") and not element.endswith("?") and not element.startswith("["):
+            # A list of view models: wrapped once, each element looked up in place (no boxed copy per element).
+            return f"PageValue(objects: {expression}.count) {{ [list = {expression}] in list[$0].value(for: $1) }}"
+        inner = page_value("$0", element, known)
         return f"PageValue({expression}) {{ {inner} }}"
     return f"PageValue({expression})"
 

@@ -9,6 +9,10 @@ package enum PageValue {
     case flag(Bool)
     case object(any PageLookup)
     case list([PageValue])
+    /// A list of view models, wrapped once: no element is copied into a boxed `.object`.
+    case objects(PageObjects)
+    /// One element of `objects`, the context inside its section.
+    case element(PageObjects, Int)
     case missing
 
     /// Mustache truthiness: missing, false and empty lists hide a section.
@@ -17,9 +21,18 @@ package enum PageValue {
         case .missing: true
         case .flag(let value): !value
         case .list(let values): values.isEmpty
+        case .objects(let objects): objects.count == 0
         default: false
         }
     }
+}
+
+/// A list of view models as a template sees it: how many, and a field of the element at an
+/// index. The generated lookups make it with a closure over the array, specialized to the
+/// element type, so looking up a row's field reads the row where it is in the array.
+package struct PageObjects {
+    package let count: Int
+    let lookup: (Int, PageKey) -> PageValue
 }
 
 /// A view model whose fields a page template can look up by name. Names are interned into
@@ -72,6 +85,7 @@ extension PageValue {
     package init(_ value: Bool) { self = .flag(value) }
     package init(_ value: Double) { self = .text("\(value)") }
     package init(_ value: some PageLookup) { self = .object(value) }
+    package init(objects count: Int, _ lookup: @escaping (Int, PageKey) -> PageValue) { self = .objects(PageObjects(count: count, lookup: lookup)) }
     // Optional fields of the common types without the generic initializer below: its
     // unspecialized call from another module was most of a web page's lookup time.
     package init(_ value: String?) { self = value.map(PageValue.text) ?? .missing }
@@ -94,7 +108,8 @@ struct PageTemplate: Sendable {
         case partial(String, indent: [UInt8])
     }
 
-    let nodes: [Node]
+    /// The template as a flat program (`Program`): rendering walks it without copying nodes.
+    private let program: Program
     /// The partials this template includes (directly).
     let partials: Set<String>
     /// The largest page rendered so far (up to 512 KB), reserved up front: growing a 119 KB
@@ -109,7 +124,7 @@ struct PageTemplate: Sendable {
     init?(_ text: String) {
         let bytes = Array(text.utf8)
         guard let nodes = Self.parse(bytes) else { return nil }
-        self.nodes = nodes
+        program = Program(nodes)
         var partials: Set<String> = []
         func collect(_ nodes: [Node]) {
             for node in nodes {
@@ -252,23 +267,169 @@ struct PageTemplate: Sendable {
 
     // MARK: Rendering
 
+    /// The nodes flattened into operations that hold no references: a text is a range of one
+    /// byte array, a name a range of one key array, a section the index after its end.
+    /// Walking `[Node]` retained and released every node's payload on every row.
+    private final class Program: Sendable {
+        struct Op {
+            enum Kind: UInt8 { case text, escaped, raw, section, inverted, partial }
+            var kind: Kind
+            /// text: first byte; variable or section: first key; partial: index in `includes`.
+            var start: Int32
+            /// text: bytes; variable or section: keys (0: `.`).
+            var count: Int32
+            /// section: the operation after it.
+            var end: Int32
+        }
+
+        struct Include: Sendable {
+            var name: String
+            var indent: [UInt8]
+        }
+
+        let ops: [Op]
+        let text: [UInt8]
+        let keys: [PageKey]
+        let includes: [Include]
+
+        init(_ nodes: [Node]) {
+            var ops: [Op] = []
+            var text: [UInt8] = []
+            var keys: [PageKey] = []
+            var includes: [Include] = []
+            func keyRange(_ path: [PageKey]) -> (Int32, Int32) {
+                defer { keys += path }
+                return (Int32(keys.count), Int32(path.count))
+            }
+            func add(_ nodes: [Node]) {
+                for node in nodes {
+                    switch node {
+                    case .text(let bytes):
+                        ops.append(Op(kind: .text, start: Int32(text.count), count: Int32(bytes.count), end: 0))
+                        text += bytes
+                    case .variable(let path, let escaped):
+                        let (start, count) = keyRange(path)
+                        ops.append(Op(kind: escaped ? .escaped : .raw, start: start, count: count, end: 0))
+                    case .section(let path, let inverted, let children):
+                        let (start, count) = keyRange(path)
+                        let index = ops.count
+                        ops.append(Op(kind: inverted ? .inverted : .section, start: start, count: count, end: 0))
+                        add(children)
+                        ops[index].end = Int32(ops.count)
+                    case .partial(let name, let indent):
+                        ops.append(Op(kind: .partial, start: Int32(includes.count), count: 0, end: 0))
+                        includes.append(Include(name: name, indent: indent))
+                    }
+                }
+            }
+            add(nodes)
+            (self.ops, self.text, self.keys, self.includes) = (ops, text, keys, includes)
+        }
+
+        func render(stack: inout [PageValue], partials: [String: PageTemplate], into out: inout [UInt8]) {
+            ops.withUnsafeBufferPointer { ops in
+                text.withUnsafeBufferPointer { text in
+                    keys.withUnsafeBufferPointer { keys in
+                        run(ops, text, keys, 0..<ops.count, stack: &stack, partials: partials, into: &out)
+                    }
+                }
+            }
+        }
+
+        private func run(
+            _ ops: UnsafeBufferPointer<Op>, _ text: UnsafeBufferPointer<UInt8>, _ keys: UnsafeBufferPointer<PageKey>, _ range: Range<Int>,
+            stack: inout [PageValue], partials: [String: PageTemplate], into out: inout [UInt8]
+        ) {
+            var index = range.lowerBound
+            while index < range.upperBound {
+                let op = ops[index]
+                let start = Int(op.start)
+                switch op.kind {
+                case .text:
+                    out.append(contentsOf: UnsafeBufferPointer(rebasing: text[start..<(start + Int(op.count))]))
+                case .escaped, .raw:
+                    switch PageTemplate.lookup(UnsafeBufferPointer(rebasing: keys[start..<(start + Int(op.count))]), in: stack) {
+                    case .text(let value): PageTemplate.append(value, escaped: op.kind == .escaped, to: &out)
+                    case .number(let number): PageTemplate.append(number, to: &out)
+                    case .flag(let flag): PageTemplate.append(flag ? "true" : "false", escaped: false, to: &out)
+                    case .object, .list, .objects, .element, .missing: break
+                    }
+                case .section, .inverted:
+                    let value = PageTemplate.lookup(UnsafeBufferPointer(rebasing: keys[start..<(start + Int(op.count))]), in: stack)
+                    let children = (index + 1)..<Int(op.end)
+                    index = Int(op.end)
+                    if op.kind == .inverted {
+                        if value.isFalsy { run(ops, text, keys, children, stack: &stack, partials: partials, into: &out) }
+                        continue
+                    }
+                    switch value {
+                    case .missing: break
+                    case .flag(let flag): if flag { run(ops, text, keys, children, stack: &stack, partials: partials, into: &out) }
+                    case .list(let values):
+                        for element in values {
+                            stack.append(element)
+                            run(ops, text, keys, children, stack: &stack, partials: partials, into: &out)
+                            stack.removeLast()
+                        }
+                    case .objects(let objects):
+                        for element in 0..<objects.count {
+                            stack.append(.element(objects, element))
+                            run(ops, text, keys, children, stack: &stack, partials: partials, into: &out)
+                            stack.removeLast()
+                        }
+                    default:
+                        stack.append(value)
+                        run(ops, text, keys, children, stack: &stack, partials: partials, into: &out)
+                        stack.removeLast()
+                    }
+                    continue
+                case .partial:
+                    let include = includes[start]
+                    guard let partial = partials[include.name] else { break }
+                    if include.indent.isEmpty {
+                        partial.program.render(stack: &stack, partials: partials, into: &out)
+                    } else {
+                        var inner: [UInt8] = []
+                        partial.program.render(stack: &stack, partials: partials, into: &inner)
+                        var atLineStart = true
+                        for byte in inner {
+                            if atLineStart { out.append(contentsOf: include.indent) }
+                            out.append(byte)
+                            atLineStart = byte == 0x0A
+                        }
+                    }
+                }
+                index += 1
+            }
+        }
+    }
+
     /// Renders with `root` as the context; `partials` resolves `{{> name}}`.
     func render(_ root: any PageLookup, partials: [String: PageTemplate]) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(largest.bytes.load(ordering: .relaxed))
         var stack: [PageValue] = [.object(root)]
-        Self.render(nodes, stack: &stack, partials: partials, into: &out)
+        stack.reserveCapacity(8)
+        program.render(stack: &stack, partials: partials, into: &out)
         largest.bytes.max(min(out.count, 1 << 19), ordering: .relaxed)
         return out
     }
 
-    private static func lookup(_ path: [PageKey], in stack: [PageValue]) -> PageValue {
+    /// The value of one field in a context, nil when the context has no fields.
+    private static func field(_ key: PageKey, of context: PageValue) -> PageValue? {
+        switch context {
+        case .object(let object): object.value(for: key)
+        case .element(let objects, let index): objects.lookup(index, key)
+        default: nil
+        }
+    }
+
+    private static func lookup(_ path: UnsafeBufferPointer<PageKey>, in stack: [PageValue]) -> PageValue {
         guard let first = path.first else { return stack.last ?? .missing }
         var value = PageValue.missing
         var index = stack.count - 1
         while index >= 0 {
-            if case .object(let object) = stack[index] {
-                let found = object.value(for: first)
+            if let found = field(first, of: stack[index]) {
                 if case .missing = found {
                     index -= 1
                     continue
@@ -279,59 +440,24 @@ struct PageTemplate: Sendable {
             index -= 1
         }
         for key in path.dropFirst() {
-            guard case .object(let object) = value else { return .missing }
-            value = object.value(for: key)
+            guard let found = field(key, of: value) else { return .missing }
+            value = found
         }
         return value
     }
 
-    private static func render(_ nodes: [Node], stack: inout [PageValue], partials: [String: PageTemplate], into out: inout [UInt8]) {
-        for node in nodes {
-            switch node {
-            case .text(let bytes):
-                out.append(contentsOf: bytes)
-            case .variable(let path, let escaped):
-                switch lookup(path, in: stack) {
-                case .text(let text): append(text, escaped: escaped, to: &out)
-                case .number(let number): append(String(number), escaped: false, to: &out)
-                case .flag(let flag): append(flag ? "true" : "false", escaped: false, to: &out)
-                case .object, .list, .missing: break
-                }
-            case .section(let path, let inverted, let children):
-                let value = lookup(path, in: stack)
-                if inverted {
-                    if value.isFalsy { render(children, stack: &stack, partials: partials, into: &out) }
-                    continue
-                }
-                switch value {
-                case .missing: break
-                case .flag(let flag): if flag { render(children, stack: &stack, partials: partials, into: &out) }
-                case .list(let values):
-                    for element in values {
-                        stack.append(element)
-                        render(children, stack: &stack, partials: partials, into: &out)
-                        stack.removeLast()
-                    }
-                default:
-                    stack.append(value)
-                    render(children, stack: &stack, partials: partials, into: &out)
-                    stack.removeLast()
-                }
-            case .partial(let name, let indent):
-                guard let partial = partials[name] else { continue }
-                if indent.isEmpty {
-                    render(partial.nodes, stack: &stack, partials: partials, into: &out)
-                } else {
-                    var inner: [UInt8] = []
-                    render(partial.nodes, stack: &stack, partials: partials, into: &inner)
-                    var atLineStart = true
-                    for byte in inner {
-                        if atLineStart { out.append(contentsOf: indent) }
-                        out.append(byte)
-                        atLineStart = byte == 0x0A
-                    }
-                }
-            }
+    /// Appends a number's decimal digits (no `String` made for it).
+    static func append(_ number: Int, to out: inout [UInt8]) {
+        if number < 0 { out.append(0x2D) }
+        var magnitude = number.magnitude
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
+            var start = digits.count
+            repeat {
+                start -= 1
+                digits[start] = 0x30 + UInt8(magnitude % 10)
+                magnitude /= 10
+            } while magnitude > 0
+            out.append(contentsOf: UnsafeMutableBufferPointer(rebasing: digits[start...]))
         }
     }
 
