@@ -56,8 +56,10 @@ public struct ItemPlan: Sendable {
     private let indicatorBox: Shared<Indicator>
     public var folderName: String
 
-    public var item: LedgerItem { itemBox.value }
-    public var indicator: Indicator { indicatorBox.value }
+    // Read in place (`_read`): a getter copied the whole item (every string retained) for each
+    // `plan.item.code` read from another module.
+    public var item: LedgerItem { _read { yield itemBox.value } }
+    public var indicator: Indicator { _read { yield indicatorBox.value } }
 
     public init(item: LedgerItem, indicator: Indicator, folderName: String) {
         self.init(item: Shared(item), indicator: Shared(indicator), folderName: folderName)

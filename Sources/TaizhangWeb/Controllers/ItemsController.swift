@@ -29,7 +29,11 @@ struct ItemsController: Sendable {
     static func detailHref(unit: String, code: String) -> String { "/items/\(PackFiles.encode(unit))/\(PackFiles.encode(code))" }
 
     static func anchor(unit: String, code: String, filter: ItemFilter) -> String {
-        filter.unit == nil ? "item-\(unit)-\(code)" : "item-\(code)"
+        anchor(unit: unit, code: code, inOneUnit: filter.unit != nil)
+    }
+
+    static func anchor(unit: String, code: String, inOneUnit: Bool) -> String {
+        inOneUnit ? "item-\(code)" : "item-\(unit)-\(code)"
     }
 
     @Sendable func list(_ request: Request, context: WebContext) async throws -> Response {
@@ -74,11 +78,11 @@ struct ItemsController: Sendable {
             let changeable = tracker.mayChange(person: person, unit: entry.unit, item: entry.item)
             if !filter.all, !changeable { continue }
             let record = entry.record
+            let location = entry.location
             rows.append(
                 ItemsPage.Row(
-                    anchor: anchor(unit: entry.unit.id, code: entry.code, filter: filter), unitID: entry.unit.id, unitName: entry.unit.name,
-                    code: entry.code, title: entry.item.item.title, binder: entry.binder.category.code + " " + entry.binder.category.name,
-                    group: entry.item.item.group.flatMap { groupName($0.id) } ?? "",
+                    anchor: filter.unit == nil ? location.anchorInList : location.anchorInUnit, unitID: entry.unit.id, unitName: entry.unit.name,
+                    code: entry.code, title: entry.item.item.title, binder: location.binderLabel, group: location.groupName,
                     status: entry.status.chinese, statusClass: entry.status.rawValue,
                     by: record?.by.map(renderer.personName), at: record?.at.map(ChinaTime.timestamp),
                     note: record?.note, present: entry.readiness.present, expected: entry.readiness.expected, flag: entry.readiness.flagText,

@@ -5,16 +5,26 @@ import TaizhangTracker
 
 /// One item in one unit as the web pages see it: the plan, the tracker's record, the files in
 /// its folder and the core's readiness (`ItemReadiness`, the same rule as print and `status`).
+/// The plan is held by reference (the unit's `UnitItems`, made once) and an index: an entry
+/// copied no unit, binder or item plan.
 struct ItemEntry: Sendable {
-    var unit: UnitPlan
-    var binder: BinderPlan
-    var item: ItemPlan
+    let place: UnitItems
+    /// The item's position in `place.items`.
+    let index: Int
     var record: ItemRecord?
     var readiness: ItemReadiness
+    /// The generated item sheet is in the folder (and servable).
+    var hasSheet: Bool
+
+    var unit: UnitPlan { _read { yield place.unit } }
+    var binder: BinderPlan { _read { yield place.unit.binders[place.items[index].binder] } }
+    var item: ItemPlan { _read { yield place.unit.binders[place.items[index].binder].items[place.items[index].item] } }
+    /// What follows from the plan alone (links, labels).
+    var location: UnitItems.Item { _read { yield place.items[index] } }
     /// The link to the generated item sheet, when it is in the folder (and servable).
-    var sheetHref: String?
+    var sheetHref: String? { hasSheet ? location.sheetHref : nil }
     /// The link to the item's own page.
-    var detailHref: String
+    var detailHref: String { location.detailHref }
 
     var code: String { item.item.code }
     var status: ItemStatus { readiness.status }
@@ -43,61 +53,89 @@ enum ItemEntries {
         var entries: [ItemEntry] = []
         entries.reserveCapacity(units.reduce(0) { count, unit in unit.binders.reduce(count) { $0 + $1.items.count } })
         let paths = PackPaths(packRoot: configuration.packRoot)
+        let street = tracker.workspace.street
         for unit in units {
             let base = PackInventory.Base(paths.unitRoot(unit))
-            var locations = configuration.locations.of(unit, packRoot: configuration.packRoot).makeIterator()
-            for binder in unit.binders {
-                for item in binder.items {
-                    guard let location = locations.next() else { break }
-                    let record = records[ItemKey(unit: unit.id, item: item.item.code)]
-                    let folder = configuration.inventory.folder(location.folder, base: base) {
-                        (try? files.resolve([unit.folderName, binder.folderName, item.folderName, GeneratedName.itemSheet])) != nil
-                    }
-                    let readiness = ItemReadiness(
-                        item: item.item, present: folder.files, status: record?.status, note: record?.note, failedMock: record?.flagged ?? false)
-                    entries.append(
-                        ItemEntry(
-                            unit: unit, binder: binder, item: item, record: record, readiness: readiness,
-                            sheetHref: folder.hasSheet ? location.sheetHref : nil, detailHref: location.detailHref))
+            let place = configuration.locations.of(unit, packRoot: configuration.packRoot, street: street)
+            for (index, location) in place.items.enumerated() {
+                let binder = unit.binders[location.binder]
+                let item = binder.items[location.item]
+                let record = records[ItemKey(unit: unit.id, item: item.item.code)]
+                let folder = configuration.inventory.folder(location.folder, base: base) {
+                    (try? files.resolve([unit.folderName, binder.folderName, item.folderName, GeneratedName.itemSheet])) != nil
                 }
+                let readiness = ItemReadiness(
+                    item: item.item, present: folder.files, status: record?.status, note: record?.note, failedMock: record?.flagged ?? false)
+                entries.append(ItemEntry(place: place, index: index, record: record, readiness: readiness, hasSheet: folder.hasSheet))
             }
         }
         return entries
     }
 }
 
-/// Where each item of a unit lives: its folder's absolute path (as `PackInventory`'s key), the link to its sheet and to its
-/// page. They follow from the plan alone, which does not change while the server runs, so they
-/// are worked out once per unit: percent-encoding every link on every reload of the items page
-/// cost more than counting the files.
-final class ItemLocations: Sendable {
-    struct Location: Sendable {
+/// One unit's items in plan order (binder by binder), with what follows from the plan alone:
+/// each item's folder (as `PackInventory`'s key), its links and the labels the items page shows.
+/// The plan does not change while the server runs, so this is worked out once per unit
+/// (`ItemLocations`): percent-encoding every link on every reload of the items page cost more
+/// than counting the files, and each row's labels were joined again on every reload.
+final class UnitItems: Sendable {
+    struct Item: Sendable {
+        /// Where the item is in the plan: `unit.binders[binder].items[item]`.
+        var binder: Int
+        var item: Int
         var folder: PathKey
         var sheetHref: String
         var detailHref: String
+        /// `01 组织保障…`: the binder's code and name.
+        var binderLabel: String
+        /// The item's working group's name, "" when it has none.
+        var groupName: String
+        /// The row's anchor on the items page of one unit (`item-01.06`) and of several (`item-<unit>-01.06`).
+        var anchorInUnit: String
+        var anchorInList: String
     }
 
-    private let units = Mutex<[String: [Location]]>([:])
+    let unit: UnitPlan
+    let items: [Item]
+
+    init(_ unit: UnitPlan, packRoot: String, street: Street) {
+        let paths = PackPaths(packRoot: packRoot)
+        let sheetName = PackFiles.encode(GeneratedName.itemSheet)
+        var items: [Item] = []
+        for (binderIndex, binder) in unit.binders.enumerated() {
+            let binderHref = PackFiles.href([unit.folderName, binder.folderName], folder: true)
+            let binderLabel = binder.category.code + " " + binder.category.name
+            for (itemIndex, item) in binder.items.enumerated() {
+                let code = item.item.code
+                items.append(
+                    Item(
+                        binder: binderIndex, item: itemIndex, folder: PathKey(paths.itemRoot(unit, binder, item)),
+                        sheetHref: binderHref + PackFiles.encode(item.folderName) + "/" + sheetName,
+                        detailHref: ItemsController.detailHref(unit: unit.id, code: code), binderLabel: binderLabel,
+                        groupName: item.item.group.flatMap { street.group($0.id)?.name } ?? "",
+                        anchorInUnit: ItemsController.anchor(unit: unit.id, code: code, inOneUnit: true),
+                        anchorInList: ItemsController.anchor(unit: unit.id, code: code, inOneUnit: false)))
+            }
+        }
+        self.unit = unit
+        self.items = items
+    }
+}
+
+/// Each unit's `UnitItems`, made on first use.
+final class ItemLocations: Sendable {
+    private let units = Mutex<[String: UnitItems]>([:])
 
     init() {}
 
-    /// The unit's items in plan order (binder by binder).
-    func of(_ unit: UnitPlan, packRoot: String) -> [Location] {
+    func of(_ unit: UnitPlan, packRoot: String, street: Street) -> UnitItems {
         if let known = units.withLock({ $0[unit.id] }) { return known }
-        let paths = PackPaths(packRoot: packRoot)
-        let sheetName = PackFiles.encode(GeneratedName.itemSheet)
-        var locations: [Location] = []
-        for binder in unit.binders {
-            let binderHref = PackFiles.href([unit.folderName, binder.folderName], folder: true)
-            for item in binder.items {
-                locations.append(
-                    Location(
-                        folder: PathKey(paths.itemRoot(unit, binder, item)), sheetHref: binderHref + PackFiles.encode(item.folderName) + "/" + sheetName,
-                        detailHref: ItemsController.detailHref(unit: unit.id, code: item.item.code)))
-            }
+        let made = UnitItems(unit, packRoot: packRoot, street: street)
+        return units.withLock { units in
+            if let known = units[unit.id] { return known }
+            units[unit.id] = made
+            return made
         }
-        units.withLock { $0[unit.id] = locations }
-        return locations
     }
 }
 
