@@ -54,7 +54,7 @@ TARGETS = [
     ),
 ]
 
-STRUCT = re.compile(r"^\s*(?:(?:public|internal|fileprivate|private|final)\s+)*struct\s+(\w+)(<[^>{]*>)?")
+STRUCT = re.compile(r"^\s*(?:(?:public|internal|fileprivate|private|final)\s+)*(?:struct|class)\s+(\w+)(<[^>{]*>)?")
 PROPERTY = re.compile(r"^\s*((?:(?:public|internal|fileprivate|private|static|lazy|weak)\s+)*)(?:var|let)\s+(\w+)\s*:\s*([^={]+)")
 DIRECTIVE = re.compile(r"^\s*//\s*mustache:\s*(.+?)\s*$")
 
@@ -144,8 +144,9 @@ def page_value(expression, type_, known):
     if type_.startswith("[") and type_.endswith("]"):
         element = type_[1:-1].strip()
         if element not in ("String", "Int", "Bool", "Double") and not element.endswith("?") and not element.startswith("["):
-            # A list of view models: wrapped once, each element looked up in place (no boxed copy per element).
-            return f"PageValue(objects: {expression}.count) {{ [list = {expression}] in list[$0].value(for: $1) }}"
+            # A list of view models: one value for the list, each element boxed when its section
+            # renders it (not all up front), with the concrete type known here (no generic call).
+            return f"PageValue(objects: {expression}.count) {{ [list = {expression}] in .object(list[$0]) }}"
         inner = page_value("$0", element, known)
         return f"PageValue({expression}) {{ {inner} }}"
     return f"PageValue({expression})"

@@ -176,7 +176,7 @@ extension ItemRow: PageLookup {
         case 7: PageValue(self.rule)
         case 8: PageValue(self.method)
         case 9: PageValue(self.group)
-        case 10: PageValue(objects: self.documents.count) { [list = self.documents] in list[$0].value(for: $1) }
+        case 10: PageValue(objects: self.documents.count) { [list = self.documents] in .object(list[$0]) }
         case 11: PageValue(self.expected)
         case 12: PageValue(self.keywords)
         case 13: PageValue(self.note)
@@ -334,7 +334,7 @@ extension CataloguePage: PageLookup {
         case 2: PageValue(self.box)
         case 3: PageValue(self.binderNumber)
         case 4: PageValue(self.categoryName)
-        case 5: PageValue(objects: self.entries.count) { [list = self.entries] in list[$0].value(for: $1) }
+        case 5: PageValue(objects: self.entries.count) { [list = self.entries] in .object(list[$0]) }
         default: .missing
         }
     }
@@ -372,7 +372,7 @@ extension ChecklistBinder: PageLookup {
         case 1: PageValue(self.binderNumber)
         case 2: PageValue(self.categoryName)
         case 3: PageValue(self.points)
-        case 4: PageValue(objects: self.items.count) { [list = self.items] in list[$0].value(for: $1) }
+        case 4: PageValue(objects: self.items.count) { [list = self.items] in .object(list[$0]) }
         default: .missing
         }
     }
@@ -407,7 +407,7 @@ extension ChecklistPage: PageLookup {
         case 0: PageValue(self.header)
         case 1: PageValue(self.unitName)
         case 2: PageValue(self.fullUnitName)
-        case 3: PageValue(objects: self.binders.count) { [list = self.binders] in list[$0].value(for: $1) }
+        case 3: PageValue(objects: self.binders.count) { [list = self.binders] in .object(list[$0]) }
         default: .missing
         }
     }
@@ -488,7 +488,7 @@ extension ItemSheetPage: PageLookup {
         case 14: PageValue(self.veto)
         case 15: PageValue(self.method)
         case 16: PageValue(self.standard)
-        case 17: PageValue(objects: self.documents.count) { [list = self.documents] in list[$0].value(for: $1) }
+        case 17: PageValue(objects: self.documents.count) { [list = self.documents] in .object(list[$0]) }
         case 18: PageValue(self.expected)
         case 19: PageValue(self.note)
         default: .missing
@@ -563,7 +563,7 @@ extension SpinePage: PageLookup {
         case 0: PageValue(self.header)
         case 1: PageValue(self.unitName)
         case 2: PageValue(self.fullUnitName)
-        case 3: PageValue(objects: self.labels.count) { [list = self.labels] in list[$0].value(for: $1) }
+        case 3: PageValue(objects: self.labels.count) { [list = self.labels] in .object(list[$0]) }
         default: .missing
         }
     }
@@ -671,7 +671,7 @@ extension IndexItemRow: PageLookup {
         case 4: PageValue(self.present)
         case 5: PageValue(self.state)
         case 6: PageValue(self.stateClass)
-        case 7: PageValue(objects: self.files.count) { [list = self.files] in list[$0].value(for: $1) }
+        case 7: PageValue(objects: self.files.count) { [list = self.files] in .object(list[$0]) }
         case 8: PageValue(self.hasFiles)
         case 9: PageValue(self.groupName)
         case 10: PageValue(self.trackerStatus)
@@ -720,7 +720,7 @@ extension IndexBinderRow: PageLookup {
         case 0: PageValue(self.number)
         case 1: PageValue(self.name)
         case 2: PageValue(self.href)
-        case 3: PageValue(objects: self.items.count) { [list = self.items] in list[$0].value(for: $1) }
+        case 3: PageValue(objects: self.items.count) { [list = self.items] in .object(list[$0]) }
         case 4: PageValue(self.present)
         case 5: PageValue(self.expected)
         default: .missing
@@ -821,10 +821,10 @@ extension UnitIndexPage: PageLookup {
         case 0: PageValue(self.header)
         case 1: PageValue(self.unitName)
         case 2: PageValue(self.isStreet)
-        case 3: PageValue(objects: self.binders.count) { [list = self.binders] in list[$0].value(for: $1) }
-        case 4: PageValue(objects: self.missing.count) { [list = self.missing] in list[$0].value(for: $1) }
+        case 3: PageValue(objects: self.binders.count) { [list = self.binders] in .object(list[$0]) }
+        case 4: PageValue(objects: self.missing.count) { [list = self.missing] in .object(list[$0]) }
         case 5: PageValue(self.hasMissing)
-        case 6: PageValue(objects: self.orphans.count) { [list = self.orphans] in list[$0].value(for: $1) }
+        case 6: PageValue(objects: self.orphans.count) { [list = self.orphans] in .object(list[$0]) }
         case 7: PageValue(self.hasOrphans)
         case 8: PageValue(self.hasItems)
         case 9: PageValue(self.itemCount)
@@ -835,7 +835,7 @@ extension UnitIndexPage: PageLookup {
         case 14: PageValue(self.streetIndexHref)
         case 15: PageValue(self.figuresHref)
         case 16: PageValue(self.score) { PageValue($0) }
-        case 17: PageValue(objects: self.gaps.count) { [list = self.gaps] in list[$0].value(for: $1) }
+        case 17: PageValue(objects: self.gaps.count) { [list = self.gaps] in .object(list[$0]) }
         case 18: PageValue(self.hasGaps)
         case 19: PageValue(self.inPlaceHref)
         default: .missing
@@ -934,7 +934,7 @@ extension InPlacePage: PageLookup {
         switch pageFieldsInPlacePage.ordinal(key) {
         case 0: PageValue(self.header)
         case 1: PageValue(self.unitName)
-        case 2: PageValue(objects: self.rows.count) { [list = self.rows] in list[$0].value(for: $1) }
+        case 2: PageValue(objects: self.rows.count) { [list = self.rows] in .object(list[$0]) }
         case 3: PageValue(self.confirmed)
         case 4: PageValue(self.total)
         case 5: PageValue(self.indexHref)
@@ -1010,7 +1010,7 @@ extension ScoreIndicatorRow: PageLookup {
         case 2: PageValue(self.points)
         case 3: PageValue(self.earned)
         case 4: PageValue(self.rule)
-        case 5: PageValue(objects: self.deductions.count) { [list = self.deductions] in list[$0].value(for: $1) }
+        case 5: PageValue(objects: self.deductions.count) { [list = self.deductions] in .object(list[$0]) }
         default: .missing
         }
     }
@@ -1045,7 +1045,7 @@ extension ScoreSection: PageLookup {
         case 0: PageValue(self.total)
         case 1: PageValue(self.maximum)
         case 2: PageValue(self.vetoed)
-        case 3: PageValue(objects: self.indicators.count) { [list = self.indicators] in list[$0].value(for: $1) }
+        case 3: PageValue(objects: self.indicators.count) { [list = self.indicators] in .object(list[$0]) }
         default: .missing
         }
     }
@@ -1203,8 +1203,8 @@ extension StreetIndexPage: PageLookup {
     func value(for key: PageKey) -> PageValue {
         switch pageFieldsStreetIndexPage.ordinal(key) {
         case 0: PageValue(self.header)
-        case 1: PageValue(objects: self.units.count) { [list = self.units] in list[$0].value(for: $1) }
-        case 2: PageValue(objects: self.orphans.count) { [list = self.orphans] in list[$0].value(for: $1) }
+        case 1: PageValue(objects: self.units.count) { [list = self.units] in .object(list[$0]) }
+        case 2: PageValue(objects: self.orphans.count) { [list = self.orphans] in .object(list[$0]) }
         case 3: PageValue(self.hasOrphans)
         case 4: PageValue(self.totalItems)
         case 5: PageValue(self.totalComplete)
@@ -1253,7 +1253,7 @@ extension FigureRow: PageLookup {
         case 1: PageValue(self.measure)
         case 2: PageValue(self.reported)
         case 3: PageValue(self.recomputed)
-        case 4: PageValue(objects: self.flags.count) { [list = self.flags] in list[$0].value(for: $1) }
+        case 4: PageValue(objects: self.flags.count) { [list = self.flags] in .object(list[$0]) }
         case 5: PageValue(self.rowClass)
         default: .missing
         }
@@ -1349,9 +1349,9 @@ extension FiguresUnitPage: PageLookup {
         case 0: PageValue(self.header)
         case 1: PageValue(self.unitName)
         case 2: PageValue(self.isSample)
-        case 3: PageValue(objects: self.rows.count) { [list = self.rows] in list[$0].value(for: $1) }
+        case 3: PageValue(objects: self.rows.count) { [list = self.rows] in .object(list[$0]) }
         case 4: PageValue(self.hasRows)
-        case 5: PageValue(objects: self.flags.count) { [list = self.flags] in list[$0].value(for: $1) }
+        case 5: PageValue(objects: self.flags.count) { [list = self.flags] in .object(list[$0]) }
         case 6: PageValue(self.hasFlags)
         case 7: PageValue(self.errorCount)
         case 8: PageValue(self.warningCount)
@@ -1418,7 +1418,7 @@ extension FigureComparisonRow: PageLookup {
         switch pageFieldsFigureComparisonRow.ordinal(key) {
         case 0: PageValue(self.label)
         case 1: PageValue(self.measure)
-        case 2: PageValue(objects: self.cells.count) { [list = self.cells] in list[$0].value(for: $1) }
+        case 2: PageValue(objects: self.cells.count) { [list = self.cells] in .object(list[$0]) }
         default: .missing
         }
     }
@@ -1462,8 +1462,8 @@ extension FiguresStreetPage: PageLookup {
         switch pageFieldsFiguresStreetPage.ordinal(key) {
         case 0: PageValue(self.header)
         case 1: PageValue(self.columns) { PageValue($0) }
-        case 2: PageValue(objects: self.rows.count) { [list = self.rows] in list[$0].value(for: $1) }
-        case 3: PageValue(objects: self.flags.count) { [list = self.flags] in list[$0].value(for: $1) }
+        case 2: PageValue(objects: self.rows.count) { [list = self.rows] in .object(list[$0]) }
+        case 3: PageValue(objects: self.flags.count) { [list = self.flags] in .object(list[$0]) }
         case 4: PageValue(self.hasFlags)
         case 5: PageValue(self.errorCount)
         case 6: PageValue(self.warningCount)
@@ -1529,7 +1529,7 @@ extension FinderEntry: PageLookup {
     func value(for key: PageKey) -> PageValue {
         switch pageFieldsFinderEntry.ordinal(key) {
         case 0: PageValue(self.keyword)
-        case 1: PageValue(objects: self.places.count) { [list = self.places] in list[$0].value(for: $1) }
+        case 1: PageValue(objects: self.places.count) { [list = self.places] in .object(list[$0]) }
         default: .missing
         }
     }
@@ -1558,7 +1558,7 @@ extension FinderLetter: PageLookup {
     func value(for key: PageKey) -> PageValue {
         switch pageFieldsFinderLetter.ordinal(key) {
         case 0: PageValue(self.letter)
-        case 1: PageValue(objects: self.entries.count) { [list = self.entries] in list[$0].value(for: $1) }
+        case 1: PageValue(objects: self.entries.count) { [list = self.entries] in .object(list[$0]) }
         default: .missing
         }
     }
@@ -1596,7 +1596,7 @@ extension FinderPage: PageLookup {
         case 1: PageValue(self.unitName)
         case 2: PageValue(self.fullUnitName)
         case 3: PageValue(self.boxCount)
-        case 4: PageValue(objects: self.letters.count) { [list = self.letters] in list[$0].value(for: $1) }
+        case 4: PageValue(objects: self.letters.count) { [list = self.letters] in .object(list[$0]) }
         default: .missing
         }
     }

@@ -9,10 +9,9 @@ package enum PageValue {
     case flag(Bool)
     case object(any PageLookup)
     case list([PageValue])
-    /// A list of view models, wrapped once: no element is copied into a boxed `.object`.
+    /// A list of view models: its elements become `.object`s one at a time, as their section
+    /// renders them (a `.list` of them boxed every row up front).
     case objects(PageObjects)
-    /// One element of `objects`, the context inside its section.
-    case element(PageObjects, Int)
     case missing
 
     /// Mustache truthiness: missing, false and empty lists hide a section.
@@ -27,12 +26,13 @@ package enum PageValue {
     }
 }
 
-/// A list of view models as a template sees it: how many, and a field of the element at an
-/// index. The generated lookups make it with a closure over the array, specialized to the
-/// element type, so looking up a row's field reads the row where it is in the array.
+/// A list of view models as a template sees it: how many, and the element at an index as an
+/// `.object`. The generated lookups make it with a closure over the array, specialized to the
+/// element type. (A closure that looked up a field of `list[index]` copied the whole element
+/// for every field; a view model that is a class is boxed with one retain.)
 package struct PageObjects {
     package let count: Int
-    let lookup: (Int, PageKey) -> PageValue
+    let element: (Int) -> PageValue
 }
 
 /// A view model whose fields a page template can look up by name. Names are interned into
@@ -85,7 +85,7 @@ extension PageValue {
     package init(_ value: Bool) { self = .flag(value) }
     package init(_ value: Double) { self = .text("\(value)") }
     package init(_ value: some PageLookup) { self = .object(value) }
-    package init(objects count: Int, _ lookup: @escaping (Int, PageKey) -> PageValue) { self = .objects(PageObjects(count: count, lookup: lookup)) }
+    package init(objects count: Int, _ element: @escaping (Int) -> PageValue) { self = .objects(PageObjects(count: count, element: element)) }
     // Optional fields of the common types without the generic initializer below: its
     // unspecialized call from another module was most of a web page's lookup time.
     package init(_ value: String?) { self = value.map(PageValue.text) ?? .missing }
@@ -352,7 +352,7 @@ struct PageTemplate: Sendable {
                     case .text(let value): PageTemplate.append(value, escaped: op.kind == .escaped, to: &out)
                     case .number(let number): PageTemplate.append(number, to: &out)
                     case .flag(let flag): PageTemplate.append(flag ? "true" : "false", escaped: false, to: &out)
-                    case .object, .list, .objects, .element, .missing: break
+                    case .object, .list, .objects, .missing: break
                     }
                 case .section, .inverted:
                     let value = PageTemplate.lookup(UnsafeBufferPointer(rebasing: keys[start..<(start + Int(op.count))]), in: stack)
@@ -373,7 +373,7 @@ struct PageTemplate: Sendable {
                         }
                     case .objects(let objects):
                         for element in 0..<objects.count {
-                            stack.append(.element(objects, element))
+                            stack.append(objects.element(element))
                             run(ops, text, keys, children, stack: &stack, partials: partials, into: &out)
                             stack.removeLast()
                         }
@@ -415,33 +415,27 @@ struct PageTemplate: Sendable {
         return out
     }
 
-    /// The value of one field in a context, nil when the context has no fields.
-    private static func field(_ key: PageKey, of context: PageValue) -> PageValue? {
-        switch context {
-        case .object(let object): object.value(for: key)
-        case .element(let objects, let index): objects.lookup(index, key)
-        default: nil
-        }
-    }
-
     private static func lookup(_ path: UnsafeBufferPointer<PageKey>, in stack: [PageValue]) -> PageValue {
         guard let first = path.first else { return stack.last ?? .missing }
         var value = PageValue.missing
-        var index = stack.count - 1
-        while index >= 0 {
-            if let found = field(first, of: stack[index]) {
-                if case .missing = found {
-                    index -= 1
-                    continue
+        stack.withUnsafeBufferPointer { stack in
+            var index = stack.count - 1
+            while index >= 0 {
+                if case .object(let object) = stack[index] {
+                    let found = object.value(for: first)
+                    if case .missing = found {
+                        index -= 1
+                        continue
+                    }
+                    value = found
+                    break
                 }
-                value = found
-                break
+                index -= 1
             }
-            index -= 1
         }
         for key in path.dropFirst() {
-            guard let found = field(key, of: value) else { return .missing }
-            value = found
+            guard case .object(let object) = value else { return .missing }
+            value = object.value(for: key)
         }
         return value
     }

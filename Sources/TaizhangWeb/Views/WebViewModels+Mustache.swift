@@ -85,7 +85,7 @@ extension LoginPage: PageLookup {
         switch pageFieldsLoginPage.ordinal(key) {
         case 0: PageValue(self.loginToken)
         case 1: PageValue(self.error)
-        case 2: PageValue(objects: self.streets.count) { [list = self.streets] in list[$0].value(for: $1) }
+        case 2: PageValue(objects: self.streets.count) { [list = self.streets] in .object(list[$0]) }
         case 3: PageValue(self.isDistrict)
         default: .missing
         }
@@ -172,14 +172,14 @@ extension DashboardPage: PageLookup {
         case 1: PageValue(self.inspectionDate)
         case 2: PageValue(self.countdown)
         case 3: PageValue(self.total)
-        case 4: PageValue(objects: self.units.count) { [list = self.units] in list[$0].value(for: $1) }
-        case 5: PageValue(objects: self.groups.count) { [list = self.groups] in list[$0].value(for: $1) }
-        case 6: PageValue(objects: self.overdue.count) { [list = self.overdue] in list[$0].value(for: $1) }
-        case 7: PageValue(objects: self.dueSoon.count) { [list = self.dueSoon] in list[$0].value(for: $1) }
-        case 8: PageValue(objects: self.blocked.count) { [list = self.blocked] in list[$0].value(for: $1) }
-        case 9: PageValue(objects: self.veto.count) { [list = self.veto] in list[$0].value(for: $1) }
+        case 4: PageValue(objects: self.units.count) { [list = self.units] in .object(list[$0]) }
+        case 5: PageValue(objects: self.groups.count) { [list = self.groups] in .object(list[$0]) }
+        case 6: PageValue(objects: self.overdue.count) { [list = self.overdue] in .object(list[$0]) }
+        case 7: PageValue(objects: self.dueSoon.count) { [list = self.dueSoon] in .object(list[$0]) }
+        case 8: PageValue(objects: self.blocked.count) { [list = self.blocked] in .object(list[$0]) }
+        case 9: PageValue(objects: self.veto.count) { [list = self.veto] in .object(list[$0]) }
         case 10: PageValue(self.orphaned) { PageValue($0) }
-        case 11: PageValue(objects: self.gaps.count) { [list = self.gaps] in list[$0].value(for: $1) }
+        case 11: PageValue(objects: self.gaps.count) { [list = self.gaps] in .object(list[$0]) }
         case 12: PageValue(self.hasGaps)
         case 13: PageValue(self.hasOverdue)
         case 14: PageValue(self.hasDueSoon)
@@ -397,9 +397,9 @@ extension DubanPage: PageLookup {
         case 1: PageValue(self.lead)
         case 2: PageValue(self.today)
         case 3: PageValue(self.countdown)
-        case 4: PageValue(objects: self.overdue.count) { [list = self.overdue] in list[$0].value(for: $1) }
-        case 5: PageValue(objects: self.dueSoon.count) { [list = self.dueSoon] in list[$0].value(for: $1) }
-        case 6: PageValue(objects: self.blocked.count) { [list = self.blocked] in list[$0].value(for: $1) }
+        case 4: PageValue(objects: self.overdue.count) { [list = self.overdue] in .object(list[$0]) }
+        case 5: PageValue(objects: self.dueSoon.count) { [list = self.dueSoon] in .object(list[$0]) }
+        case 6: PageValue(objects: self.blocked.count) { [list = self.blocked] in .object(list[$0]) }
         case 7: PageValue(self.openItems)
         case 8: PageValue(self.openItemsHref)
         case 9: PageValue(self.isEmpty)
@@ -440,18 +440,18 @@ private let pageFieldsItemsPage = PageFields(["units", "binders", "groups", "sta
 extension ItemsPage: PageLookup {
     func value(for key: PageKey) -> PageValue {
         switch pageFieldsItemsPage.ordinal(key) {
-        case 0: PageValue(objects: self.units.count) { [list = self.units] in list[$0].value(for: $1) }
-        case 1: PageValue(objects: self.binders.count) { [list = self.binders] in list[$0].value(for: $1) }
-        case 2: PageValue(objects: self.groups.count) { [list = self.groups] in list[$0].value(for: $1) }
-        case 3: PageValue(objects: self.statuses.count) { [list = self.statuses] in list[$0].value(for: $1) }
-        case 4: PageValue(objects: self.flags.count) { [list = self.flags] in list[$0].value(for: $1) }
+        case 0: PageValue(objects: self.units.count) { [list = self.units] in .object(list[$0]) }
+        case 1: PageValue(objects: self.binders.count) { [list = self.binders] in .object(list[$0]) }
+        case 2: PageValue(objects: self.groups.count) { [list = self.groups] in .object(list[$0]) }
+        case 3: PageValue(objects: self.statuses.count) { [list = self.statuses] in .object(list[$0]) }
+        case 4: PageValue(objects: self.flags.count) { [list = self.flags] in .object(list[$0]) }
         case 5: PageValue(self.text)
         case 6: PageValue(self.all)
         case 7: PageValue(self.query)
         case 8: PageValue(self.mineHref)
         case 9: PageValue(self.allHref)
         case 10: PageValue(self.flash)
-        case 11: PageValue(objects: self.rows.count) { [list = self.rows] in list[$0].value(for: $1) }
+        case 11: PageValue(objects: self.rows.count) { [list = self.rows] in .object(list[$0]) }
         case 12: PageValue(self.unitID)
         case 13: PageValue(self.unitName)
         case 14: PageValue(self.canUpload)
@@ -559,7 +559,7 @@ extension ItemPage: PageLookup {
         case 7: PageValue(self.flag)
         case 8: PageValue(self.present)
         case 9: PageValue(self.expected)
-        case 10: PageValue(objects: self.documents.count) { [list = self.documents] in list[$0].value(for: $1) }
+        case 10: PageValue(objects: self.documents.count) { [list = self.documents] in .object(list[$0]) }
         case 11: PageValue(self.sheetHref)
         case 12: PageValue(self.folderHref)
         case 13: PageValue(self.changeable)
@@ -614,7 +614,7 @@ extension ResultPage: PageLookup {
         switch pageFieldsResultPage.ordinal(key) {
         case 0: PageValue(self.heading)
         case 1: PageValue(self.summary)
-        case 2: PageValue(objects: self.rows.count) { [list = self.rows] in list[$0].value(for: $1) }
+        case 2: PageValue(objects: self.rows.count) { [list = self.rows] in .object(list[$0]) }
         case 3: PageValue(self.backHref)
         case 4: PageValue(self.hasRows)
         default: .missing
@@ -666,9 +666,9 @@ private let pageFieldsTasksPage = PageFields(["tasks", "groups", "states", "mine
 extension TasksPage: PageLookup {
     func value(for key: PageKey) -> PageValue {
         switch pageFieldsTasksPage.ordinal(key) {
-        case 0: PageValue(objects: self.tasks.count) { [list = self.tasks] in list[$0].value(for: $1) }
-        case 1: PageValue(objects: self.groups.count) { [list = self.groups] in list[$0].value(for: $1) }
-        case 2: PageValue(objects: self.states.count) { [list = self.states] in list[$0].value(for: $1) }
+        case 0: PageValue(objects: self.tasks.count) { [list = self.tasks] in .object(list[$0]) }
+        case 1: PageValue(objects: self.groups.count) { [list = self.groups] in .object(list[$0]) }
+        case 2: PageValue(objects: self.states.count) { [list = self.states] in .object(list[$0]) }
         case 3: PageValue(self.mine)
         case 4: PageValue(self.flash)
         case 5: PageValue(self.query)
@@ -744,9 +744,9 @@ private let pageFieldsLogPage = PageFields(["events", "units", "kinds", "actor",
 extension LogPage: PageLookup {
     func value(for key: PageKey) -> PageValue {
         switch pageFieldsLogPage.ordinal(key) {
-        case 0: PageValue(objects: self.events.count) { [list = self.events] in list[$0].value(for: $1) }
-        case 1: PageValue(objects: self.units.count) { [list = self.units] in list[$0].value(for: $1) }
-        case 2: PageValue(objects: self.kinds.count) { [list = self.kinds] in list[$0].value(for: $1) }
+        case 0: PageValue(objects: self.events.count) { [list = self.events] in .object(list[$0]) }
+        case 1: PageValue(objects: self.units.count) { [list = self.units] in .object(list[$0]) }
+        case 2: PageValue(objects: self.kinds.count) { [list = self.kinds] in .object(list[$0]) }
         case 3: PageValue(self.actor)
         case 4: PageValue(self.since)
         case 5: PageValue(self.csvHref)
@@ -818,7 +818,7 @@ extension UnitPage: PageLookup {
         switch pageFieldsUnitPage.ordinal(key) {
         case 0: PageValue(self.unitID)
         case 1: PageValue(self.unitName)
-        case 2: PageValue(objects: self.binders.count) { [list = self.binders] in list[$0].value(for: $1) }
+        case 2: PageValue(objects: self.binders.count) { [list = self.binders] in .object(list[$0]) }
         case 3: PageValue(self.complete)
         case 4: PageValue(self.total)
         case 5: PageValue(self.indexHref)
@@ -848,7 +848,7 @@ extension UnitPage.Binder: PageLookup {
     func value(for key: PageKey) -> PageValue {
         switch pageFieldsUnitPageBinder.ordinal(key) {
         case 0: PageValue(self.name)
-        case 1: PageValue(objects: self.items.count) { [list = self.items] in list[$0].value(for: $1) }
+        case 1: PageValue(objects: self.items.count) { [list = self.items] in .object(list[$0]) }
         default: .missing
         }
     }
@@ -909,7 +909,7 @@ extension FolderPage: PageLookup {
         switch pageFieldsFolderPage.ordinal(key) {
         case 0: PageValue(self.path)
         case 1: PageValue(self.parentHref)
-        case 2: PageValue(objects: self.entries.count) { [list = self.entries] in list[$0].value(for: $1) }
+        case 2: PageValue(objects: self.entries.count) { [list = self.entries] in .object(list[$0]) }
         case 3: PageValue(self.isEmpty)
         default: .missing
         }
@@ -960,7 +960,7 @@ extension DistrictPage: PageLookup {
         switch pageFieldsDistrictPage.ordinal(key) {
         case 0: PageValue(self.district)
         case 1: PageValue(self.today)
-        case 2: PageValue(objects: self.rows.count) { [list = self.rows] in list[$0].value(for: $1) }
+        case 2: PageValue(objects: self.rows.count) { [list = self.rows] in .object(list[$0]) }
         default: .missing
         }
     }

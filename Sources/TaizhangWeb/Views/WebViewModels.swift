@@ -175,27 +175,54 @@ struct ItemsPage: Sendable {
     var isEmpty: Bool { rows.isEmpty }
     var canBulk: Bool { rows.contains { $0.changeable } }
 
-    struct Row: Sendable {
-        var anchor: String
-        var unitID: String
-        var unitName: String
-        var code: String
-        var title: String
-        var binder: String
-        var group: String
-        var status: String
-        var statusClass: String
-        var by: String?
-        var at: String?
-        var note: String?
-        var present: Int
-        var expected: Int
-        var flag: String?
-        var changeable: Bool
+    /// A class: the template looks every field up in the same row, and a struct this size was
+    /// copied (every string retained) each time it became a template context.
+    final class Row: Sendable {
+        let anchor: String
+        let unitID: String
+        let unitName: String
+        let code: String
+        let title: String
+        let binder: String
+        let group: String
+        let status: String
+        let statusClass: String
+        let by: String?
+        let at: String?
+        let note: String?
+        let present: Int
+        let expected: Int
+        let flag: String?
+        let changeable: Bool
         /// 撤销一步 only where there is a step to undo.
-        var canUndo: Bool
-        var detailHref: String
-        var sheetHref: String?
+        let canUndo: Bool
+        let detailHref: String
+        let sheetHref: String?
+
+        init(
+            anchor: String, unitID: String, unitName: String, code: String, title: String, binder: String, group: String, status: String, statusClass: String, by: String?, at: String?, note: String?,
+            present: Int, expected: Int, flag: String?, changeable: Bool, canUndo: Bool, detailHref: String, sheetHref: String?
+        ) {
+            self.anchor = anchor
+            self.unitID = unitID
+            self.unitName = unitName
+            self.code = code
+            self.title = title
+            self.binder = binder
+            self.group = group
+            self.status = status
+            self.statusClass = statusClass
+            self.by = by
+            self.at = at
+            self.note = note
+            self.present = present
+            self.expected = expected
+            self.flag = flag
+            self.changeable = changeable
+            self.canUndo = canUndo
+            self.detailHref = detailHref
+            self.sheetHref = sheetHref
+        }
     }
 }
 
