@@ -158,3 +158,19 @@ import Testing
         }
     }
 }
+
+/// The items page's sheet links keep non-ASCII characters as they are and everything ASCII the
+/// way `PackFiles.encode` wrote it, so a browser that encodes the link asks for the same path.
+@Suite struct ReadableLinkTests {
+    @Test func onlyTheBytesOfNonASCIICharactersAreDecoded() {
+        for name in ["01 合成0001社区", "a%b#c?d e", "（目标）\"'<>", "plain-name_1.2~", "%E5 literally", "混合 %41 ＃"] {
+            let link = PackFiles.href([name, "00 说明.html"])
+            let readable = UnitItems.readable(link)
+            // What a browser sends for the readable link: its non-ASCII bytes percent-encoded.
+            let sent = readable.utf8.map { $0 < 0x80 ? String(UnicodeScalar($0)) : String(format: "%%%02X", $0) }.joined()
+            #expect(sent == link, "\(name)")
+            #expect(readable.utf8.allSatisfy { $0 >= 0x80 || $0 > 0x20 && $0 != 0x22 && $0 != 0x27 && $0 != 0x3C && $0 != 0x3E }, "\(name)")
+        }
+        #expect(UnitItems.readable("/pack/01%20%E5%90%88/00%20%E8%AF%B4%E6%98%8E.html") == "/pack/01%20合/00%20说明.html")
+    }
+}

@@ -333,7 +333,11 @@ extension Browser {
             let list = Self.body(try await lead.get("/items?unit=wutongshan"))
             #expect(list.contains("data-label=\"文件\">2/"))
             let sheet = PackFiles.href(Array(folder.dropFirst(f.configuration.packRoot.count + 1).split(separator: "/").map(String.init)) + [GeneratedName.itemSheet])
-            #expect(list.contains("<a href=\"\(sheet)\">说明页</a>"))
+            // The link keeps its Chinese as it is (a browser encodes it, and asks for `sheet`).
+            let readable = UnitItems.readable(sheet)
+            #expect(!readable.contains("%E") && readable.hasSuffix("/00%20说明.html"))
+            #expect(list.contains("<a href=\"\(readable)\">说明页</a>"))
+            #expect(Self.body(try await lead.get(sheet)) == "<html>sheet</html>")
         }
     }
 

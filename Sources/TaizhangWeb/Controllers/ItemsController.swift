@@ -57,7 +57,6 @@ struct ItemsController: Sendable {
 
     static func model(_ configuration: WebConfiguration, renderer: WebRenderer, person id: String, filter requested: ItemFilter, flash: String?) throws -> ItemsPage {
         let tracker = configuration.tracker
-        let street = tracker.workspace.street
         let person = try tracker.person(id)
         let mine = units(for: person, tracker: tracker)
         var filter = requested
@@ -69,7 +68,7 @@ struct ItemsController: Sendable {
         }
         let shown: [UnitPlan] =
             if let unit = filter.unit { tracker.plan.units.filter { $0.id == unit } } else { filter.all ? tracker.plan.units : [] }
-        let groupName: (String) -> String? = { street.group($0)?.name }
+        let groupName: (String) -> String? = { tracker.workspace.street.group($0)?.name }
         // Filtered in the loop: a filtered copy of the entries copied every entry's plans.
         let entries = try ItemEntries.read(configuration, units: shown)
         var rows: [ItemsPage.Row] = []
@@ -78,11 +77,11 @@ struct ItemsController: Sendable {
             let changeable = tracker.mayChange(person: person, unit: entry.unit, item: entry.item)
             if !filter.all, !changeable { continue }
             let record = entry.record
-            let location = entry.location
             rows.append(
                 ItemsPage.Row(
-                    anchor: filter.unit == nil ? location.anchorInList : location.anchorInUnit, unitID: entry.unit.id, unitName: entry.unit.name,
-                    code: entry.code, title: entry.item.item.title, binder: location.binderLabel, group: location.groupName,
+                    anchor: filter.unit == nil ? entry.location.anchorInList : entry.location.anchorInUnit, unitID: entry.unit.id,
+                    unitName: entry.unit.name, code: entry.code, title: entry.location.title, binder: entry.location.binderLabel,
+                    group: entry.location.groupName,
                     status: entry.status.chinese, statusClass: entry.status.rawValue,
                     by: record?.by.map(renderer.personName), at: record?.at.map(ChinaTime.timestamp),
                     note: record?.note, present: entry.readiness.present, expected: entry.readiness.expected, flag: entry.readiness.flagText,
@@ -101,7 +100,7 @@ struct ItemsController: Sendable {
             binders: binders.map {
                 SelectOption(id: $0.category.code, name: "\($0.category.code) \($0.category.name)", selected: $0.category.code == filter.binder)
             },
-            groups: street.groups.map { SelectOption(id: $0.id, name: $0.label, selected: $0.id == filter.group) },
+            groups: tracker.workspace.street.groups.map { SelectOption(id: $0.id, name: $0.label, selected: $0.id == filter.group) },
             statuses: ItemFilter.statuses.map { SelectOption(id: $0.id, name: $0.name, selected: $0.id == filter.status) },
             flags: ItemFilter.flags.map { SelectOption(id: $0.id, name: $0.name, selected: $0.id == filter.flag) },
             text: filter.text ?? "", all: filter.all, query: filter.query, mineHref: mineFilter.href(), allHref: allFilter.href(),

@@ -5,28 +5,26 @@ import TaizhangTracker
 
 /// One item in one unit as the web pages see it: the plan, the tracker's record, the files in
 /// its folder and the core's readiness (`ItemReadiness`, the same rule as print and `status`).
-/// The plan is held by reference (the unit's `UnitItems`, made once) and an index: an entry
-/// copied no unit, binder or item plan.
+/// The plan is held by reference (the unit's `UnitItems`, made once): an entry copies no
+/// unit, binder or item plan.
 struct ItemEntry: Sendable {
     let place: UnitItems
-    /// The item's position in `place.items`.
-    let index: Int
+    /// The item: its plan and what follows from the plan alone (links, labels).
+    let location: UnitItems.Item
     var record: ItemRecord?
     var readiness: ItemReadiness
     /// The generated item sheet is in the folder (and servable).
     var hasSheet: Bool
 
     var unit: UnitPlan { _read { yield place.unit } }
-    var binder: BinderPlan { _read { yield place.unit.binders[place.items[index].binder] } }
-    var item: ItemPlan { _read { yield place.unit.binders[place.items[index].binder].items[place.items[index].item] } }
-    /// What follows from the plan alone (links, labels).
-    var location: UnitItems.Item { _read { yield place.items[index] } }
+    var binder: BinderPlan { _read { yield location.binder } }
+    var item: ItemPlan { _read { yield location.plan } }
     /// The link to the generated item sheet, when it is in the folder (and servable).
     var sheetHref: String? { hasSheet ? location.sheetHref : nil }
     /// The link to the item's own page.
     var detailHref: String { location.detailHref }
 
-    var code: String { item.item.code }
+    var code: String { location.code }
     var status: ItemStatus { readiness.status }
     /// Signed off (已确认, 已抽验 or 不适用), as `StatusReport.Counts.done` counts.
     var isDone: Bool { status == .ticked || status == .verified || status == .notApplicable }
@@ -53,20 +51,18 @@ enum ItemEntries {
         var entries: [ItemEntry] = []
         entries.reserveCapacity(units.reduce(0) { count, unit in unit.binders.reduce(count) { $0 + $1.items.count } })
         let paths = PackPaths(packRoot: configuration.packRoot)
-        let street = tracker.workspace.street
         for unit in units {
             let base = PackInventory.Base(paths.unitRoot(unit))
-            let place = configuration.locations.of(unit, packRoot: configuration.packRoot, street: street)
-            for (index, location) in place.items.enumerated() {
-                let binder = unit.binders[location.binder]
-                let item = binder.items[location.item]
-                let record = records[ItemKey(unit: unit.id, item: item.item.code)]
+            let place = configuration.locations.of(unit, configuration)
+            for location in place.items {
+                let item = location.plan
+                let record = records[ItemKey(unit: unit.id, item: location.code)]
                 let folder = configuration.inventory.folder(location.folder, base: base) {
-                    (try? files.resolve([unit.folderName, binder.folderName, item.folderName, GeneratedName.itemSheet])) != nil
+                    (try? files.resolve([unit.folderName, location.binder.folderName, item.folderName, GeneratedName.itemSheet])) != nil
                 }
                 let readiness = ItemReadiness(
                     item: item.item, present: folder.files, status: record?.status, note: record?.note, failedMock: record?.flagged ?? false)
-                entries.append(ItemEntry(place: place, index: index, record: record, readiness: readiness, hasSheet: folder.hasSheet))
+                entries.append(ItemEntry(place: place, location: location, record: record, readiness: readiness, hasSheet: folder.hasSheet))
             }
         }
         return entries
@@ -79,20 +75,38 @@ enum ItemEntries {
 /// (`ItemLocations`): percent-encoding every link on every reload of the items page cost more
 /// than counting the files, and each row's labels were joined again on every reload.
 final class UnitItems: Sendable {
-    struct Item: Sendable {
-        /// Where the item is in the plan: `unit.binders[binder].items[item]`.
-        var binder: Int
-        var item: Int
-        var folder: PathKey
-        var sheetHref: String
-        var detailHref: String
+    /// A class, so that an entry holds it with one reference and reads its fields in place.
+    final class Item: Sendable {
+        let binder: BinderPlan
+        let plan: ItemPlan
+        /// The item's code and title (read from `plan.item`, a whole `LedgerItem` copied, on every row).
+        let code: String
+        let title: String
+        let folder: PathKey
+        let sheetHref: String
+        let detailHref: String
         /// `01 组织保障…`: the binder's code and name.
-        var binderLabel: String
+        let binderLabel: String
         /// The item's working group's name, "" when it has none.
-        var groupName: String
+        let groupName: String
         /// The row's anchor on the items page of one unit (`item-01.06`) and of several (`item-<unit>-01.06`).
-        var anchorInUnit: String
-        var anchorInList: String
+        let anchorInUnit: String
+        let anchorInList: String
+
+        init(_ unit: UnitPlan, _ binder: BinderPlan, _ plan: ItemPlan, paths: PackPaths, binderHref: String, binderLabel: String, street: Street) {
+            let code = plan.item.code
+            self.binder = binder
+            self.plan = plan
+            self.code = code
+            title = plan.item.title
+            folder = PathKey(paths.itemRoot(unit, binder, plan))
+            sheetHref = UnitItems.readable(binderHref + PackFiles.encode(plan.folderName) + "/" + PackFiles.encode(GeneratedName.itemSheet))
+            detailHref = ItemsController.detailHref(unit: unit.id, code: code)
+            self.binderLabel = binderLabel
+            groupName = plan.item.group.flatMap { street.group($0.id)?.name } ?? ""
+            anchorInUnit = ItemsController.anchor(unit: unit.id, code: code, inOneUnit: true)
+            anchorInList = ItemsController.anchor(unit: unit.id, code: code, inOneUnit: false)
+        }
     }
 
     let unit: UnitPlan
@@ -100,25 +114,46 @@ final class UnitItems: Sendable {
 
     init(_ unit: UnitPlan, packRoot: String, street: Street) {
         let paths = PackPaths(packRoot: packRoot)
-        let sheetName = PackFiles.encode(GeneratedName.itemSheet)
         var items: [Item] = []
-        for (binderIndex, binder) in unit.binders.enumerated() {
+        for binder in unit.binders {
             let binderHref = PackFiles.href([unit.folderName, binder.folderName], folder: true)
             let binderLabel = binder.category.code + " " + binder.category.name
-            for (itemIndex, item) in binder.items.enumerated() {
-                let code = item.item.code
-                items.append(
-                    Item(
-                        binder: binderIndex, item: itemIndex, folder: PathKey(paths.itemRoot(unit, binder, item)),
-                        sheetHref: binderHref + PackFiles.encode(item.folderName) + "/" + sheetName,
-                        detailHref: ItemsController.detailHref(unit: unit.id, code: code), binderLabel: binderLabel,
-                        groupName: item.item.group.flatMap { street.group($0.id)?.name } ?? "",
-                        anchorInUnit: ItemsController.anchor(unit: unit.id, code: code, inOneUnit: true),
-                        anchorInList: ItemsController.anchor(unit: unit.id, code: code, inOneUnit: false)))
+            for item in binder.items {
+                items.append(Item(unit, binder, item, paths: paths, binderHref: binderHref, binderLabel: binderLabel, street: street))
             }
         }
         self.unit = unit
         self.items = items
+    }
+
+    /// `link` with the bytes of its non-ASCII characters as they are instead of `%XX`
+    /// (`/pack/01%20合成社区/…`). A browser percent-encodes them again when it follows the link
+    /// (the URL standard's path encoding, UTF-8 on every page here), so it asks for the same
+    /// path; the sheet link of every row was a fifth of the items page's bytes. ASCII stays
+    /// encoded (spaces, `%`, `#`, `?`, quotes).
+    static func readable(_ link: String) -> String {
+        func hex(_ byte: UInt8) -> UInt8? {
+            switch byte {
+            case 0x30...0x39: byte - 0x30
+            case 0x41...0x46: byte - 0x41 + 10
+            case 0x61...0x66: byte - 0x61 + 10
+            default: nil
+            }
+        }
+        let bytes = Array(link.utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        var index = 0
+        while index < bytes.count {
+            if bytes[index] == 0x25, index + 2 < bytes.count, let high = hex(bytes[index + 1]), high >= 8, let low = hex(bytes[index + 2]) {
+                out.append(high << 4 | low)
+                index += 3
+            } else {
+                out.append(bytes[index])
+                index += 1
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 }
 
@@ -128,9 +163,9 @@ final class ItemLocations: Sendable {
 
     init() {}
 
-    func of(_ unit: UnitPlan, packRoot: String, street: Street) -> UnitItems {
+    func of(_ unit: UnitPlan, _ configuration: WebConfiguration) -> UnitItems {
         if let known = units.withLock({ $0[unit.id] }) { return known }
-        let made = UnitItems(unit, packRoot: packRoot, street: street)
+        let made = UnitItems(unit, packRoot: configuration.packRoot, street: configuration.tracker.workspace.street)
         return units.withLock { units in
             if let known = units[unit.id] { return known }
             units[unit.id] = made
