@@ -326,7 +326,7 @@ struct PageTemplate: Sendable {
             (self.ops, self.text, self.keys, self.includes) = (ops, text, keys, includes)
         }
 
-        func render(stack: inout [PageValue], partials: [String: PageTemplate], into out: inout [UInt8]) {
+        func render(stack: inout Contexts, partials: [String: PageTemplate], into out: inout [UInt8]) {
             ops.withUnsafeBufferPointer { ops in
                 text.withUnsafeBufferPointer { text in
                     keys.withUnsafeBufferPointer { keys in
@@ -338,7 +338,7 @@ struct PageTemplate: Sendable {
 
         private func run(
             _ ops: UnsafeBufferPointer<Op>, _ text: UnsafeBufferPointer<UInt8>, _ keys: UnsafeBufferPointer<PageKey>, _ range: Range<Int>,
-            stack: inout [PageValue], partials: [String: PageTemplate], into out: inout [UInt8]
+            stack: inout Contexts, partials: [String: PageTemplate], into out: inout [UInt8]
         ) {
             var index = range.lowerBound
             while index < range.upperBound {
@@ -367,20 +367,20 @@ struct PageTemplate: Sendable {
                     case .flag(let flag): if flag { run(ops, text, keys, children, stack: &stack, partials: partials, into: &out) }
                     case .list(let values):
                         for element in values {
-                            stack.append(element)
+                            stack.push(element)
                             run(ops, text, keys, children, stack: &stack, partials: partials, into: &out)
-                            stack.removeLast()
+                            stack.pop()
                         }
                     case .objects(let objects):
                         for element in 0..<objects.count {
-                            stack.append(objects.element(element))
+                            stack.push(objects.element(element))
                             run(ops, text, keys, children, stack: &stack, partials: partials, into: &out)
-                            stack.removeLast()
+                            stack.pop()
                         }
                     default:
-                        stack.append(value)
+                        stack.push(value)
                         run(ops, text, keys, children, stack: &stack, partials: partials, into: &out)
-                        stack.removeLast()
+                        stack.pop()
                     }
                     continue
                 case .partial:
@@ -408,29 +408,48 @@ struct PageTemplate: Sendable {
     func render(_ root: any PageLookup, partials: [String: PageTemplate]) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(largest.bytes.load(ordering: .relaxed))
-        var stack: [PageValue] = [.object(root)]
-        stack.reserveCapacity(8)
+        var stack = Contexts()
+        stack.push(.object(root))
         program.render(stack: &stack, partials: partials, into: &out)
         largest.bytes.max(min(out.count, 1 << 19), ordering: .relaxed)
         return out
     }
 
-    private static func lookup(_ path: UnsafeBufferPointer<PageKey>, in stack: [PageValue]) -> PageValue {
-        guard let first = path.first else { return stack.last ?? .missing }
+    /// The contexts of the open sections, innermost last, and the view models among them kept
+    /// apart: a lookup calls each view model where it is in `objects` (matching `.object` out
+    /// of a `PageValue` copied the context for every name looked up).
+    private struct Contexts {
+        var values: [PageValue] = []
+        var objects: [any PageLookup] = []
+
+        init() {
+            values.reserveCapacity(8)
+            objects.reserveCapacity(8)
+        }
+
+        mutating func push(_ value: PageValue) {
+            if case .object(let object) = value { objects.append(object) }
+            values.append(value)
+        }
+
+        mutating func pop() {
+            if case .object = values.removeLast() { objects.removeLast() }
+        }
+    }
+
+    private static func lookup(_ path: UnsafeBufferPointer<PageKey>, in stack: Contexts) -> PageValue {
+        guard let first = path.first else { return stack.values.last ?? .missing }
         var value = PageValue.missing
-        stack.withUnsafeBufferPointer { stack in
-            var index = stack.count - 1
+        stack.objects.withUnsafeBufferPointer { objects in
+            var index = objects.count - 1
             while index >= 0 {
-                if case .object(let object) = stack[index] {
-                    let found = object.value(for: first)
-                    if case .missing = found {
-                        index -= 1
-                        continue
-                    }
-                    value = found
-                    break
+                let found = objects[index].value(for: first)
+                if case .missing = found {
+                    index -= 1
+                    continue
                 }
-                index -= 1
+                value = found
+                break
             }
         }
         for key in path.dropFirst() {
