@@ -28,6 +28,8 @@ final class FolderWatches: Sendable {
     struct Proof: Sendable {
         var anchor: Identity
         var epoch: UInt64
+        /// The clock then: while it has not moved, no mark has.
+        var clock: UInt64
         var watches: [Int32]
         var marks: [UInt64]
     }
@@ -37,6 +39,7 @@ final class FolderWatches: Sendable {
         var descriptor: Int32 = -1
         /// Per watch: the clock value of its last notice (or of its creation).
         var marks: [Int32: UInt64] = [:]
+        /// Moves with every change of `marks`.
         var clock: UInt64 = 0
         /// Raised when the kernel's queue overflowed: notices were lost.
         var epoch: UInt64 = 0
@@ -74,6 +77,7 @@ final class FolderWatches: Sendable {
         guard proof.anchor == anchor else { return false }
         return state.withLock { state in
             guard proof.epoch == state.epoch else { return false }
+            if proof.clock == state.clock { return true }
             for (watch, mark) in zip(proof.watches, proof.marks) where state.marks[watch] != mark { return false }
             return true
         }
@@ -115,6 +119,7 @@ final class FolderWatches: Sendable {
                         guard state.marks[watch] != nil else { continue }
                         if mask & UInt32(IN_IGNORED) != 0 {
                             // The folder was deleted (or its file system unmounted): the watch is gone.
+                            state.clock &+= 1
                             state.marks[watch] = nil
                         } else {
                             state.clock &+= 1
@@ -199,7 +204,7 @@ final class FolderWatches: Sendable {
                     guard let mark = state.marks[watch] else { return nil }  // gone already
                     marks.append(mark)
                 }
-                return Proof(anchor: anchor, epoch: state.epoch, watches: watches, marks: marks)
+                return Proof(anchor: anchor, epoch: state.epoch, clock: state.clock, watches: watches, marks: marks)
             }
         }
 
@@ -230,6 +235,7 @@ final class FolderWatches: Sendable {
                 if state.descriptor >= 0 { close(state.descriptor) }
                 state.descriptor = -2
                 state.marks = [:]
+                state.epoch &+= 1  // nothing watched any more: no count made under a watch holds
             }
         }
     #else
