@@ -423,9 +423,10 @@ public final class SQLiteTrackerStore: TrackerStore {
     }
 
     /// One unit's records come from the primary key's range (unit, item), read column by
-    /// column: the items page reads them on every reload.
+    /// column: the items page reads them on every reload. One unit is one statement, which
+    /// reads one snapshot by itself, so it runs without GRDB's BEGIN … COMMIT around it.
     public func items(units: Set<String>) throws -> [ItemRecord] {
-        try pool.read { db in
+        let read = { (db: Database) throws -> [ItemRecord] in
             var records: [ItemRecord] = []
             for unit in units.sorted() {
                 let rows = try Row.fetchCursor(
@@ -435,11 +436,12 @@ public final class SQLiteTrackerStore: TrackerStore {
                     records.append(
                         ItemRecord(
                             key: ItemKey(unit: unit, item: row[0]), status: ItemStatus(rawValue: row[1]) ?? .notReviewed,
-                            by: row[2], at: row[3], note: row[4], flagged: row[5]))
+                            by: row[2], at: SQLiteDate.date(row, 3), note: row[4], flagged: row[5]))
                 }
             }
             return records
         }
+        return try units.count == 1 ? pool.unsafeRead(read) : pool.read(read)
     }
 
     public func update(_ key: ItemKey, _ decide: (ItemRecord?) throws -> ItemChange?) throws -> TrackerEvent? {
@@ -465,15 +467,18 @@ public final class SQLiteTrackerStore: TrackerStore {
                 let oldStatus: String? = row?[0]
                 let current = row.map { row in
                     ItemRecord(
-                        key: key, status: ItemStatus(rawValue: row[0]) ?? .notReviewed, by: row[1], at: row[2], note: row[3], flagged: row[4])
+                        key: key, status: ItemStatus(rawValue: row[0]) ?? .notReviewed, by: row[1], at: SQLiteDate.date(row, 2), note: row[3],
+                        flagged: row[4])
                 }
                 guard let change = try decide(key, current) else { continue }
                 let old = oldStatus ?? ItemStatus.notReviewed.rawValue
-                try upsert.execute(arguments: [key.unit, key.item, change.status.rawValue, change.actor, change.at, change.note, change.flagged])
+                // The date's text is made once, for both rows (GRDB's own would run DateFormatter twice).
+                let at = SQLiteDate.value(change.at)
+                try upsert.execute(arguments: [key.unit, key.item, change.status.rawValue, change.actor, at, change.note, change.flagged])
                 var event = TrackerEvent(
                     id: 0, at: change.at, actor: change.actor, kind: change.kind, unit: key.unit,
                     subject: key.item, old: old, new: change.status.rawValue, note: change.note)
-                try insert.execute(arguments: [event.at, event.actor, event.kind.rawValue, event.unit, event.subject, event.old, event.new, event.note])
+                try insert.execute(arguments: [at, event.actor, event.kind.rawValue, event.unit, event.subject, event.old, event.new, event.note])
                 event.id = db.lastInsertedRowID
                 events.append(event)
             }
@@ -657,11 +662,12 @@ public final class SQLiteTrackerStore: TrackerStore {
     }
 
     public func session(tokenHash: String) throws -> StoredSession? {
-        // On every request: a cached statement, not the query interface's SQL built each time.
-        try pool.read { db in
+        // On every request: a cached statement, not the query interface's SQL built each time,
+        // and one statement, so no BEGIN … COMMIT around it.
+        try pool.unsafeRead { db in
             let statement = try db.cachedStatement(sql: "SELECT person, csrf, expires, lastUsed FROM webSession WHERE tokenHash = ?")
             return try Row.fetchOne(statement, arguments: [tokenHash]).map { row in
-                StoredSession(tokenHash: tokenHash, person: row[0], csrf: row[1], expires: row[2], lastUsed: row[3])
+                StoredSession(tokenHash: tokenHash, person: row[0], csrf: row[1], expires: try SQLiteDate.requiredDate(row, 2), lastUsed: try SQLiteDate.requiredDate(row, 3))
             }
         }
     }
