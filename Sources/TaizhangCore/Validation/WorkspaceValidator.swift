@@ -428,14 +428,15 @@ public struct WorkspaceValidator: Sendable {
 
     /// A `regex` hint that does not compile would silently never match a file.
     private func checkHints(_ d: inout [Diagnostic]) {
-        // Workspaces repeat the same patterns item after item: compile each distinct one once.
+        // Workspaces repeat the same patterns item after item: check each distinct one once, and
+        // leave ICU (whose first compile sets up its tables) to the patterns that are not plain.
         var compiles: [String: Bool] = [:]
         for item in catalogue.allItems {
             for hint in item.hints where hint.match == .regex {
                 let valid =
                     compiles[hint.text]
                     ?? {
-                        let valid = (try? EvidenceHint.compile(hint.text)) != nil
+                        let valid = SimpleRegex.isPlainlyValid(hint.text) || (try? EvidenceHint.compile(hint.text)) != nil
                         compiles[hint.text] = valid
                         return valid
                     }()
