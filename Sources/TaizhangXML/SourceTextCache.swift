@@ -70,16 +70,37 @@ final class SourceTextCache {
 
     private func cachedOrRead(_ file: String) -> Text {
         if let cached = texts[file] { return cached }
-        var bytes = (try? Data(contentsOf: URL(fileURLWithPath: file))).map { [UInt8]($0) } ?? []
-        if String(validating: bytes, as: UTF8.self) == nil { bytes = [] }
+        var bytes = Self.read(file) ?? []
+        if !Self.isValidUTF8(bytes) { bytes = [] }
         let text = Text(bytes: bytes)
         texts[file] = text
         return text
     }
 
-    func locateElement(_ name: String, endingAtLine line: Int, in file: String) -> SourceLocation {
+    /// A file's bytes, nil when it cannot be read.
+    static func read(_ file: String) -> [UInt8]? {
+        (try? Data(contentsOf: URL(fileURLWithPath: file))).map { [UInt8]($0) }
+    }
+
+    static func isValidUTF8(_ bytes: [UInt8]) -> Bool {
+        String(validating: bytes, as: UTF8.self) != nil
+    }
+
+    /// Records the text of `file` read elsewhere (by the parser's UTF-8 check), so it is not
+    /// read again: `bytes` as read, or empty when they are not UTF-8.
+    func add(file: String, bytes: [UInt8]) {
+        if texts[file] == nil { texts[file] = Text(bytes: bytes) }
+    }
+
+    /// Takes over the texts another document's cache holds (an included file's).
+    func adopt(_ other: SourceTextCache) {
+        texts.merge(other.texts) { mine, _ in mine }
+    }
+
+    /// Where the start tag `pattern` (the bytes of `<name` or `<prefix:name`) that libxml2 saw
+    /// end at `line` begins.
+    func locateElement(_ pattern: [UInt8], endingAtLine line: Int, in file: String) -> SourceLocation {
         let text = text(of: file)
-        let pattern = Array(("<" + name).utf8)
         var current = min(line, text.lineCount)
         let lowest = max(1, line - 200)
         while current >= lowest, current >= 1 {

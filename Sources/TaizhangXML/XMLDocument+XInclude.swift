@@ -40,6 +40,8 @@ extension XMLDocument {
                 xmlXIncludeProcessFlags(doc, options)
             }
         }
+        // Positions in included files are found in the text their pre-check parse read.
+        for included in check.documents.values { sources.adopt(included.sources) }
         var diagnostics = check.diagnostics + collector.diagnostics
         if result < 0 && !diagnostics.hasErrors {
             diagnostics.append(.error("xml.xinclude", "XInclude processing failed", at: SourceLocation(file: file)))
@@ -88,8 +90,11 @@ extension XMLDocument {
 
         mutating func visit(_ document: XMLDocument, path: String, stack: [String]) {
             var info = IncludedFile()
-            info.bytes = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+            info.bytes = fileSize(atPath: path)
+            // Recorded now so that a second include of this file is not visited again, and
+            // filled in at the end: appending through the dictionary hashed the path per element.
             files[path] = info
+            defer { files[path] = info }
             if document.isUTF8 ?? XMLDocument.isValidUTF8(file: path) { utf8Files.insert(path) }
             guard let top = document.root else { return }
             let stack = stack + [path]
@@ -98,13 +103,13 @@ extension XMLDocument {
                 if element.hasXMLBase {
                     diagnostics.append(.error("xml.xinclude-outside", "xml:base is not allowed in checklists (it would change where xi:include reads from)", at: element.location))
                 }
-                guard element.name == "include", let ns = element.namespaceURI, XMLDocument.xincludeNamespaces.contains(ns) else {
-                    files[path]?.elementLines.append(element.lineNumber)
-                    pending.append(contentsOf: element.children.reversed())
+                guard element.isNamed("include"), let ns = element.namespaceURI, XMLDocument.xincludeNamespaces.contains(ns) else {
+                    info.elementLines.append(element.lineNumber)
+                    element.appendChildrenReversed(to: &pending)
                     continue
                 }
                 guard let target = checkedTarget(of: element, in: path, stack: stack) else { continue }
-                files[path]?.includes.append((target, element.location(ofAttribute: "href"), element.attribute("href") ?? ""))
+                info.includes.append((target, element.location(ofAttribute: "href"), element.attribute("href") ?? ""))
                 if files[target] != nil { continue }
                 let parsed = XMLDocument.parse(file: target)
                 diagnostics += parsed.diagnostics

@@ -45,7 +45,7 @@ public final class XMLDocument {
         if isDirectory.boolValue {
             return ParseResult(document: nil, diagnostics: [.error("xml.file-not-found", "is a directory, not an XML file", at: location)])
         }
-        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+        let size = fileSize(atPath: path)
         if size > maximumFileSize {
             return ParseResult(
                 document: nil,
@@ -58,19 +58,21 @@ public final class XMLDocument {
         }
         // Bytes that are valid UTF-8 are UTF-8, whatever the declaration says: editors often keep
         // `encoding="GBK"` on a file they saved as UTF-8, and honouring it shows mojibake.
-        let isUTF8 = isValidUTF8(file: path)
+        // The bytes read for this check are kept as the source text for positions.
+        let bytes = SourceTextCache.read(path)
+        let isUTF8 = bytes.map(SourceTextCache.isValidUTF8) ?? false
         let options = isUTF8 ? XMLLibrary.parseOptions | XMLLibrary.ignoreDeclaredEncoding : XMLLibrary.parseOptions
         let result = parse(path: path) { ctxt in
             xmlCtxtReadFile(ctxt, path, nil, options)
         }
         result.document?.isUTF8 = isUTF8
+        if let bytes { result.document?.sources.add(file: path, bytes: isUTF8 ? bytes : []) }
         return result
     }
 
     /// Whether the file's bytes are valid UTF-8 (false when it cannot be read).
     static func isValidUTF8(file path: String) -> Bool {
-        guard let data = try? Data(contentsOf: URL(fileURLWithPath: path)) else { return false }
-        return String(data: data, encoding: .utf8) != nil
+        SourceTextCache.read(path).map(SourceTextCache.isValidUTF8) ?? false
     }
 
     /// Parses XML held in memory; `file` names it in diagnostics.
@@ -163,9 +165,25 @@ public final class XMLDocument {
         guard node.pointee.type == XML_ELEMENT_NODE, line > 0 else {
             return SourceLocation(file: file, line: max(line, 0), column: line > 0 ? 1 : 0)
         }
-        let name = String(cString: node.pointee.name)
-        let prefix = node.pointee.ns?.pointee.prefix.map { String(cString: $0) + ":" } ?? ""
-        return sources.locateElement(prefix + name, endingAtLine: line, in: file)
+        // `<prefix:name` as bytes, in a buffer kept for the next element: no Strings made.
+        tagPattern.removeAll(keepingCapacity: true)
+        tagPattern.append(UInt8(ascii: "<"))
+        if let prefix = node.pointee.ns?.pointee.prefix {
+            Self.append(prefix, to: &tagPattern)
+            tagPattern.append(UInt8(ascii: ":"))
+        }
+        Self.append(node.pointee.name, to: &tagPattern)
+        return sources.locateElement(tagPattern, endingAtLine: line, in: file)
+    }
+
+    private var tagPattern: [UInt8] = []
+
+    private static func append(_ string: UnsafePointer<xmlChar>, to bytes: inout [UInt8]) {
+        var index = 0
+        while string[index] != 0 {
+            bytes.append(string[index])
+            index += 1
+        }
     }
 
     /// Serialises the document as UTF-8 (tests and debugging).
