@@ -37,6 +37,12 @@ public final class XMLDocument {
     /// Parses a file. Refuses DOCTYPE declarations (and with them every entity trick: XXE,
     /// billion laughs), network access and files above `maximumFileSize`.
     public static func parse(file path: String) -> ParseResult {
+        parse(file: path, sharingNamesWith: nil)
+    }
+
+    /// `parse(file:)` into a document that shares the name dictionary of `names`, so that
+    /// XInclude can move its nodes into that document instead of copying them.
+    static func parse(file path: String, sharingNamesWith names: XMLDocument?) -> ParseResult {
         let location = SourceLocation(file: path)
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
@@ -63,11 +69,23 @@ public final class XMLDocument {
         let isUTF8 = bytes.map(SourceTextCache.isValidUTF8) ?? false
         let options = isUTF8 ? XMLLibrary.parseOptions | XMLLibrary.ignoreDeclaredEncoding : XMLLibrary.parseOptions
         let result = parse(path: path) { ctxt in
-            xmlCtxtReadFile(ctxt, path, nil, options)
+            if let dictionary = names?.doc.pointee.dict { share(dictionary, with: ctxt) }
+            return xmlCtxtReadFile(ctxt, path, nil, options)
         }
         result.document?.isUTF8 = isUTF8
         if let bytes { result.document?.sources.add(file: path, bytes: isUTF8 ? bytes : []) }
         return result
+    }
+
+    /// Makes a fresh parser context intern names in `dictionary`, as libxml2's own XInclude
+    /// does for the files it includes, including the names the context looked up in its own.
+    private static func share(_ dictionary: xmlDictPtr, with ctxt: xmlParserCtxtPtr) {
+        xmlDictFree(ctxt.pointee.dict)
+        ctxt.pointee.dict = dictionary
+        xmlDictReference(dictionary)
+        ctxt.pointee.str_xml = xmlDictLookup(dictionary, "xml", 3)
+        ctxt.pointee.str_xmlns = xmlDictLookup(dictionary, "xmlns", 5)
+        ctxt.pointee.str_xml_ns = xmlDictLookup(dictionary, "http://www.w3.org/XML/1998/namespace", 36)
     }
 
     /// Whether the file's bytes are valid UTF-8 (false when it cannot be read).
