@@ -334,8 +334,18 @@ extension XMLDocument {
     private func mapIncludedNodes(_ included: [String: IncludedFile]) {
         locations = [:]
         guard let rootNode = xmlDocGetRootElement(doc) else { return }
-        struct Frame { var file: Int; var includesSeen = 0; var elementsSeen = 0 }
-        var stack = [Frame(file: 0)]
+        /// One file being walked, with what the pre-check recorded for it (looked up once per
+        /// include, not once per element).
+        struct Frame {
+            var file: Int
+            var includes: [(target: String, location: SourceLocation, href: String)] = []
+            var lines: [Int] = []
+            var includesSeen = 0
+            var elementsSeen = 0
+        }
+        var stack = [Frame(file: 0, includes: included[standardized(file)]?.includes ?? [])]
+        origins = [:]
+        origins.reserveCapacity(included.values.reduce(0) { $0 + $1.elementLines.count } - (included[standardized(file)]?.elementLines.count ?? 0))
         var indexByPath: [String: Int] = [standardized(file): 0]
         files = [standardized(file)]
         func visit(_ first: xmlNodePtr?) {
@@ -344,9 +354,8 @@ extension XMLDocument {
                 switch current.pointee.type {
                 case XML_XINCLUDE_START:
                     let frame = stack[stack.count - 1]
-                    let includes = included[files[frame.file]]?.includes ?? []
                     stack[stack.count - 1].includesSeen += 1
-                    let path = frame.includesSeen < includes.count ? includes[frame.includesSeen].target : files[frame.file]
+                    let path = frame.includesSeen < frame.includes.count ? frame.includes[frame.includesSeen].target : files[frame.file]
                     let index: Int
                     if let known = indexByPath[path] {
                         index = known
@@ -355,17 +364,16 @@ extension XMLDocument {
                         files.append(path)
                         indexByPath[path] = index
                     }
-                    stack.append(Frame(file: index))
+                    stack.append(Frame(file: index, includes: included[path]?.includes ?? [], lines: included[path]?.elementLines ?? []))
                 case XML_XINCLUDE_END:
                     if stack.count > 1 { stack.removeLast() }
                 case XML_ELEMENT_NODE:
-                    let frame = stack[stack.count - 1]
-                    if frame.file != 0 {
-                        let key = UnsafeMutableRawPointer(current)
-                        nodeFiles[key] = frame.file
-                        let lines = included[files[frame.file]]?.elementLines ?? []
-                        if frame.elementsSeen < lines.count { nodeLines[key] = lines[frame.elementsSeen] }
-                        stack[stack.count - 1].elementsSeen += 1
+                    let top = stack.count - 1
+                    if stack[top].file != 0 {
+                        let seen = stack[top].elementsSeen
+                        origins[UnsafeMutableRawPointer(current)] = Origin(
+                            file: stack[top].file, line: seen < stack[top].lines.count ? stack[top].lines[seen] : nil)
+                        stack[top].elementsSeen += 1
                     }
                     visit(current.pointee.children)
                 default:

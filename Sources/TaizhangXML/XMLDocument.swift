@@ -7,10 +7,14 @@ public final class XMLDocument {
     let doc: xmlDocPtr
     /// The file the document was read from (absolute or as given).
     public let file: String
-    /// Source files of included content: node → index into `files` (filled by XInclude processing).
-    var nodeFiles: [UnsafeMutableRawPointer: Int] = [:]
-    /// Lines of included elements as their own file had them (copies lose lines above 65,535).
-    var nodeLines: [UnsafeMutableRawPointer: Int] = [:]
+    /// Where included content came from (filled by XInclude processing): the index of its file
+    /// in `files`, and its line as its own file had it (copies lose lines above 65,535).
+    struct Origin {
+        var file: Int
+        var line: Int?
+    }
+    /// Included element → its origin, one lookup for both.
+    var origins: [UnsafeMutableRawPointer: Origin] = [:]
     var files: [String]
     let sources = SourceTextCache()
     /// Whether the file's bytes were valid UTF-8 when `parse(file:)` read it; nil for a
@@ -161,7 +165,7 @@ public final class XMLDocument {
 
     /// The file a node came from, taking XInclude into account.
     func sourceFile(of node: UnsafeMutableRawPointer) -> String {
-        if let index = nodeFiles[node] { return files[index] }
+        if let origin = origins[node] { return files[origin.file] }
         return file
     }
 
@@ -178,8 +182,9 @@ public final class XMLDocument {
     }
 
     private func findLocation(of node: xmlNodePtr) -> SourceLocation {
-        let file = sourceFile(of: UnsafeMutableRawPointer(node))
-        let line = nodeLines[UnsafeMutableRawPointer(node)] ?? Int(xmlGetLineNo(node))
+        let origin = origins[UnsafeMutableRawPointer(node)]
+        let file = origin.map { files[$0.file] } ?? file
+        let line = origin?.line ?? Int(xmlGetLineNo(node))
         guard node.pointee.type == XML_ELEMENT_NODE, line > 0 else {
             return SourceLocation(file: file, line: max(line, 0), column: line > 0 ? 1 : 0)
         }

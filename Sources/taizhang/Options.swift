@@ -22,9 +22,14 @@ struct WorkspaceOptions: ParsableArguments {
     }
 
     /// `load` for a workspace folder given as an absolute, standardised path (see `root`).
-    static func load(root: String, strict: Bool, printSummary: Bool, output: @escaping (String) -> Void = Console.error) throws -> Workspace {
+    /// `leavingDocumentToExit`: the command ends after this (see `WorkspaceLoader`).
+    static func load(
+        root: String, strict: Bool, printSummary: Bool, leavingDocumentToExit: Bool = false, output: @escaping (String) -> Void = Console.error
+    ) throws -> Workspace {
         let diagnostics = DiagnosticsEngine(root: root, strict: strict, output: output)
-        let result = WorkspaceLoader(root: root).load()
+        var loader = WorkspaceLoader(root: root)
+        loader.leavesDocumentToExit = leavingDocumentToExit
+        let result = loader.load()
         diagnostics.emit(result.diagnostics)
         try diagnostics.exitIfFailed(summary: printSummary || diagnostics.failed)
         guard let workspace = result.workspace else { throw ExitCode.dataError }

@@ -32,7 +32,8 @@ struct Taizhang: AsyncParsableCommand {
     @MainActor static func main() async {
         do {
             if let quick = Validate.quickOptions(Array(CommandLine.arguments.dropFirst())) {
-                _ = try WorkspaceOptions.load(root: WorkspaceOptions.root(quick.workspace), strict: quick.strict, printSummary: true)
+                _ = try WorkspaceOptions.load(
+                    root: WorkspaceOptions.root(quick.workspace), strict: quick.strict, printSummary: true, leavingDocumentToExit: true)
                 return
             }
             var command = try parseAsRoot()

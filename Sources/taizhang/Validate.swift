@@ -9,7 +9,7 @@ extension Taizhang {
         @OptionGroup var options: WorkspaceOptions
 
         func run() throws {
-            _ = try options.load(printSummary: true)
+            _ = try WorkspaceOptions.load(root: options.root, strict: options.strict, printSummary: true, leavingDocumentToExit: true)
         }
     }
 }

@@ -20,10 +20,14 @@ enum SimpleRegex {
 
         init(scalars: [Unicode.Scalar]) { self.scalars = scalars }
 
-        /// Characters with a meaning outside a class; anything else is a literal.
-        static let special: Set<Unicode.Scalar> = ["\\", "^", "$", ".", "|", "?", "*", "+", "(", ")", "[", "]", "{", "}"]
-        /// Escapes for character classes and word boundaries.
-        static let classEscapes: Set<Unicode.Scalar> = ["d", "D", "s", "S", "w", "W"]
+        /// `\d \D \s \S \w \W`. A switch, not a Set: a Set of scalars costs a scan of the
+        /// runtime's conformance tables the first time, more than the whole check.
+        static func isClassEscape(_ scalar: Unicode.Scalar) -> Bool {
+            switch scalar {
+            case "d", "D", "s", "S", "w", "W": true
+            default: false
+            }
+        }
 
         var current: Unicode.Scalar? { index < scalars.count ? scalars[index] : nil }
 
@@ -71,7 +75,7 @@ enum SimpleRegex {
                     index += 1
                     if escaped == "b" || escaped == "B" {
                         quantifiable = false
-                    } else if Self.classEscapes.contains(escaped) || Self.isEscapablePunctuation(escaped) {
+                    } else if Self.isClassEscape(escaped) || Self.isEscapablePunctuation(escaped) {
                         quantifiable = true
                     } else {
                         return false
@@ -153,7 +157,7 @@ enum SimpleRegex {
                     index += 1
                     guard let escaped = current else { return false }
                     index += 1
-                    if Self.classEscapes.contains(escaped) {
+                    if Self.isClassEscape(escaped) {
                         previous = nil
                     } else if Self.isEscapablePunctuation(escaped) {
                         previous = escaped
