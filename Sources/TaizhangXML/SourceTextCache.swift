@@ -135,11 +135,11 @@ final class SourceTextCache {
     /// the tail's start, a space or a tab and followed by `=` or a space, before any `>`.
     private func firstAttributeColumn(_ needle: [UInt8], in text: Text, _ tail: Range<Int>) -> Int? {
         let bytes = text.bytes
-        guard tail.count >= needle.count else { return nil }
+        guard tail.count >= needle.count, !needle.isEmpty else { return nil }
         var index = tail.lowerBound
         while index + needle.count <= tail.upperBound {
             if bytes[index] == UInt8(ascii: ">") { return nil }
-            if text.matches(needle, at: index, before: tail.upperBound),
+            if bytes[index] == needle[0], text.matches(needle, at: index, before: tail.upperBound),
                 index == tail.lowerBound || bytes[index - 1] == UInt8(ascii: " ") || bytes[index - 1] == UInt8(ascii: "\t"),
                 index + needle.count < tail.upperBound,
                 bytes[index + needle.count] == UInt8(ascii: "=") || bytes[index + needle.count] == UInt8(ascii: " ")
@@ -158,7 +158,8 @@ final class SourceTextCache {
         let bytes = text.bytes
         var index = range.upperBound - pattern.count
         while index >= range.lowerBound {
-            if text.matches(pattern, at: index, before: range.upperBound) {
+            // Every pattern starts with "<": most positions fail on their first byte.
+            if bytes[index] == UInt8(ascii: "<"), text.matches(pattern, at: index, before: range.upperBound) {
                 let end = index + pattern.count
                 let next = end < range.upperBound ? bytes[end] : UInt8(ascii: " ")
                 if next == UInt8(ascii: " ") || next == UInt8(ascii: ">") || next == UInt8(ascii: "/") || next == UInt8(ascii: "\t")
