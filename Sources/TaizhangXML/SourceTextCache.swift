@@ -70,16 +70,37 @@ final class SourceTextCache {
 
     private func cachedOrRead(_ file: String) -> Text {
         if let cached = texts[file] { return cached }
-        var bytes = (try? Data(contentsOf: URL(fileURLWithPath: file))).map { [UInt8]($0) } ?? []
-        if String(validating: bytes, as: UTF8.self) == nil { bytes = [] }
+        var bytes = Self.read(file) ?? []
+        if !Self.isValidUTF8(bytes) { bytes = [] }
         let text = Text(bytes: bytes)
         texts[file] = text
         return text
     }
 
-    func locateElement(_ name: String, endingAtLine line: Int, in file: String) -> SourceLocation {
+    /// A file's bytes, nil when it cannot be read.
+    static func read(_ file: String) -> [UInt8]? {
+        (try? Data(contentsOf: URL(fileURLWithPath: file))).map { [UInt8]($0) }
+    }
+
+    static func isValidUTF8(_ bytes: [UInt8]) -> Bool {
+        String(validating: bytes, as: UTF8.self) != nil
+    }
+
+    /// Records the text of `file` read elsewhere (by the parser's UTF-8 check), so it is not
+    /// read again: `bytes` as read, or empty when they are not UTF-8.
+    func add(file: String, bytes: [UInt8]) {
+        if texts[file] == nil { texts[file] = Text(bytes: bytes) }
+    }
+
+    /// Takes over the texts another document's cache holds (an included file's).
+    func adopt(_ other: SourceTextCache) {
+        texts.merge(other.texts) { mine, _ in mine }
+    }
+
+    /// Where the start tag `pattern` (the bytes of `<name` or `<prefix:name`) that libxml2 saw
+    /// end at `line` begins.
+    func locateElement(_ pattern: [UInt8], endingAtLine line: Int, in file: String) -> SourceLocation {
         let text = text(of: file)
-        let pattern = Array(("<" + name).utf8)
         var current = min(line, text.lineCount)
         let lowest = max(1, line - 200)
         while current >= lowest, current >= 1 {
@@ -114,11 +135,11 @@ final class SourceTextCache {
     /// the tail's start, a space or a tab and followed by `=` or a space, before any `>`.
     private func firstAttributeColumn(_ needle: [UInt8], in text: Text, _ tail: Range<Int>) -> Int? {
         let bytes = text.bytes
-        guard tail.count >= needle.count else { return nil }
+        guard tail.count >= needle.count, !needle.isEmpty else { return nil }
         var index = tail.lowerBound
         while index + needle.count <= tail.upperBound {
             if bytes[index] == UInt8(ascii: ">") { return nil }
-            if text.matches(needle, at: index, before: tail.upperBound),
+            if bytes[index] == needle[0], text.matches(needle, at: index, before: tail.upperBound),
                 index == tail.lowerBound || bytes[index - 1] == UInt8(ascii: " ") || bytes[index - 1] == UInt8(ascii: "\t"),
                 index + needle.count < tail.upperBound,
                 bytes[index + needle.count] == UInt8(ascii: "=") || bytes[index + needle.count] == UInt8(ascii: " ")
@@ -137,7 +158,8 @@ final class SourceTextCache {
         let bytes = text.bytes
         var index = range.upperBound - pattern.count
         while index >= range.lowerBound {
-            if text.matches(pattern, at: index, before: range.upperBound) {
+            // Every pattern starts with "<": most positions fail on their first byte.
+            if bytes[index] == UInt8(ascii: "<"), text.matches(pattern, at: index, before: range.upperBound) {
                 let end = index + pattern.count
                 let next = end < range.upperBound ? bytes[end] : UInt8(ascii: " ")
                 if next == UInt8(ascii: " ") || next == UInt8(ascii: ">") || next == UInt8(ascii: "/") || next == UInt8(ascii: "\t")

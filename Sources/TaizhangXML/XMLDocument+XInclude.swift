@@ -21,7 +21,7 @@ extension XMLDocument {
     /// Afterwards every element knows which file and line it came from.
     /// Returns the diagnostics; on any error the document is left unexpanded.
     public func processXIncludes(within root: String) -> [Diagnostic] {
-        var check = IncludeCheck(root: standardized(root))
+        var check = IncludeCheck(root: standardized(root), master: self)
         check.visit(self, path: standardized(file), stack: [])
         if check.diagnostics.hasErrors { return check.diagnostics }
         if let tooLarge = check.expansionLimitError(from: standardized(file)) { return check.diagnostics + [tooLarge] }
@@ -40,6 +40,8 @@ extension XMLDocument {
                 xmlXIncludeProcessFlags(doc, options)
             }
         }
+        // Positions in included files are found in the text their pre-check parse read.
+        for included in check.documents.values { sources.adopt(included.sources) }
         var diagnostics = check.diagnostics + collector.diagnostics
         if result < 0 && !diagnostics.hasErrors {
             diagnostics.append(.error("xml.xinclude", "XInclude processing failed", at: SourceLocation(file: file)))
@@ -71,8 +73,12 @@ extension XMLDocument {
         /// The files (master included) whose bytes are valid UTF-8.
         var utf8Files: Set<String> = []
 
-        init(root: String) {
+        /// The document the includes are spliced into: included files share its names.
+        let master: XMLDocument?
+
+        init(root: String, master: XMLDocument? = nil) {
             self.root = root
+            self.master = master
             realRoot = IncludeCheck.realPath(root) ?? root
         }
 
@@ -88,8 +94,11 @@ extension XMLDocument {
 
         mutating func visit(_ document: XMLDocument, path: String, stack: [String]) {
             var info = IncludedFile()
-            info.bytes = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+            info.bytes = fileSize(atPath: path)
+            // Recorded now so that a second include of this file is not visited again, and
+            // filled in at the end: appending through the dictionary hashed the path per element.
             files[path] = info
+            defer { files[path] = info }
             if document.isUTF8 ?? XMLDocument.isValidUTF8(file: path) { utf8Files.insert(path) }
             guard let top = document.root else { return }
             let stack = stack + [path]
@@ -98,15 +107,15 @@ extension XMLDocument {
                 if element.hasXMLBase {
                     diagnostics.append(.error("xml.xinclude-outside", "xml:base is not allowed in checklists (it would change where xi:include reads from)", at: element.location))
                 }
-                guard element.name == "include", let ns = element.namespaceURI, XMLDocument.xincludeNamespaces.contains(ns) else {
-                    files[path]?.elementLines.append(element.lineNumber)
-                    pending.append(contentsOf: element.children.reversed())
+                guard element.isNamed("include"), let ns = element.namespaceURI, XMLDocument.xincludeNamespaces.contains(ns) else {
+                    info.elementLines.append(element.lineNumber)
+                    element.appendChildrenReversed(to: &pending)
                     continue
                 }
                 guard let target = checkedTarget(of: element, in: path, stack: stack) else { continue }
-                files[path]?.includes.append((target, element.location(ofAttribute: "href"), element.attribute("href") ?? ""))
+                info.includes.append((target, element.location(ofAttribute: "href"), element.attribute("href") ?? ""))
                 if files[target] != nil { continue }
-                let parsed = XMLDocument.parse(file: target)
+                let parsed = XMLDocument.parse(file: target, sharingNamesWith: master)
                 diagnostics += parsed.diagnostics
                 if let included = parsed.document {
                     documents[target] = included
@@ -200,14 +209,21 @@ extension XMLDocument {
     /// of the file's top-level nodes go between the two. Returns false, with nothing changed,
     /// when a file uses XInclude in a way left to libxml2 (an `xi:fallback`, an include with
     /// XInclude children or outside an element), or when the pre-check's record does not match.
+    ///
+    /// A file included once, whose document shares this one's names (`IncludeCheck.master`)
+    /// and holds nothing that points into its own document (an `xml:` namespace, IDs), has
+    /// its nodes moved instead of copied: copying and then freeing every node of the street
+    /// file was a tenth of `validate`. The tree is the same (`movedNodesMakeTheSameTree`).
     func splice(_ check: IncludeCheck) -> Bool {
         let master = standardized(file)
         var sites: [String: [xmlNodePtr]] = [:]
+        var uses: [String: Int] = [:]
         for (path, info) in check.files {
             guard let document = path == master ? doc : check.documents[path]?.doc,
                 let found = XMLDocument.plainIncludes(of: document), found.count == info.includes.count
             else { return false }
             sites[path] = found
+            for include in info.includes { uses[include.target, default: 0] += 1 }
         }
         var expanded: Set<String> = []
         func expand(_ path: String, in target: xmlDocPtr) {
@@ -225,16 +241,57 @@ extension XMLDocument {
                 guard let end = xmlNewDocNode(target, node.pointee.ns, node.pointee.name, nil) else { continue }
                 end.pointee.type = XML_XINCLUDE_END
                 xmlAddNextSibling(node, end)
+                let move =
+                    uses[include.target] == 1 && source.pointee.dict != nil && source.pointee.dict == target.pointee.dict
+                    && source.pointee.oldNs == nil && source.pointee.ids == nil
                 var top = source.pointee.children
                 while let current = top {
                     top = current.pointee.next
                     if current.pointee.type == XML_DTD_NODE { continue }
-                    if let copy = xmlDocCopyNode(current, target, 1) { xmlAddPrevSibling(end, copy) }
+                    if move {
+                        // xmlAddPrevSibling points the moved nodes at their new document.
+                        xmlUnlinkNode(current)
+                        xmlAddPrevSibling(end, current)
+                        XMLDocument.stripIncludeMarkers(in: current)
+                    } else if let copy = xmlDocCopyNode(current, target, 1) {
+                        xmlAddPrevSibling(end, copy)
+                    }
                 }
             }
         }
         expand(master, in: doc)
         return true
+    }
+
+    /// Makes the include markers inside moved content what a copy makes of them: a copy
+    /// (`xmlDocCopyNode`) keeps a marker's type and name but not its namespace, namespace
+    /// declarations, attributes or line.
+    static func stripIncludeMarkers(in first: xmlNodePtr) {
+        var pending = [first]
+        while let node = pending.popLast() {
+            if node.pointee.type == XML_XINCLUDE_START || node.pointee.type == XML_XINCLUDE_END {
+                if let properties = node.pointee.properties {
+                    node.pointee.properties = nil
+                    xmlFreePropList(properties)
+                }
+                node.pointee.ns = nil
+                if let declarations = node.pointee.nsDef {
+                    node.pointee.nsDef = nil
+                    xmlFreeNsList(declarations)
+                }
+                node.pointee.line = 0
+            }
+            guard node.pointee.type == XML_ELEMENT_NODE else { continue }
+            var child = node.pointee.children
+            while let current = child {
+                if current.pointee.type == XML_ELEMENT_NODE || current.pointee.type == XML_XINCLUDE_START
+                    || current.pointee.type == XML_XINCLUDE_END
+                {
+                    pending.append(current)
+                }
+                child = current.pointee.next
+            }
+        }
     }
 
     /// The `xi:include` elements of a document in document order, or nil when an XInclude
@@ -277,8 +334,18 @@ extension XMLDocument {
     private func mapIncludedNodes(_ included: [String: IncludedFile]) {
         locations = [:]
         guard let rootNode = xmlDocGetRootElement(doc) else { return }
-        struct Frame { var file: Int; var includesSeen = 0; var elementsSeen = 0 }
-        var stack = [Frame(file: 0)]
+        /// One file being walked, with what the pre-check recorded for it (looked up once per
+        /// include, not once per element).
+        struct Frame {
+            var file: Int
+            var includes: [(target: String, location: SourceLocation, href: String)] = []
+            var lines: [Int] = []
+            var includesSeen = 0
+            var elementsSeen = 0
+        }
+        var stack = [Frame(file: 0, includes: included[standardized(file)]?.includes ?? [])]
+        origins = [:]
+        origins.reserveCapacity(included.values.reduce(0) { $0 + $1.elementLines.count } - (included[standardized(file)]?.elementLines.count ?? 0))
         var indexByPath: [String: Int] = [standardized(file): 0]
         files = [standardized(file)]
         func visit(_ first: xmlNodePtr?) {
@@ -287,9 +354,8 @@ extension XMLDocument {
                 switch current.pointee.type {
                 case XML_XINCLUDE_START:
                     let frame = stack[stack.count - 1]
-                    let includes = included[files[frame.file]]?.includes ?? []
                     stack[stack.count - 1].includesSeen += 1
-                    let path = frame.includesSeen < includes.count ? includes[frame.includesSeen].target : files[frame.file]
+                    let path = frame.includesSeen < frame.includes.count ? frame.includes[frame.includesSeen].target : files[frame.file]
                     let index: Int
                     if let known = indexByPath[path] {
                         index = known
@@ -298,17 +364,16 @@ extension XMLDocument {
                         files.append(path)
                         indexByPath[path] = index
                     }
-                    stack.append(Frame(file: index))
+                    stack.append(Frame(file: index, includes: included[path]?.includes ?? [], lines: included[path]?.elementLines ?? []))
                 case XML_XINCLUDE_END:
                     if stack.count > 1 { stack.removeLast() }
                 case XML_ELEMENT_NODE:
-                    let frame = stack[stack.count - 1]
-                    if frame.file != 0 {
-                        let key = UnsafeMutableRawPointer(current)
-                        nodeFiles[key] = frame.file
-                        let lines = included[files[frame.file]]?.elementLines ?? []
-                        if frame.elementsSeen < lines.count { nodeLines[key] = lines[frame.elementsSeen] }
-                        stack[stack.count - 1].elementsSeen += 1
+                    let top = stack.count - 1
+                    if stack[top].file != 0 {
+                        let seen = stack[top].elementsSeen
+                        origins[UnsafeMutableRawPointer(current)] = Origin(
+                            file: stack[top].file, line: seen < stack[top].lines.count ? stack[top].lines[seen] : nil)
+                        stack[top].elementsSeen += 1
                     }
                     visit(current.pointee.children)
                 default:

@@ -7,10 +7,14 @@ public final class XMLDocument {
     let doc: xmlDocPtr
     /// The file the document was read from (absolute or as given).
     public let file: String
-    /// Source files of included content: node → index into `files` (filled by XInclude processing).
-    var nodeFiles: [UnsafeMutableRawPointer: Int] = [:]
-    /// Lines of included elements as their own file had them (copies lose lines above 65,535).
-    var nodeLines: [UnsafeMutableRawPointer: Int] = [:]
+    /// Where included content came from (filled by XInclude processing): the index of its file
+    /// in `files`, and its line as its own file had it (copies lose lines above 65,535).
+    struct Origin {
+        var file: Int
+        var line: Int?
+    }
+    /// Included element → its origin, one lookup for both.
+    var origins: [UnsafeMutableRawPointer: Origin] = [:]
     var files: [String]
     let sources = SourceTextCache()
     /// Whether the file's bytes were valid UTF-8 when `parse(file:)` read it; nil for a
@@ -37,6 +41,12 @@ public final class XMLDocument {
     /// Parses a file. Refuses DOCTYPE declarations (and with them every entity trick: XXE,
     /// billion laughs), network access and files above `maximumFileSize`.
     public static func parse(file path: String) -> ParseResult {
+        parse(file: path, sharingNamesWith: nil)
+    }
+
+    /// `parse(file:)` into a document that shares the name dictionary of `names`, so that
+    /// XInclude can move its nodes into that document instead of copying them.
+    static func parse(file path: String, sharingNamesWith names: XMLDocument?) -> ParseResult {
         let location = SourceLocation(file: path)
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
@@ -45,7 +55,7 @@ public final class XMLDocument {
         if isDirectory.boolValue {
             return ParseResult(document: nil, diagnostics: [.error("xml.file-not-found", "is a directory, not an XML file", at: location)])
         }
-        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+        let size = fileSize(atPath: path)
         if size > maximumFileSize {
             return ParseResult(
                 document: nil,
@@ -58,19 +68,33 @@ public final class XMLDocument {
         }
         // Bytes that are valid UTF-8 are UTF-8, whatever the declaration says: editors often keep
         // `encoding="GBK"` on a file they saved as UTF-8, and honouring it shows mojibake.
-        let isUTF8 = isValidUTF8(file: path)
+        // The bytes read for this check are kept as the source text for positions.
+        let bytes = SourceTextCache.read(path)
+        let isUTF8 = bytes.map(SourceTextCache.isValidUTF8) ?? false
         let options = isUTF8 ? XMLLibrary.parseOptions | XMLLibrary.ignoreDeclaredEncoding : XMLLibrary.parseOptions
         let result = parse(path: path) { ctxt in
-            xmlCtxtReadFile(ctxt, path, nil, options)
+            if let dictionary = names?.doc.pointee.dict { share(dictionary, with: ctxt) }
+            return xmlCtxtReadFile(ctxt, path, nil, options)
         }
         result.document?.isUTF8 = isUTF8
+        if let bytes { result.document?.sources.add(file: path, bytes: isUTF8 ? bytes : []) }
         return result
+    }
+
+    /// Makes a fresh parser context intern names in `dictionary`, as libxml2's own XInclude
+    /// does for the files it includes, including the names the context looked up in its own.
+    private static func share(_ dictionary: xmlDictPtr, with ctxt: xmlParserCtxtPtr) {
+        xmlDictFree(ctxt.pointee.dict)
+        ctxt.pointee.dict = dictionary
+        xmlDictReference(dictionary)
+        ctxt.pointee.str_xml = xmlDictLookup(dictionary, "xml", 3)
+        ctxt.pointee.str_xmlns = xmlDictLookup(dictionary, "xmlns", 5)
+        ctxt.pointee.str_xml_ns = xmlDictLookup(dictionary, "http://www.w3.org/XML/1998/namespace", 36)
     }
 
     /// Whether the file's bytes are valid UTF-8 (false when it cannot be read).
     static func isValidUTF8(file path: String) -> Bool {
-        guard let data = try? Data(contentsOf: URL(fileURLWithPath: path)) else { return false }
-        return String(data: data, encoding: .utf8) != nil
+        SourceTextCache.read(path).map(SourceTextCache.isValidUTF8) ?? false
     }
 
     /// Parses XML held in memory; `file` names it in diagnostics.
@@ -141,7 +165,7 @@ public final class XMLDocument {
 
     /// The file a node came from, taking XInclude into account.
     func sourceFile(of node: UnsafeMutableRawPointer) -> String {
-        if let index = nodeFiles[node] { return files[index] }
+        if let origin = origins[node] { return files[origin.file] }
         return file
     }
 
@@ -158,14 +182,31 @@ public final class XMLDocument {
     }
 
     private func findLocation(of node: xmlNodePtr) -> SourceLocation {
-        let file = sourceFile(of: UnsafeMutableRawPointer(node))
-        let line = nodeLines[UnsafeMutableRawPointer(node)] ?? Int(xmlGetLineNo(node))
+        let origin = origins[UnsafeMutableRawPointer(node)]
+        let file = origin.map { files[$0.file] } ?? file
+        let line = origin?.line ?? Int(xmlGetLineNo(node))
         guard node.pointee.type == XML_ELEMENT_NODE, line > 0 else {
             return SourceLocation(file: file, line: max(line, 0), column: line > 0 ? 1 : 0)
         }
-        let name = String(cString: node.pointee.name)
-        let prefix = node.pointee.ns?.pointee.prefix.map { String(cString: $0) + ":" } ?? ""
-        return sources.locateElement(prefix + name, endingAtLine: line, in: file)
+        // `<prefix:name` as bytes, in a buffer kept for the next element: no Strings made.
+        tagPattern.removeAll(keepingCapacity: true)
+        tagPattern.append(UInt8(ascii: "<"))
+        if let prefix = node.pointee.ns?.pointee.prefix {
+            Self.append(prefix, to: &tagPattern)
+            tagPattern.append(UInt8(ascii: ":"))
+        }
+        Self.append(node.pointee.name, to: &tagPattern)
+        return sources.locateElement(tagPattern, endingAtLine: line, in: file)
+    }
+
+    private var tagPattern: [UInt8] = []
+
+    private static func append(_ string: UnsafePointer<xmlChar>, to bytes: inout [UInt8]) {
+        var index = 0
+        while string[index] != 0 {
+            bytes.append(string[index])
+            index += 1
+        }
     }
 
     /// Serialises the document as UTF-8 (tests and debugging).

@@ -18,8 +18,39 @@ public struct XMLElement {
     public var namespaceURI: String? { node.pointee.ns?.pointee.href.map { String(cString: $0) } }
 
     /// The value of an attribute without namespace, or nil when it is absent.
+    ///
+    /// Reads a value held in one text node in place, as `xmlGetNoNsProp` does before it copies
+    /// it: the model reads tens of thousands of attributes, and each copy was a malloc and a free.
     public func attribute(_ name: String) -> String? {
-        withXMLChar(name) { consumeXMLString(xmlGetNoNsProp(node, $0)) }
+        withXMLChar(name) { wanted in
+            var attr = node.pointee.properties
+            while let current = attr {
+                if current.pointee.ns == nil, xmlStrEqual(current.pointee.name, wanted) != 0 {
+                    if let text = current.pointee.children, text.pointee.next == nil,
+                        text.pointee.type == XML_TEXT_NODE || text.pointee.type == XML_CDATA_SECTION_NODE, let content = text.pointee.content
+                    {
+                        return String(cString: content)
+                    }
+                    break
+                }
+                attr = current.pointee.next
+            }
+            return consumeXMLString(xmlGetNoNsProp(node, wanted))
+        }
+    }
+
+    /// Whether the element's local name is `name` (compared as bytes, no String made).
+    func isNamed(_ name: String) -> Bool {
+        withXMLChar(name) { xmlStrEqual(node.pointee.name, $0) != 0 }
+    }
+
+    /// Appends the child elements in reverse document order (for a depth-first walk with a stack).
+    func appendChildrenReversed(to stack: inout [XMLElement]) {
+        var child = node.pointee.last
+        while let current = child {
+            if current.pointee.type == XML_ELEMENT_NODE { stack.append(XMLElement(node: current, document: document)) }
+            child = current.pointee.prev
+        }
     }
 
     /// Whether the element carries `xml:base` (which would redirect relative references).

@@ -11,13 +11,25 @@ struct WorkspaceOptions: ParsableArguments {
     @Flag(help: "Treat warnings as errors.")
     var strict = false
 
-    var root: String { URL(fileURLWithPath: workspace).standardizedFileURL.path }
+    var root: String { Self.root(workspace) }
+
+    static func root(_ workspace: String) -> String { URL(fileURLWithPath: workspace).standardizedFileURL.path }
 
     /// Loads and validates the workspace, printing every diagnostic (through `output`). Exits
     /// 65 on errors (or warnings with --strict).
     func load(printSummary: Bool = false, output: @escaping (String) -> Void = Console.error) throws -> Workspace {
+        try Self.load(root: root, strict: strict, printSummary: printSummary, output: output)
+    }
+
+    /// `load` for a workspace folder given as an absolute, standardised path (see `root`).
+    /// `leavingDocumentToExit`: the command ends after this (see `WorkspaceLoader`).
+    static func load(
+        root: String, strict: Bool, printSummary: Bool, leavingDocumentToExit: Bool = false, output: @escaping (String) -> Void = Console.error
+    ) throws -> Workspace {
         let diagnostics = DiagnosticsEngine(root: root, strict: strict, output: output)
-        let result = WorkspaceLoader(root: root).load()
+        var loader = WorkspaceLoader(root: root)
+        loader.leavesDocumentToExit = leavingDocumentToExit
+        let result = loader.load()
         diagnostics.emit(result.diagnostics)
         try diagnostics.exitIfFailed(summary: printSummary || diagnostics.failed)
         guard let workspace = result.workspace else { throw ExitCode.dataError }

@@ -28,8 +28,14 @@ struct Taizhang: AsyncParsableCommand {
     ///   every command on a worker thread of the concurrency pool, where glibc's malloc grows a
     ///   per-thread heap one `mprotect` at a time: 1,358 of them in one `validate` of the city
     ///   workspace, a tenth of its time. `serve` still runs on the pool as before.
+    /// - A plain `validate` command line skips ArgumentParser (see `Validate.quickOptions`).
     @MainActor static func main() async {
         do {
+            if let quick = Validate.quickOptions(Array(CommandLine.arguments.dropFirst())) {
+                _ = try WorkspaceOptions.load(
+                    root: WorkspaceOptions.root(quick.workspace), strict: quick.strict, printSummary: true, leavingDocumentToExit: true)
+                return
+            }
             var command = try parseAsRoot()
             if var command = command as? AsyncParsableCommand {
                 try await command.run()

@@ -121,7 +121,7 @@ import Testing
         "a", "CON", "con", " con", "Con.txt", "CONIN$", "conın$", "COM¹", "lpt²", "LPT0", "nul ", "aux.", "prn.x.y",
         "/\u{301}", "a/\u{301}b", "<\u{338}", " \u{301}a", "a \u{301}", "a.\u{301}", ".\u{301}", "a.", "a ", " a", "\u{1}a",
         "a\u{7F}", "a\u{85}b", "\r\n", "合成0001社区", "01.03 综合治理责任书", "会议:纪要", "C:x", "é:x", "..", " .. ", ".\t.",
-        "\t..\t", ". .", "", " ", ".",
+        "\t..\t", ". .", "", " ", ".", " 北京", "ǆ", "ﬆ", "ıcon", "\u{301}con", "ß",
     ])
     func quickAnswersAreTheCharacterRulesAnswers(_ name: String) {
         #expect(WindowsName.isValid(name) == (WindowsName.sanitize(name) == name))

@@ -87,4 +87,34 @@ import Testing
         #expect(document.processXIncludes(within: root).isEmpty)
         #expect(try #require(document.root).children.map(\.name) == ["part"])
     }
+
+    /// Files included once are moved, not copied (their documents share the master's names);
+    /// a file whose nodes point into its own document (`xml:lang`) is still copied. Both give
+    /// libxml2's tree, and positions still come from the files.
+    @Test func movedNodesMakeTheSameTree() throws {
+        let root = try temporaryTree([
+            "main.xml": "<main \(xi)>\n  <xi:include href=\"parts/c.xml\"/>\n  <xi:include href=\"parts/e.xml\"/>\n</main>\n",
+            "parts/c.xml":
+                "<?xml version=\"1.0\"?>\n<!-- c -->\n<c xmlns:x=\"urn:x\" x:flag=\"1\">\n  <xi:include \(xi) href=\"d.xml\"/>\n  <x:leaf name=\"乙\">t &amp; u</x:leaf>\n</c>\n<?after pi?>\n",
+            "parts/d.xml": "<d xmlns=\"urn:d\"><deep a=\"1\"/>text</d>\n",
+            "parts/e.xml": "<e xml:lang=\"zh\"><f/></e>\n",
+        ])
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let ours = try #require(XMLDocument.parse(file: root + "/main.xml").document)
+        var check = XMLDocument.IncludeCheck(root: root, master: ours)
+        check.visit(ours, path: root + "/main.xml", stack: [])
+        #expect(check.diagnostics.isEmpty)
+        #expect(ours.splice(check))
+        let moved = try ["c.xml", "d.xml", "e.xml"].map { try #require(check.documents[root + "/parts/" + $0]) }
+        #expect(moved.map { xmlDocGetRootElement($0.doc) == nil } == [true, true, false])
+        let theirs = try #require(XMLDocument.parse(file: root + "/main.xml").document)
+        #expect(xmlXIncludeProcessFlags(theirs.doc, XMLLibrary.parseOptions | XMLLibrary.ignoreDeclaredEncoding) > 0)
+        #expect(dump(ours.doc) == dump(theirs.doc))
+        #expect(ours.serialized() == theirs.serialized())
+
+        let document = try #require(XMLDocument.parse(file: root + "/main.xml").document)
+        #expect(document.processXIncludes(within: root).isEmpty)
+        let deep = try #require(document.root?.children.first?.children.first?.children.first)
+        #expect(deep.location == SourceLocation(file: root + "/parts/d.xml", line: 1, column: 18))
+    }
 }

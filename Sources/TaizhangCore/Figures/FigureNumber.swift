@@ -42,8 +42,15 @@ public enum FigureNumber {
         }
     }
 
+    private static func isPrintableASCII(_ byte: UInt8?) -> Bool {
+        guard let byte else { return false }
+        return byte > 0x20 && byte < 0x7F
+    }
+
     public static func parse(_ raw: String, percentAllowed: Bool) -> Result<Parsed, Problem> {
-        var text = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        // Foundation's trimming goes through NSString; a value that starts and ends with a
+        // printable ASCII character other than a space has nothing to trim.
+        var text = isPrintableASCII(raw.utf8.first) && isPrintableASCII(raw.utf8.last) ? raw : raw.trimmingCharacters(in: .whitespacesAndNewlines)
         if text.isEmpty { return .failure(.empty) }
         if text.unicodeScalars.contains(where: isFullWidth) {
             return .failure(.fullWidth(suggestion: String(String.UnicodeScalarView(text.unicodeScalars.map(halfWidth)))))
@@ -69,7 +76,8 @@ public enum FigureNumber {
                 return .failure(.misplacedSeparator)
             }
         }
-        guard let value = Double(whole.replacingOccurrences(of: ",", with: "") + (fraction.isEmpty ? "" : "." + fraction)) else {
+        let digits = whole.contains(",") ? whole.replacingOccurrences(of: ",", with: "") : String(whole)
+        guard let value = Double(digits + (fraction.isEmpty ? "" : "." + fraction)) else {
             return .failure(.notANumber)
         }
         // Keeps every figure exact in a Double and printable without overflow.

@@ -16,7 +16,7 @@ public struct FigureValues: FigureValueSource {
 
     /// The first value the unit reports.
     public func reported(_ figure: String, unit: String) -> ReportedFigure? {
-        figures.reported(figure, unit: unit).first
+        figures.firstReported(figure, unit: unit)
     }
 
     /// numerator / denominator × scale, unrounded, when the figure has a formula and the unit

@@ -55,6 +55,11 @@ public struct Figures: Sendable {
         (positions[Key(figure: figure, unit: unit)] ?? []).map { values[$0] }
     }
 
+    /// The first value a unit reports for a figure, without making the array of all of them.
+    public func firstReported(_ figure: String, unit: String) -> ReportedFigure? {
+        positions[Key(figure: figure, unit: unit)]?.first.map { values[$0] }
+    }
+
     /// The formula that defines a figure, if it is a rate.
     public func formula(for figure: String) -> (rule: FigureRule, formula: FigureRule.Formula)? {
         for rule in rules {

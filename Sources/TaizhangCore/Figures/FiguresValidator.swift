@@ -83,9 +83,9 @@ struct FiguresValidator {
             guard case .formula(let formula) = rule.kind else { continue }
             if sortedUnits == nil { sortedUnits = units.sorted() }
             for unit in sortedUnits ?? [] {
-                guard let denominator = figures.reported(formula.denominator, unit: unit).first, denominator.value == 0 else { continue }
-                let rate = figures.reported(formula.figure, unit: unit).first
-                let numerator = figures.reported(formula.numerator, unit: unit).first
+                guard let denominator = figures.firstReported(formula.denominator, unit: unit), denominator.value == 0 else { continue }
+                let rate = figures.firstReported(formula.figure, unit: unit)
+                let numerator = figures.firstReported(formula.numerator, unit: unit)
                 let notes = ["\(formula.denominator) reported at \(position(denominator.location))"]
                 if let rate {
                     diagnostics.append(

@@ -15,10 +15,15 @@ public enum WindowsName {
     public static func isReserved(_ name: String) -> Bool {
         // Every reserved name starts with C, P, A, N or L. A name whose first character after
         // leading spaces is any other ASCII byte cannot be one; skip the split and upper-casing.
-        if let first = name.utf8.first(where: { $0 != UInt8(ascii: " ") }), first < 0x80,
-            !reservedInitials.contains(first | 0x20)
-        {
-            return false
+        if let first = name.unicodeScalars.first(where: { $0 != " " }) {
+            if first.isASCII {
+                if !reservedInitials.contains(UInt8(first.value) | 0x20) { return false }
+            } else if !first.properties.changesWhenUppercased {
+                // Upper-casing keeps this scalar first (a Chinese character, say), and no
+                // reserved name starts with anything but an ASCII letter: skip the split and the
+                // upper-casing of the whole name, which `validate` paid for every Chinese name.
+                return false
+            }
         }
         let stem = name.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? name
         return reserved.contains(stem.trimming(" ").uppercased())

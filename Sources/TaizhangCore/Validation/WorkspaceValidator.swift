@@ -35,10 +35,13 @@ public struct WorkspaceValidator: Sendable {
         /// Codes that name folders are compared ignoring letter case, as Windows and USB
         /// sticks (FAT, exFAT, NTFS) do: `01.03a` and `01.03A` would be one folder there.
         func unique(_ what: String, _ entries: [(String, SourceLocation)], namesFolders: Bool = false) {
-            var first: [String: (key: String, location: SourceLocation)] = [:]
-            for (key, location) in entries {
+            // The first entry with each key, by its index: no key or location copied.
+            var firstIndex: [String: Int] = [:]
+            firstIndex.reserveCapacity(entries.count)
+            for (index, (key, location)) in entries.enumerated() {
                 let folded = namesFolders ? key.lowercased() : key
-                if let earlier = first[folded] {
+                if let earlierIndex = firstIndex[folded] {
+                    let earlier = (key: entries[earlierIndex].0, location: entries[earlierIndex].1)
                     let message =
                         earlier.key == key
                         ? "duplicate \(what) \(key)"
@@ -48,7 +51,7 @@ public struct WorkspaceValidator: Sendable {
                             "checklist.duplicate-code", message, at: location,
                             notes: ["first defined at \(Diagnostic.displayPath(earlier.location.file, relativeTo: workspace.root)):\(earlier.location.line)"]))
                 } else {
-                    first[folded] = (key, location)
+                    firstIndex[folded] = index
                 }
             }
         }
@@ -428,14 +431,15 @@ public struct WorkspaceValidator: Sendable {
 
     /// A `regex` hint that does not compile would silently never match a file.
     private func checkHints(_ d: inout [Diagnostic]) {
-        // Workspaces repeat the same patterns item after item: compile each distinct one once.
+        // Workspaces repeat the same patterns item after item: check each distinct one once, and
+        // leave ICU (whose first compile sets up its tables) to the patterns that are not plain.
         var compiles: [String: Bool] = [:]
         for item in catalogue.allItems {
             for hint in item.hints where hint.match == .regex {
                 let valid =
                     compiles[hint.text]
                     ?? {
-                        let valid = (try? EvidenceHint.compile(hint.text)) != nil
+                        let valid = SimpleRegex.isPlainlyValid(hint.text) || (try? EvidenceHint.compile(hint.text)) != nil
                         compiles[hint.text] = valid
                         return valid
                     }()
