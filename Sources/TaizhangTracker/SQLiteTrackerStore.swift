@@ -162,27 +162,44 @@ public final class SQLiteTrackerStore: TrackerStore {
     }
 
     /// Runs a write transaction, after checking that the files opened are still the files
-    /// at the database's path (see `files`).
-    private func write<T>(_ updates: (Database) throws -> T) throws -> T {
+    /// at the database's path (see `files`), before the transaction and again inside it.
+    /// `beforeTransaction` runs between the two checks (tests change the files there).
+    func write<T>(_ updates: (Database) throws -> T, beforeTransaction: () -> Void = {}) throws -> T {
         try checkFiles()
-        return try pool.write { db in
-            try checkFiles()
-            return try updates(db)
+        beforeTransaction()
+        do {
+            return try pool.write { db in
+                // Inside the transaction only look: the rescue's checkpoint needs the writer,
+                // which this transaction holds (GRDB stops the process on a nested write).
+                guard !filesChanged else { throw WriteRefused(path: path) }
+                return try updates(db)
+            }
+        } catch let refused as WriteRefused {
+            rescueOnce()
+            throw refused
         }
     }
 
-    /// Throws when the database's files changed since the store opened. The first time, the
-    /// changes still in the (now unlinked) write-ahead log are checkpointed into the database
-    /// file through the connection that still holds the log open: the changes acknowledged
-    /// before the deletion then survive a crash.
+    /// Whether the database's files changed since the store opened.
+    private var filesChanged: Bool { !isReadOnly && Self.identities(path) != files }
+
+    /// Throws when the database's files changed since the store opened, after `rescueOnce`.
     func checkFiles() throws(WriteRefused) {
-        guard isReadOnly || Self.identities(path) == files else {
-            rescue.withLock { rescued in
-                guard !rescued else { return }
-                rescued = true
-                _ = try? pool.writeWithoutTransaction { db in try db.checkpoint(.full) }
-            }
+        guard !filesChanged else {
+            rescueOnce()
             throw WriteRefused(path: path)
+        }
+    }
+
+    /// The first time the files are found changed, the changes still in the (now unlinked)
+    /// write-ahead log are checkpointed into the database file through the connection that
+    /// still holds the log open: the changes acknowledged before the deletion then survive a
+    /// crash. Must not run inside a transaction of this store.
+    private func rescueOnce() {
+        rescue.withLock { rescued in
+            guard !rescued else { return }
+            rescued = true
+            _ = try? pool.writeWithoutTransaction { db in try db.checkpoint(.full) }
         }
     }
 

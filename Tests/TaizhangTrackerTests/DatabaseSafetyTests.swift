@@ -68,6 +68,22 @@ import Testing
         #expect(try restarted.record(ItemKey(unit: "wutongshan", item: "01.07")) == nil)
     }
 
+    /// The log deleted between the check before a write and the check inside its transaction:
+    /// the write is refused, and the earlier ticks are still rescued into the database file
+    /// (the rescue once ran inside the transaction, where GRDB stops the process).
+    @Test func aLogDeletedJustBeforeTheTransactionIsRefusedAndRescued() throws {
+        let f = try TrackerFixture()
+        try f.tracker.tick(item: "01.06", unit: "wutongshan", by: "p13")
+        let path = f.directory + "/tracker.sqlite"
+        #expect(throws: SQLiteTrackerStore.WriteRefused.self) {
+            try f.sqlite.write({ db in try db.execute(sql: "DELETE FROM item_status") }, beforeTransaction: { unlink(path + "-wal") })
+        }
+        let alone = f.directory + "/alone/tracker.sqlite"
+        try FileManager.default.createDirectory(atPath: f.directory + "/alone", withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: path, toPath: alone)
+        #expect(try SQLiteTrackerStore(path: alone).record(ItemKey(unit: "wutongshan", item: "01.06"))?.status == .ticked)
+    }
+
     @Test func aLogReplacedByAnotherFileIsNoticedToo() throws {
         let f = try TrackerFixture()
         let log = f.directory + "/tracker.sqlite-wal"
