@@ -28,11 +28,9 @@ let package = Package(
             pkgConfig: "libxml-2.0",
             providers: [.apt(["libxml2-dev"]), .brew(["libxml2"])]
         ),
-        .systemLibrary(
-            name: "CLibXLSXWriter",
-            pkgConfig: "xlsxwriter",
-            providers: [.apt(["libxlsxwriter-dev"]), .brew(["libxlsxwriter"])]
-        ),
+        /// libxlsxwriter's header (Debian `libxlsxwriter-dev`) and a loader that opens the library
+        /// on the first call: linked, it and libcrypto were loaded at every command's start.
+        .target(name: "CLibXLSXWriter"),
         /// The one `Diagnostic` type (`file:line:col: error: message [id]`).
         .target(name: "TaizhangDiagnostics"),
         /// The only module that imports libxml2.
