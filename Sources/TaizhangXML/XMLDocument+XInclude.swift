@@ -51,7 +51,7 @@ extension XMLDocument {
     }
 
     private func standardized(_ path: String) -> String {
-        URL(fileURLWithPath: path).standardizedFileURL.path
+        StandardPath.of(path)
     }
 
     /// What the pre-check learnt about one file: its includes in document order, the line of
@@ -150,8 +150,7 @@ extension XMLDocument {
             if href.contains("%") {
                 return refuse("xml.xinclude-outside", "xi:include href \"\(href)\" uses %-escapes; write the file name as it is")
             }
-            let including = URL(fileURLWithPath: path).deletingLastPathComponent()
-            let target = URL(fileURLWithPath: including.appendingPathComponent(href).path).standardizedFileURL.path
+            let target = StandardPath.sibling(href, of: path)
             guard Self.isInside(target, root) else {
                 return refuse("xml.xinclude-outside", "xi:include href \"\(href)\" points outside the workspace")
             }

@@ -19,7 +19,8 @@ struct FiguresValidator {
         var unitIDs = [FigureUnit.street]
         var units: Set<String> = [FigureUnit.street]
         for community in street.communities where units.insert(community.id).inserted { unitIDs.append(community.id) }
-        let unitList = unitIDs.joined(separator: ", ")
+        // Only error messages need the list; joining it every time cost a conformance scan.
+        var unitList: String { unitIDs.joined(separator: ", ") }
         var ruleIDs: [String: SourceLocation] = [:]
         var formulas: [String: SourceLocation] = [:]
         for rule in figures.rules {
