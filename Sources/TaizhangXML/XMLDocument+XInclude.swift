@@ -331,7 +331,7 @@ extension XMLDocument {
     /// includes in document order too). Copied nodes also lose line numbers above 65,535, so
     /// the n-th element of an included file takes the n-th line the pre-check recorded.
     private func mapIncludedNodes(_ included: [String: IncludedFile]) {
-        locations = [:]
+        locations = LocationCache()
         guard let rootNode = xmlDocGetRootElement(doc) else { return }
         /// One file being walked, with what the pre-check recorded for it (looked up once per
         /// include, not once per element).
