@@ -52,6 +52,11 @@ public struct Figures: Sendable {
         (positions[figure]?[unit] ?? []).map { values[$0] }
     }
 
+    /// Where the values a unit reports for a figure stand in `values`, in document order.
+    func positions(of figure: String, unit: String) -> [Int] {
+        positions[figure]?[unit] ?? []
+    }
+
     /// The first value a unit reports for a figure, without making the array of all of them.
     public func firstReported(_ figure: String, unit: String) -> ReportedFigure? {
         positions[figure]?[unit]?.first.map { values[$0] }
