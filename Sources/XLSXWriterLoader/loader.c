@@ -13,7 +13,7 @@
 #include <string.h>
 
 #pragma GCC visibility push(hidden)
-#include "CLibXLSXWriter.h"
+#include <xlsxwriter.h>
 
 #define XLSX_FUNCTIONS(F)                                                                               \
     F(R, const char *, lxw_version, (void), ())                                                            \
