@@ -462,6 +462,10 @@ struct PageTemplate: Sendable {
                 let outside: FragmentEntry.Outside
                 if let known = distinct.first(where: { $0.names == names }) {
                     outside = known
+                } else if let known = previous.lazy.compactMap({ $0?.outside }).first(where: { $0.names == names }) {
+                    // The previous render's object (not one more each time a row changes).
+                    outside = known
+                    distinct.append(known)
                 } else {
                     outside = FragmentEntry.Outside(names)
                     distinct.append(outside)
