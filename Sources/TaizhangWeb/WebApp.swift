@@ -7,7 +7,7 @@ import TaizhangCore
 import TaizhangTracker
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Everything the web page needs; built once by `taizhang serve` (or a test).
@@ -113,13 +113,13 @@ public enum WebApp {
     /// peak, not a growth), and takes blocks under 4 MB from its heaps, not from `mmap`.
     public static func tuneMemoryForServing() {
         #if canImport(Glibc)
-        // `mallopt` is glibc's (malloc.h, which Swift's Glibc module leaves out); its option
-        // numbers are fixed in glibc's ABI: M_TRIM_THRESHOLD -1, M_MMAP_THRESHOLD -3.
-        typealias Mallopt = @convention(c) (Int32, Int32) -> Int32
-        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "mallopt") else { return }
-        let mallopt = unsafeBitCast(symbol, to: Mallopt.self)
-        _ = mallopt(-1, 64 << 20)
-        _ = mallopt(-3, 4 << 20)
+            // `mallopt` is glibc's (malloc.h, which Swift's Glibc module leaves out); its option
+            // numbers are fixed in glibc's ABI: M_TRIM_THRESHOLD -1, M_MMAP_THRESHOLD -3.
+            typealias Mallopt = @convention(c) (Int32, Int32) -> Int32
+            guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "mallopt") else { return }
+            let mallopt = unsafeBitCast(symbol, to: Mallopt.self)
+            _ = mallopt(-1, 64 << 20)
+            _ = mallopt(-3, 4 << 20)
         #endif
     }
 
