@@ -224,6 +224,4 @@ final class SessionCache: Sendable {
     }
 
     func forget(_ token: String) { state.withLock { _ = $0.sessions.removeValue(forKey: token) } }
-
-    var count: Int { state.withLock { $0.sessions.count } }
 }
