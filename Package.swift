@@ -28,11 +28,11 @@ let package = Package(
             pkgConfig: "libxml-2.0",
             providers: [.apt(["libxml2-dev"]), .brew(["libxml2"])]
         ),
-        .systemLibrary(
-            name: "CLibXLSXWriter",
-            pkgConfig: "xlsxwriter",
-            providers: [.apt(["libxlsxwriter-dev"]), .brew(["libxlsxwriter"])]
-        ),
+        /// libxlsxwriter's header (Debian `libxlsxwriter-dev`). Its module map links nothing:
+        /// XLSXWriterLoader opens the library on the first call, because linked, it and the
+        /// libcrypto it needs were loaded at every command's start (1.5–2 ms).
+        .systemLibrary(name: "CLibXLSXWriter"),
+        .target(name: "XLSXWriterLoader", dependencies: ["CLibXLSXWriter"]),
         /// The one `Diagnostic` type (`file:line:col: error: message [id]`).
         .target(name: "TaizhangDiagnostics"),
         /// The only module that imports libxml2.
@@ -63,6 +63,7 @@ let package = Package(
                 "TaizhangTracker",
                 "TaizhangXML",
                 "CLibXLSXWriter",
+                "XLSXWriterLoader",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ]
         ),

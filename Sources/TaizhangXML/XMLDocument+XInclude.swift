@@ -51,7 +51,7 @@ extension XMLDocument {
     }
 
     private func standardized(_ path: String) -> String {
-        URL(fileURLWithPath: path).standardizedFileURL.path
+        StandardPath.of(path)
     }
 
     /// What the pre-check learnt about one file: its includes in document order, the line of
@@ -150,8 +150,7 @@ extension XMLDocument {
             if href.contains("%") {
                 return refuse("xml.xinclude-outside", "xi:include href \"\(href)\" uses %-escapes; write the file name as it is")
             }
-            let including = URL(fileURLWithPath: path).deletingLastPathComponent()
-            let target = URL(fileURLWithPath: including.appendingPathComponent(href).path).standardizedFileURL.path
+            let target = StandardPath.sibling(href, of: path)
             guard Self.isInside(target, root) else {
                 return refuse("xml.xinclude-outside", "xi:include href \"\(href)\" points outside the workspace")
             }
@@ -332,7 +331,7 @@ extension XMLDocument {
     /// includes in document order too). Copied nodes also lose line numbers above 65,535, so
     /// the n-th element of an included file takes the n-th line the pre-check recorded.
     private func mapIncludedNodes(_ included: [String: IncludedFile]) {
-        locations = [:]
+        locations = LocationCache()
         guard let rootNode = xmlDocGetRootElement(doc) else { return }
         /// One file being walked, with what the pre-check recorded for it (looked up once per
         /// include, not once per element).

@@ -171,7 +171,36 @@ public final class XMLDocument {
 
     /// Positions already found: the model asks for an element's position once for the element
     /// and again for each attribute it keeps. Emptied when XInclude changes the tree.
-    var locations: [UnsafeMutableRawPointer: SourceLocation] = [:]
+    var locations = LocationCache()
+
+    /// A small cache of positions, one slot per address bucket, the newest position winning.
+    /// The model asks for one element's positions one after another, so a few slots catch
+    /// nearly every repeat; a dictionary of every element's position cost more (hashing,
+    /// growing) than the searches it saved. Slots are made on the first position stored.
+    struct LocationCache {
+        private static let size = 64
+        private var nodes: [UnsafeMutableRawPointer?] = []
+        private var values: [SourceLocation?] = []
+
+        private static func slot(_ node: UnsafeMutableRawPointer) -> Int { (Int(bitPattern: node) >> 7) & (size - 1) }
+
+        subscript(node: UnsafeMutableRawPointer) -> SourceLocation? {
+            get {
+                guard !nodes.isEmpty else { return nil }
+                let slot = Self.slot(node)
+                return nodes[slot] == node ? values[slot] : nil
+            }
+            set {
+                if nodes.isEmpty {
+                    nodes = Array(repeating: nil, count: Self.size)
+                    values = Array(repeating: nil, count: Self.size)
+                }
+                let slot = Self.slot(node)
+                nodes[slot] = newValue == nil ? nil : node
+                values[slot] = newValue
+            }
+        }
+    }
 
     /// Where a node starts: file, line, and the column of its `<name`, found in the source text.
     func location(of node: xmlNodePtr) -> SourceLocation {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import TaizhangCore
 import TaizhangDiagnostics
+import TaizhangXML
 
 /// Options every command that reads the checklists shares.
 struct WorkspaceOptions: ParsableArguments {
@@ -13,7 +14,7 @@ struct WorkspaceOptions: ParsableArguments {
 
     var root: String { Self.root(workspace) }
 
-    static func root(_ workspace: String) -> String { URL(fileURLWithPath: workspace).standardizedFileURL.path }
+    static func root(_ workspace: String) -> String { StandardPath.of(workspace) }
 
     /// Loads and validates the workspace, printing every diagnostic (through `output`). Exits
     /// 65 on errors (or warnings with --strict).
@@ -72,10 +73,17 @@ extension WorkspaceOptions {
 enum Console {
     /// One line on standard error; problems go through `DiagnosticsEngine` instead.
     static func error(_ line: String) {
-        FileHandle.standardError.write(Data((line + "\n").utf8))
+        FileHandle.standardError.write(bytes(line))
     }
 
     static func out(_ line: String) {
-        FileHandle.standardOutput.write(Data((line + "\n").utf8))
+        FileHandle.standardOutput.write(bytes(line))
+    }
+
+    /// The line and a newline as UTF-8. `Data(string.utf8)` goes through Data's generic
+    /// initializer, whose dynamic casts scan the runtime's conformance table on first use.
+    private static func bytes(_ line: String) -> Data {
+        var text = line + "\n"
+        return text.withUTF8 { buffer in buffer.baseAddress.map { Data(bytes: $0, count: buffer.count) } ?? Data() }
     }
 }

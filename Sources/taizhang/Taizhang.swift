@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// The `taizhang` command: thin wrappers around TaizhangCore.
 ///
@@ -43,7 +44,11 @@ struct Taizhang: AsyncParsableCommand {
                 try command.run()
             }
         } catch {
-            exit(withError: TrackerOptions.storeFailure(error, root: nil) ?? error)
+            let error = TrackerOptions.storeFailure(error, root: nil) ?? error
+            // A bare exit code (diagnostics already printed) ends at once: ArgumentParser's
+            // `exit(withError:)` builds the whole help text first, to print nothing with it.
+            if let code = error as? ExitCode { Foundation.exit(code.rawValue) }
+            exit(withError: error)
         }
     }
 }

@@ -77,7 +77,13 @@ public enum FigureNumber {
             }
         }
         let digits = whole.contains(",") ? whole.replacingOccurrences(of: ",", with: "") : String(whole)
-        guard let value = Double(digits + (fraction.isEmpty ? "" : "." + fraction)) else {
+        var number = digits
+        if !fraction.isEmpty {
+            // Appending the Substring directly: `"." + fraction` is a generic `+` (conformance scan on first use).
+            number += "."
+            number.append(contentsOf: fraction)
+        }
+        guard let value = Double(number) else {
             return .failure(.notANumber)
         }
         // Keeps every figure exact in a Double and printable without overflow.

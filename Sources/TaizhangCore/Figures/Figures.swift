@@ -12,7 +12,9 @@ public struct Figures: Sendable {
     }
     /// Where each (figure, unit) pair stands in `values`: pages and checks look values up per
     /// unit and figure, which a linear search made quadratic in the number of communities.
-    private var positions: [Key: [Int]]
+    /// Keyed by figure, then unit: a key type of its own would cost `validate` a scan of the
+    /// runtime's conformance table for its `Hashable` conformance; `String`'s is found anyway.
+    private var positions: [String: [String: [Int]]]
     /// The `<unit>` elements, in document order (a unit may be split over several).
     public var units: [Entry]
 
@@ -31,14 +33,9 @@ public struct Figures: Sendable {
         self.positions = Self.positions(of: values)
     }
 
-    private struct Key: Hashable {
-        var figure: String
-        var unit: String
-    }
-
-    private static func positions(of values: [ReportedFigure]) -> [Key: [Int]] {
-        var positions: [Key: [Int]] = [:]
-        for (index, value) in values.enumerated() { positions[Key(figure: value.figure, unit: value.unit), default: []].append(index) }
+    private static func positions(of values: [ReportedFigure]) -> [String: [String: [Int]]] {
+        var positions: [String: [String: [Int]]] = [:]
+        for (index, value) in values.enumerated() { positions[value.figure, default: [:]][value.unit, default: []].append(index) }
         return positions
     }
 
@@ -52,12 +49,17 @@ public struct Figures: Sendable {
 
     /// Every value a unit reports for a figure, in document order (more than one only under a `same` rule).
     public func reported(_ figure: String, unit: String) -> [ReportedFigure] {
-        (positions[Key(figure: figure, unit: unit)] ?? []).map { values[$0] }
+        (positions[figure]?[unit] ?? []).map { values[$0] }
+    }
+
+    /// Where the values a unit reports for a figure stand in `values`, in document order.
+    func positions(of figure: String, unit: String) -> [Int] {
+        positions[figure]?[unit] ?? []
     }
 
     /// The first value a unit reports for a figure, without making the array of all of them.
     public func firstReported(_ figure: String, unit: String) -> ReportedFigure? {
-        positions[Key(figure: figure, unit: unit)]?.first.map { values[$0] }
+        positions[figure]?[unit]?.first.map { values[$0] }
     }
 
     /// The formula that defines a figure, if it is a rate.

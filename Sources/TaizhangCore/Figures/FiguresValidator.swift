@@ -19,7 +19,8 @@ struct FiguresValidator {
         var unitIDs = [FigureUnit.street]
         var units: Set<String> = [FigureUnit.street]
         for community in street.communities where units.insert(community.id).inserted { unitIDs.append(community.id) }
-        let unitList = unitIDs.joined(separator: ", ")
+        // Only error messages need the list; joining it every time cost a conformance scan.
+        var unitList: String { unitIDs.joined(separator: ", ") }
         var ruleIDs: [String: SourceLocation] = [:]
         var formulas: [String: SourceLocation] = [:]
         for rule in figures.rules {
@@ -49,15 +50,17 @@ struct FiguresValidator {
                 if case .same(let figure) = rule.kind { return figure }
                 return nil
             })
-        var seen: [String: [ReportedFigure]] = [:]
-        for value in figures.values {
+        for (index, value) in figures.values.enumerated() {
             guard definitions[value.figure] != nil else {
                 diagnostics.append(
                     .error("figures.unknown-figure", "value for figure \(value.figure), which is not defined" + NearestNames.didYouMean(value.figure, among: definitions.keys), at: value.location))
                 continue
             }
-            let key = value.unit + "\u{0}" + value.figure
-            if let earlier = seen[key], let first = earlier.first {
+            // The values reported before this one for the same figure and unit, from the
+            // positions `Figures` keeps (most pairs are reported once: nothing to collect).
+            let positions = figures.positions(of: value.figure, unit: value.unit)
+            let earlier = positions.count < 2 ? [] : positions.prefix { $0 < index }.map { figures.values[$0] }
+            if let first = earlier.first {
                 let notes = ["first reported at \(position(first.location))"]
                 if !sameFigures.contains(value.figure) {
                     diagnostics.append(
@@ -76,13 +79,13 @@ struct FiguresValidator {
                             notes: notes))
                 }
             }
-            seen[key, default: []].append(value)
         }
-        var sortedUnits: [String]?
         for rule in figures.rules {
             guard case .formula(let formula) = rule.kind else { continue }
-            if sortedUnits == nil { sortedUnits = units.sorted() }
-            for unit in sortedUnits ?? [] {
+            // Only units whose denominator is 0 are reported, in sorted order: sorting just
+            // those (usually none) gives the same order as sorting every unit.
+            let zeroDenominators = units.filter { figures.firstReported(formula.denominator, unit: $0)?.value == 0 }.sorted()
+            for unit in zeroDenominators {
                 guard let denominator = figures.firstReported(formula.denominator, unit: unit), denominator.value == 0 else { continue }
                 let rate = figures.firstReported(formula.figure, unit: unit)
                 let numerator = figures.firstReported(formula.numerator, unit: unit)

@@ -22,7 +22,7 @@ public struct WorkspaceLoader: Sendable {
     public var leavesDocumentToExit = false
 
     public init(root: String, schemaFile: String? = nil) {
-        let absolute = URL(fileURLWithPath: root).standardizedFileURL.path
+        let absolute = StandardPath.of(root)
         self.root = absolute
         self.schemaFile = schemaFile ?? absolute + "/" + WorkspaceLoader.schemaPath
     }

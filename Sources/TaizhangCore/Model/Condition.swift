@@ -103,18 +103,24 @@ public struct Condition: Sendable, Equatable {
 
 extension String {
     /// Splits on a whole word surrounded by whitespace (`a and b` → [a, b]).
+    /// The parts are built by appending, not with `joined`: `[Substring].joined` is a generic
+    /// call whose first use scans the runtime's conformance table (`validate` start-up).
     func components(separatedByWord word: String) -> [String] {
         var result: [String] = []
-        var current: [Substring] = []
+        var current = ""
+        var isFirst = true
         for token in split(separator: " ", omittingEmptySubsequences: false) {
             if token == Substring(word) {
-                result.append(current.joined(separator: " "))
-                current = []
+                result.append(current)
+                current = ""
+                isFirst = true
             } else {
-                current.append(token)
+                if !isFirst { current += " " }
+                current.append(contentsOf: token)
+                isFirst = false
             }
         }
-        result.append(current.joined(separator: " "))
+        result.append(current)
         return result
     }
 }
