@@ -15,6 +15,9 @@ becomes a case; nested structs are named `Outer.Inner`. Comments in the model fi
     // mustache: fallback   on the line before a property holding another lookup: names this
                             type does not know are looked up in it (the property itself is not
                             a case)
+    // mustache: fragment   on the line before a struct or class of the web models: it becomes
+                            a PageFragmentSource comparing every field
+                            (PageFragments.swift), and its lists are `PageValue(fragments:)`
 
 Plain Python 3, no dependencies.
 """
@@ -74,6 +77,7 @@ class Model:
         self.fallback = None  # (property, type)
         self.types = {}  # property name -> declared type
         self.skip = False
+        self.fragment = False  # a PageFragmentSource
 
 
 def parse(path):
@@ -94,6 +98,9 @@ def parse(path):
             outer = [m.name for m, _ in stack if m is not None]
             model = Model(".".join(outer + [struct.group(1)]), struct.group(2))
             model.skip = "skip" in directives or any(m is not None and m.skip for m, _ in stack)
+            for directive in directives:
+                if directive == "fragment":
+                    model.fragment = True
             models.append(model)
             stack.append((model, depth + 1))
             directives = []
@@ -143,6 +150,10 @@ def page_value(expression, type_, known):
         return f"PageValue({expression}) {{ {inner} }}"
     if type_.startswith("[") and type_.endswith("]"):
         element = type_[1:-1].strip()
+        fragments = known["fragments"]
+        if element in fragments or f'{known["scope"]}.{element}' in fragments:
+            # Rows one session's next render may copy when unchanged (PageFragments.swift).
+            return f"PageValue(fragments: {expression}.count) {{ [list = {expression}] in list[$0] }}"
         if element not in ("String", "Int", "Bool", "Double") and not element.endswith("?") and not element.startswith("["):
             # A list of view models: one value for the list, each element boxed when its section
             # renders it (not all up front), with the concrete type known here (no generic call).
@@ -152,9 +163,23 @@ def page_value(expression, type_, known):
     return f"PageValue({expression})"
 
 
+def fragment_source(model):
+    """The PageFragmentSource conformance: every field compared, so none is forgotten."""
+    if model.fallback:
+        sys.exit(f"{model.name}: a fragment cannot have a fallback (its fields would not be all it shows)")
+    for name, _ in model.cases:
+        if model.types[name].rstrip("?") not in ("String", "Int", "Bool"):
+            sys.exit(f"{model.name}.{name}: a fragment's fields must be String, Int or Bool (optional or not)")
+    lines = [f"extension {model.name}: PageFragmentSource {{",
+             "    func hasSameFields(as other: any PageFragmentSource) -> Bool {",
+             f"        guard let other = other as? {model.name} else {{ return false }}"]
+    lines += [f"        if self.{name} != other.{name} {{ return false }}" for name, _ in model.cases]
+    return lines + ["        return true", "    }", "}", ""]
+
+
 def page_lookup(model, models):
     """The typed lookup of a model for PageTemplate: no dynamic casts while rendering."""
-    known = {m.name for m in models}
+    known = {"fragments": {m.name for m in models if m.fragment}, "scope": model.name}
     generics = re.findall(r"(\w+)\s*:", model.generics or "")
     # A fallback to a generic parameter: the type is a PageLookup when that parameter is one.
     condition = ""
@@ -212,6 +237,8 @@ def render(models, model_path, header, fingerprint=False, lookup=False):
             body += page_lookup(model, models)
         elif lookup:
             body += page_lookup(model, models)
+            if model.fragment:
+                body += fragment_source(model)
     return "\n".join(out) + "\n\n" + "\n".join(body).rstrip("\n") + "\n"
 
 

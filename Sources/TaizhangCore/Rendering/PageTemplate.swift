@@ -33,6 +33,9 @@ package enum PageValue {
 package struct PageObjects {
     package let count: Int
     let element: (Int) -> PageValue
+    /// The element as a fragment source, when the view model is one (`PageFragmentSource`):
+    /// a render with `PageFragments` may then reuse its earlier bytes.
+    var fragment: ((Int) -> any PageFragmentSource)? = nil
 }
 
 /// A view model whose fields a page template can look up by name. Names are interned into
@@ -86,6 +89,10 @@ extension PageValue {
     package init(_ value: Double) { self = .text("\(value)") }
     package init(_ value: some PageLookup) { self = .object(value) }
     package init(objects count: Int, _ element: @escaping (Int) -> PageValue) { self = .objects(PageObjects(count: count, element: element)) }
+    /// A list of view models whose rendered bytes a person's next render may reuse (`PageFragments`).
+    package init(fragments count: Int, _ element: @escaping (Int) -> any PageFragmentSource) {
+        self = .objects(PageObjects(count: count, element: { .object(element($0)) }, fragment: element))
+    }
     // Optional fields of the common types without the generic initializer below: its
     // unspecialized call from another module was most of a web page's lookup time.
     package init(_ value: String?) { self = value.map(PageValue.text) ?? .missing }
@@ -270,7 +277,7 @@ struct PageTemplate: Sendable {
     /// The nodes flattened into operations that hold no references: a text is a range of one
     /// byte array, a name a range of one key array, a section the index after its end.
     /// Walking `[Node]` retained and released every node's payload on every row.
-    private final class Program: Sendable {
+    final class Program: Sendable {
         struct Op {
             enum Kind: UInt8 { case text, escaped, raw, section, inverted, partial }
             var kind: Kind
@@ -348,15 +355,16 @@ struct PageTemplate: Sendable {
                 case .text:
                     out.append(contentsOf: UnsafeBufferPointer(rebasing: text[start..<(start + Int(op.count))]))
                 case .escaped, .raw:
-                    switch PageTemplate.lookup(UnsafeBufferPointer(rebasing: keys[start..<(start + Int(op.count))]), in: stack) {
+                    switch PageTemplate.lookup(UnsafeBufferPointer(rebasing: keys[start..<(start + Int(op.count))]), in: &stack) {
                     case .text(let value): PageTemplate.append(value, escaped: op.kind == .escaped, to: &out)
                     case .number(let number): PageTemplate.append(number, to: &out)
                     case .flag(let flag): PageTemplate.append(flag ? "true" : "false", escaped: false, to: &out)
                     case .object, .list, .objects, .missing: break
                     }
                 case .section, .inverted:
-                    let value = PageTemplate.lookup(UnsafeBufferPointer(rebasing: keys[start..<(start + Int(op.count))]), in: stack)
+                    let value = PageTemplate.lookup(UnsafeBufferPointer(rebasing: keys[start..<(start + Int(op.count))]), in: &stack)
                     let children = (index + 1)..<Int(op.end)
+                    let sectionIndex = index
                     index = Int(op.end)
                     if op.kind == .inverted {
                         if value.isFalsy { run(ops, text, keys, children, stack: &stack, partials: partials, into: &out) }
@@ -372,6 +380,10 @@ struct PageTemplate: Sendable {
                             stack.pop()
                         }
                     case .objects(let objects):
+                        if let fragment = objects.fragment, stack.fragments != nil, stack.recording == nil {
+                            renderFragments(objects.count, fragment, section: sectionIndex, children, ops, text, keys, stack: &stack, partials: partials, into: &out)
+                            continue
+                        }
                         for element in 0..<objects.count {
                             stack.push(objects.element(element))
                             run(ops, text, keys, children, stack: &stack, partials: partials, into: &out)
@@ -402,25 +414,99 @@ struct PageTemplate: Sendable {
                 index += 1
             }
         }
+
+        /// A list of fragment sources: each element is copied from the session's previous render
+        /// of this list at the same position when its fields and every name it looked up outside
+        /// itself are the same, else rendered, and kept with those names for the next render.
+        private func renderFragments(
+            _ count: Int, _ element: (Int) -> any PageFragmentSource, section: Int, _ children: Range<Int>, _ ops: UnsafeBufferPointer<Op>,
+            _ text: UnsafeBufferPointer<UInt8>, _ keys: UnsafeBufferPointer<PageKey>, stack: inout Contexts, partials: [String: PageTemplate],
+            into out: inout [UInt8]
+        ) {
+            let list = FragmentList(program: ObjectIdentifier(self), section: section)
+            let previous = stack.fragments?.previous[list] ?? []
+            var kept: [FragmentEntry?] = []
+            kept.reserveCapacity(count)
+            // The elements of one list look up a few sets of outside names (a row without a note
+            // looks `note` up outside itself, as Mustache does), each with the same values: each
+            // set is one object, checked once per render.
+            var distinct: [FragmentEntry.Outside] = []
+            var checked: [FragmentEntry.Outside] = []
+            var reused = 0
+            for index in 0..<count {
+                let element = element(index)
+                if index < previous.count, let entry = previous[index], entry.program === self, entry.element.hasSameFields(as: element),
+                    checked.contains(where: { $0 === entry.outside }) || stack.check(entry.outside)
+                {
+                    if !checked.contains(where: { $0 === entry.outside }) {
+                        checked.append(entry.outside)
+                        distinct.append(entry.outside)
+                    }
+                    out.append(contentsOf: entry.bytes)
+                    kept.append(stack.fragments?.fits(entry.bytes.count) == true ? entry : nil)
+                    reused += 1
+                    continue
+                }
+                let start = out.count
+                (stack.recording, stack.uncomparable, stack.base) = ([], false, stack.objects.count)
+                stack.push(.object(element))
+                run(ops, text, keys, children, stack: &stack, partials: partials, into: &out)
+                stack.pop()
+                let names = stack.recording ?? []
+                stack.recording = nil
+                guard !stack.uncomparable, stack.fragments?.fits(out.count - start) == true else {
+                    kept.append(nil)
+                    continue
+                }
+                // Shared with the elements that looked up the same names with the same values.
+                let outside: FragmentEntry.Outside
+                if let known = distinct.first(where: { $0.names == names }) {
+                    outside = known
+                } else if let known = previous.lazy.compactMap({ $0?.outside }).first(where: { $0.names == names }) {
+                    // The previous render's object (not one more each time a row changes).
+                    outside = known
+                    distinct.append(known)
+                } else {
+                    outside = FragmentEntry.Outside(names)
+                    distinct.append(outside)
+                }
+                kept.append(FragmentEntry(program: self, element: element, outside: outside, bytes: Array(out[start...])))
+            }
+            stack.fragments?.next[list] = kept
+            stack.fragments?.reused += reused
+        }
     }
 
-    /// Renders with `root` as the context; `partials` resolves `{{> name}}`.
-    func render(_ root: any PageLookup, partials: [String: PageTemplate]) -> [UInt8] {
+    /// Renders with `root` as the context; `partials` resolves `{{> name}}`. With `fragments`
+    /// (one person's session), the elements of a list of `PageFragmentSource`s whose fields and
+    /// outside names are the same as at that session's previous render are copied from it.
+    func render(_ root: any PageLookup, partials: [String: PageTemplate], fragments: PageFragments? = nil) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(largest.bytes.load(ordering: .relaxed))
         var stack = Contexts()
+        if let fragments { stack.fragments = FragmentRender(previous: fragments.lists) }
         stack.push(.object(root))
         program.render(stack: &stack, partials: partials, into: &out)
         largest.bytes.max(min(out.count, 1 << 19), ordering: .relaxed)
+        if let fragments, let render = stack.fragments { fragments.keep(render) }
         return out
     }
 
     /// The contexts of the open sections, innermost last, and the view models among them kept
     /// apart: a lookup calls each view model where it is in `objects` (matching `.object` out
     /// of a `PageValue` copied the context for every name looked up).
-    private struct Contexts {
+    struct Contexts {
         var values: [PageValue] = []
         var objects: [any PageLookup] = []
+        /// A render that may reuse fragments: the previous render's and this one's.
+        var fragments: FragmentRender?
+        /// While a fragment renders afresh: the names it looked up outside its own view model
+        /// (below `base` in `objects`) with their values; nil when not recording.
+        var recording: [FragmentEntry.Name]?
+        var base = 0
+        /// Set when a name outside the fragment gave a value that cannot be compared (a view
+        /// model or list): that fragment is not kept.
+        var uncomparable = false
 
         init() {
             values.reserveCapacity(8)
@@ -435,11 +521,37 @@ struct PageTemplate: Sendable {
         mutating func pop() {
             if case .object = values.removeLast() { objects.removeLast() }
         }
+
+        /// Whether the names a fragment looked up outside itself still give the same values.
+        mutating func check(_ outside: FragmentEntry.Outside) -> Bool {
+            fragments?.checks += 1
+            return outside.isCurrent(in: self)
+        }
+
+        /// A name the recording fragment found outside itself (or nowhere), once.
+        mutating func note(_ path: UnsafeBufferPointer<PageKey>, _ value: PageValue) {
+            guard let scalar = FragmentEntry.Scalar(value) else {
+                uncomparable = true
+                return
+            }
+            guard recording?.contains(where: { $0.path.elementsEqual(path) }) == false else { return }
+            recording?.append(FragmentEntry.Name(path: Array(path), value: scalar))
+        }
     }
 
-    private static func lookup(_ path: UnsafeBufferPointer<PageKey>, in stack: Contexts) -> PageValue {
-        guard let first = path.first else { return stack.values.last ?? .missing }
+    /// The value of `path`; while a fragment records, a name found outside it (or nowhere) is noted.
+    private static func lookup(_ path: UnsafeBufferPointer<PageKey>, in stack: inout Contexts) -> PageValue {
+        let (value, depth) = lookup(path, in: stack)
+        if stack.recording != nil, depth < stack.base { stack.note(path, value) }
+        return value
+    }
+
+    /// The value of `path` and the position in `objects` where its first name was found (-1:
+    /// nowhere; `Int.max` for `.`, the innermost context).
+    static func lookup(_ path: UnsafeBufferPointer<PageKey>, in stack: Contexts) -> (PageValue, Int) {
+        guard let first = path.first else { return (stack.values.last ?? .missing, Int.max) }
         var value = PageValue.missing
+        var depth = -1
         stack.objects.withUnsafeBufferPointer { objects in
             var index = objects.count - 1
             while index >= 0 {
@@ -449,14 +561,15 @@ struct PageTemplate: Sendable {
                     continue
                 }
                 value = found
+                depth = index
                 break
             }
         }
         for key in path.dropFirst() {
-            guard case .object(let object) = value else { return .missing }
+            guard case .object(let object) = value else { return (.missing, depth) }
             value = object.value(for: key)
         }
-        return value
+        return (value, depth)
     }
 
     /// Appends a number's decimal digits (no `String` made for it).

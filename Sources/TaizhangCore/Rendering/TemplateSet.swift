@@ -149,10 +149,11 @@ public struct TemplateSet: Sendable {
     }
 
     /// Renders a page model with the typed engine when the template allows (same bytes as
-    /// swift-mustache, several times faster), else as above. The web pages render this way too.
-    package func render<Model: PageLookup>(_ name: String, page model: Model) throws(Diagnostic) -> [UInt8] {
+    /// swift-mustache, several times faster), else as above. The web pages render this way too;
+    /// with `fragments` (one session's), unchanged list elements are copied from its last render.
+    package func render<Model: PageLookup>(_ name: String, page model: Model, fragments: PageFragments? = nil) throws(Diagnostic) -> [UInt8] {
         guard names.contains(name) else { throw unknown(name) }
-        if let template = compiled[name] { return template.render(model, partials: compiled) }
+        if let template = compiled[name] { return template.render(model, partials: compiled, fragments: fragments) }
         return try render(name, model)
     }
 

@@ -9,6 +9,8 @@ import TaizhangTracker
 struct ItemsController: Sendable {
     let configuration: WebConfiguration
     let renderer: WebRenderer
+    /// Each session's rows of its last items page: a reload renders only rows that changed.
+    var fragments = SessionFragments()
     /// The most items one bulk change may name.
     static let maximumPicks = 500
 
@@ -47,7 +49,8 @@ struct ItemsController: Sendable {
             try Self.model(configuration, renderer: renderer, person: session.person, filter: filter, flash: flash)
         }
         let scope = page.all ? "全部台账" : "我的台账"
-        return renderer.page("web-items", title: page.unitName.map { "\(scope) · \($0)" } ?? scope, page, session: session)
+        return renderer.page(
+            "web-items", title: page.unitName.map { "\(scope) · \($0)" } ?? scope, page, session: session, fragments: fragments.fragments(for: session))
     }
 
     /// The units in which a person may change at least one item.
@@ -73,6 +76,15 @@ struct ItemsController: Sendable {
         let entries = try ItemEntries.read(configuration, units: shown)
         var rows: [ItemsPage.Row] = []
         rows.reserveCapacity(entries.count)
+        // Who ticked, by name: a few people tick most rows (`renderer.personName` as a closure
+        // copied the renderer, street and all, for every row).
+        var names: [String: String] = [:]
+        func name(_ id: String) -> String {
+            if let known = names[id] { return known }
+            let name = renderer.personName(id)
+            names[id] = name
+            return name
+        }
         for entry in entries where filter.matches(entry, groupName: groupName) {
             let changeable = tracker.mayChange(person: person, unit: entry.unit, item: entry.item)
             if !filter.all, !changeable { continue }
@@ -83,7 +95,7 @@ struct ItemsController: Sendable {
                     unitName: entry.unit.name, code: entry.code, title: entry.location.title, binder: entry.location.binderLabel,
                     group: entry.location.groupName,
                     status: entry.status.chinese, statusClass: entry.status.rawValue,
-                    by: record?.by.map(renderer.personName), at: record?.at.map(ChinaTime.timestamp),
+                    by: record?.by.map(name), at: record?.at.map(ChinaTime.timestamp),
                     note: record?.note, present: entry.readiness.present, expected: entry.readiness.expected, flag: entry.readiness.flagText,
                     changeable: changeable, canUndo: changeable && entry.status != .notReviewed,
                     detailHref: entry.detailHref, sheetHref: entry.sheetHref))

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import TaizhangCore
+import TaizhangDiagnostics
 
 /// Turns view models into responses: every page is the layout around a typed model.
 struct WebRenderer: Sendable {
@@ -16,14 +17,11 @@ struct WebRenderer: Sendable {
     /// tag only swift-mustache knows; the bytes are the same either way.
     func page<Body: Sendable & PageLookup>(
         _ template: String, title: String, _ body: Body, session: WebSession?,
-        status: HTTPResponse.Status = .ok
+        status: HTTPResponse.Status = .ok, fragments: PageFragments? = nil
     ) -> Response {
-        let viewer = session.map { WebPage<Body>.Viewer(name: personName($0.person), csrf: $0.csrf) }
-        let model = WebPage(title: title, streetName: street.name, year: street.year, viewer: viewer, body: body)
-        var bytes: [UInt8]
+        let bytes: [UInt8]
         do {
-            bytes = try templates.render(template, page: model)
-            if !prefix.isEmpty { bytes = Self.prefixingLinks(bytes, prefix) }
+            bytes = try self.bytes(template, title: title, body, session: session, fragments: fragments)
         } catch {
             // `serve` checks every web template at start-up, so this is a defect, not bad input.
             return Response(
@@ -31,6 +29,16 @@ struct WebRenderer: Sendable {
                 body: .init(byteBuffer: ByteBuffer(string: "页面模板 \(template) 不存在（\(error.message)）")))
         }
         return Response(status: status, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+
+    /// The page's bytes: the layout around `body`, links under `prefix`.
+    func bytes<Body: Sendable & PageLookup>(
+        _ template: String, title: String, _ body: Body, session: WebSession?, fragments: PageFragments? = nil
+    ) throws(Diagnostic) -> [UInt8] {
+        let viewer = session.map { WebPage<Body>.Viewer(name: personName($0.person), csrf: $0.csrf) }
+        let model = WebPage(title: title, streetName: street.name, year: street.year, viewer: viewer, body: body)
+        let bytes = try templates.render(template, page: model, fragments: fragments)
+        return prefix.isEmpty ? bytes : Self.prefixingLinks(bytes, prefix)
     }
 
     /// An error page in Chinese (also for 404s and failures the router throws).

@@ -451,7 +451,7 @@ extension ItemsPage: PageLookup {
         case 8: PageValue(self.mineHref)
         case 9: PageValue(self.allHref)
         case 10: PageValue(self.flash)
-        case 11: PageValue(objects: self.rows.count) { [list = self.rows] in .object(list[$0]) }
+        case 11: PageValue(fragments: self.rows.count) { [list = self.rows] in list[$0] }
         case 12: PageValue(self.unitID)
         case 13: PageValue(self.unitName)
         case 14: PageValue(self.canUpload)
@@ -517,6 +517,32 @@ extension ItemsPage.Row: PageLookup {
         case 18: PageValue(self.sheetHref)
         default: .missing
         }
+    }
+}
+
+extension ItemsPage.Row: PageFragmentSource {
+    func hasSameFields(as other: any PageFragmentSource) -> Bool {
+        guard let other = other as? ItemsPage.Row else { return false }
+        if self.anchor != other.anchor { return false }
+        if self.unitID != other.unitID { return false }
+        if self.unitName != other.unitName { return false }
+        if self.code != other.code { return false }
+        if self.title != other.title { return false }
+        if self.binder != other.binder { return false }
+        if self.group != other.group { return false }
+        if self.status != other.status { return false }
+        if self.statusClass != other.statusClass { return false }
+        if self.by != other.by { return false }
+        if self.at != other.at { return false }
+        if self.note != other.note { return false }
+        if self.present != other.present { return false }
+        if self.expected != other.expected { return false }
+        if self.flag != other.flag { return false }
+        if self.changeable != other.changeable { return false }
+        if self.canUndo != other.canUndo { return false }
+        if self.detailHref != other.detailHref { return false }
+        if self.sheetHref != other.sheetHref { return false }
+        return true
     }
 }
 

@@ -176,7 +176,9 @@ struct ItemsPage: Sendable {
     var canBulk: Bool { rows.contains { $0.changeable } }
 
     /// A class: the template looks every field up in the same row, and a struct this size was
-    /// copied (every string retained) each time it became a template context.
+    /// copied (every string retained) each time it became a template context. A fragment: a
+    /// session's reload copies the bytes of a row whose fields are all unchanged (PageFragments).
+    // mustache: fragment
     final class Row: Sendable {
         let anchor: String
         let unitID: String
