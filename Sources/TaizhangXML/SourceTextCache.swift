@@ -34,9 +34,11 @@ final class SourceTextCache {
 
         /// Unicode scalars in `range` (UTF-8 continuation bytes do not start one).
         func scalarCount(_ range: Range<Int>) -> Int {
-            var count = 0
-            for index in range where bytes[index] & 0xC0 != 0x80 { count += 1 }
-            return count
+            bytes.withUnsafeBufferPointer { buffer in
+                var count = 0
+                for index in range where buffer[index] & 0xC0 != 0x80 { count += 1 }
+                return count
+            }
         }
 
         /// The byte index of the `n`-th scalar of `range` (its end if there are fewer).
@@ -47,12 +49,6 @@ final class SourceTextCache {
                 seen += 1
             }
             return range.upperBound
-        }
-
-        func matches(_ needle: [UInt8], at index: Int, before end: Int) -> Bool {
-            guard index + needle.count <= end else { return false }
-            for offset in needle.indices where bytes[index + offset] != needle[offset] { return false }
-            return true
         }
     }
 
@@ -133,43 +129,60 @@ final class SourceTextCache {
 
     /// The 1-based scalar column, within `tail`, of the first `attribute` that is preceded by
     /// the tail's start, a space or a tab and followed by `=` or a space, before any `>`.
+    /// Runs for every attribute position asked for: reads the bytes through a buffer pointer
+    /// (no per-byte bounds checks or array copies).
     private func firstAttributeColumn(_ needle: [UInt8], in text: Text, _ tail: Range<Int>) -> Int? {
-        let bytes = text.bytes
-        guard tail.count >= needle.count, !needle.isEmpty else { return nil }
-        var index = tail.lowerBound
-        while index + needle.count <= tail.upperBound {
-            if bytes[index] == UInt8(ascii: ">") { return nil }
-            if bytes[index] == needle[0], text.matches(needle, at: index, before: tail.upperBound),
-                index == tail.lowerBound || bytes[index - 1] == UInt8(ascii: " ") || bytes[index - 1] == UInt8(ascii: "\t"),
-                index + needle.count < tail.upperBound,
-                bytes[index + needle.count] == UInt8(ascii: "=") || bytes[index + needle.count] == UInt8(ascii: " ")
-            {
-                return text.scalarCount(tail.lowerBound..<index) + 1
+        guard tail.count >= needle.count, let first = needle.first else { return nil }
+        let found: Int? = text.bytes.withUnsafeBufferPointer { bytes in
+            needle.withUnsafeBufferPointer { needle in
+                var index = tail.lowerBound
+                while index + needle.count <= tail.upperBound {
+                    let byte = bytes[index]
+                    if byte == UInt8(ascii: ">") { return nil }
+                    if byte == first, Self.matches(needle, in: bytes, at: index),
+                        index == tail.lowerBound || bytes[index - 1] == UInt8(ascii: " ") || bytes[index - 1] == UInt8(ascii: "\t"),
+                        index + needle.count < tail.upperBound,
+                        bytes[index + needle.count] == UInt8(ascii: "=") || bytes[index + needle.count] == UInt8(ascii: " ")
+                    {
+                        return index
+                    }
+                    index += 1
+                }
+                return nil
             }
-            index += 1
         }
-        return nil
+        return found.map { text.scalarCount(tail.lowerBound..<$0) + 1 }
     }
 
     /// The 1-based scalar column of the last `<name` on the line that ends there or is
     /// followed by a space, `>`, `/`, a tab or a carriage return.
     private func lastColumn(of pattern: [UInt8], in text: Text, line: Int) -> Int? {
         let range = text.line(line)
-        let bytes = text.bytes
-        var index = range.upperBound - pattern.count
-        while index >= range.lowerBound {
-            // Every pattern starts with "<": most positions fail on their first byte.
-            if bytes[index] == UInt8(ascii: "<"), text.matches(pattern, at: index, before: range.upperBound) {
-                let end = index + pattern.count
-                let next = end < range.upperBound ? bytes[end] : UInt8(ascii: " ")
-                if next == UInt8(ascii: " ") || next == UInt8(ascii: ">") || next == UInt8(ascii: "/") || next == UInt8(ascii: "\t")
-                    || next == UInt8(ascii: "\r")
-                {
-                    return text.scalarCount(range.lowerBound..<index) + 1
+        let found: Int? = text.bytes.withUnsafeBufferPointer { bytes in
+            pattern.withUnsafeBufferPointer { pattern in
+                var index = range.upperBound - pattern.count
+                while index >= range.lowerBound {
+                    // Every pattern starts with "<": most positions fail on their first byte.
+                    if bytes[index] == UInt8(ascii: "<"), Self.matches(pattern, in: bytes, at: index) {
+                        let end = index + pattern.count
+                        let next = end < range.upperBound ? bytes[end] : UInt8(ascii: " ")
+                        if next == UInt8(ascii: " ") || next == UInt8(ascii: ">") || next == UInt8(ascii: "/")
+                            || next == UInt8(ascii: "\t") || next == UInt8(ascii: "\r")
+                        {
+                            return index
+                        }
+                    }
+                    index -= 1
                 }
+                return nil
             }
-            index -= 1
         }
-        return nil
+        return found.map { text.scalarCount(range.lowerBound..<$0) + 1 }
+    }
+
+    /// Whether `needle` is at `index` of `bytes`; the caller has checked that it fits.
+    private static func matches(_ needle: UnsafeBufferPointer<UInt8>, in bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> Bool {
+        for offset in 0..<needle.count where bytes[index + offset] != needle[offset] { return false }
+        return true
     }
 }
