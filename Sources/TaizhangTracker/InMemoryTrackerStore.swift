@@ -16,6 +16,7 @@ public final class InMemoryTrackerStore: TrackerStore {
         var measures: [ItemKey: MockMeasure] = [:]
         var accounts: [String: String] = [:]
         var sessions: [String: StoredSession] = [:]
+        var sessionRemovals: UInt64 = 0
         var signInCounters: [String: SignInCounter] = [:]
 
         /// Appends an event with the next id (ids only grow, like the databases' keys).
@@ -158,8 +159,12 @@ public final class InMemoryTrackerStore: TrackerStore {
     public func removeSessions(tokenHashes: [String]) throws {
         state.withLock { state in
             for hash in tokenHashes { state.sessions[hash] = nil }
+            state.sessionRemovals += 1
         }
     }
+
+    /// The number of removals (only this process holds the store).
+    public func sessionsStamp() -> SessionsStamp? { SessionsStamp([state.withLock { $0.sessionRemovals }]) }
 
     public func sessions() throws -> [StoredSession] { state.withLock { Array($0.sessions.values) } }
 

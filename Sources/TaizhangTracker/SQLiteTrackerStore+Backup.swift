@@ -67,6 +67,12 @@ extension SQLiteTrackerStore {
         } catch {
             throw OpenError(path: path, message: "the restore failed and the database was left as it was: \(error)")
         }
+        // The restored sessions replace every session held: running servers must read them again.
+        do {
+            try store.bumpSessionsStamp()
+        } catch {
+            throw OpenError(path: path, message: "restored, but a running taizhang serve may keep its sessions until it restarts: \(error)")
+        }
         return kept
     }
 

@@ -161,11 +161,11 @@ public final class SQLiteTrackerStore: TrackerStore {
         }
     }
 
-    /// Runs a write transaction, after checking that the files opened are still the files
-    /// at the database's path (see `files`), before the transaction and again inside it.
-    /// `beforeTransaction` runs between the two checks (tests change the files there).
+    /// Runs a write transaction, after checking inside it, before any change, that the files
+    /// opened are still the files at the database's path (see `files`): three `stat`s per write.
+    /// (A second check before the transaction added three more and caught nothing this one
+    /// misses.) `beforeTransaction` runs just before the transaction (tests change the files there).
     func write<T>(_ updates: (Database) throws -> T, beforeTransaction: () -> Void = {}) throws -> T {
-        try checkFiles()
         beforeTransaction()
         do {
             return try pool.write { db in
@@ -691,6 +691,46 @@ public final class SQLiteTrackerStore: TrackerStore {
 
     public func removeSessions(tokenHashes: [String]) throws {
         try write { db in _ = try SessionRow.deleteAll(db, keys: tokenHashes) }
+        try bumpSessionsStamp()
+    }
+
+    /// The file whose changes tell every process on this database that sessions were removed
+    /// (see `sessionsStamp`): one byte is appended after each removal.
+    var sessionsMarker: String { path + ".sessions" }
+
+    /// The marker's identity, size and times: one `stat`, no database access. A removal in any
+    /// process appends to the marker after its commit, which changes the size (and the times);
+    /// a deleted or replaced marker changes it too. Nil when the marker cannot be looked at.
+    public func sessionsStamp() -> SessionsStamp? {
+        var info = stat()
+        guard stat(sessionsMarker, &info) == 0 else { return errno == ENOENT ? SessionsStamp([0]) : nil }
+        let times = [info.st_size, info.st_mtim.tv_sec, info.st_mtim.tv_nsec, info.st_ctim.tv_sec, info.st_ctim.tv_nsec]
+        return SessionsStamp([UInt64(info.st_dev), UInt64(info.st_ino)] + times.map { UInt64(truncatingIfNeeded: $0) })
+    }
+
+    /// Appends a byte to the marker (created with the database file's permissions, so that
+    /// whoever may write the database may bump it), and empties it now and then: a size seen
+    /// before then comes back only with other times.
+    func bumpSessionsStamp() throws {
+        var database = stat()
+        let mode = stat(path, &database) == 0 ? mode_t(database.st_mode & 0o666) : 0o644
+        let fd = open(sessionsMarker, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, mode)
+        guard fd >= 0 else { throw WriteFailed(path: sessionsMarker, reason: String(cString: strerror(errno))) }
+        defer { close(fd) }
+        _ = fchmod(fd, mode)
+        var byte: UInt8 = 0x2E
+        guard Foundation.write(fd, &byte, 1) == 1 else { throw WriteFailed(path: sessionsMarker, reason: String(cString: strerror(errno))) }
+        var marker = stat()
+        if fstat(fd, &marker) == 0, marker.st_size >= 65_536 { _ = ftruncate(fd, 0) }
+    }
+
+    /// The sessions were removed, but other processes could not be told (see `sessionsStamp`).
+    public struct WriteFailed: Error, CustomStringConvertible, Sendable {
+        public let path: String
+        public let reason: String
+        public var description: String {
+            "\(path): cannot write (\(reason)); a sign-out may not reach another taizhang serve on this database until it restarts"
+        }
     }
 
     public func sessions() throws -> [StoredSession] {

@@ -266,6 +266,8 @@ extension Tracker {
 
     public func sessions() throws -> [StoredSession] { try store.sessions() }
 
+    public func sessionsStamp() -> SessionsStamp? { store.sessionsStamp() }
+
     // Sign-in throttle counters (the web's `StoredSignInThrottle` keeps the policy; the store the counts).
 
     public func signInCounters(keys: [String]) throws -> [SignInCounter] { try store.signInCounters(keys: keys) }

@@ -204,6 +204,16 @@ public struct StoredSession: Sendable, Equatable {
     }
 }
 
+/// Changes whenever a session may have been revoked, in this process or any other on the
+/// same store: a web server may then keep the sessions it read in memory, and check only this
+/// stamp on each request (`TrackerStore.sessionsStamp`). Its value means nothing by itself;
+/// only whether it changed.
+public struct SessionsStamp: Sendable, Equatable {
+    let values: [UInt64]
+
+    public init(_ values: [UInt64]) { self.values = values }
+}
+
 /// One sign-in failure counter of the web's throttle: failures of an address (over all accounts),
 /// or of an address and one account together, and when the last one happened. The web's
 /// `SignInThrottle` names the counters (`key`) and keeps the policy; the store keeps the counts,
@@ -280,6 +290,9 @@ public protocol TrackerStore: Sendable {
     func removeSessions(tokenHashes: [String]) throws
     /// All sessions held (expired ones too, until removed), for the bounds.
     func sessions() throws -> [StoredSession]
+    /// A stamp that changes after every `removeSessions`, in any process, read without a
+    /// database access; nil when the store cannot tell (then every request reads its session).
+    func sessionsStamp() -> SessionsStamp?
 
     /// The sign-in failure counters with these keys (forgotten ones too, until removed).
     func signInCounters(keys: [String]) throws -> [SignInCounter]
@@ -294,6 +307,9 @@ public protocol TrackerStore: Sendable {
 }
 
 extension TrackerStore {
+    /// No stamp: sessions are read from the store on every request.
+    public func sessionsStamp() -> SessionsStamp? { nil }
+
     /// Filters `items()`; a store with an index on the unit answers from it (SQLite).
     public func items(units: Set<String>) throws -> [ItemRecord] { try items().filter { units.contains($0.key.unit) } }
 }

@@ -26,6 +26,7 @@ extension Taizhang {
         }
 
         func run() async throws {
+            WebApp.tuneMemoryForServing()
             if let file = district.district { return try await serveDistrict(file) }
             let tracker = try tracking.tracker()
             let options = tracking.workspace

@@ -61,6 +61,30 @@ import Testing
         #expect(try other.session(tokenHash: "ab12") == nil && other.sessions().isEmpty)
     }
 
+    /// #15 goal 4: a server keeps the sessions it read while this stamp holds. A removal in
+    /// any process changes it; ticks and saved sessions (the once-a-minute write-back) do not,
+    /// or the stamp would change on every request. PostgreSQL has none: it is read each time.
+    @Test(arguments: Backend.available) func theSessionsStampChangesOnEveryRemovalInAnyProcess(_ backend: Backend) throws {
+        let f = try TrackerFixture(backend)
+        let other = Tracker(workspace: f.workspace, store: try f.secondStore())
+        guard let start = f.tracker.sessionsStamp() else {
+            #expect(backend == .postgres)
+            return
+        }
+        #expect(backend != .postgres)
+        let session = StoredSession(tokenHash: "ab12", person: "p13", csrf: "c1", expires: f.clock.addingTimeInterval(3600), lastUsed: f.clock)
+        try other.saveSession(session)
+        try f.tracker.tick(item: "01.06", unit: "wutongshan", by: "p13")
+        _ = try other.session(tokenHash: "ab12")
+        #expect(f.tracker.sessionsStamp() == start && other.sessionsStamp() == start)
+        try other.removeSessions(tokenHashes: ["ab12"])
+        let afterOne = try #require(f.tracker.sessionsStamp())
+        #expect(afterOne != start && other.sessionsStamp() == afterOne)
+        // Even a removal that finds nothing counts, and so does each one after it.
+        try f.tracker.removeSessions(tokenHashes: ["unknown"])
+        #expect(other.sessionsStamp() != afterOne)
+    }
+
     /// The sign-in throttle's counters: what one process counts, another reads; a counter last
     /// failed `forgetAfter` ago starts again; forgotten and surplus counters are pruned on write.
     @Test(arguments: Backend.available) func signInCountersAreSharedRestartAndStayBounded(_ backend: Backend) throws {

@@ -152,7 +152,10 @@ import Testing
         try f.tracker.tick(item: "01.07", unit: "wutongshan", by: "p13")
         let path = f.directory + "/tracker.sqlite"
         let date = Date(timeIntervalSince1970: 1_417_000_000)
+        let stamp = f.tracker.sessionsStamp()
         let kept = try #require(try SQLiteTrackerStore.restore(from: backup, into: path, at: date))
+        // The restored sessions replace the held ones: a server's kept sessions are forgotten.
+        #expect(f.tracker.sessionsStamp() != stamp)
         #expect(kept == f.directory + "/tracker-before-restore-2014-11-26T190640+0800.sqlite")
         #expect(try f.tracker.record(ItemKey(unit: "wutongshan", item: "01.07")) == nil)
         #expect(try f.tracker.record(ItemKey(unit: "wutongshan", item: "01.06"))?.status == .ticked)

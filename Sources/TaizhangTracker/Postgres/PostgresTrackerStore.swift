@@ -716,6 +716,10 @@ public final class PostgresTrackerStore: TrackerStore {
         try sessions(matching: tokenHash).first
     }
 
+    /// No stamp: servers on several machines may share the database, so each request reads
+    /// its session from it.
+    public func sessionsStamp() -> SessionsStamp? { nil }
+
     public func removeSessions(tokenHashes: [String]) throws {
         let scope = scope
         try run { connection, logger in

@@ -31,8 +31,20 @@ public struct Form: Sendable {
 
     /// Trimmed, nil when empty.
     func text(_ name: String) -> String? {
-        guard let value = fields[name]?.trimmingCharacters(in: .whitespacesAndNewlines), !value.isEmpty else { return nil }
+        guard let value = fields[name].map(Self.trimmed), !value.isEmpty else { return nil }
         return value
+    }
+
+    /// `trimmingCharacters(in: .whitespacesAndNewlines)` without Foundation's character sets
+    /// (a tick reads four fields): that set is Unicode's White_Space property plus U+200B
+    /// (zero width space), scalar by scalar; a value with none at either end is returned as it is.
+    static func trimmed(_ value: String) -> String {
+        let scalars = value.unicodeScalars
+        func kept(_ scalar: Unicode.Scalar) -> Bool { !scalar.properties.isWhitespace && scalar != "\u{200B}" }
+        guard let start = scalars.firstIndex(where: kept) else { return "" }
+        guard let last = scalars.lastIndex(where: kept) else { return "" }
+        if start == scalars.startIndex && scalars.index(after: last) == scalars.endIndex { return value }
+        return String(scalars[start...last])
     }
 
     static func parse(_ body: String) throws(TooLong) -> Form {
@@ -44,8 +56,10 @@ public struct Form: Sendable {
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             let key = decode(parts[0])
             let value = parts.count > 1 ? decode(parts[1]) : ""
-            guard key.count <= otherField else { throw TooLong(field: String(key.prefix(32))) }
-            guard value.count <= limits[key] ?? otherField else { throw TooLong(field: key) }
+            // A string has at most as many characters as UTF-8 bytes: count them only when needed.
+            guard key.utf8.count <= otherField || key.count <= otherField else { throw TooLong(field: String(key.prefix(32))) }
+            let limit = limits[key] ?? otherField
+            guard value.utf8.count <= limit || value.count <= limit else { throw TooLong(field: key) }
             if fields[key] == nil { fields[key] = value }
             lists[key, default: []].append(value)
         }

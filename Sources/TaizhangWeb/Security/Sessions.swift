@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import TaizhangCore
 import TaizhangTracker
 
@@ -91,13 +92,21 @@ public actor InMemorySessionStore: WebSessionStore {
 /// Sessions in the tracker store (SQLite file or PostgreSQL): a restart of `serve`, or a second
 /// `serve` on the same database, keeps people signed in. The store holds only the SHA-256 of
 /// each token. Same lifetime and bounds as `InMemorySessionStore`; the database work runs off
-/// the async executor (`Blocking`). Every request reads its session from the store (a sign-out
-/// elsewhere takes effect at once); it writes only to extend it, at most once a minute.
+/// the async executor (`Blocking`). It writes only to extend a session, at most once a minute.
+///
+/// A session read from the store is kept in memory (`SessionCache`) while the store's
+/// `sessionsStamp` is unchanged: a request then needs no database access and no thread switch,
+/// only one `stat`. Every removal, by any process on the store (a sign-out elsewhere, an expiry,
+/// an eviction, a restore), changes the stamp and empties the cache, so the next request reads
+/// the store again and a revoked session is refused at once. A store without a stamp
+/// (PostgreSQL) is read on every request. A cached session past its expiry or due for its
+/// write-back is read from the store again, as without the cache.
 public struct StoredSessionStore: WebSessionStore {
     private let tracker: Tracker
     private let lifetime: TimeInterval
     private let capacity: Int
     private let perPerson: Int
+    private let cache: SessionCache
 
     /// A session is extended (written back) only when its stored last use is at least this old:
     /// a minute, or a hundredth of a short lifetime. It may then end up to this much earlier
@@ -109,6 +118,7 @@ public struct StoredSessionStore: WebSessionStore {
         self.lifetime = lifetime
         self.capacity = max(1, capacity)
         self.perPerson = max(1, perPerson)
+        cache = SessionCache(capacity: self.capacity)
     }
 
     static func hash(_ token: String) -> String { Manifest.sha256(Array(token.utf8)) }
@@ -136,8 +146,15 @@ public struct StoredSessionStore: WebSessionStore {
     }
 
     public func session(_ token: String, now: Date) async throws -> WebSession? {
-        let (tracker, lifetime) = (tracker, lifetime)
+        let (tracker, lifetime, cache) = (tracker, lifetime, cache)
         let refresh = refreshInterval
+        // The stamp is taken before the store is read: a removal committed after it changes it.
+        let stamp = tracker.sessionsStamp()
+        if let stamp, let held = cache.session(token, stamp: stamp),
+            held.expires > now, now.timeIntervalSince(held.lastUsed) < refresh
+        {
+            return held
+        }
         return try await Blocking.run { () -> WebSession? in
             let hash = Self.hash(token)
             guard var stored = try tracker.session(tokenHash: hash) else { return nil }
@@ -152,12 +169,15 @@ public struct StoredSessionStore: WebSessionStore {
                 stored.lastUsed = now
                 try tracker.saveSession(stored)
             }
-            return WebSession(person: stored.person, csrf: stored.csrf, expires: stored.expires, lastUsed: stored.lastUsed)
+            let session = WebSession(person: stored.person, csrf: stored.csrf, expires: stored.expires, lastUsed: stored.lastUsed)
+            if let stamp { cache.keep(session, token: token, stamp: stamp) }
+            return session
         }
     }
 
     public func remove(_ token: String) async throws {
-        let tracker = tracker
+        let (tracker, cache) = (tracker, cache)
+        cache.forget(token)
         try await Blocking.run { try tracker.removeSessions(tokenHashes: [Self.hash(token)]) }
     }
 
@@ -165,4 +185,43 @@ public struct StoredSessionStore: WebSessionStore {
         let tracker = tracker
         return try await Blocking.run { try tracker.sessions().count }
     }
+}
+
+/// The sessions a `StoredSessionStore` read, by cookie token, valid while the store's
+/// `sessionsStamp` is the one they were read under. Bounded: when full, it starts again empty.
+final class SessionCache: Sendable {
+    private struct State {
+        var stamp: SessionsStamp?
+        var sessions: [String: WebSession] = [:]
+    }
+
+    private let state = Mutex(State())
+    private let capacity: Int
+
+    init(capacity: Int) { self.capacity = capacity }
+
+    /// The session kept for `token`, if the store's stamp is still `stamp`; a changed stamp
+    /// forgets every session.
+    func session(_ token: String, stamp: SessionsStamp) -> WebSession? {
+        state.withLock { state in
+            guard state.stamp == stamp else {
+                state.stamp = stamp
+                state.sessions.removeAll()
+                return nil
+            }
+            return state.sessions[token]
+        }
+    }
+
+    /// Keeps a session read from the store under `stamp` (taken before the read); nothing is
+    /// kept when the stamp has changed since.
+    func keep(_ session: WebSession, token: String, stamp: SessionsStamp) {
+        state.withLock { state in
+            guard state.stamp == stamp else { return }
+            if state.sessions.count >= capacity { state.sessions.removeAll() }
+            state.sessions[token] = session
+        }
+    }
+
+    func forget(_ token: String) { state.withLock { _ = $0.sessions.removeValue(forKey: token) } }
 }
