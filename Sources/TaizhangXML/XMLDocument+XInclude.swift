@@ -343,8 +343,6 @@ extension XMLDocument {
             var elementsSeen = 0
         }
         var stack = [Frame(file: 0, includes: included[standardized(file)]?.includes ?? [])]
-        origins = [:]
-        origins.reserveCapacity(included.values.reduce(0) { $0 + $1.elementLines.count } - (included[standardized(file)]?.elementLines.count ?? 0))
         var indexByPath: [String: Int] = [standardized(file): 0]
         files = [standardized(file)]
         func visit(_ first: xmlNodePtr?) {
@@ -370,9 +368,10 @@ extension XMLDocument {
                     let top = stack.count - 1
                     if stack[top].file != 0 {
                         let seen = stack[top].elementsSeen
-                        origins[UnsafeMutableRawPointer(current)] = Origin(
-                            file: stack[top].file, line: seen < stack[top].lines.count ? stack[top].lines[seen] : nil)
+                        setOrigin(Origin(file: stack[top].file, line: seen < stack[top].lines.count ? stack[top].lines[seen] : nil), of: current)
                         stack[top].elementsSeen += 1
+                    } else {
+                        setOrigin(nil, of: current)
                     }
                     visit(current.pointee.children)
                 default:

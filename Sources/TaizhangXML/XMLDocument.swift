@@ -13,8 +13,30 @@ public final class XMLDocument {
         var file: Int
         var line: Int?
     }
-    /// Included element → its origin, one lookup for both.
-    var origins: [UnsafeMutableRawPointer: Origin] = [:]
+
+    /// The origin of an included element, kept in the node's `_private` field, which libxml2
+    /// leaves to the application: file index + 1 above bit 40, line + 1 (0: unknown) below.
+    /// A dictionary keyed by node address cost a hash per element, both when `validate` mapped
+    /// the included files and whenever a position was asked for; nil for the master file's own.
+    func origin(of node: xmlNodePtr) -> Origin? {
+        guard let raw = node.pointee._private else { return nil }
+        let bits = UInt(bitPattern: raw)
+        let line = Int(bits & Self.originLineMask)
+        return Origin(file: Int(bits >> Self.originFileShift) - 1, line: line == 0 ? nil : line - 1)
+    }
+
+    /// Records (or with nil, clears) where an element came from; see `origin(of:)`.
+    func setOrigin(_ origin: Origin?, of node: xmlNodePtr) {
+        guard let origin else {
+            node.pointee._private = nil
+            return
+        }
+        let line = UInt(origin.line.map { $0 + 1 } ?? 0) & Self.originLineMask
+        node.pointee._private = UnsafeMutableRawPointer(bitPattern: UInt(origin.file + 1) << Self.originFileShift | line)
+    }
+
+    private static let originFileShift: UInt = 40
+    private static let originLineMask: UInt = (1 << 40) - 1
     var files: [String]
     let sources = SourceTextCache()
     /// Whether the file's bytes were valid UTF-8 when `parse(file:)` read it; nil for a
@@ -163,12 +185,6 @@ public final class XMLDocument {
         return XMLElement(node: node, document: self)
     }
 
-    /// The file a node came from, taking XInclude into account.
-    func sourceFile(of node: UnsafeMutableRawPointer) -> String {
-        if let origin = origins[node] { return files[origin.file] }
-        return file
-    }
-
     /// Positions already found: the model asks for an element's position once for the element
     /// and again for each attribute it keeps. Emptied when XInclude changes the tree.
     var locations = LocationCache()
@@ -211,7 +227,7 @@ public final class XMLDocument {
     }
 
     private func findLocation(of node: xmlNodePtr) -> SourceLocation {
-        let origin = origins[UnsafeMutableRawPointer(node)]
+        let origin = origin(of: node)
         let file = origin.map { files[$0.file] } ?? file
         let line = origin?.line ?? Int(xmlGetLineNo(node))
         guard node.pointee.type == XML_ELEMENT_NODE, line > 0 else {

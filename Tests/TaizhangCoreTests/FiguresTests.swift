@@ -93,6 +93,19 @@ import Testing
         #expect(rendered(flags, root: Paths.repository) == Self.fiveContradictions)
     }
 
+    /// Every indicator knows the label of each figure its rules name, and of no other figure.
+    @Test func indicatorsCarryTheLabelsOfTheFiguresTheirRulesName() throws {
+        let workspace = try #require(WorkspaceLoader(root: Paths.repository).load().validWorkspace)
+        let labels = Dictionary(workspace.figures.definitions.map { ($0.id, $0.label) }, uniquingKeysWith: { a, _ in a })
+        var named = 0
+        for indicator in workspace.catalogue.allIndicators {
+            let expected = labels.filter { id, _ in indicator.rules.contains { $0.figure == id } }
+            #expect(indicator.figureLabels == expected, "\(indicator.code)")
+            named += indicator.figureLabels.count
+        }
+        #expect(named > 0)
+    }
+
     @Test func correctingTheFiveValuesLeavesNothingToFlag() throws {
         let root = try TemporaryDirectory("fixed")
         try FileManager.default.copyItem(atPath: Paths.repository + "/checklists", toPath: root.path + "/checklists")

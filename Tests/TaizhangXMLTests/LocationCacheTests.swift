@@ -21,3 +21,22 @@ struct LocationCacheTests {
         #expect(cache[otherSlot] == SourceLocation(file: "b.xml", line: 3, column: 4))
     }
 }
+
+/// Origins of included elements live in the node itself: what is stored is read back,
+/// including an unknown line and large values, and a node never given one has none.
+struct NodeOriginTests {
+    @Test func originsRoundTripThroughTheNode() throws {
+        let document = try #require(XMLDocument.parse(string: "<a><b/><c/></a>", file: "a.xml").document)
+        let root = try #require(document.root)
+        let children = root.children
+        #expect(document.origin(of: root.node) == nil)
+        document.setOrigin(XMLDocument.Origin(file: 3, line: 70_000), of: children[0].node)
+        document.setOrigin(XMLDocument.Origin(file: 0, line: nil), of: children[1].node)
+        #expect(document.origin(of: children[0].node).map { [$0.file, $0.line] } == [3, 70_000])
+        #expect(document.origin(of: children[1].node).map { [$0.file, $0.line] } == [0, nil])
+        document.setOrigin(XMLDocument.Origin(file: 1_000, line: 0), of: root.node)
+        #expect(document.origin(of: root.node).map { [$0.file, $0.line] } == [1_000, 0])
+        document.setOrigin(nil, of: root.node)
+        #expect(document.origin(of: root.node) == nil)
+    }
+}

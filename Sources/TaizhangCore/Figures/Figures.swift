@@ -62,6 +62,17 @@ public struct Figures: Sendable {
         positions[figure]?[unit]?.first.map { values[$0] }
     }
 
+    /// The units whose first report of `figure` is 0, in no particular order. Walks the units
+    /// that report the figure once, instead of looking each unit up by two hashed keys.
+    func unitsFirstReportingZero(_ figure: String) -> [String] {
+        guard let byUnit = positions[figure] else { return [] }
+        var units: [String] = []
+        for (unit, indices) in byUnit {
+            if let first = indices.first, values[first].value == 0 { units.append(unit) }
+        }
+        return units
+    }
+
     /// The formula that defines a figure, if it is a rate.
     public func formula(for figure: String) -> (rule: FigureRule, formula: FigureRule.Formula)? {
         for rule in rules {

@@ -83,8 +83,9 @@ struct FiguresValidator {
         for rule in figures.rules {
             guard case .formula(let formula) = rule.kind else { continue }
             // Only units whose denominator is 0 are reported, in sorted order: sorting just
-            // those (usually none) gives the same order as sorting every unit.
-            let zeroDenominators = units.filter { figures.firstReported(formula.denominator, unit: $0)?.value == 0 }.sorted()
+            // those (usually none) gives the same order as sorting every unit. They are found
+            // among the units that report the denominator, not by looking up every unit.
+            let zeroDenominators = figures.unitsFirstReportingZero(formula.denominator).filter(units.contains).sorted()
             for unit in zeroDenominators {
                 guard let denominator = figures.firstReported(formula.denominator, unit: unit), denominator.value == 0 else { continue }
                 let rate = figures.firstReported(formula.figure, unit: unit)

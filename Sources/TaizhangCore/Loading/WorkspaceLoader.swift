@@ -109,10 +109,15 @@ final class ModelBuilder {
             diagnostics += builder.diagnostics
         }
         let labels = Dictionary(figures.definitions.map { ($0.id, $0.label) }, uniquingKeysWith: { a, _ in a })
+        // Each indicator gets the labels of the figures its rules name: looked up per rule,
+        // instead of testing every label against every rule of every indicator.
         for c in catalogue.categories.indices {
             for i in catalogue.categories[c].indicators.indices {
-                let indicator = catalogue.categories[c].indicators[i]
-                catalogue.categories[c].indicators[i].figureLabels = labels.filter { id, _ in indicator.rules.contains { $0.figure == id } }
+                var named: [String: String] = [:]
+                for rule in catalogue.categories[c].indicators[i].rules {
+                    if let figure = rule.figure, let label = labels[figure] { named[figure] = label }
+                }
+                catalogue.categories[c].indicators[i].figureLabels = named
             }
         }
         return Workspace(root: root, street: street, catalogue: catalogue, tasks: tasks, figures: figures)

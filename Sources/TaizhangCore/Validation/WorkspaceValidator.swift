@@ -35,12 +35,25 @@ public struct WorkspaceValidator: Sendable {
         /// Codes that name folders are compared ignoring letter case, as Windows and USB
         /// sticks (FAT, exFAT, NTFS) do: `01.03a` and `01.03A` would be one folder there.
         func unique(_ what: String, _ entries: [(String, SourceLocation)], namesFolders: Bool = false) {
-            // The first entry with each key, by its index: no key or location copied.
+            // The first entry with each key, by its index: no key or location copied. Short
+            // lists (each community's attribute values) are searched directly, which finds the
+            // same first entry without hashing every key into a dictionary of their own.
+            let isShort = entries.count <= 8
             var firstIndex: [String: Int] = [:]
-            firstIndex.reserveCapacity(entries.count)
+            if !isShort { firstIndex.reserveCapacity(entries.count) }
             for (index, (key, location)) in entries.enumerated() {
                 let folded = namesFolders ? key.lowercased() : key
-                if let earlierIndex = firstIndex[folded] {
+                var found: Int?
+                if isShort {
+                    for earlier in 0..<index where (namesFolders ? entries[earlier].0.lowercased() : entries[earlier].0) == folded {
+                        found = earlier
+                        break
+                    }
+                } else {
+                    found = firstIndex[folded]
+                    if found == nil { firstIndex[folded] = index }
+                }
+                if let earlierIndex = found {
                     let earlier = (key: entries[earlierIndex].0, location: entries[earlierIndex].1)
                     let message =
                         earlier.key == key
@@ -50,8 +63,6 @@ public struct WorkspaceValidator: Sendable {
                         .error(
                             "checklist.duplicate-code", message, at: location,
                             notes: ["first defined at \(Diagnostic.displayPath(earlier.location.file, relativeTo: workspace.root)):\(earlier.location.line)"]))
-                } else {
-                    firstIndex[folded] = index
                 }
             }
         }
