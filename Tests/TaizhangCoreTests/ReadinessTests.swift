@@ -28,6 +28,29 @@ import Testing
         #expect(ItemReadiness(present: 1, expected: 1, status: .ticked, failedMock: false).flagText == nil)
     }
 
+    /// `flagText` is built without the `flags` array (every row of the web's items page asks):
+    /// for every combination it is still those flags, most urgent first, joined.
+    @Test func flagTextIsTheFlagsJoinedInEveryCase() {
+        var flagged = 0
+        for status in [nil] + ItemStatus.allCases.map(Optional.some) {
+            for (present, expected) in [(0, 0), (0, 2), (1, 2), (2, 2), (3, 2)] {
+                for failedMock in [false, true] {
+                    for expectsFiles in [false, true] {
+                        for note in [nil, "  ", "档案室"] {
+                            let readiness = ItemReadiness(
+                                expected: expected, expectsFiles: expectsFiles, present: present, status: status, note: note, failedMock: failedMock)
+                            let flags = readiness.flags
+                            #expect(readiness.flagText == (flags.isEmpty ? nil : flags.map(\.chinese).joined(separator: "；")))
+                            #expect(flags == flags.sorted())
+                            if flags.count > 1 { flagged += 1 }
+                        }
+                    }
+                }
+            }
+        }
+        #expect(flagged > 0)
+    }
+
     @Test func completenessCountsNotApplicableAsNothingMissing() {
         #expect(Completeness(present: 2, expected: 2, status: nil) == .complete)
         #expect(Completeness(present: 1, expected: 2, status: .ticked) == .partial)

@@ -105,9 +105,16 @@ public struct ItemReadiness: Sendable, Equatable {
     /// One item as planned for a unit (its kind and this unit's quantities) with its files and
     /// the tracker's record: how every page should build it.
     public init(item: LedgerItem, present: Int, status: ItemStatus?, note: String?, failedMock: Bool) {
+        self.init(expected: item.expectedCount, expectsFiles: item.kind.expectsFiles, present: present, status: status, note: note, failedMock: failedMock)
+    }
+
+    /// The same from what a caller worked out once per planned item (`LedgerItem.expectedCount`
+    /// and `kind.expectsFiles`): the web's items page builds hundreds of these per reload, and
+    /// reading them from the item copied the whole `LedgerItem` and summed its documents each time.
+    public init(expected: Int, expectsFiles: Bool, present: Int, status: ItemStatus?, note: String?, failedMock: Bool) {
         self.init(
-            present: present, expected: item.expectedCount, status: status, failedMock: failedMock,
-            expectsFiles: item.kind.expectsFiles, hasNote: !(note ?? "").trimmed.isEmpty)
+            present: present, expected: expected, status: status, failedMock: failedMock, expectsFiles: expectsFiles,
+            hasNote: !(note ?? "").trimmed.isEmpty)
     }
 
     public var completeness: Completeness { Completeness(present: present, expected: expected, status: status, expectsFiles: expectsFiles) }
@@ -124,24 +131,31 @@ public struct ItemReadiness: Sendable, Equatable {
     /// Every flag that applies, most urgent first.
     public var flags: [ReadinessFlag] {
         var flags: [ReadinessFlag] = []
-        if failedMock { flags.append(.failedMock) }
-        if !expectsFiles {
-            if status.confirmsInPlace, !hasNote { flags.append(.noLocation) }
-        } else if status.claimsDocuments {
-            if present == 0 {
-                flags.append(.tickedWithoutFiles)
-            } else if present < expected {
-                flags.append(.incompleteDocuments)
-            }
-        }
-        if present > 0, status == .notReviewed { flags.append(.filesNotReviewed) }
+        forEachFlag { flags.append($0) }
         return flags
     }
 
-    /// The flags as one line for a page, or nil when there is none.
+    /// Calls `body` with every flag that applies, most urgent first (the one rule behind `flags`).
+    private func forEachFlag(_ body: (ReadinessFlag) -> Void) {
+        if failedMock { body(.failedMock) }
+        if !expectsFiles {
+            if status.confirmsInPlace, !hasNote { body(.noLocation) }
+        } else if status.claimsDocuments {
+            if present == 0 {
+                body(.tickedWithoutFiles)
+            } else if present < expected {
+                body(.incompleteDocuments)
+            }
+        }
+        if present > 0, status == .notReviewed { body(.filesNotReviewed) }
+    }
+
+    /// The flags as one line for a page, or nil when there is none. Built without the array of
+    /// `flags`: every row of the items page asks, and most have no flag or one.
     public var flagText: String? {
-        let flags = self.flags
-        return flags.isEmpty ? nil : flags.map(\.chinese).joined(separator: "；")
+        var text: String?
+        forEachFlag { flag in text = text.map { $0 + "；" + flag.chinese } ?? flag.chinese }
+        return text
     }
 }
 

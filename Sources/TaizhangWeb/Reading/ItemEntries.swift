@@ -56,12 +56,13 @@ enum ItemEntries {
             let place = configuration.locations.of(unit, configuration)
             for location in place.items {
                 let item = location.plan
-                let record = records[ItemKey(unit: unit.id, item: location.code)]
+                let record = records[location.key]
                 let folder = configuration.inventory.folder(location.folder, base: base) {
                     (try? files.resolve([unit.folderName, location.binder.folderName, item.folderName, GeneratedName.itemSheet])) != nil
                 }
                 let readiness = ItemReadiness(
-                    item: item.item, present: folder.files, status: record?.status, note: record?.note, failedMock: record?.flagged ?? false)
+                    expected: location.expected, expectsFiles: location.expectsFiles, present: folder.files, status: record?.status,
+                    note: record?.note, failedMock: record?.flagged ?? false)
                 entries.append(ItemEntry(place: place, location: location, record: record, readiness: readiness, hasSheet: folder.hasSheet))
             }
         }
@@ -92,6 +93,11 @@ final class UnitItems: Sendable {
         /// The row's anchor on the items page of one unit (`item-01.06`) and of several (`item-<unit>-01.06`).
         let anchorInUnit: String
         let anchorInList: String
+        /// `LedgerItem.expectedCount` and `kind.expectsFiles`, for `ItemReadiness` on every reload.
+        let expected: Int
+        let expectsFiles: Bool
+        /// The item's key in the tracker's records, made once.
+        let key: ItemKey
 
         init(_ unit: UnitPlan, _ binder: BinderPlan, _ plan: ItemPlan, paths: PackPaths, binderHref: String, binderLabel: String, street: Street) {
             let code = plan.item.code
@@ -106,6 +112,9 @@ final class UnitItems: Sendable {
             groupName = plan.item.group.flatMap { street.group($0.id)?.name } ?? ""
             anchorInUnit = ItemsController.anchor(unit: unit.id, code: code, inOneUnit: true)
             anchorInList = ItemsController.anchor(unit: unit.id, code: code, inOneUnit: false)
+            expected = plan.item.expectedCount
+            expectsFiles = plan.item.kind.expectsFiles
+            key = ItemKey(unit: unit.id, item: code)
         }
     }
 
