@@ -130,10 +130,14 @@ import Testing
 }
 
 /// File times move in kernel ticks: a file written in the tick a scan starts is read again by
-/// the next scan (`ScanCache.trustedBefore`). Tests that expect a cache hit wait one tick first.
+/// the next scan (`ScanCache.trustedBefore`). Tests that expect a cache hit wait first until the
+/// coarse clock has passed the fine-grained time of now: with multigrain timestamps (Linux 6.13
+/// on) a file's ctime can be ahead of the coarse clock, by more than one tick.
 func waitOneClockTick() {
-    let start = ScanCache.coarseNow()
-    while ScanCache.coarseNow() <= start + 1_000_000 { Thread.sleep(forTimeInterval: 0.002) }
+    var now = timespec()
+    clock_gettime(CLOCK_REALTIME, &now)
+    let fine = Int64(now.tv_sec) * 1_000_000_000 + Int64(now.tv_nsec)
+    while ScanCache.coarseNow() <= fine { Thread.sleep(forTimeInterval: 0.002) }
 }
 
 /// The scan cache: a file is hashed again exactly when its (device, inode, size, mtime, ctime)

@@ -53,6 +53,13 @@ public struct FileStamp: Sendable, Equatable, Hashable {
 /// ctime is older than the moment the scan that hashed it began (`trustedBefore`, read from the
 /// same coarse clock the kernel stamps files with): any later write must then change the ctime.
 /// A file written in the very tick a scan began is simply read again by the next scan.
+///
+/// Since Linux 6.13 (multigrain timestamps on ext4, xfs, btrfs, tmpfs) a file that was looked at
+/// since its last change gets a fine-grained ctime, and every coarse stamp after it is at least
+/// that fine one: stamps can run up to a tick or so ahead of `CLOCK_REALTIME_COARSE`. The rule
+/// stays safe (a write after the scan began still has a ctime not older than its start); such
+/// files are only read once more, by the next scan (entries not older than `trustedBefore` are
+/// dropped on loading, so that scan adds them again and rewrites the cache), which then trusts them.
 public struct ScanCache: Sendable, Equatable {
     public static let fileName = ".taizhang-scan-cache"
     static let header = "taizhang-scan-cache 1"
