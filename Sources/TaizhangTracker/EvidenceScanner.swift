@@ -12,6 +12,11 @@ public struct EvidenceScanner: Sendable {
     var hash: (@Sendable (String) -> String?)?
     /// Called from any thread as files are hashed: (hashed so far, to hash); for a progress line.
     public var progress: (@Sendable (Int, Int) -> Void)?
+    /// For a command that ends right after the scan (`taizhang scan`): the scan cache and the
+    /// records of the walk are left for the process's exit to release instead of being freed
+    /// entry by entry (as `WorkspaceLoader.leavesDocumentToExit`). Never in a process that
+    /// keeps running (`serve`).
+    public var leavesTablesToExit = false
 
     public init(tracker: Tracker, packRoot: String) {
         self.tracker = tracker
@@ -68,13 +73,14 @@ public struct EvidenceScanner: Sendable {
 
         // Paths are keyed by their bytes (`PathKey`): String hashing normalizes every Chinese name.
         let previous = Dictionary(try tracker.documents(units: scope).map { (PathKey($0.path), $0) }, uniquingKeysWith: { a, _ in a })
+        // Items with documents are at least filed (已归档); ticks and verifications stay. Read
+        // first, so that a repeat scan, with every item already filed, writes nothing; and
+        // while the walkers still walk.
+        let statuses = Dictionary(try tracker.items(units: scope).map { ($0.key, $0.status) }, uniquingKeysWith: { a, _ in a })
         var walks = work.walks()
         let completeness = walks.flatMap(\.completeness)
         let links = walks.flatMap(\.links).sorted()
 
-        // Items with documents are at least filed (已归档); ticks and verifications stay. Read
-        // first, so that a repeat scan, with every item already filed, writes nothing.
-        let statuses = Dictionary(try tracker.items(units: scope).map { ($0.key, $0.status) }, uniquingKeysWith: { a, _ in a })
         let candidates = walks.flatMap(\.itemsWithFiles).filter { (statuses[$0] ?? .notReviewed) == .notReviewed }
         let at = tracker.now()
         let filed =
@@ -144,6 +150,7 @@ public struct EvidenceScanner: Sendable {
             loaded.wait(), found: walks.lazy.flatMap(\.found), scannedUnits: units.map(\.folderName), whole: community == nil, started: started,
             allCached: hashed == 0)
 
+        if leavesTablesToExit { _ = Unmanaged.passRetained(Leftovers(tables: (walks, previous, statuses, loaded))) }
         return Report(
             scan: scan, changes: changes, unchanged: presentCount - reread, filed: filed, completeness: completeness,
             unreadable: unreadable.sorted(), links: links, cacheProblem: cacheProblem)
@@ -285,6 +292,12 @@ struct UnitWalker: Sendable {
 }
 
 /// A value one thread sets and others wait for.
+/// What `EvidenceScanner.leavesTablesToExit` keeps for the process's exit.
+private final class Leftovers {
+    let tables: Any
+    init(tables: Any) { self.tables = tables }
+}
+
 final class Later<Value: Sendable>: @unchecked Sendable {
     private let condition = NSCondition()
     private var value: Value?

@@ -28,6 +28,7 @@ extension Taizhang {
             let clock = ContinuousClock()
             var report: EvidenceScanner.Report?
             var scanner = EvidenceScanner(tracker: tracker, packRoot: packRoot)
+            scanner.leavesTablesToExit = true
             let progress = Progress("扫描")
             scanner.progress = { done, total in progress.update(done: done, total: total) }
             let elapsed = try clock.measure { report = try scanner.scan(community: community) }
@@ -43,8 +44,11 @@ extension Taizhang {
             if let problem = report.cacheProblem {
                 Console.error("\(packRoot)/\(ScanCache.fileName): warning: could not be written (\(problem)); the next scan reads every document again [scan.cache-unwritable]")
             }
+            // The report goes out in one write: a city scan lists thousands of items.
+            var lines: [String] = []
+            func out(_ line: String) { lines.append(line) }
             for change in report.changes {
-                Console.out("\(kinds[change.kind] ?? "")  \(change.path)")
+                out("\(kinds[change.kind] ?? "")  \(change.path)")
             }
             // Partly filed items by default (with the months they lack); --all lists every item.
             var empty = 0
@@ -55,14 +59,15 @@ extension Taizhang {
                 if !item.missingMonths.isEmpty && item.present > 0 {
                     line += "  缺：" + item.missingMonths.joined(separator: "、")
                 }
-                Console.out(line)
+                out(line)
             }
-            if empty > 0 && !all { Console.out("\(empty) items have no documents yet (--all lists them)") }
+            if empty > 0 && !all { out("\(empty) items have no documents yet (--all lists them)") }
             let counts = Dictionary(grouping: report.changes, by: \.kind).mapValues(\.count)
-            Console.out(
+            out(
                 "scan \(report.scan.id): \(report.scan.files) documents, \(counts[.added] ?? 0) new, \(counts[.changed] ?? 0) changed, "
                     + "\(counts[.removed] ?? 0) missing; \(report.scan.hashed) hashed, \(report.unchanged) unchanged not re-read; "
                     + "\(report.filed.count) items now 已归档 (\(elapsed.formatted(.units(allowed: [.seconds, .milliseconds]))))")
+            Console.out(lines.joined(separator: "\n"))
         }
     }
 
