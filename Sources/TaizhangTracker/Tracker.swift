@@ -250,10 +250,18 @@ extension Tracker {
         workspace.street.person(person) == nil ? nil : try store.passwordHash(person: person)
     }
 
-    /// Stores a person's password hash (the web's `Accounts` checks the policy and hashes).
-    public func setPasswordHash(_ hash: String, person id: String, at: Date) throws {
+    /// Stores a person's password hash (the web's `Accounts` checks the policy and hashes), then
+    /// signs that person out everywhere: a new password is what the preparation team sets when
+    /// the old one got out or someone should no longer be in, and a session opened with the old
+    /// one must not outlive it. Returns how many sessions it ended. (A sign-in with the new
+    /// password that lands between the two steps keeps its session, as it should.)
+    @discardableResult
+    public func setPasswordHash(_ hash: String, person id: String, at: Date) throws -> Int {
         _ = try person(id)
         try store.setPasswordHash(hash, person: id, at: at)
+        let theirs = try store.sessions().filter { $0.person == id }.map(\.tokenHash)
+        if !theirs.isEmpty { try store.removeSessions(tokenHashes: theirs) }
+        return theirs.count
     }
 
     // Web sessions (the web's `StoredSessionStore` keeps its policy; the store keeps the rows).

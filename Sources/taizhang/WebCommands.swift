@@ -122,12 +122,14 @@ extension Taizhang {
                 }
                 password = first
             }
+            let ended: Int
             do {
-                try Accounts.setPassword(password, person: person, tracker: tracker)
+                ended = try Accounts.setPassword(password, person: person, tracker: tracker)
             } catch let problem as Accounts.PasswordProblem {
                 throw DiagnosticsEngine().fail("account.password-policy", problem.description)
             }
-            Console.out("password set for \(person) (\(tracker.workspace.street.person(person)?.name ?? person))")
+            let signedOut = ended == 0 ? "" : "; signed out of \(ended) web session\(ended == 1 ? "" : "s")"
+            Console.out("password set for \(person) (\(tracker.workspace.street.person(person)?.name ?? person))\(signedOut)")
         }
     }
 }

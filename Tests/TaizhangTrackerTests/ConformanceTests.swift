@@ -61,6 +61,25 @@ import Testing
         #expect(try other.session(tokenHash: "ab12") == nil && other.sessions().isEmpty)
     }
 
+    /// A new password signs that person out everywhere, in every process, and nobody else.
+    @Test(arguments: Backend.available) func aNewPasswordEndsThatPersonsSessionsOnly(_ backend: Backend) throws {
+        let f = try TrackerFixture(backend)
+        let other = Tracker(workspace: f.workspace, store: try f.secondStore())
+        let later = f.clock.addingTimeInterval(3600)
+        let p13a = StoredSession(tokenHash: "aa", person: "p13", csrf: "c1", expires: later, lastUsed: f.clock)
+        let p13b = StoredSession(tokenHash: "bb", person: "p13", csrf: "c2", expires: later, lastUsed: f.clock)
+        let p03 = StoredSession(tokenHash: "cc", person: "p03", csrf: "c3", expires: later, lastUsed: f.clock)
+        for session in [p13a, p13b, p03] { try other.saveSession(session) }
+        let stamp = other.sessionsStamp()
+        #expect(try f.tracker.setPasswordHash("$2b$hash", person: "p13", at: f.clock) == 2)
+        #expect(try other.sessions() == [p03])
+        #expect(try other.session(tokenHash: "aa") == nil && other.session(tokenHash: "bb") == nil)
+        #expect(try other.passwordHash(person: "p13") == "$2b$hash")
+        if backend != .postgres { #expect(other.sessionsStamp() != stamp) }  // servers drop what they kept
+        #expect(try f.tracker.setPasswordHash("$2b$again", person: "p13", at: f.clock) == 0)
+        #expect(try other.sessions() == [p03])
+    }
+
     /// #15 goal 4: a server keeps the sessions it read while this stamp holds. A removal in
     /// any process changes it; ticks and saved sessions (the once-a-minute write-back) do not,
     /// or the stamp would change on every request. PostgreSQL has none: it is read each time.

@@ -41,12 +41,13 @@ public enum Accounts {
         }
     }
 
-    /// Checks the policy, then stores the bcrypt hash. Blocking (bcrypt): call it off the
-    /// async executor.
-    public static func setPassword(_ password: String, person: String, tracker: Tracker) throws {
+    /// Checks the policy, then stores the bcrypt hash and ends the person's sessions (returns
+    /// how many). Blocking (bcrypt): call it off the async executor.
+    @discardableResult
+    public static func setPassword(_ password: String, person: String, tracker: Tracker) throws -> Int {
         _ = try tracker.person(person)
         if let problem = policy.problem(with: password, person: person) { throw problem }
-        try tracker.setPasswordHash(Bcrypt.hash(password, cost: cost), person: person, at: tracker.now())
+        return try tracker.setPasswordHash(Bcrypt.hash(password, cost: cost), person: person, at: tracker.now())
     }
 
     /// A hash of nothing anyone can type, checked when the account does not exist, so that
