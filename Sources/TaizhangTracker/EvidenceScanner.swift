@@ -291,13 +291,13 @@ struct UnitWalker: Sendable {
     }
 }
 
-/// A value one thread sets and others wait for.
 /// What `EvidenceScanner.leavesTablesToExit` keeps for the process's exit.
 private final class Leftovers {
     let tables: Any
     init(tables: Any) { self.tables = tables }
 }
 
+/// A value one thread sets and others wait for.
 final class Later<Value: Sendable>: @unchecked Sendable {
     private let condition = NSCondition()
     private var value: Value?

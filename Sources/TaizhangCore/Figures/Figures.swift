@@ -49,7 +49,7 @@ public struct Figures: Sendable {
 
     /// Every value a unit reports for a figure, in document order (more than one only under a `same` rule).
     public func reported(_ figure: String, unit: String) -> [ReportedFigure] {
-        (positions[figure]?[unit] ?? []).map { values[$0] }
+        positions(of: figure, unit: unit).map { values[$0] }
     }
 
     /// Where the values a unit reports for a figure stand in `values`, in document order.
@@ -59,7 +59,7 @@ public struct Figures: Sendable {
 
     /// The first value a unit reports for a figure, without making the array of all of them.
     public func firstReported(_ figure: String, unit: String) -> ReportedFigure? {
-        positions[figure]?[unit]?.first.map { values[$0] }
+        positions(of: figure, unit: unit).first.map { values[$0] }
     }
 
     /// The units whose first report of `figure` is 0, in no particular order. Walks the units

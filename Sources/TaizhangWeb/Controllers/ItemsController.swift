@@ -10,7 +10,7 @@ struct ItemsController: Sendable {
     let configuration: WebConfiguration
     let renderer: WebRenderer
     /// Each session's rows of its last items page: a reload renders only rows that changed.
-    var fragments = SessionFragments()
+    let fragments = SessionFragments()
     /// The most items one bulk change may name.
     static let maximumPicks = 500
 
