@@ -11,6 +11,9 @@
 # and `taizhang validate` of a missing workspace, validate's own start-up).
 # Both must accept the workspace and both must reject a copy with a
 # schema error, or the script fails. Runs alternate; medians of wall and CPU time are compared.
+# With a C compiler it also times the floor: Benchmarks/validate-floor.c makes the same libxml2
+# calls and nothing else, so `taizhang validate` splits into its start-up, that libxml2 work
+# and its own work (positions, model, semantic checks), each against the floor's.
 # With valgrind installed it also counts instructions (callgrind), which a busy machine does
 # not disturb.
 set -euo pipefail
@@ -43,12 +46,25 @@ open(path, "w", encoding="utf-8").write(text.replace("<community ", "<community 
 PY
 if lint "$work/bad" 2>/dev/null; then echo "xmllint accepts a schema error" >&2; exit 1; fi
 if ours "$work/bad" >/dev/null 2>&1; then echo "taizhang accepts a schema error" >&2; exit 1; fi
+floor=""
+cc=$(command -v cc || command -v clang || true)
+if [ -n "$cc" ] && pkg-config --exists libxml-2.0 \
+  && "$cc" -O2 -o "$work/validate-floor" Benchmarks/validate-floor.c $(pkg-config --cflags --libs libxml-2.0); then
+  floor="$work/validate-floor"
+  "$floor" "$work/ws/checklists/schema/taizhang.xsd" "$work/ws/checklists/taizhang.xml" 2>/dev/null \
+    || { echo "the floor program rejects the workspace" >&2; exit 1; }
+  if "$floor" "$work/bad/checklists/schema/taizhang.xsd" "$work/bad/checklists/taizhang.xml" 2>/dev/null; then
+    echo "the floor program accepts a schema error" >&2; exit 1
+  fi
+else
+  echo "floor: not measured (needs cc or clang and libxml2-dev)"
+fi
 echo "communities: $communities; $(find "$work/ws/checklists" -name '*.xml' | wc -l) XML files, $(($(cat "$work"/ws/checklists/*.xml "$work"/ws/checklists/*/*.xml | wc -c) / 1024)) KiB; both accept it and reject a copy with a schema error"
 
 # Alternating runs, timed from the parent: wall time and the child's user+system CPU (rusage).
-python3 - "$runs" "$bin" "$work/ws" <<'PY'
+python3 - "$runs" "$bin" "$work/ws" "$floor" <<'PY'
 import os, statistics, subprocess, sys, time
-runs, binary, ws = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+runs, binary, ws, floor = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
 commands = {
     "xmllint --xinclude --schema": ["xmllint", "--noout", "--xinclude", "--nofixup-base-uris",
                                     "--schema", ws + "/checklists/schema/taizhang.xsd", ws + "/checklists/taizhang.xml"],
@@ -60,6 +76,9 @@ commands = {
     # --help goes through, so this is the start-up figure to subtract from validate.
     "taizhang validate (no workspace)": [binary, "validate", "--workspace", "/nonexistent-taizhang-workspace"],
 }
+if floor:
+    commands["floor: same libxml2 calls in C"] = [floor, ws + "/checklists/schema/taizhang.xsd", ws + "/checklists/taizhang.xml"]
+    commands["floor: C start-up"] = [floor, "--start-only"]
 samples = {name: [] for name in commands}
 for _ in range(runs):
     for name, argv in commands.items():
@@ -74,12 +93,21 @@ medians = {}
 for name, rows in samples.items():
     medians[name] = (statistics.median(r[0] for r in rows), statistics.median(r[1] for r in rows))
     print(f"{name:32s} {medians[name][0] * 1000:7.1f} ms wall {medians[name][1] * 1000:7.1f} ms CPU (median of {runs})")
-(lw, lc), (ow, oc), (sw, sc), (hw, hc), (vw, vc) = medians.values()
+(lw, lc), (ow, oc), (sw, sc), (hw, hc), (vw, vc) = list(medians.values())[:5]
 print(f"validate / xmllint: {ow / lw:.2f}x wall, {oc / lc:.2f}x CPU (goal <= 1.2)")
 print(f"start-up (--help / xmllint --version): {hw * 1000:.1f} / {sw * 1000:.1f} ms wall, {hc * 1000:.1f} / {sc * 1000:.1f} ms CPU;"
       f" validate without start-up / xmllint without start-up: {(oc - hc) / max(lc - sc, 1e-9):.2f}x CPU")
 print(f"validate's own start-up (no workspace): {vc * 1000:.1f} ms CPU; validate without it / xmllint without start-up:"
       f" {(oc - vc) / max(lc - sc, 1e-9):.2f}x CPU")
+if floor:
+    (fw, fc), (cw, cc) = medians["floor: same libxml2 calls in C"], medians["floor: C start-up"]
+    xml = fc - cc
+    own = oc - vc - xml
+    print(f"floor (C, same libxml2 calls) / xmllint: {fc / lc:.2f}x CPU; validate / floor: {oc / fc:.2f}x CPU")
+    print(f"validate, CPU: start-up {vc * 1000:.1f} ms (C: {cc * 1000:.1f}) + libxml2 work {xml * 1000:.1f} ms (as the floor's)"
+          f" + its own work {own * 1000:.1f} ms (XInclude pre-check, positions, model, semantic checks)")
+    print(f"start-up and libxml2 alone / xmllint: {(vc + xml) / lc:.2f}x CPU; for 1.2x its own work would have to fit in"
+          f" {max(1.2 * lc - vc - xml, 0) * 1000:.1f} ms")
 PY
 
 if command -v valgrind >/dev/null; then
