@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import TaizhangDiagnostics
 
 /// Reads source files lazily to turn libxml2's line-only node positions into line and column.
@@ -66,16 +67,45 @@ final class SourceTextCache {
 
     private func cachedOrRead(_ file: String) -> Text {
         if let cached = texts[file] { return cached }
-        var bytes = Self.read(file) ?? []
+        var bytes = (try? Self.read(file)) ?? []
         if !Self.isValidUTF8(bytes) { bytes = [] }
         let text = Text(bytes: bytes)
         texts[file] = text
         return text
     }
 
-    /// A file's bytes, nil when it cannot be read.
-    static func read(_ file: String) -> [UInt8]? {
-        (try? Data(contentsOf: URL(fileURLWithPath: file))).map { [UInt8]($0) }
+    /// Why a file could not be read: the `errno` of the failed call, or `EINVAL` for a file
+    /// that is not a regular file (a FIFO, socket or device, whose reading could wait forever).
+    struct ReadError: Error {
+        let code: Int32
+        var reason: String { code == EINVAL ? "not a regular file (a FIFO, socket or device)" : String(cString: strerror(code)) }
+    }
+
+    /// A regular file's bytes. Reads at most `limit` + 1 bytes, so a file that grew past the
+    /// limit after its size was checked is seen to be too large without being read whole.
+    static func read(_ file: String, limit: Int = XMLDocument.maximumFileSize) throws(ReadError) -> [UInt8] {
+        // Non-blocking, so that a FIFO put in the file's place is refused below, not waited on.
+        let descriptor = open(file, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
+        guard descriptor >= 0 else { throw ReadError(code: errno) }
+        defer { close(descriptor) }
+        var info = stat()
+        guard fstat(descriptor, &info) == 0 else { throw ReadError(code: errno) }
+        guard info.st_mode & S_IFMT == S_IFREG else { throw ReadError(code: EINVAL) }
+        var bytes = [UInt8](repeating: 0, count: min(Int(info.st_size), limit) + 1)
+        var count = 0
+        while true {
+            if count == bytes.count {
+                guard count <= limit else { break }  // limit + 1 bytes read: too large
+                bytes.append(contentsOf: repeatElement(0, count: min(count, limit + 1 - count)))  // it grew: read on
+            }
+            let got = bytes.withUnsafeMutableBytes { buffer in Glibc.read(descriptor, buffer.baseAddress.map { $0 + count }, buffer.count - count) }
+            if got < 0 && errno == EINTR { continue }
+            guard got >= 0 else { throw ReadError(code: errno) }
+            if got == 0 { break }
+            count += got
+        }
+        bytes.removeSubrange(count...)
+        return bytes
     }
 
     static func isValidUTF8(_ bytes: [UInt8]) -> Bool {

@@ -90,16 +90,32 @@ public final class XMLDocument {
         }
         // Bytes that are valid UTF-8 are UTF-8, whatever the declaration says: editors often keep
         // `encoding="GBK"` on a file they saved as UTF-8, and honouring it shows mojibake.
-        // The bytes read for this check are kept as the source text for positions.
-        let bytes = SourceTextCache.read(path)
-        let isUTF8 = bytes.map(SourceTextCache.isValidUTF8) ?? false
+        // The file is read once: libxml2 parses the bytes read for this check, and they are kept
+        // as the source text for positions, so columns are found in the text that was parsed.
+        let bytes: [UInt8]
+        do {
+            bytes = try SourceTextCache.read(path)
+        } catch {
+            return ParseResult(document: nil, diagnostics: [.error("xml.unreadable", "cannot read the file: \(error.reason)", at: location)])
+        }
+        if bytes.count > maximumFileSize {
+            return ParseResult(
+                document: nil,
+                diagnostics: [.error("xml.too-large", "file is too large (it grew past \(maximumFileSize / 1024 / 1024) MiB, the limit)", at: location)])
+        }
+        let isUTF8 = SourceTextCache.isValidUTF8(bytes)
         let options = isUTF8 ? XMLLibrary.parseOptions | XMLLibrary.ignoreDeclaredEncoding : XMLLibrary.parseOptions
         let result = parse(path: path) { ctxt in
             if let dictionary = names?.doc.pointee.dict { share(dictionary, with: ctxt) }
-            return xmlCtxtReadFile(ctxt, path, nil, options)
+            guard !bytes.isEmpty else { return xmlCtxtReadMemory(ctxt, "", 0, path, nil, options) }  // "Document is empty"
+            return bytes.withUnsafeBufferPointer { buffer in
+                buffer.withMemoryRebound(to: CChar.self) { chars in
+                    xmlCtxtReadMemory(ctxt, chars.baseAddress, Int32(chars.count), path, nil, options)
+                }
+            }
         }
         result.document?.isUTF8 = isUTF8
-        if let bytes { result.document?.sources.add(file: path, bytes: isUTF8 ? bytes : []) }
+        result.document?.sources.add(file: path, bytes: isUTF8 ? bytes : [])
         return result
     }
 
@@ -116,7 +132,7 @@ public final class XMLDocument {
 
     /// Whether the file's bytes are valid UTF-8 (false when it cannot be read).
     static func isValidUTF8(file path: String) -> Bool {
-        SourceTextCache.read(path).map(SourceTextCache.isValidUTF8) ?? false
+        (try? SourceTextCache.read(path)).map(SourceTextCache.isValidUTF8) ?? false
     }
 
     /// Parses XML held in memory; `file` names it in diagnostics.

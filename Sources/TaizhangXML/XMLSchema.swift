@@ -20,6 +20,11 @@ public final class XMLSchema: @unchecked Sendable {
         guard FileManager.default.fileExists(atPath: path) else {
             return (nil, [.error("xml.schema-missing", "schema file not found", at: SourceLocation(file: path))])
         }
+        var info = stat()
+        guard stat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG else {
+            // libxml2 would wait forever for a writer to a FIFO.
+            return (nil, [.error("xml.schema-missing", "the schema is not a regular file (a folder, FIFO, socket or device)", at: SourceLocation(file: path))])
+        }
         guard let parser = xmlSchemaNewParserCtxt(path) else {
             return (nil, [.error("xml.schema-missing", "could not read the schema", at: SourceLocation(file: path))])
         }

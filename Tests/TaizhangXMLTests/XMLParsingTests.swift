@@ -65,6 +65,35 @@ let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appen
         #expect(result.diagnostics.map { $0.rendered() } == ["/nonexistent/taizhang.xml: error: file not found [xml.file-not-found]"])
     }
 
+    /// A FIFO in a checklist's place would make a reader wait for a writer forever.
+    @Test func aFIFOIsRefusedWithoutWaitingForAWriter() throws {
+        let folder = try TemporaryDirectory("fifo")
+        let path = folder.path + "/taizhang.xml"
+        try #require(mkfifo(path, 0o600) == 0)
+        #expect(
+            XMLDocument.parse(file: path).diagnostics.map { $0.rendered() } == [
+                path + ": error: cannot read the file: not a regular file (a FIFO, socket or device) [xml.unreadable]"
+            ])
+    }
+
+    @Test func anEmptyFileIsReportedByLibxml2() throws {
+        let folder = try TemporaryDirectory("empty")
+        let path = folder.path + "/taizhang.xml"
+        #expect(FileManager.default.createFile(atPath: path, contents: nil))
+        #expect(XMLDocument.parse(file: path).diagnostics.map { $0.rendered() } == [path + ":1:1: error: Document is empty [xml.syntax]"])
+    }
+
+    /// The text is read once, at most one byte past the limit: a file that grows after its
+    /// size was checked is not read whole.
+    @Test func readingStopsOneBytePastTheLimit() throws {
+        let folder = try TemporaryDirectory("limit")
+        let path = folder.path + "/a.xml"
+        try Data(repeating: 0x41, count: 100).write(to: URL(fileURLWithPath: path))
+        #expect(try SourceTextCache.read(path, limit: 10).count == 11)
+        #expect(try SourceTextCache.read(path, limit: 100).count == 100)
+        #expect(try SourceTextCache.read(path).count == 100)
+    }
+
     @Test func externalEntityIsRefusedAndNothingLeaks() {
         let path = fixtures + "/xxe.xml"
         let clock = ContinuousClock()

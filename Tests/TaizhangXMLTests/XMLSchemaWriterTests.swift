@@ -43,6 +43,18 @@ import Testing
         #expect(diagnostics.first?.location?.line == 2)
         #expect(diagnostics.first?.id == "xml.schema-invalid")
     }
+
+    @Test func aSchemaThatIsAFIFOIsRefusedWithoutWaiting() throws {
+        let root = try temporaryTree(["README": ""])
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        try #require(mkfifo(root + "/list.xsd", 0o600) == 0)
+        let (schema, diagnostics) = XMLSchema.load(file: root + "/list.xsd")
+        #expect(schema == nil)
+        #expect(
+            diagnostics.map { $0.rendered(relativeTo: root) } == [
+                "list.xsd: error: the schema is not a regular file (a folder, FIFO, socket or device) [xml.schema-missing]"
+            ])
+    }
 }
 
 @Suite struct XMLWriterTests {
