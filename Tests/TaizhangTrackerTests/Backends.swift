@@ -57,6 +57,13 @@ enum Backend: String, CaseIterable, Sendable, CustomTestStringConvertible {
     }
 
     static func server() throws -> String { try #require(postgresServer.server) }
+
+    /// The certificate of the authority that signed the test server's TLS certificate, when
+    /// the server offers TLS (`TAIZHANG_TEST_POSTGRES_CA`, set by `.ci/run`).
+    static let postgresAuthority: String? = {
+        guard postgresServer.server != nil, let path = ProcessInfo.processInfo.environment["TAIZHANG_TEST_POSTGRES_CA"], !path.isEmpty else { return nil }
+        return path
+    }()
 }
 
 /// Says, in the test report, that the PostgreSQL cases did not run (never silently).

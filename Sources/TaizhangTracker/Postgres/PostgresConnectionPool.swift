@@ -1,4 +1,5 @@
 import Foundation
+import NIOSSL
 import PostgresNIO
 
 /// The connections of a process to one PostgreSQL server, at most `maximumConnections` of
@@ -25,6 +26,8 @@ public final class PostgresConnectionPool: Sendable {
     let statementTimeout: TimeInterval
     /// `sslmode` of the address (`disable` without one).
     let tlsMode: String
+    /// The host of the address, as TLS checks it against the server's certificate.
+    let host: String
     private let running: Task<Void, Never>
 
     /// Checks the address, then connects once to check that the server answers.
@@ -49,6 +52,7 @@ public final class PostgresConnectionPool: Sendable {
         self.statementTimeout = statementTimeout
         let tls = try PostgresTrackerStore.tls(components.queryItems ?? [], server: server)
         self.tlsMode = tls.mode
+        self.host = host
         var configuration = PostgresClient.Configuration(
             host: host, port: port, username: user, password: components.password,
             database: database.isEmpty ? nil : database, tls: tls.configuration.map { .require($0) } ?? .disable)
@@ -89,6 +93,20 @@ public final class PostgresConnectionPool: Sendable {
 
     deinit { running.cancel() }
 
+    /// Why TLS refused the server, in words, or nil when the failure was something else:
+    /// these are settings to change, not a server that is away for now.
+    static func tlsRefusal(_ underlying: (any Error)?, host: String, mode tlsMode: String) -> String? {
+        if let error = underlying as? NIOSSLExtraError, error == .failedToValidateHostname {
+            return "the server's TLS certificate is not issued for \(host), which sslmode=\(tlsMode) checks: "
+                + "connect with a name the certificate gives, or use sslmode=verify-ca"
+        }
+        if case .handshakeFailed(let failure)? = underlying as? NIOSSLError, "\(failure)".contains("CERTIFICATE_VERIFY_FAILED") {
+            return "the server's TLS certificate could not be verified (an authority this computer does not trust, or out of date), which sslmode=\(tlsMode) checks: "
+                + "name the authority's certificate with sslrootcert=FILE in the address, or renew the server's"
+        }
+        return nil
+    }
+
     /// The error as people read it: the server's message, or `Unavailable` for a lost or
     /// refused connection; a transaction's error is the one that ended it.
     func translate(_ error: any Error) -> any Error {
@@ -116,6 +134,9 @@ public final class PostgresConnectionPool: Sendable {
                 message: "the server does not offer TLS, which sslmode=\(tlsMode) demands: turn ssl on in its postgresql.conf, "
                     + "or leave sslmode out on a network you trust")
         case .connectionError, .serverClosedConnection, .clientClosedConnection, .poolClosed, .uncleanShutdown:
+            if let refusal = Self.tlsRefusal(error.underlying, host: host, mode: tlsMode) {
+                return PostgresTrackerStore.OpenError(server: server, message: refusal)
+            }
             let reason = error.underlying.map { "\($0)" } ?? "\(error.code)"
             return PostgresTrackerStore.Unavailable(server: server, reason: reason + "; nothing was changed")
         default:
