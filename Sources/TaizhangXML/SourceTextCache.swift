@@ -74,33 +74,44 @@ final class SourceTextCache {
         return text
     }
 
-    /// Why a file could not be read: the `errno` of the failed call, or `EINVAL` for a file
-    /// that is not a regular file (a FIFO, socket or device, whose reading could wait forever).
-    struct ReadError: Error {
-        let code: Int32
-        var reason: String { code == EINVAL ? "not a regular file (a FIFO, socket or device)" : String(cString: strerror(code)) }
+    /// Why a file's bytes were not read.
+    enum ReadError: Error {
+        case missing
+        case folder
+        /// A FIFO, socket or device: reading it could wait forever.
+        case notRegular
+        /// Larger than the limit: its size, or nil when it grew past the limit while being read.
+        case tooLarge(size: Int?)
+        /// The failed call's `errno`.
+        case system(Int32)
     }
 
-    /// A regular file's bytes. Reads at most `limit` + 1 bytes, so a file that grew past the
-    /// limit after its size was checked is seen to be too large without being read whole.
+    /// A regular file's bytes, opened and sized once. A file larger than `limit` is refused
+    /// before it is read, and one that grows past it while being read is refused once
+    /// `limit` + 1 bytes are in, without being read whole.
     static func read(_ file: String, limit: Int = XMLDocument.maximumFileSize) throws(ReadError) -> [UInt8] {
-        // Non-blocking, so that a FIFO put in the file's place is refused below, not waited on.
+        // Non-blocking, so that a FIFO is refused below, not waited on.
         let descriptor = open(file, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
-        guard descriptor >= 0 else { throw ReadError(code: errno) }
+        guard descriptor >= 0 else { throw errno == ENOENT || errno == ENOTDIR ? .missing : .system(errno) }
         defer { close(descriptor) }
         var info = stat()
-        guard fstat(descriptor, &info) == 0 else { throw ReadError(code: errno) }
-        guard info.st_mode & S_IFMT == S_IFREG else { throw ReadError(code: EINVAL) }
-        var bytes = [UInt8](repeating: 0, count: min(Int(info.st_size), limit) + 1)
+        guard fstat(descriptor, &info) == 0 else { throw .system(errno) }
+        switch info.st_mode & S_IFMT {
+        case S_IFREG: break
+        case S_IFDIR: throw .folder
+        default: throw .notRegular
+        }
+        guard Int(info.st_size) <= limit else { throw .tooLarge(size: Int(info.st_size)) }
+        var bytes = [UInt8](repeating: 0, count: Int(info.st_size) + 1)
         var count = 0
         while true {
             if count == bytes.count {
-                guard count <= limit else { break }  // limit + 1 bytes read: too large
+                guard count <= limit else { throw .tooLarge(size: nil) }
                 bytes.append(contentsOf: repeatElement(0, count: min(count, limit + 1 - count)))  // it grew: read on
             }
             let got = bytes.withUnsafeMutableBytes { buffer in Glibc.read(descriptor, buffer.baseAddress.map { $0 + count }, buffer.count - count) }
             if got < 0 && errno == EINTR { continue }
-            guard got >= 0 else { throw ReadError(code: errno) }
+            guard got >= 0 else { throw .system(errno) }
             if got == 0 { break }
             count += got
         }

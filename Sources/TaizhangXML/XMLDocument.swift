@@ -70,24 +70,6 @@ public final class XMLDocument {
     /// XInclude can move its nodes into that document instead of copying them.
     static func parse(file path: String, sharingNamesWith names: XMLDocument?) -> ParseResult {
         let location = SourceLocation(file: path)
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            return ParseResult(document: nil, diagnostics: [.error("xml.file-not-found", "file not found", at: location)])
-        }
-        if isDirectory.boolValue {
-            return ParseResult(document: nil, diagnostics: [.error("xml.file-not-found", "is a directory, not an XML file", at: location)])
-        }
-        let size = fileSize(atPath: path)
-        if size > maximumFileSize {
-            return ParseResult(
-                document: nil,
-                diagnostics: [
-                    .error(
-                        "xml.too-large",
-                        "file is too large (\(size / 1024 / 1024) MiB; the limit is \(maximumFileSize / 1024 / 1024) MiB)",
-                        at: location)
-                ])
-        }
         // Bytes that are valid UTF-8 are UTF-8, whatever the declaration says: editors often keep
         // `encoding="GBK"` on a file they saved as UTF-8, and honouring it shows mojibake.
         // The file is read once: libxml2 parses the bytes read for this check, and they are kept
@@ -96,12 +78,17 @@ public final class XMLDocument {
         do {
             bytes = try SourceTextCache.read(path)
         } catch {
-            return ParseResult(document: nil, diagnostics: [.error("xml.unreadable", "cannot read the file: \(error.reason)", at: location)])
-        }
-        if bytes.count > maximumFileSize {
-            return ParseResult(
-                document: nil,
-                diagnostics: [.error("xml.too-large", "file is too large (it grew past \(maximumFileSize / 1024 / 1024) MiB, the limit)", at: location)])
+            let limit = "the limit is \(maximumFileSize / 1024 / 1024) MiB"
+            let (id, message) =
+                switch error {
+                case .missing: ("xml.file-not-found", "file not found")
+                case .folder: ("xml.file-not-found", "is a directory, not an XML file")
+                case .notRegular: ("xml.unreadable", "cannot read the file: not a regular file (a FIFO, socket or device)")
+                case .tooLarge(let size?): ("xml.too-large", "file is too large (\(size / 1024 / 1024) MiB; \(limit))")
+                case .tooLarge(nil): ("xml.too-large", "file is too large (it grew while it was read; \(limit))")
+                case .system(let code): ("xml.unreadable", "cannot read the file: \(String(cString: strerror(code)))")
+                }
+            return ParseResult(document: nil, diagnostics: [.error(id, message, at: location)])
         }
         let isUTF8 = SourceTextCache.isValidUTF8(bytes)
         let options = isUTF8 ? XMLLibrary.parseOptions | XMLLibrary.ignoreDeclaredEncoding : XMLLibrary.parseOptions

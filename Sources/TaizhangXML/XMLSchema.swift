@@ -17,11 +17,11 @@ public final class XMLSchema: @unchecked Sendable {
     /// Loads and compiles an XSD file; diagnostics point into the schema file on failure.
     public static func load(file path: String) -> (schema: XMLSchema?, diagnostics: [Diagnostic]) {
         XMLLibrary.ensureInitialized()
-        guard FileManager.default.fileExists(atPath: path) else {
+        var info = stat()
+        guard stat(path, &info) == 0 else {
             return (nil, [.error("xml.schema-missing", "schema file not found", at: SourceLocation(file: path))])
         }
-        var info = stat()
-        guard stat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG else {
+        guard info.st_mode & S_IFMT == S_IFREG else {
             // libxml2 would wait forever for a writer to a FIFO.
             return (nil, [.error("xml.schema-missing", "the schema is not a regular file (a folder, FIFO, socket or device)", at: SourceLocation(file: path))])
         }

@@ -83,13 +83,12 @@ let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appen
         #expect(XMLDocument.parse(file: path).diagnostics.map { $0.rendered() } == [path + ":1:1: error: Document is empty [xml.syntax]"])
     }
 
-    /// The text is read once, at most one byte past the limit: a file that grows after its
-    /// size was checked is not read whole.
-    @Test func readingStopsOneBytePastTheLimit() throws {
+    /// A file over the limit is refused by its size, before it is read.
+    @Test func readingRefusesAFileOverTheLimit() throws {
         let folder = try TemporaryDirectory("limit")
         let path = folder.path + "/a.xml"
         try Data(repeating: 0x41, count: 100).write(to: URL(fileURLWithPath: path))
-        #expect(try SourceTextCache.read(path, limit: 10).count == 11)
+        #expect(throws: SourceTextCache.ReadError.self) { try SourceTextCache.read(path, limit: 99) }
         #expect(try SourceTextCache.read(path, limit: 100).count == 100)
         #expect(try SourceTextCache.read(path).count == 100)
     }
