@@ -42,6 +42,8 @@ public final class XMLDocument {
     /// Whether the file's bytes were valid UTF-8 when `parse(file:)` read it; nil for a
     /// document parsed from memory.
     var isUTF8: Bool?
+    /// How many bytes `parse(file:)` read; nil for a document parsed from memory.
+    var byteCount: Int?
 
     init(doc: xmlDocPtr, file: String) {
         self.doc = doc
@@ -102,6 +104,7 @@ public final class XMLDocument {
             }
         }
         result.document?.isUTF8 = isUTF8
+        result.document?.byteCount = bytes.count
         result.document?.sources.add(file: path, bytes: isUTF8 ? bytes : [])
         return result
     }

@@ -51,6 +51,20 @@ import Testing
         #expect(document.serialized().components(separatedBy: "<l9>").count - 1 == 1000)
     }
 
+    /// The expansion limit counts the bytes each file holds: of the file a symbolic link
+    /// leads to, not of the link.
+    @Test func anIncludedFileCountsWithTheBytesItHolds() throws {
+        let body = "<entry>" + String(repeating: "x", count: 5000) + "</entry>\n"
+        let root = try temporaryTree(["main.xml": "<main \(Self.xi)>\n  <xi:include href=\"link.xml\"/>\n</main>\n", "parts/real.xml": body])
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        try FileManager.default.createSymbolicLink(atPath: root + "/link.xml", withDestinationPath: "parts/real.xml")
+        let document = try #require(XMLDocument.parse(file: root + "/main.xml").document)
+        var check = XMLDocument.IncludeCheck(root: root, master: document)
+        check.visit(document, path: root + "/main.xml", stack: [])
+        #expect(check.diagnostics.isEmpty)
+        #expect(check.files[root + "/link.xml"]?.bytes == body.utf8.count)
+    }
+
     @Test func aSymlinkInsideTheWorkspaceCannotReachOutside() throws {
         let root = try temporaryTree([
             "ws/main.xml": "<main \(Self.xi)>\n  <xi:include href=\"link/secret.xml\"/>\n  <xi:include href=\"inner/ok.xml\"/>\n</main>\n",
