@@ -94,7 +94,7 @@ extension XMLDocument {
 
         mutating func visit(_ document: XMLDocument, path: String, stack: [String]) {
             var info = IncludedFile()
-            info.bytes = document.byteCount ?? fileSize(atPath: path)
+            info.bytes = document.byteCount
             // Recorded now so that a second include of this file is not visited again, and
             // filled in at the end: appending through the dictionary hashed the path per element.
             files[path] = info

@@ -42,8 +42,8 @@ public final class XMLDocument {
     /// Whether the file's bytes were valid UTF-8 when `parse(file:)` read it; nil for a
     /// document parsed from memory.
     var isUTF8: Bool?
-    /// How many bytes `parse(file:)` read; nil for a document parsed from memory.
-    var byteCount: Int?
+    /// How many bytes were parsed (the file's, or the string's in UTF-8).
+    var byteCount = 0
 
     init(doc: xmlDocPtr, file: String) {
         self.doc = doc
@@ -96,12 +96,7 @@ public final class XMLDocument {
         let options = isUTF8 ? XMLLibrary.parseOptions | XMLLibrary.ignoreDeclaredEncoding : XMLLibrary.parseOptions
         let result = parse(path: path) { ctxt in
             if let dictionary = names?.doc.pointee.dict { share(dictionary, with: ctxt) }
-            guard !bytes.isEmpty else { return xmlCtxtReadMemory(ctxt, "", 0, path, nil, options) }  // "Document is empty"
-            return bytes.withUnsafeBufferPointer { buffer in
-                buffer.withMemoryRebound(to: CChar.self) { chars in
-                    xmlCtxtReadMemory(ctxt, chars.baseAddress, Int32(chars.count), path, nil, options)
-                }
-            }
+            return read(bytes, with: ctxt, naming: path, options: options)
         }
         result.document?.isUTF8 = isUTF8
         result.document?.byteCount = bytes.count
@@ -131,11 +126,18 @@ public final class XMLDocument {
         if bytes.count > maximumFileSize {
             return ParseResult(document: nil, diagnostics: [.error("xml.too-large", "document is too large", at: SourceLocation(file: file))])
         }
-        return parse(path: file) { ctxt in
-            bytes.withUnsafeBufferPointer { buffer in
-                buffer.withMemoryRebound(to: CChar.self) { chars in
-                    xmlCtxtReadMemory(ctxt, chars.baseAddress, Int32(chars.count), file, nil, XMLLibrary.parseOptions)
-                }
+        let result = parse(path: file) { ctxt in read(bytes, with: ctxt, naming: file, options: XMLLibrary.parseOptions) }
+        result.document?.byteCount = bytes.count
+        return result
+    }
+
+    /// Parses `bytes` (at most `maximumFileSize`) as the document named `url`; no bytes get
+    /// libxml2's "Document is empty".
+    private static func read(_ bytes: [UInt8], with ctxt: xmlParserCtxtPtr, naming url: String, options: Int32) -> xmlDocPtr? {
+        guard !bytes.isEmpty else { return xmlCtxtReadMemory(ctxt, "", 0, url, nil, options) }
+        return bytes.withUnsafeBufferPointer { buffer in
+            buffer.withMemoryRebound(to: CChar.self) { chars in
+                xmlCtxtReadMemory(ctxt, chars.baseAddress, Int32(chars.count), url, nil, options)
             }
         }
     }

@@ -71,15 +71,6 @@ func withXMLChar<R>(_ string: String, _ body: (UnsafePointer<xmlChar>) throws ->
     }
 }
 
-/// The size `lstat` gives for `path` (of a symbolic link itself, as FileManager's
-/// `attributesOfItem` gives it), 0 when it fails. One system call, where `attributesOfItem`
-/// also built a dictionary of every attribute.
-func fileSize(atPath path: String) -> Int {
-    var info = stat()
-    guard lstat(path, &info) == 0 else { return 0 }
-    return Int(info.st_size)
-}
-
 /// Takes ownership of a libxml2-allocated string.
 func consumeXMLString(_ pointer: UnsafeMutablePointer<xmlChar>?) -> String? {
     guard let pointer else { return nil }

@@ -286,7 +286,12 @@ private final class ServerWithoutTLS: @unchecked Sendable {
         Thread {
             while true {
                 let connection = accept(fd, nil, nil)
-                guard connection >= 0 else { return }
+                guard connection >= 0 else {
+                    // Shut down by deinit: closed here, so that its number is not reused by
+                    // another test while this thread may still accept on it.
+                    close(fd)
+                    return
+                }
                 var request = [UInt8](repeating: 0, count: 8)
                 if recv(connection, &request, 8, Int32(MSG_WAITALL)) == 8 { _ = send(connection, "N", 1, 0) }
                 var rest = [UInt8](repeating: 0, count: 64)
@@ -296,5 +301,5 @@ private final class ServerWithoutTLS: @unchecked Sendable {
         }.start()
     }
 
-    deinit { shutdown(listener, Int32(SHUT_RDWR)); close(listener) }
+    deinit { shutdown(listener, Int32(SHUT_RDWR)) }
 }

@@ -81,6 +81,7 @@ let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appen
         let path = folder.path + "/taizhang.xml"
         #expect(FileManager.default.createFile(atPath: path, contents: nil))
         #expect(XMLDocument.parse(file: path).diagnostics.map { $0.rendered() } == [path + ":1:1: error: Document is empty [xml.syntax]"])
+        #expect(XMLDocument.parse(string: "", file: "mem.xml").diagnostics.map { $0.rendered() } == ["mem.xml:1:1: error: Document is empty [xml.syntax]"])
     }
 
     /// A file over the limit is refused by its size, before it is read.
